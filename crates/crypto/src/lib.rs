@@ -1,0 +1,7 @@
+//! Pure cryptography of the ggzy platform.
+//!
+//! Architecture invariant: bytes in, bytes out. No IO, no clock, no randomness source (callers that
+//! need randomness pass it in), so a bidder-side tool can reuse this crate as it is.
+
+pub mod chain;
+pub mod sm3;

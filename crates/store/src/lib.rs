@@ -1,0 +1,26 @@
+//! Storage of the ggzy platform: the hash-chained event log, its projections and the operational
+//! tables (sessions, credentials, idempotency), on SQLite or PostgreSQL through one `sqlx::AnyPool`.
+//!
+//! Architecture invariant: only this crate knows SQL. All writes to the event log go through one
+//! appender task per process ([`appender`]), which groups pending appends into one transaction and
+//! one sync (group commit). On PostgreSQL a transaction-scoped advisory lock serializes appenders of
+//! several processes, so positions always commit in order: the change feed's watermark
+//! (`MAX(position)`) therefore never skips a row that commits later.
+
+pub mod appender;
+pub mod connect;
+pub mod error;
+pub mod event;
+pub mod feed;
+pub mod identity;
+pub mod idempotency;
+pub mod projection;
+pub mod read;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+pub mod verify;
+
+pub use connect::{Backend, Store, StoreOptions};
+pub use error::StoreError;
+pub use event::{AppendRequest, Appended, ExpectedVersion, NewEvent, StoredEvent};
+pub use projection::ProjectionOp;

@@ -1,0 +1,199 @@
+//! Projection updates: read models kept in the same transaction as the events that cause them.
+//!
+//! The app maps each event to the operations below (so a rebuild replays events through the same
+//! mapping); this module only knows how each operation is written in SQL.
+
+use sqlx::AnyConnection;
+
+use crate::error::{StoreError, StoreResult};
+
+/// A market entity (市场主体) row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRow {
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// Registered name.
+    pub name: String,
+    /// Region where it is registered.
+    pub region_code: String,
+    /// Legal representative's name.
+    pub legal_rep_name: String,
+    /// Legal representative's resident ID, masked (the full number is never stored).
+    pub legal_rep_id_masked: String,
+    /// Contact person.
+    pub contact_name: String,
+    /// Contact phone.
+    pub contact_phone: String,
+    /// Address.
+    pub address: String,
+    /// When it registered, UTC ms.
+    pub registered_at_ms: i64,
+    /// When it last changed, UTC ms.
+    pub updated_at_ms: i64,
+    /// Version of the entity's event stream.
+    pub version: i64,
+}
+
+/// One write to a read model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectionOp {
+    /// A region starts running a (branch) platform.
+    EnablePlatformRegion {
+        /// Region code.
+        region_code: String,
+        /// Full Chinese name.
+        name: String,
+        /// The platform region above it, if any.
+        parent_code: Option<String>,
+        /// When, UTC ms.
+        enabled_at_ms: i64,
+    },
+    /// A new market entity.
+    InsertEntity(EntityRow),
+    /// New details of an existing entity.
+    UpdateEntity(EntityRow),
+    /// A new user.
+    InsertUser {
+        /// User id.
+        user_id: String,
+        /// Login name.
+        username: String,
+        /// Name shown.
+        display_name: String,
+        /// Home region.
+        region_code: String,
+        /// When, UTC ms.
+        created_at_ms: i64,
+    },
+    /// A role granted for a region.
+    GrantRole {
+        /// User id.
+        user_id: String,
+        /// Role identifier.
+        role: String,
+        /// Region.
+        region_code: String,
+    },
+    /// A user acts for an entity.
+    AddEntityMember {
+        /// The entity.
+        credit_code: String,
+        /// The user.
+        user_id: String,
+    },
+    /// A password hash. Operational, not derived from events: secrets never enter the record, so
+    /// the event says only that the password was set; this row commits with it.
+    SetCredential {
+        /// User id.
+        user_id: String,
+        /// Argon2id PHC string.
+        password_hash: String,
+        /// When, UTC ms.
+        updated_at_ms: i64,
+    },
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreResult<()> {
+    match op {
+        ProjectionOp::EnablePlatformRegion { region_code, name, parent_code, enabled_at_ms } => {
+            sqlx::query(
+                "INSERT INTO platform_region (region_code, name, parent_code, enabled_at_ms) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(region_code.as_str())
+            .bind(name.as_str())
+            .bind(parent_code.as_deref())
+            .bind(*enabled_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        ProjectionOp::InsertEntity(row) => {
+            sqlx::query(
+                "INSERT INTO entity (credit_code, name, region_code, legal_rep_name, legal_rep_id_masked, \
+                 contact_name, contact_phone, address, registered_at_ms, updated_at_ms, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(row.credit_code.as_str())
+            .bind(row.name.as_str())
+            .bind(row.region_code.as_str())
+            .bind(row.legal_rep_name.as_str())
+            .bind(row.legal_rep_id_masked.as_str())
+            .bind(row.contact_name.as_str())
+            .bind(row.contact_phone.as_str())
+            .bind(row.address.as_str())
+            .bind(row.registered_at_ms)
+            .bind(row.updated_at_ms)
+            .bind(row.version)
+            .execute(&mut *conn)
+            .await?;
+        }
+        ProjectionOp::UpdateEntity(row) => {
+            let result = sqlx::query(
+                "UPDATE entity SET name = $2, region_code = $3, legal_rep_name = $4, legal_rep_id_masked = $5, \
+                 contact_name = $6, contact_phone = $7, address = $8, updated_at_ms = $9, version = $10 \
+                 WHERE credit_code = $1",
+            )
+            .bind(row.credit_code.as_str())
+            .bind(row.name.as_str())
+            .bind(row.region_code.as_str())
+            .bind(row.legal_rep_name.as_str())
+            .bind(row.legal_rep_id_masked.as_str())
+            .bind(row.contact_name.as_str())
+            .bind(row.contact_phone.as_str())
+            .bind(row.address.as_str())
+            .bind(row.updated_at_ms)
+            .bind(row.version)
+            .execute(&mut *conn)
+            .await?;
+            if result.rows_affected() != 1 {
+                return Err(StoreError::Invalid("entity to update does not exist"));
+            }
+        }
+        ProjectionOp::InsertUser { user_id, username, display_name, region_code, created_at_ms } => {
+            sqlx::query(
+                "INSERT INTO app_user (user_id, username, display_name, region_code, created_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(user_id.as_str())
+            .bind(username.as_str())
+            .bind(display_name.as_str())
+            .bind(region_code.as_str())
+            .bind(*created_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        ProjectionOp::GrantRole { user_id, role, region_code } => {
+            sqlx::query(
+                "INSERT INTO user_role (user_id, role, region_code) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id, role, region_code) DO NOTHING",
+            )
+            .bind(user_id.as_str())
+            .bind(role.as_str())
+            .bind(region_code.as_str())
+            .execute(&mut *conn)
+            .await?;
+        }
+        ProjectionOp::AddEntityMember { credit_code, user_id } => {
+            sqlx::query(
+                "INSERT INTO entity_member (credit_code, user_id) VALUES ($1, $2) \
+                 ON CONFLICT (credit_code, user_id) DO NOTHING",
+            )
+            .bind(credit_code.as_str())
+            .bind(user_id.as_str())
+            .execute(&mut *conn)
+            .await?;
+        }
+        ProjectionOp::SetCredential { user_id, password_hash, updated_at_ms } => {
+            sqlx::query(
+                "INSERT INTO credential (user_id, password_hash, updated_at_ms) VALUES ($1, $2, $3) \
+                 ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, \
+                 updated_at_ms = excluded.updated_at_ms",
+            )
+            .bind(user_id.as_str())
+            .bind(password_hash.as_str())
+            .bind(*updated_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}

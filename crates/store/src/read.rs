@@ -1,0 +1,136 @@
+//! Reads of the projections (read models).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::connect::Store;
+use crate::error::StoreResult;
+use crate::projection::EntityRow;
+
+/// A region that runs a (branch) platform: a tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformRegionRow {
+    /// Region code.
+    pub region_code: String,
+    /// Full Chinese name.
+    pub name: String,
+    /// Platform region above it.
+    pub parent_code: Option<String>,
+    /// When it was enabled, UTC ms.
+    pub enabled_at_ms: i64,
+}
+
+/// An inclusive range of region codes: a region and everything below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionRange {
+    /// Lowest code in the range.
+    pub low: String,
+    /// Highest code in the range.
+    pub high: String,
+}
+
+const ENTITY_COLUMNS: &str = "credit_code, name, region_code, legal_rep_name, legal_rep_id_masked, contact_name, \
+     contact_phone, address, registered_at_ms, updated_at_ms, version";
+
+fn entity_from_row(row: &AnyRow) -> Result<EntityRow, sqlx::Error> {
+    Ok(EntityRow {
+        credit_code: row.try_get(0)?,
+        name: row.try_get(1)?,
+        region_code: row.try_get(2)?,
+        legal_rep_name: row.try_get(3)?,
+        legal_rep_id_masked: row.try_get(4)?,
+        contact_name: row.try_get(5)?,
+        contact_phone: row.try_get(6)?,
+        address: row.try_get(7)?,
+        registered_at_ms: row.try_get(8)?,
+        updated_at_ms: row.try_get(9)?,
+        version: row.try_get(10)?,
+    })
+}
+
+impl Store {
+    /// Regions running a platform, in code order.
+    pub async fn platform_regions(&self) -> StoreResult<Vec<PlatformRegionRow>> {
+        let rows = sqlx::query(
+            "SELECT region_code, name, parent_code, enabled_at_ms FROM platform_region ORDER BY region_code",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PlatformRegionRow {
+                    region_code: row.try_get(0)?,
+                    name: row.try_get(1)?,
+                    parent_code: row.try_get(2)?,
+                    enabled_at_ms: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// One market entity.
+    pub async fn entity(&self, credit_code: &str) -> StoreResult<Option<EntityRow>> {
+        let sql = format!("SELECT {ENTITY_COLUMNS} FROM entity WHERE credit_code = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(credit_code).fetch_optional(self.pool()).await?;
+        Ok(row.as_ref().map(entity_from_row).transpose()?)
+    }
+
+    /// Entities in credit-code order after `after` (a cursor), optionally within a region range.
+    pub async fn entities(
+        &self,
+        region: Option<&RegionRange>,
+        after: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<EntityRow>> {
+        let (low, high) = match region {
+            Some(range) => (range.low.as_str(), range.high.as_str()),
+            None => ("000000", "999999"),
+        };
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM entity WHERE region_code >= $1 AND region_code <= $2 \
+             AND credit_code > $3 ORDER BY credit_code LIMIT $4"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(low)
+            .bind(high)
+            .bind(after.unwrap_or(""))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(entity_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Whether the user acts for the entity.
+    pub async fn is_entity_member(&self, credit_code: &str, user_id: &str) -> StoreResult<bool> {
+        let row = sqlx::query("SELECT 1 FROM entity_member WHERE credit_code = $1 AND user_id = $2")
+            .bind(credit_code)
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Entities the user acts for.
+    pub async fn user_entities(&self, user_id: &str) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query("SELECT credit_code FROM entity_member WHERE user_id = $1 ORDER BY credit_code")
+            .bind(user_id)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(|row| row.try_get(0)).collect::<Result<_, _>>()?)
+    }
+
+    /// Current version of a stream (0 if it has no events).
+    pub async fn stream_version(&self, stream_id: &str) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(stream_version), 0) FROM event WHERE stream_id = $1")
+            .bind(stream_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Number of rows in a projection or operational table, for the demo summary and tests.
+    pub async fn count_entities(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) FROM entity").fetch_one(self.pool()).await?;
+        Ok(row.try_get(0)?)
+    }
+}

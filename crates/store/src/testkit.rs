@@ -1,0 +1,84 @@
+//! Test databases: a temporary SQLite file, or a fresh PostgreSQL database created on the server
+//! named by `TEST_DATABASE_URL` and dropped afterwards. Enabled by the `testkit` feature; only
+//! tests use it.
+
+use sqlx::{Connection, Executor};
+
+use crate::connect::{Store, StoreOptions};
+
+/// Environment variable naming a PostgreSQL server's admin database, e.g.
+/// `postgres://postgres@127.0.0.1:5432/postgres`. Unset: tests run on SQLite only.
+pub const TEST_DATABASE_URL: &str = "TEST_DATABASE_URL";
+
+/// A database that exists for one test.
+#[derive(Debug)]
+pub struct TestDb {
+    url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    Sqlite(#[allow(dead_code, reason = "held so that the directory lives as long as the database")] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh SQLite database in a temporary directory.
+    pub fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary directory for a test database");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        TestDb { url, cleanup: Cleanup::Sqlite(dir) }
+    }
+
+    /// A fresh PostgreSQL database, if `TEST_DATABASE_URL` is set.
+    pub async fn postgres() -> Option<TestDb> {
+        #[allow(clippy::disallowed_methods, reason = "tests read their configuration from the environment")]
+        let admin_url = std::env::var(TEST_DATABASE_URL).ok().filter(|url| !url.is_empty())?;
+        let suffix: u32 = rand::random();
+        let name = format!("ggzy_test_{}_{suffix:08x}", std::process::id());
+        let mut admin = sqlx::AnyConnection::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
+        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.expect("create test database");
+        admin.close().await.ok();
+        let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+        let url = format!("{base}/{name}");
+        Some(TestDb { url, cleanup: Cleanup::Postgres { admin_url, name } })
+    }
+
+    /// Every backend this run tests: SQLite always, PostgreSQL when configured.
+    pub async fn all() -> Vec<TestDb> {
+        sqlx::any::install_default_drivers();
+        let mut dbs = vec![TestDb::sqlite()];
+        dbs.extend(TestDb::postgres().await);
+        dbs
+    }
+
+    /// The database URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Connects and migrates.
+    pub async fn store(&self) -> Store {
+        let store = Store::connect(&self.url, StoreOptions::default()).await.expect("connect to test database");
+        store.migrate().await.expect("migrate test database");
+        store
+    }
+
+    /// Drops the database (PostgreSQL) or deletes the directory (SQLite), unless `TEST_DB_KEEP=1`.
+    pub async fn drop_db(self) {
+        #[allow(clippy::disallowed_methods, reason = "tests read their configuration from the environment")]
+        if std::env::var("TEST_DB_KEEP").is_ok_and(|keep| keep == "1") {
+            std::mem::forget(self);
+            return;
+        }
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            let mut admin = sqlx::AnyConnection::connect(admin_url).await.expect("connect to TEST_DATABASE_URL");
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                .await
+                .expect("drop test database");
+            admin.close().await.ok();
+        }
+    }
+}
