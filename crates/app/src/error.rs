@@ -1,0 +1,97 @@
+//! Errors of the use cases: the caller's fault (4xx) or ours (5xx). The web layer maps each once.
+
+use ggzy_domain::authz::Denied;
+use ggzy_store::StoreError;
+
+/// One problem with one input field; all problems of a request are reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as named in the API (`credit_code`, `legal_rep.id_number`).
+    pub field: String,
+    /// Stable error code, e.g. `invalid_credit_code`.
+    pub code: &'static str,
+    /// Chinese message saying what is wrong and how to fix it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error.
+    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), code, message: message.into() }
+    }
+}
+
+/// What a use case can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input fields are invalid.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// No such thing.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for (Chinese noun, e.g. "市场主体").
+        what: &'static str,
+    },
+    /// The thing exists already.
+    #[error("{what} already exists")]
+    AlreadyExists {
+        /// What (Chinese noun).
+        what: &'static str,
+    },
+    /// Not signed in (or the session or token expired).
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// The policy refuses the action.
+    #[error("forbidden: {0}")]
+    Forbidden(Denied),
+    /// The user may act in this region but not on this entity (not a member).
+    #[error("not a member of the entity")]
+    NotEntityMember,
+    /// Optimistic concurrency: someone changed the thing since the caller read it.
+    #[error("version conflict: expected {expected}, current {actual}")]
+    VersionConflict {
+        /// Version the caller sent.
+        expected: i64,
+        /// Current version.
+        actual: i64,
+    },
+    /// Wrong username or password (deliberately not saying which).
+    #[error("login failed")]
+    LoginFailed,
+    /// Too many failed logins; try again later.
+    #[error("login throttled")]
+    LoginThrottled {
+        /// Seconds until a new attempt is allowed.
+        retry_after_s: i64,
+    },
+    /// A browser request changing state without the session's CSRF token.
+    #[error("csrf token missing or wrong")]
+    CsrfMismatch,
+    /// The platform failed (database, ...). Details go to the log, not to the client.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> AppError {
+        match error {
+            StoreError::VersionConflict { expected, actual, .. } => AppError::VersionConflict { expected, actual },
+            other => AppError::Internal(format!("{other}: {}", error_chain(&other))),
+        }
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = String::new();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(&cause.to_string());
+        out.push_str("; ");
+        source = cause.source();
+    }
+    out
+}
+
+/// Result alias of the app.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,234 @@
+//! The events of the record and the projection updates each one causes.
+//!
+//! Payloads are JSON objects with a `type` tag. Secrets never enter an event: `PasswordSet` records
+//! that a password was set, not the hash (the hash is an operational row written alongside).
+
+use ggzy_store::projection::{EntityRow, ProjectionOp};
+use serde::{Deserialize, Serialize};
+
+/// An event payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Event {
+    /// A region starts running a (branch) platform (分平台).
+    PlatformRegionEnabled {
+        /// Region code.
+        region_code: String,
+        /// Full Chinese name.
+        name: String,
+        /// Platform region above it.
+        parent_code: Option<String>,
+    },
+    /// A market entity (市场主体) registered.
+    EntityRegistered(EntityDetails),
+    /// A market entity's details changed.
+    EntityUpdated(EntityDetails),
+    /// A user acts for an entity from now on.
+    EntityMemberAdded {
+        /// The entity.
+        credit_code: String,
+        /// The user.
+        user_id: String,
+    },
+    /// A user account was created.
+    UserCreated {
+        /// User id.
+        user_id: String,
+        /// Login name.
+        username: String,
+        /// Name shown.
+        display_name: String,
+        /// Home region.
+        region_code: String,
+    },
+    /// A role was granted for a region.
+    RoleGranted {
+        /// User id.
+        user_id: String,
+        /// Role identifier.
+        role: String,
+        /// Region.
+        region_code: String,
+    },
+    /// The user's password was set or changed.
+    PasswordSet {
+        /// User id.
+        user_id: String,
+    },
+}
+
+/// The details of a market entity as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityDetails {
+    /// 统一社会信用代码.
+    pub credit_code: String,
+    /// Registered name.
+    pub name: String,
+    /// Registration region.
+    pub region_code: String,
+    /// Legal representative's name.
+    pub legal_rep_name: String,
+    /// Legal representative's resident ID, masked: the full number is checked and then dropped.
+    pub legal_rep_id_masked: String,
+    /// Contact person.
+    pub contact_name: String,
+    /// Contact phone.
+    pub contact_phone: String,
+    /// Address.
+    pub address: String,
+}
+
+impl Event {
+    /// The event type name stored in the `event_type` column.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Event::PlatformRegionEnabled { .. } => "PlatformRegionEnabled",
+            Event::EntityRegistered(_) => "EntityRegistered",
+            Event::EntityUpdated(_) => "EntityUpdated",
+            Event::EntityMemberAdded { .. } => "EntityMemberAdded",
+            Event::UserCreated { .. } => "UserCreated",
+            Event::RoleGranted { .. } => "RoleGranted",
+            Event::PasswordSet { .. } => "PasswordSet",
+        }
+    }
+
+    /// The JSON payload.
+    pub fn to_payload(&self) -> String {
+        // Serializing these plain structs cannot fail (string keys, no maps with non-string keys).
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The projection updates this event causes; `at_ms` is when it was recorded and
+    /// `stream_version` the version of its stream after it.
+    pub fn projections(&self, at_ms: i64, stream_version: i64) -> Vec<ProjectionOp> {
+        match self {
+            Event::PlatformRegionEnabled { region_code, name, parent_code } => {
+                vec![ProjectionOp::EnablePlatformRegion {
+                    region_code: region_code.clone(),
+                    name: name.clone(),
+                    parent_code: parent_code.clone(),
+                    enabled_at_ms: at_ms,
+                }]
+            }
+            Event::EntityRegistered(details) => {
+                vec![ProjectionOp::InsertEntity(entity_row(details, at_ms, at_ms, stream_version))]
+            }
+            // The registration time is kept by the UPDATE (it does not set registered_at_ms).
+            Event::EntityUpdated(details) => {
+                vec![ProjectionOp::UpdateEntity(entity_row(details, at_ms, at_ms, stream_version))]
+            }
+            Event::EntityMemberAdded { credit_code, user_id } => vec![ProjectionOp::AddEntityMember {
+                credit_code: credit_code.clone(),
+                user_id: user_id.clone(),
+            }],
+            Event::UserCreated { user_id, username, display_name, region_code } => vec![ProjectionOp::InsertUser {
+                user_id: user_id.clone(),
+                username: username.clone(),
+                display_name: display_name.clone(),
+                region_code: region_code.clone(),
+                created_at_ms: at_ms,
+            }],
+            Event::RoleGranted { user_id, role, region_code } => vec![ProjectionOp::GrantRole {
+                user_id: user_id.clone(),
+                role: role.clone(),
+                region_code: region_code.clone(),
+            }],
+            Event::PasswordSet { .. } => Vec::new(),
+        }
+    }
+}
+
+fn entity_row(details: &EntityDetails, registered_at_ms: i64, updated_at_ms: i64, version: i64) -> EntityRow {
+    EntityRow {
+        credit_code: details.credit_code.clone(),
+        name: details.name.clone(),
+        region_code: details.region_code.clone(),
+        legal_rep_name: details.legal_rep_name.clone(),
+        legal_rep_id_masked: details.legal_rep_id_masked.clone(),
+        contact_name: details.contact_name.clone(),
+        contact_phone: details.contact_phone.clone(),
+        address: details.address.clone(),
+        registered_at_ms,
+        updated_at_ms,
+        version,
+    }
+}
+
+/// Stream ids: one stream per aggregate.
+pub mod stream {
+    /// Stream of a market entity.
+    pub fn entity(credit_code: &str) -> String {
+        format!("entity-{credit_code}")
+    }
+    /// Stream of a user.
+    pub fn user(user_id: &str) -> String {
+        format!("user-{user_id}")
+    }
+    /// Stream of a platform region.
+    pub fn platform_region(region_code: &str) -> String {
+        format!("region-{region_code}")
+    }
+}
+
+use ggzy_store::{AppendRequest, Appended, ExpectedVersion, NewEvent};
+
+use crate::App;
+use crate::actor::Actor;
+use crate::error::AppResult;
+
+/// An event bound for a stream.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The stream.
+    pub stream_id: String,
+    /// Region (tenant) of the event.
+    pub region_code: String,
+    /// The event.
+    pub event: Event,
+}
+
+impl App {
+    /// Appends events with the projections they cause, plus `extra` operational writes, atomically.
+    /// Streams with an exact expectation get their projected version computed from it.
+    pub(crate) async fn record(
+        &self,
+        actor: &Actor,
+        expected: Vec<(String, ExpectedVersion)>,
+        events: Vec<Recorded>,
+        extra: Vec<ProjectionOp>,
+    ) -> AppResult<Appended> {
+        let at_ms = self.now_ms();
+        let mut next_versions: std::collections::HashMap<&str, i64> = expected
+            .iter()
+            .filter_map(|(stream, version)| match version {
+                ExpectedVersion::NoStream => Some((stream.as_str(), 1)),
+                ExpectedVersion::Exactly(v) => Some((stream.as_str(), v + 1)),
+                ExpectedVersion::Any => None,
+            })
+            .collect();
+        let mut projections = Vec::new();
+        let mut new_events = Vec::with_capacity(events.len());
+        for recorded in &events {
+            let version = next_versions.get(recorded.stream_id.as_str()).copied().unwrap_or(0);
+            if let Some(next) = next_versions.get_mut(recorded.stream_id.as_str()) {
+                *next += 1;
+            }
+            projections.extend(recorded.event.projections(at_ms, version));
+            new_events.push(NewEvent {
+                stream_id: recorded.stream_id.clone(),
+                event_type: recorded.event.type_name().to_owned(),
+                region_code: recorded.region_code.clone(),
+                payload: recorded.event.to_payload(),
+            });
+        }
+        projections.extend(extra);
+        let request = AppendRequest {
+            actor: actor.user_id.clone(),
+            recorded_at_ms: at_ms,
+            expected,
+            events: new_events,
+            projections,
+        };
+        Ok(self.store.append(request).await?)
+    }
+}

@@ -1,0 +1,79 @@
+//! Use cases of the ggzy platform: load, decide with the pure domain, append events with their
+//! projections, answer queries.
+//!
+//! This crate owns the things the pure crates must not touch: the [`clock::Clock`], the
+//! [`entropy::Entropy`] source and the store. Tests swap the clock for a [`clock::FakeClock`] and
+//! run whole procedures under a fake, accelerated time.
+
+pub mod actor;
+pub mod audit;
+pub mod clock;
+pub mod entity;
+pub mod entropy;
+pub mod error;
+pub mod events;
+pub mod identity;
+pub mod regions;
+
+use std::sync::Arc;
+
+use ggzy_domain::RegionTable;
+use ggzy_store::Store;
+
+pub use actor::Actor;
+pub use error::{AppError, AppResult, FieldError};
+
+/// Tunables of the app layer (from the server's configuration).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long a login session lives, in milliseconds.
+    pub session_ttl_ms: i64,
+    /// Failed logins of one username allowed within [`AppConfig::login_window_ms`].
+    pub login_max_failures: i64,
+    /// Window of the login throttle, in milliseconds.
+    pub login_window_ms: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> AppConfig {
+        AppConfig { session_ttl_ms: 8 * 3600 * 1000, login_max_failures: 5, login_window_ms: 15 * 60 * 1000 }
+    }
+}
+
+/// The application: every use case hangs off this; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    clock: Arc<dyn clock::Clock>,
+    entropy: Arc<dyn entropy::Entropy>,
+    regions: Arc<RegionTable>,
+    config: AppConfig,
+}
+
+impl App {
+    /// Assembles the app from its parts.
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn clock::Clock>,
+        entropy: Arc<dyn entropy::Entropy>,
+        regions: Arc<RegionTable>,
+        config: AppConfig,
+    ) -> App {
+        App { store, clock, entropy, regions, config }
+    }
+
+    /// The store (for health checks and offline tools).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The GB/T 2260 region table in force.
+    pub fn region_table(&self) -> &RegionTable {
+        &self.regions
+    }
+
+    /// Current time, UTC milliseconds, from the app's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

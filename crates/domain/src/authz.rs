@@ -1,0 +1,170 @@
+//! The one authorization policy: which role may take which action in which region.
+//!
+//! Every permission of the platform is a line of [`POLICY`]. The web layer never decides access
+//! itself; it asks [`authorize`]. Ownership (a bidder editing *its own* entity) is a data check the
+//! app makes on top of the `OwnEntity` scope, because it needs the membership table.
+
+use std::fmt;
+
+use crate::region::RegionCode;
+use crate::role::{Role, RoleGrant};
+
+/// Something a user may try to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Read what the portal publishes (regions, entity names and codes).
+    ReadPublic,
+    /// Register a market entity (市场主体) and become its first member.
+    RegisterEntity,
+    /// Change an entity's details (legal representative, contacts).
+    UpdateEntity,
+    /// See an entity's contacts and its legal representative's masked ID.
+    ReadEntityContacts,
+    /// Create users and grant roles.
+    ManageUsers,
+    /// Read the raw event log and its change feed (audit).
+    ReadEventLog,
+    /// Issue API tokens for machine clients acting as oneself.
+    IssueApiToken,
+    /// Enable a region's (branch) platform (分平台) under one's own.
+    ManagePlatform,
+}
+
+impl Action {
+    /// Every action, in a fixed order.
+    pub const ALL: [Action; 8] = [
+        Action::ReadPublic,
+        Action::RegisterEntity,
+        Action::UpdateEntity,
+        Action::ReadEntityContacts,
+        Action::ManageUsers,
+        Action::ReadEventLog,
+        Action::IssueApiToken,
+        Action::ManagePlatform,
+    ];
+
+    /// Stable identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ReadPublic => "read_public",
+            Action::RegisterEntity => "register_entity",
+            Action::UpdateEntity => "update_entity",
+            Action::ReadEntityContacts => "read_entity_contacts",
+            Action::ManageUsers => "manage_users",
+            Action::ReadEventLog => "read_event_log",
+            Action::IssueApiToken => "issue_api_token",
+            Action::ManagePlatform => "manage_platform",
+        }
+    }
+}
+
+/// Where a grant lets its holder act.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// In every region.
+    Anywhere,
+    /// In the grant's region and the regions below it.
+    GrantRegion,
+    /// Only on market entities the user acts for (checked by the app), in any region.
+    OwnEntity,
+}
+
+#[rustfmt::skip]
+/// The policy table: one permission per line; anything not listed is denied.
+pub const POLICY: &[(Role, Action, Scope)] = &[
+    // The portal is public (公共服务平台).
+    (Role::Public,      Action::ReadPublic,         Scope::Anywhere),
+    (Role::Bidder,      Action::ReadPublic,         Scope::Anywhere),
+    (Role::Principal,   Action::ReadPublic,         Scope::Anywhere),
+    (Role::Agency,      Action::ReadPublic,         Scope::Anywhere),
+    (Role::Expert,      Action::ReadPublic,         Scope::Anywhere),
+    (Role::CenterStaff, Action::ReadPublic,         Scope::Anywhere),
+    (Role::Regulator,   Action::ReadPublic,         Scope::Anywhere),
+    (Role::Admin,       Action::ReadPublic,         Scope::Anywhere),
+    // Market players register anywhere: a platform may not restrict outside players (宁波条例 18, 39号令).
+    (Role::Bidder,      Action::RegisterEntity,     Scope::Anywhere),
+    (Role::Principal,   Action::RegisterEntity,     Scope::Anywhere),
+    (Role::Agency,      Action::RegisterEntity,     Scope::Anywhere),
+    (Role::CenterStaff, Action::RegisterEntity,     Scope::GrantRegion),
+    (Role::Admin,       Action::RegisterEntity,     Scope::GrantRegion),
+    (Role::Bidder,      Action::UpdateEntity,       Scope::OwnEntity),
+    (Role::Principal,   Action::UpdateEntity,       Scope::OwnEntity),
+    (Role::Agency,      Action::UpdateEntity,       Scope::OwnEntity),
+    (Role::CenterStaff, Action::UpdateEntity,       Scope::GrantRegion),
+    (Role::Admin,       Action::UpdateEntity,       Scope::GrantRegion),
+    (Role::Bidder,      Action::ReadEntityContacts, Scope::OwnEntity),
+    (Role::Principal,   Action::ReadEntityContacts, Scope::OwnEntity),
+    (Role::Agency,      Action::ReadEntityContacts, Scope::OwnEntity),
+    (Role::CenterStaff, Action::ReadEntityContacts, Scope::GrantRegion),
+    (Role::Regulator,   Action::ReadEntityContacts, Scope::GrantRegion),
+    (Role::Admin,       Action::ReadEntityContacts, Scope::GrantRegion),
+    // Users are managed by the admin of a region, for that region and the ones below.
+    (Role::Admin,       Action::ManageUsers,        Scope::GrantRegion),
+    // Audit: regulators see every procedure of their regions (在线监管平台); the centre sees its own.
+    (Role::CenterStaff, Action::ReadEventLog,       Scope::GrantRegion),
+    (Role::Regulator,   Action::ReadEventLog,       Scope::GrantRegion),
+    (Role::Admin,       Action::ReadEventLog,       Scope::GrantRegion),
+    // A county branch platform is a tenant of its city's deployment, opened by an admin above it.
+    (Role::Admin,       Action::ManagePlatform,     Scope::GrantRegion),
+    (Role::Bidder,      Action::IssueApiToken,      Scope::Anywhere),
+    (Role::Principal,   Action::IssueApiToken,      Scope::Anywhere),
+    (Role::Agency,      Action::IssueApiToken,      Scope::Anywhere),
+    (Role::CenterStaff, Action::IssueApiToken,      Scope::Anywhere),
+    (Role::Regulator,   Action::IssueApiToken,      Scope::Anywhere),
+    (Role::Admin,       Action::IssueApiToken,      Scope::Anywhere),
+];
+
+/// What the policy allows a set of grants to do on a target region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed outright.
+    Allow,
+    /// Allowed only if the user acts for the entity concerned (the app checks membership).
+    AllowIfOwnEntity,
+    /// Denied.
+    Deny,
+}
+
+/// The action is not allowed for this user in this region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct Denied {
+    /// The action that was refused.
+    pub action: Action,
+    /// The region the action was aimed at.
+    pub region: RegionCode,
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "无权在行政区划 {} 执行操作 {}", self.region.as_str(), self.action.as_str())
+    }
+}
+
+/// Decides an action on `target` for a user holding `grants`. Anonymous visitors pass no grants
+/// and act as [`Role::Public`]. The most permissive matching line wins.
+pub fn decide(grants: &[RoleGrant], action: Action, target: &RegionCode) -> Decision {
+    let public = RoleGrant { role: Role::Public, region: *target };
+    let mut decision = Decision::Deny;
+    for grant in grants.iter().chain(std::iter::once(&public)) {
+        for &(role, line_action, scope) in POLICY {
+            if role != grant.role || line_action != action {
+                continue;
+            }
+            match scope {
+                Scope::Anywhere => return Decision::Allow,
+                Scope::GrantRegion if grant.region.contains(target) => return Decision::Allow,
+                Scope::GrantRegion => {}
+                Scope::OwnEntity => decision = Decision::AllowIfOwnEntity,
+            }
+        }
+    }
+    decision
+}
+
+/// Like [`decide`], for actions that have no entity to own: `AllowIfOwnEntity` counts as denied.
+pub fn authorize(grants: &[RoleGrant], action: Action, target: &RegionCode) -> Result<(), Denied> {
+    match decide(grants, action, target) {
+        Decision::Allow => Ok(()),
+        Decision::AllowIfOwnEntity | Decision::Deny => Err(Denied { action, region: *target }),
+    }
+}
