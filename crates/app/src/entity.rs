@@ -168,9 +168,9 @@ impl App {
         actor.authorize_on_entity(Action::UpdateEntity, &current_region, &details.credit_code)?;
         actor.authorize_on_entity(Action::UpdateEntity, &input.region, &details.credit_code)?;
         let stream_id = stream::entity(&details.credit_code);
-        // The projection's version counts every event of the stream (member additions too).
-        let stream_version = self.store.stream_version(&stream_id).await?;
-        if expected_version != current.version || stream_version != current.version {
+        // The projected version is the stream's version (member additions count too); the append
+        // below re-checks it against the log, so a race between this read and the write is a conflict.
+        if expected_version != current.version {
             return Err(AppError::VersionConflict { expected: expected_version, actual: current.version });
         }
         let credit_code = details.credit_code.clone();

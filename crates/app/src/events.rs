@@ -117,10 +117,10 @@ impl Event {
             Event::EntityUpdated(details) => {
                 vec![ProjectionOp::UpdateEntity(entity_row(details, at_ms, at_ms, stream_version))]
             }
-            Event::EntityMemberAdded { credit_code, user_id } => vec![ProjectionOp::AddEntityMember {
-                credit_code: credit_code.clone(),
-                user_id: user_id.clone(),
-            }],
+            Event::EntityMemberAdded { credit_code, user_id } => vec![
+                ProjectionOp::AddEntityMember { credit_code: credit_code.clone(), user_id: user_id.clone() },
+                ProjectionOp::SetEntityVersion { credit_code: credit_code.clone(), version: stream_version },
+            ],
             Event::UserCreated { user_id, username, display_name, region_code } => vec![ProjectionOp::InsertUser {
                 user_id: user_id.clone(),
                 username: username.clone(),

@@ -13,6 +13,7 @@ pub mod entropy;
 pub mod error;
 pub mod events;
 pub mod identity;
+pub mod idempotency;
 pub mod regions;
 
 use std::sync::Arc;

@@ -74,6 +74,13 @@ pub enum ProjectionOp {
         /// Region.
         region_code: String,
     },
+    /// The entity's stream moved on without a change of details (the projected version follows).
+    SetEntityVersion {
+        /// The entity.
+        credit_code: String,
+        /// Its stream version now.
+        version: i64,
+    },
     /// A user acts for an entity.
     AddEntityMember {
         /// The entity.
@@ -171,6 +178,16 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
             .bind(region_code.as_str())
             .execute(&mut *conn)
             .await?;
+        }
+        ProjectionOp::SetEntityVersion { credit_code, version } => {
+            let result = sqlx::query("UPDATE entity SET version = $2 WHERE credit_code = $1")
+                .bind(credit_code.as_str())
+                .bind(*version)
+                .execute(&mut *conn)
+                .await?;
+            if result.rows_affected() != 1 {
+                return Err(StoreError::Invalid("entity to update does not exist"));
+            }
         }
         ProjectionOp::AddEntityMember { credit_code, user_id } => {
             sqlx::query(

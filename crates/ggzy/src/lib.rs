@@ -1,0 +1,10 @@
+//! The ggzy server as a library: configuration, building and serving, demo data, offline
+//! verification and export. The `ggzy` binary (`main.rs`) is the command line over it; tests
+//! use it to spawn the real server in-process with a fake clock.
+
+pub mod config;
+pub mod demo;
+pub mod export;
+pub mod server;
+pub mod telemetry;
+pub mod verify;

@@ -1,0 +1,110 @@
+//! Building and running the server: store, app and router from a config, then serve until told
+//! to stop, finishing in-flight requests and pending appends.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use ggzy_app::App;
+use ggzy_app::clock::Clock;
+use ggzy_app::entropy::OsEntropy;
+use ggzy_domain::RegionTable;
+use ggzy_store::{Store, StoreOptions};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// The GB/T 2260 table shipped with the binary (a deployment may replace it: `regions_file`).
+pub const BUILTIN_REGIONS: &str = include_str!("../../../data/regions/gbt2260.csv");
+
+/// Loads the region table in force.
+pub fn region_table(config: &Config) -> anyhow::Result<RegionTable> {
+    match &config.regions_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading regions_file {}", path.display()))?;
+            RegionTable::parse_csv(&text).with_context(|| format!("parsing regions_file {}", path.display()))
+        }
+        None => RegionTable::parse_csv(BUILTIN_REGIONS).context("parsing the built-in region table"),
+    }
+}
+
+/// Connects to the database in force (creating the data directory for SQLite) and migrates it.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let url = config.database_url();
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    }
+    let options = StoreOptions { max_connections: config.db_max_connections, ..StoreOptions::default() };
+    let store = Store::connect(&url, options)
+        .await
+        .with_context(|| format!("connecting to {}", ggzy_store::connect::redact_url(&url)))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+/// A server ready to accept connections.
+pub struct Server {
+    /// The app (for seeding and tests).
+    pub app: App,
+    router: ggzy_web::Router,
+}
+
+/// Builds everything before the port is bound, so that a bad config or database fails first.
+pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Server> {
+    let regions = Arc::new(region_table(config)?);
+    let store = open_store(config).await?;
+    let app = App::new(store, clock, Arc::new(OsEntropy), regions, config.app_config());
+    let router = ggzy_web::router(ggzy_web::WebState::new(app.clone(), config.web_config()));
+    Ok(Server { app, router })
+}
+
+impl Server {
+    /// Serves on `listener` until `shutdown` resolves; then drains requests and closes the store.
+    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let purge = tokio::spawn(purge_sessions(self.app.clone()));
+        let served = ggzy_web::serve(self.router, listener, shutdown).await;
+        purge.abort();
+        self.app.store().close().await;
+        served.context("serving HTTP")
+    }
+}
+
+/// Deletes expired sessions hourly so the table does not grow without bound.
+async fn purge_sessions(app: App) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        interval.tick().await;
+        match app.purge_expired_sessions().await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(error = %error, "purging sessions failed"),
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests and pending appends");
+}

@@ -1,0 +1,148 @@
+//! The test harness: the real server, built from the production `Config`, spawned in-process on
+//! 127.0.0.1:0 against a fresh database with a fake clock; tests talk plain HTTP to it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use ggzy::config::Config;
+use ggzy::server;
+use ggzy_app::clock::FakeClock;
+use ggzy_app::identity::NewUser;
+use ggzy_app::{Actor, App};
+use ggzy_domain::RegionCode;
+use ggzy_domain::role::{Role, RoleGrant};
+use ggzy_store::testkit::TestDb;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// 2026-11-24T08:00:00Z, the fake clock's start.
+pub const T0_MS: i64 = 1_795_507_200_000;
+/// Password of every user the harness creates.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running server and a client with its own cookie jar.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub clock: FakeClock,
+    pub app: App,
+    pub backend: &'static str,
+    db: TestDb,
+    _data_dir: tempfile::TempDir,
+    stop: oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+pub fn region(code: &str) -> RegionCode {
+    RegionCode::parse(code).expect("test region codes are valid")
+}
+
+/// One server per configured backend (SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set).
+pub async fn spawn_apps() -> Vec<TestApp> {
+    spawn_apps_with(|_| {}).await
+}
+
+/// Like [`spawn_apps`], with the config adjusted first.
+pub async fn spawn_apps_with(tweak: impl Fn(&mut Config)) -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for db in TestDb::all().await {
+        apps.push(spawn_on(db, &tweak).await);
+    }
+    apps
+}
+
+async fn spawn_on(db: TestDb, tweak: &impl Fn(&mut Config)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("data directory");
+    let mut config = Config {
+        data_dir: data_dir.path().to_owned(),
+        database_url: Some(db.url().to_owned()),
+        cookie_secure: false,
+        public_rate_per_second: 10_000,
+        public_rate_burst: 10_000,
+        ..Config::default()
+    };
+    tweak(&mut config);
+    let clock = FakeClock::at(T0_MS);
+    let server = server::build(&config, Arc::new(clock.clone())).await.expect("build server");
+    let app = server.app.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let served = tokio::spawn(server.serve(listener, async {
+        stopped.await.ok();
+    }));
+    let backend = if db.url().starts_with("sqlite") { "sqlite" } else { "postgres" };
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let test_app = TestApp { addr, client, clock, app, backend, db, _data_dir: data_dir, stop, served };
+    let system = Actor::system(region("330000"));
+    for code in ["330000", "330100", "110000"] {
+        test_app.app.enable_platform_region(&system, &region(code)).await.expect("enable region");
+    }
+    test_app
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A user created directly through the app (as the platform itself).
+    pub async fn create_user(&self, username: &str, grants: &[(Role, &str)]) -> String {
+        let system = Actor::system(region("330000"));
+        let grants = grants.iter().map(|(role, code)| RoleGrant { role: *role, region: region(code) }).collect();
+        let user = NewUser {
+            username: username.to_owned(),
+            display_name: format!("测试用户{username}"),
+            password: PASSWORD.to_owned(),
+            region: region("330100"),
+            grants,
+        };
+        self.app.create_user(&system, user).await.expect("create user").user_id
+    }
+
+    /// A fresh client (own cookie jar) signed in as `username`; returns it and its CSRF token.
+    pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
+        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let response = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), StatusCode::OK, "login of {username}");
+        let body: Value = response.json().await.expect("login body");
+        let csrf = body["csrf_token"].as_str().expect("csrf token").to_owned();
+        (client, csrf)
+    }
+
+    /// Stops the server, closes the store and drops the database.
+    pub async fn finish(self) {
+        let _ = self.stop.send(());
+        self.served.await.expect("server task").expect("server stopped cleanly");
+        self.db.drop_db().await;
+    }
+}
+
+/// Sends a request and returns status, headers and JSON body (Null when empty or not JSON).
+pub async fn call(request: reqwest::RequestBuilder) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("body");
+    (status, headers, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// A valid registration body for a credit code.
+pub fn entity_body(credit_code: &str, name: &str) -> Value {
+    json!({
+        "credit_code": credit_code,
+        "name": name,
+        "region_code": "330106",
+        "legal_rep_name": "张三",
+        "legal_rep_id_number": "11010519491231002X",
+        "contact_name": "李四",
+        "contact_phone": "0571-87654321",
+        "address": "浙江省杭州市西湖区文三路1号",
+    })
+}

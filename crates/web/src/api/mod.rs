@@ -1,0 +1,147 @@
+//! `/api/v1`: the JSON API, its OpenAPI 3.1 document and the Swagger UI.
+
+pub mod auth;
+pub mod entities;
+pub mod events;
+pub mod regions;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use tower_governor::GovernorError;
+use tower_governor::governor::GovernorConfigBuilder;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi as _, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::WebState;
+use crate::error::{ApiError, ERROR_TABLE, ErrorBody};
+
+/// Path of the OpenAPI document.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "ggzy 公共资源交易平台 API",
+        description = "公共资源交易平台（一网三平台）的 JSON 接口。所有 POST 接受 Idempotency-Key；错误码见 /api/v1/errors。",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    modifiers(&SecuritySchemes),
+    components(schemas(ErrorBody))
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::extract::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The API routes (public ones rate-limited per client IP) and their OpenAPI document.
+pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
+    let public = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::login))
+        .routes(routes!(entities::list_entities, entities::register_entity))
+        .routes(routes!(entities::get_entity, entities::update_entity))
+        .routes(routes!(regions::list_platform_regions, regions::enable_platform_region))
+        .routes(routes!(regions::get_region))
+        .routes(routes!(error_table))
+        .layer(rate_limit(state));
+    let private = OpenApiRouter::new()
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::issue_api_token))
+        .routes(routes!(auth::revoke_api_token))
+        .routes(routes!(entities::add_entity_member))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(events::event_feed));
+    public.merge(private).split_for_parts()
+}
+
+/// `/api/v1/openapi.json` and the vendored Swagger UI at `/api/v1/docs`.
+pub fn docs(openapi: OpenApi) -> Router<WebState> {
+    Router::new().merge(SwaggerUi::new("/api/v1/docs").url(OPENAPI_PATH, openapi))
+}
+
+/// Per-IP limit on public endpoints. Authenticated trading endpoints are not IP-limited: many
+/// bidders share one NAT (a centre's bidding room), see STACK.md.
+fn rate_limit(state: &WebState) -> tower_governor::GovernorLayer<
+    tower_governor::key_extractor::PeerIpKeyExtractor,
+    governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
+    axum::body::Body,
+> {
+    let period_ms = (1000 / state.config.public_rate_per_second.max(1)).max(1);
+    let config = Arc::new(
+        GovernorConfigBuilder::default()
+            .per_millisecond(period_ms)
+            .burst_size(state.config.public_rate_burst.max(1))
+            .finish()
+            .unwrap_or_default(),
+    );
+    // Forget idle clients so the limiter's memory stays bounded; ends with the router.
+    let weak = Arc::downgrade(&config);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            match weak.upgrade() {
+                Some(config) => config.limiter().retain_recent(),
+                None => break,
+            }
+        }
+    });
+    tower_governor::GovernorLayer::new(config).error_handler(|error| match error {
+        GovernorError::TooManyRequests { wait_time, .. } => {
+            let mut response = ApiError::new("rate_limited", format!("请求过于频繁，请{wait_time}秒后再试")).into_response();
+            if let Ok(value) = axum::http::HeaderValue::from_str(&wait_time.to_string()) {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+            }
+            response
+        }
+        other => {
+            tracing::error!(error = %other, "rate limiter could not identify the client");
+            ApiError::new("internal_error", "服务器内部错误，请稍后重试").into_response()
+        }
+    })
+}
+
+/// One row of the error table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorCodeDto {
+    /// Stable code.
+    code: &'static str,
+    /// HTTP status.
+    status: u16,
+    /// Meaning.
+    description: &'static str,
+}
+
+/// Every error code the API can return.
+#[utoipa::path(get, path = "/api/v1/errors", tag = "meta", responses((status = 200, body = [ErrorCodeDto])))]
+async fn error_table() -> axum::Json<Vec<ErrorCodeDto>> {
+    axum::Json(
+        ERROR_TABLE.iter().map(|&(code, status, description)| ErrorCodeDto { code, status, description }).collect(),
+    )
+}
+
+/// UTC milliseconds as RFC 3339.
+pub(crate) fn rfc3339(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms).map(|t| t.to_string()).unwrap_or_default()
+}

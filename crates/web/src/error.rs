@@ -1,0 +1,197 @@
+//! The one error table: every error the API returns has a stable `snake_case` code, an HTTP
+//! status and a Chinese message that says what to fix. Error codes are API contract.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ggzy_app::{AppError, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Every top-level error code with its status and meaning (served at `/api/v1/errors`).
+pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
+    ("invalid_json", 400, "请求体不是合法的JSON"),
+    ("invalid_body", 422, "请求体字段缺失或类型错误"),
+    ("unsupported_media_type", 415, "请求体须为 application/json"),
+    ("invalid_query", 400, "查询参数格式错误"),
+    ("invalid_idempotency_key", 400, "Idempotency-Key 须为1至255个可见ASCII字符"),
+    ("invalid_input", 422, "多个字段有误，见 details"),
+    ("invalid_credit_code", 422, "统一社会信用代码有误"),
+    ("invalid_resident_id", 422, "身份证号码有误"),
+    ("invalid_region_code", 422, "行政区划代码有误或不存在"),
+    ("unknown_region", 422, "行政区划代码不在行政区划代码表中"),
+    ("invalid_username", 422, "用户名格式有误"),
+    ("invalid_display_name", 422, "姓名有误"),
+    ("weak_password", 422, "密码太短"),
+    ("invalid_role", 422, "角色有误"),
+    ("invalid_text", 422, "文本字段为空或过长"),
+    ("invalid_phone", 422, "联系电话有误"),
+    ("invalid_token_name", 422, "令牌名称有误"),
+    ("invalid_token_days", 422, "令牌有效天数有误"),
+    ("idempotency_key_reused", 422, "该 Idempotency-Key 已用于另一个请求"),
+    ("unauthenticated", 401, "未登录或登录已过期"),
+    ("login_failed", 401, "用户名或密码错误"),
+    ("forbidden", 403, "无权执行此操作"),
+    ("not_entity_member", 403, "不是该市场主体的成员"),
+    ("csrf_mismatch", 403, "缺少或错误的 X-CSRF-Token"),
+    ("not_found", 404, "资源不存在"),
+    ("route_not_found", 404, "接口不存在"),
+    ("method_not_allowed", 405, "请求方法不被允许"),
+    ("already_exists", 409, "资源已存在"),
+    ("version_conflict", 409, "数据已被他人修改"),
+    ("idempotency_key_in_progress", 409, "同一 Idempotency-Key 的请求仍在处理中"),
+    ("payload_too_large", 413, "请求体过大"),
+    ("login_throttled", 429, "登录失败次数过多"),
+    ("rate_limited", 429, "请求过于频繁"),
+    ("internal_error", 500, "服务器内部错误"),
+    ("unavailable", 503, "服务暂不可用"),
+];
+
+/// One field problem in an error body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    /// The field as named in the request.
+    pub field: String,
+    /// Stable code of this problem.
+    pub code: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable error code (see `/api/v1/errors`).
+    pub code: String,
+    /// Chinese message saying what to fix.
+    pub message: String,
+    /// Every field problem, when the input was invalid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldErrorBody>,
+}
+
+/// An error on its way to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+    retry_after_s: Option<i64>,
+}
+
+impl ApiError {
+    /// An error with a code from [`ERROR_TABLE`] and a specific message.
+    pub fn new(code: &'static str, message: impl Into<String>) -> ApiError {
+        let status = ERROR_TABLE
+            .iter()
+            .find(|(table_code, _, _)| *table_code == code)
+            .and_then(|(_, status, _)| StatusCode::from_u16(*status).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        debug_assert!(ERROR_TABLE.iter().any(|(c, _, _)| *c == code), "error code {code} missing from ERROR_TABLE");
+        ApiError { status, body: ErrorBody { code: code.to_owned(), message: message.into(), details: Vec::new() }, retry_after_s: None }
+    }
+
+    /// Invalid fields: the code is the field's own code when there is one problem.
+    pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let (code, message) = match errors.as_slice() {
+            [single] => (single.code, single.message.clone()),
+            _ => ("invalid_input", errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；")),
+        };
+        let mut error = ApiError::new(code, message);
+        error.body.details = errors
+            .into_iter()
+            .map(|e| FieldErrorBody { field: e.field, code: e.code.to_owned(), message: e.message })
+            .collect();
+        error
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The body.
+    pub fn body(&self) -> &ErrorBody {
+        &self.body
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> ApiError {
+        match error {
+            AppError::Invalid(errors) => ApiError::invalid(errors),
+            AppError::NotFound { what } => ApiError::new("not_found", format!("{what}不存在，请核对后重试")),
+            AppError::AlreadyExists { what } => ApiError::new("already_exists", format!("{what}已存在，不能重复创建")),
+            AppError::Unauthenticated => {
+                ApiError::new("unauthenticated", "请先登录，或在 Authorization 请求头中提供有效的 API 令牌")
+            }
+            AppError::Forbidden(denied) => ApiError::new("forbidden", format!("您的角色{denied}")),
+            AppError::NotEntityMember => {
+                ApiError::new("not_entity_member", "您不是该市场主体的成员，不能查看或修改其非公开信息")
+            }
+            AppError::VersionConflict { expected, actual } => ApiError::new(
+                "version_conflict",
+                format!("数据已被他人修改：提交的版本为 {expected}，当前版本为 {actual}，请刷新后基于最新数据重新提交"),
+            ),
+            AppError::LoginFailed => ApiError::new("login_failed", "用户名或密码错误，请重新输入"),
+            AppError::LoginThrottled { retry_after_s } => {
+                let mut error = ApiError::new(
+                    "login_throttled",
+                    format!("登录失败次数过多，账号已暂时锁定，请{}分钟后再试", (retry_after_s + 59) / 60),
+                );
+                error.retry_after_s = Some(retry_after_s);
+                error
+            }
+            AppError::CsrfMismatch => {
+                ApiError::new("csrf_mismatch", "缺少或错误的 X-CSRF-Token 请求头，请刷新页面后重试")
+            }
+            AppError::Internal(detail) => {
+                // The detail goes to the log only; the client gets the request id to quote.
+                tracing::error!(error = %detail, "internal error");
+                ApiError::new("internal_error", "服务器内部错误，请稍后重试；如持续出现，请联系平台并提供响应头中的 x-request-id")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after_s
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// Result alias of handlers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case_with_real_statuses() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, status, message) in ERROR_TABLE {
+            assert!(seen.insert(*code), "duplicate code {code}");
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code} is not snake_case");
+            assert!(StatusCode::from_u16(*status).is_ok_and(|s| s.is_client_error() || s.is_server_error()));
+            assert!(!message.is_empty());
+        }
+    }
+
+    #[test]
+    fn one_field_error_takes_its_code_several_become_invalid_input() {
+        let one = ApiError::invalid(vec![FieldError::new("credit_code", "invalid_credit_code", "统一社会信用代码校验位错误")]);
+        assert_eq!((one.status(), one.body().code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_credit_code"));
+        let two = ApiError::invalid(vec![
+            FieldError::new("a", "invalid_text", "甲"),
+            FieldError::new("b", "invalid_phone", "乙"),
+        ]);
+        assert_eq!(two.body().code, "invalid_input");
+        assert_eq!(two.body().details.len(), 2);
+    }
+}
