@@ -154,6 +154,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err, reason = "figment::Jail's closures return figment::Error by design")]
 mod tests {
     use super::*;
 

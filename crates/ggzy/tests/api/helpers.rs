@@ -17,34 +17,33 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 /// 2026-11-24T08:00:00Z, the fake clock's start.
-pub const T0_MS: i64 = 1_795_507_200_000;
+pub(crate) const T0_MS: i64 = 1_795_507_200_000;
 /// Password of every user the harness creates.
-pub const PASSWORD: &str = "correct horse battery";
+pub(crate) const PASSWORD: &str = "correct horse battery";
 
 /// A running server and a client with its own cookie jar.
-pub struct TestApp {
-    pub addr: SocketAddr,
-    pub client: reqwest::Client,
-    pub clock: FakeClock,
-    pub app: App,
-    pub backend: &'static str,
+pub(crate) struct TestApp {
+    pub(crate) addr: SocketAddr,
+    pub(crate) client: reqwest::Client,
+    pub(crate) clock: FakeClock,
+    pub(crate) app: App,
     db: TestDb,
     _data_dir: tempfile::TempDir,
     stop: oneshot::Sender<()>,
     served: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
-pub fn region(code: &str) -> RegionCode {
+pub(crate) fn region(code: &str) -> RegionCode {
     RegionCode::parse(code).expect("test region codes are valid")
 }
 
 /// One server per configured backend (SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set).
-pub async fn spawn_apps() -> Vec<TestApp> {
+pub(crate) async fn spawn_apps() -> Vec<TestApp> {
     spawn_apps_with(|_| {}).await
 }
 
 /// Like [`spawn_apps`], with the config adjusted first.
-pub async fn spawn_apps_with(tweak: impl Fn(&mut Config)) -> Vec<TestApp> {
+pub(crate) async fn spawn_apps_with(tweak: impl Fn(&mut Config)) -> Vec<TestApp> {
     let mut apps = Vec::new();
     for db in TestDb::all().await {
         apps.push(spawn_on(db, &tweak).await);
@@ -72,9 +71,8 @@ async fn spawn_on(db: TestDb, tweak: &impl Fn(&mut Config)) -> TestApp {
     let served = tokio::spawn(server.serve(listener, async {
         stopped.await.ok();
     }));
-    let backend = if db.url().starts_with("sqlite") { "sqlite" } else { "postgres" };
     let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let test_app = TestApp { addr, client, clock, app, backend, db, _data_dir: data_dir, stop, served };
+    let test_app = TestApp { addr, client, clock, app, db, _data_dir: data_dir, stop, served };
     let system = Actor::system(region("330000"));
     for code in ["330000", "330100", "110000"] {
         test_app.app.enable_platform_region(&system, &region(code)).await.expect("enable region");
@@ -83,12 +81,12 @@ async fn spawn_on(db: TestDb, tweak: &impl Fn(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
     /// A user created directly through the app (as the platform itself).
-    pub async fn create_user(&self, username: &str, grants: &[(Role, &str)]) -> String {
+    pub(crate) async fn create_user(&self, username: &str, grants: &[(Role, &str)]) -> String {
         let system = Actor::system(region("330000"));
         let grants = grants.iter().map(|(role, code)| RoleGrant { role: *role, region: region(code) }).collect();
         let user = NewUser {
@@ -102,7 +100,7 @@ impl TestApp {
     }
 
     /// A fresh client (own cookie jar) signed in as `username`; returns it and its CSRF token.
-    pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
+    pub(crate) async fn login(&self, username: &str) -> (reqwest::Client, String) {
         let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
         let response = client
             .post(self.url("/api/v1/auth/login"))
@@ -117,7 +115,7 @@ impl TestApp {
     }
 
     /// Stops the server, closes the store and drops the database.
-    pub async fn finish(self) {
+    pub(crate) async fn finish(self) {
         let _ = self.stop.send(());
         self.served.await.expect("server task").expect("server stopped cleanly");
         self.db.drop_db().await;
@@ -125,7 +123,7 @@ impl TestApp {
 }
 
 /// Sends a request and returns status, headers and JSON body (Null when empty or not JSON).
-pub async fn call(request: reqwest::RequestBuilder) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+pub(crate) async fn call(request: reqwest::RequestBuilder) -> (StatusCode, reqwest::header::HeaderMap, Value) {
     let response = request.send().await.expect("request");
     let status = response.status();
     let headers = response.headers().clone();
@@ -134,7 +132,7 @@ pub async fn call(request: reqwest::RequestBuilder) -> (StatusCode, reqwest::hea
 }
 
 /// A valid registration body for a credit code.
-pub fn entity_body(credit_code: &str, name: &str) -> Value {
+pub(crate) fn entity_body(credit_code: &str, name: &str) -> Value {
     json!({
         "credit_code": credit_code,
         "name": name,

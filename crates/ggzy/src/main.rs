@@ -1,0 +1,243 @@
+//! `ggzy`: the one binary of the platform — `serve`, `demo`, `migrate`, `admin`, `verify`, `export`.
+
+use std::io::{BufRead as _, Write as _};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use ggzy::config::{Config, FlagOverrides, LogFormat};
+use ggzy::{demo, export, server, telemetry, verify};
+use ggzy_app::Actor;
+use ggzy_app::clock::SystemClock;
+use ggzy_app::identity::NewUser;
+use ggzy_domain::role::{Role, RoleGrant};
+
+/// 公共资源交易平台 (public resource trading platform).
+#[derive(Parser)]
+#[command(name = "ggzy", version, about)]
+struct Cli {
+    /// Configuration file (default: ./ggzy.toml if present).
+    #[arg(long, global = true, env = "GGZY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone, Default)]
+struct ServerFlags {
+    /// Address to listen on, e.g. 0.0.0.0:8080.
+    #[arg(long)]
+    listen: Option<std::net::SocketAddr>,
+    /// Data directory (the embedded database lives here).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Log format.
+    #[arg(long, value_enum)]
+    log_format: Option<LogFormat>,
+}
+
+impl ServerFlags {
+    fn overrides(&self) -> FlagOverrides {
+        FlagOverrides {
+            listen: self.listen,
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            log_format: self.log_format,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the platform.
+    Serve(ServerFlags),
+    /// Runs the platform on an embedded database filled with demo data (regions, entities, users
+    /// of every role) and prints the URL and the demo logins.
+    Demo {
+        #[command(flatten)]
+        flags: ServerFlags,
+        /// Delete an existing demo database first.
+        #[arg(long)]
+        fresh: bool,
+        /// Create the demo database and exit without serving.
+        #[arg(long)]
+        seed_only: bool,
+    },
+    /// Applies database migrations and exits.
+    Migrate(ServerFlags),
+    /// Administration.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Checks the event hash chain offline and names the first bad position.
+    Verify {
+        /// A SQLite file, a database URL, or an export (`.jsonl`).
+        source: String,
+    },
+    /// Writes every event as JSON Lines (for offline verification and archives).
+    Export {
+        #[command(flatten)]
+        flags: ServerFlags,
+        /// Output file (`-` for standard output).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Creates a user; the password is read from standard input (one line).
+    CreateUser {
+        #[command(flatten)]
+        flags: ServerFlags,
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Name shown.
+        #[arg(long)]
+        display_name: String,
+        /// Home region (GB/T 2260 code).
+        #[arg(long)]
+        region: String,
+        /// Role to grant, as ROLE or ROLE@REGION (repeatable), e.g. admin@330000.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Also enable the platform of the home region if it is not enabled yet.
+        #[arg(long)]
+        enable_region: bool,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: starting the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Serve(flags) => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            telemetry::init(config.log_format, &config.log_filter);
+            let server = server::build(&config, Arc::new(SystemClock)).await?;
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("binding {}", config.listen))?;
+            tracing::info!(address = %config.listen, "serving");
+            server.serve(listener, server::shutdown_signal()).await?;
+        }
+        Command::Demo { flags, fresh, seed_only } => {
+            let mut overrides = flags.overrides();
+            overrides.data_dir = overrides.data_dir.or_else(|| Some(PathBuf::from("data/demo")));
+            let mut config = Config::load(cli.config.as_deref(), &overrides)?;
+            // The demo serves plain HTTP on this machine: a Secure cookie would never come back.
+            config.cookie_secure = false;
+            if config.database_url.is_some() {
+                anyhow::bail!("demo always uses the embedded database under --data-dir; use `serve` for a database URL");
+            }
+            telemetry::init(config.log_format, &config.log_filter);
+            if fresh && config.data_dir.exists() {
+                std::fs::remove_dir_all(&config.data_dir)
+                    .with_context(|| format!("removing {}", config.data_dir.display()))?;
+            }
+            let server = server::build(&config, Arc::new(SystemClock)).await?;
+            let summary = if server.app.platform_regions().await?.is_empty() {
+                demo::seed_demo(&server.app).await.context("seeding demo data")?
+            } else {
+                demo::summary(&server.app).await?
+            };
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "演示数据：{} 个行政区域，{} 个市场主体，数据目录 {}", summary.regions, summary.entities, config.data_dir.display())?;
+            writeln!(out, "演示账号（密码均为 {}）：", demo::DEMO_PASSWORD)?;
+            for (username, role) in &summary.users {
+                writeln!(out, "  {username:<14} {role}")?;
+            }
+            if seed_only {
+                server.app.store().close().await;
+                return Ok(std::process::ExitCode::SUCCESS);
+            }
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("binding {}", config.listen))?;
+            let address = listener.local_addr()?;
+            writeln!(out, "平台已启动：http://{address}/  （接口文档 http://{address}/api/v1/docs/ ，按 Ctrl-C 停止）")?;
+            drop(out);
+            server.serve(listener, server::shutdown_signal()).await?;
+        }
+        Command::Migrate(flags) => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let store = server::open_store(&config).await?;
+            store.close().await;
+            eprintln!("migrations applied to {}", ggzy_store::connect::redact_url(&config.database_url()));
+        }
+        Command::Admin(AdminCommand::CreateUser { flags, username, display_name, region, roles, enable_region }) => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let server = server::build(&config, Arc::new(SystemClock)).await?;
+            let app = &server.app;
+            let home = app.region_table().validate(&region).map_err(|e| anyhow::anyhow!("--region {region}: {e}"))?;
+            let mut grants = Vec::new();
+            for spec in &roles {
+                let (role, region) = spec.split_once('@').unwrap_or((spec.as_str(), region.as_str()));
+                let role: Role = role.parse().map_err(|e| anyhow::anyhow!("--role {spec}: {e}"))?;
+                let region = app.region_table().validate(region).map_err(|e| anyhow::anyhow!("--role {spec}: {e}"))?;
+                grants.push(RoleGrant { role, region });
+            }
+            let system = Actor::system(home);
+            if enable_region && !app.platform_regions().await?.iter().any(|r| r.region_code == home.as_str()) {
+                app.enable_platform_region(&system, &home).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            }
+            eprint!("password for {username}: ");
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let user = app
+                .create_user(&system, NewUser { username, display_name, password, region: home, grants })
+                .await
+                .map_err(|e| anyhow::anyhow!("creating the user failed: {e:?}"))?;
+            app.store().close().await;
+            eprintln!("created user {} ({})", user.username, user.user_id);
+        }
+        Command::Verify { source } => match verify::verify_source(&source).await? {
+            verify::VerifyOutcome::Intact { events, head_hash_hex } => {
+                writeln!(std::io::stdout(), "chain intact: {events} events, head {head_hash_hex}")?;
+            }
+            verify::VerifyOutcome::Broken { first_bad_position, reason, .. } => {
+                eprintln!("chain broken at position {first_bad_position}: {reason}");
+                return Ok(std::process::ExitCode::from(1));
+            }
+        },
+        Command::Export { flags, out } => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let store = ggzy_store::Store::connect(&config.database_url(), ggzy_store::StoreOptions::default())
+                .await
+                .context("connecting to the database")?;
+            let count = if out.as_os_str() == "-" {
+                export::export_events(&store, &mut std::io::stdout().lock()).await?
+            } else {
+                let file = std::fs::File::create(&out).with_context(|| format!("creating {}", out.display()))?;
+                let mut writer = std::io::BufWriter::new(file);
+                let count = export::export_events(&store, &mut writer).await?;
+                writer.flush()?;
+                count
+            };
+            store.close().await;
+            eprintln!("exported {count} events");
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
