@@ -8,12 +8,10 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use ggzy_crypto::chain::ChainVerifier;
-use ggzy_store::{Store, StoreError, StoreOptions};
+use ggzy_store::verify::{VerifyError, verify_store};
+use ggzy_store::{Store, StoreOptions};
 
 use crate::export;
-
-/// Rows read per page while verifying a database.
-const VERIFY_PAGE: i64 = 2000;
 
 /// What verification found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,93 +131,18 @@ fn check_sqlite_file(path: &Path) -> anyhow::Result<()> {
 }
 
 /// Checks every event of a store in position order, in constant memory.
-///
-/// Unlike `ggzy_store::verify::verify_store`, a row that cannot even be decoded (a wrong-typed or
-/// non-UTF-8 value written behind the platform's back) is reported as a break at its position
-/// rather than as a database failure, and rows renumbered out of the log (position ≤ 0) are
-/// noticed at the end. Only the store's API is used: SQL stays in the store crate.
 pub async fn verify_store_chain(store: &Store) -> anyhow::Result<VerifyOutcome> {
-    readable(store).await?;
-    let mut verifier = ChainVerifier::new();
-    let mut after = 0;
-    // After a page fails to load, rows are read one at a time to find the one that cannot be decoded.
-    let mut one_by_one: usize = 0;
-    loop {
-        let limit = if one_by_one > 0 { 1 } else { VERIFY_PAGE };
-        let page = match store.scan(after, limit).await {
-            Ok(page) => page,
-            Err(_) if limit > 1 => {
-                one_by_one = usize::try_from(VERIFY_PAGE).unwrap_or(usize::MAX);
-                continue;
-            }
-            Err(error) => {
-                return undecodable(store, &verifier, error, &format!("the row after position {after}")).await;
-            }
-        };
-        let Some(last) = page.last() else { break };
-        after = last.position;
-        one_by_one = one_by_one.saturating_sub(page.len());
-        for event in &page {
-            if let Err(error) = verifier.check(&event.fields(), &event.hash) {
-                return Ok(VerifyOutcome::Broken {
-                    first_bad_position: error.position(),
-                    reason: error.to_string(),
-                    events_before: verifier.checked(),
-                });
-            }
+    match verify_store(store).await {
+        Ok(report) => {
+            Ok(VerifyOutcome::Intact { events: report.events, head_hash_hex: hex::encode(report.head_hash) })
+        }
+        Err(VerifyError::Broken { position, reason, events_before }) => {
+            Ok(VerifyOutcome::Broken { first_bad_position: position, reason, events_before })
+        }
+        Err(VerifyError::Store(error)) => {
+            Err(anyhow::Error::new(error).context("cannot read the event log (is this a ggzy database?)"))
         }
     }
-    // Rows numbered below 1 are never reached above; one there was renumbered out of the log.
-    // (Deleting the last rows outright leaves a valid shorter chain: compare the head hash.)
-    match store.scan(i64::MIN, 1).await {
-        Ok(first) => match first.first() {
-            Some(stray) if stray.position < 1 => Ok(VerifyOutcome::broken_next(
-                &verifier,
-                format!("a row carries position {}, outside the log (renumbered or inserted)", stray.position),
-            )),
-            _ => Ok(VerifyOutcome::intact(&verifier)),
-        },
-        Err(error) => undecodable(store, &verifier, error, "a row numbered below 1").await,
-    }
-}
-
-/// Whether the event table can be queried at all. A page of zero rows decodes nothing (even a
-/// text "position" sorting after every number is not fetched), so this fails only if the log
-/// cannot be read (not a ggzy database, no permission, server gone): an operational error, not a
-/// verdict on the chain.
-async fn readable(store: &Store) -> anyhow::Result<()> {
-    store.scan(0, 0).await.map(drop).context("cannot read the event log (is this a ggzy database?)")
-}
-
-/// A row read failed: a break at the next position if the log as a whole is still readable,
-/// otherwise the database failed and that is reported as an error.
-async fn undecodable(
-    store: &Store,
-    verifier: &ChainVerifier,
-    error: StoreError,
-    which: &str,
-) -> anyhow::Result<VerifyOutcome> {
-    let error = causes(&error);
-    readable(store).await.context(error.clone())?;
-    Ok(VerifyOutcome::broken_next(verifier, format!("{which} cannot be decoded: {error}")))
-}
-
-/// An error and its causes in one line, skipping a cause whose text its parent already includes
-/// (driver errors often print their source themselves).
-fn causes(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut last = text.clone();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let message = cause.to_string();
-        if !last.contains(&message) {
-            text.push_str(": ");
-            text.push_str(&message);
-        }
-        last = message;
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
