@@ -135,7 +135,9 @@ impl App {
         }
         let mut actor = actor.clone();
         actor.entities.push(credit_code.clone());
-        self.entity(Some(&actor), &credit_code).await
+        let view = self.entity(Some(&actor), &credit_code).await?;
+        self.index_entity(&view).await;
+        Ok(view)
     }
 
     /// Adds a user as a member of an entity (center staff or admin, or the system when seeding).
@@ -178,7 +180,9 @@ impl App {
             Recorded { stream_id: stream_id.clone(), region_code: details.region_code.clone(), event: Event::EntityUpdated(details) };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(expected_version))], vec![event], Vec::new())
             .await?;
-        self.entity(Some(actor), &credit_code).await
+        let view = self.entity(Some(actor), &credit_code).await?;
+        self.index_entity(&view).await;
+        Ok(view)
     }
 
     /// One entity; contacts only for viewers the policy allows.
@@ -200,7 +204,11 @@ impl App {
     ) -> AppResult<Vec<EntityView>> {
         let range: Option<RegionRange> = region.map(region_range);
         let rows = self.store.entities(range.as_ref(), after, limit.clamp(1, 200)).await?;
-        Ok(rows.into_iter().map(|row| self.entity_view(row, false)).collect())
+        Ok(rows.into_iter().map(|row| self.public_entity_view(row)).collect())
+    }
+
+    pub(crate) fn public_entity_view(&self, row: EntityRow) -> EntityView {
+        self.entity_view(row, false)
     }
 
     fn entity_view(&self, row: EntityRow, with_contacts: bool) -> EntityView {

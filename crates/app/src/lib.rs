@@ -15,6 +15,7 @@ pub mod events;
 pub mod identity;
 pub mod idempotency;
 pub mod regions;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -49,18 +50,22 @@ pub struct App {
     entropy: Arc<dyn entropy::Entropy>,
     regions: Arc<RegionTable>,
     config: AppConfig,
+    search: ggzy_search::EntityIndex,
 }
 
 impl App {
-    /// Assembles the app from its parts.
+    /// Assembles the app from its parts; the search index starts empty (see
+    /// [`App::rebuild_search_index`]).
     pub fn new(
         store: Store,
         clock: Arc<dyn clock::Clock>,
         entropy: Arc<dyn entropy::Entropy>,
         regions: Arc<RegionTable>,
         config: AppConfig,
-    ) -> App {
-        App { store, clock, entropy, regions, config }
+    ) -> AppResult<App> {
+        let search = ggzy_search::EntityIndex::in_memory()
+            .map_err(|e| AppError::Internal(format!("creating the search index: {e}")))?;
+        Ok(App { store, clock, entropy, regions, config, search })
     }
 
     /// The store (for health checks and offline tools).

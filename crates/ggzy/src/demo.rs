@@ -434,6 +434,7 @@ pub(crate) mod tests {
             Arc::new(table),
             AppConfig::default(),
         )
+        .expect("app")
     }
 
     #[test]

@@ -55,7 +55,10 @@ pub struct Server {
 pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Server> {
     let regions = Arc::new(region_table(config)?);
     let store = open_store(config).await?;
-    let app = App::new(store, clock, Arc::new(OsEntropy), regions, config.app_config());
+    let app = App::new(store, clock, Arc::new(OsEntropy), regions, config.app_config())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let indexed = app.rebuild_search_index().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(entities = indexed, "search index rebuilt");
     let router = ggzy_web::router(ggzy_web::WebState::new(app.clone(), config.web_config()));
     Ok(Server { app, router })
 }

@@ -113,3 +113,44 @@ async fn members_see_and_change_their_entity_others_cannot_and_stale_versions_co
         app.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_directory_is_searchable_in_chinese_and_follows_updates() {
+    for app in spawn_apps().await {
+        app.create_user("owner", &[(Role::Bidder, "330100")]).await;
+        let (owner, csrf) = app.login("owner").await;
+        for (code, name) in [(CODE, "杭州测试建设有限公司"), ("91330106MA2H00014Q", "西湖园林绿化工程有限公司")] {
+            let (status, _, _) = call(
+                owner.post(app.url("/api/v1/entities")).header("x-csrf-token", &csrf).json(&entity_body(code, name)),
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let search = |q: &str| reqwest::Client::new().get(app.url("/api/v1/entities")).query(&[("q", q)]);
+        let names = |page: &Value| -> Vec<String> {
+            page["items"].as_array().expect("items").iter().map(|e| e["name"].as_str().expect("name").to_owned()).collect()
+        };
+        let (status, _, page) = call(search("建设")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(names(&page), vec!["杭州测试建设有限公司"]);
+        let (_, _, page) = call(search("园林 工程")).await;
+        assert_eq!(names(&page), vec!["西湖园林绿化工程有限公司"]);
+        let (_, _, page) = call(search(&CODE.to_lowercase())).await;
+        assert_eq!(names(&page), vec!["杭州测试建设有限公司"], "a credit code finds its entity");
+        let (_, _, page) =
+            call(reqwest::Client::new().get(app.url("/api/v1/entities")).query(&[("q", "建设"), ("region", "110000")])).await;
+        assert!(names(&page).is_empty(), "region filter");
+
+        let mut body = entity_body(CODE, "杭州测试市政集团有限公司");
+        body.as_object_mut().expect("object").remove("credit_code");
+        body["expected_version"] = json!(2);
+        let (status, _, updated) = call(
+            owner.put(app.url(&format!("/api/v1/entities/{CODE}"))).header("x-csrf-token", &csrf).json(&body),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{updated}");
+        assert_eq!(names(&call(search("市政")).await.2), vec!["杭州测试市政集团有限公司"]);
+        assert!(names(&call(search("建设")).await.2).is_empty(), "the old name is gone from the index");
+        app.finish().await;
+    }
+}

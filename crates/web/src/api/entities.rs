@@ -249,6 +249,9 @@ pub async fn get_entity(
 /// Paging and filter of the entity list.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct EntityListQuery {
+    /// Chinese full-text search over name, region and legal representative (every word must
+    /// match), or a credit code or its first 6+ characters; results best first, one page.
+    q: Option<String>,
     /// Only entities registered in this region or below it.
     region: Option<String>,
     /// Continue after this credit code (the previous page's `next_cursor`).
@@ -267,7 +270,7 @@ pub struct EntityPage {
     next_cursor: Option<String>,
 }
 
-/// The public entity directory.
+/// The public entity directory, paged by credit code, or searched with `q`.
 #[utoipa::path(get, path = "/api/v1/entities", tag = "entities", params(EntityListQuery), responses(
     (status = 200, body = EntityPage),
     (status = 422, body = ErrorBody),
@@ -283,6 +286,10 @@ pub async fn list_entities(
         None => None,
     };
     let limit = query.limit.unwrap_or(50).clamp(1, 200);
+    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
+        let views = state.app.search_entities(q, region.as_ref(), limit).await?;
+        return Ok(axum::Json(EntityPage { items: views.into_iter().map(entity_dto).collect(), next_cursor: None }));
+    }
     let views = state.app.list_entities(region.as_ref(), query.after.as_deref(), limit).await?;
     let next_cursor = (i64::try_from(views.len()).unwrap_or(0) == limit)
         .then(|| views.last().map(|v| v.credit_code.clone()))
