@@ -58,17 +58,7 @@ impl CreditCode {
     /// [`CodeError::Empty`], [`CodeError::Length`], [`CodeError::InvalidChar`],
     /// [`CodeError::OrgCodeCheckDigit`] or [`CodeError::CheckDigit`].
     pub fn parse(s: &str) -> Result<CreditCode, CodeError> {
-        let trimmed = s.trim();
-        if trimmed.is_empty() {
-            return Err(CodeError::Empty);
-        }
-        let typed: Vec<char> = trimmed.chars().collect();
-        if typed.len() != LEN {
-            return Err(CodeError::Length {
-                expected: LEN,
-                actual: typed.len(),
-            });
-        }
+        let typed = CodeError::chars_of_length(s, LEN)?;
         let upper: Vec<char> = typed.iter().map(char::to_ascii_uppercase).collect();
         let mut values = [0u32; 17];
         for (i, (&ch, &up)) in typed.iter().zip(upper.iter()).enumerate() {

@@ -82,17 +82,7 @@ impl ResidentId {
     /// [`CodeError::Empty`], [`CodeError::Length`], [`CodeError::InvalidChar`],
     /// [`CodeError::InvalidBirthDate`] or [`CodeError::CheckDigit`].
     pub fn parse(s: &str) -> Result<ResidentId, CodeError> {
-        let trimmed = s.trim();
-        if trimmed.is_empty() {
-            return Err(CodeError::Empty);
-        }
-        let typed: Vec<char> = trimmed.chars().collect();
-        if typed.len() != LEN {
-            return Err(CodeError::Length {
-                expected: LEN,
-                actual: typed.len(),
-            });
-        }
+        let typed = CodeError::chars_of_length(s, LEN)?;
         let mut digits = [0u32; 17];
         for (i, &ch) in typed.iter().enumerate() {
             let ok = match (digits.get_mut(i), ch.to_digit(10)) {

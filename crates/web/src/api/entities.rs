@@ -14,11 +14,9 @@ use crate::api::rfc3339;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, MaybeActor, RequireActor};
 
-/// A market entity's details as submitted.
+/// A market entity's details as submitted (everything but the credit code).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct EntityRequest {
-    /// 统一社会信用代码 (GB 32100, 18 characters with check character).
-    credit_code: String,
+pub struct EntityDetailsDto {
     /// Registered name.
     name: String,
     /// Registration region, a GB/T 2260 code in the platform's table.
@@ -35,25 +33,24 @@ pub struct EntityRequest {
     address: String,
 }
 
+/// A market entity to register.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EntityRequest {
+    /// 统一社会信用代码 (GB 32100, 18 characters with check character).
+    credit_code: String,
+    /// The details.
+    #[serde(flatten)]
+    details: EntityDetailsDto,
+}
+
 /// New details of an entity, based on the version the caller read.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateEntityRequest {
     /// The version the caller last read; a stale one is `version_conflict`.
     expected_version: i64,
-    /// Registered name.
-    name: String,
-    /// Registration region.
-    region_code: String,
-    /// Legal representative's name.
-    legal_rep_name: String,
-    /// Legal representative's resident ID number.
-    legal_rep_id_number: String,
-    /// Contact person.
-    contact_name: String,
-    /// Contact phone.
-    contact_phone: String,
-    /// Address.
-    address: String,
+    /// The new details.
+    #[serde(flatten)]
+    details: EntityDetailsDto,
 }
 
 /// The non-public part of an entity.
@@ -112,19 +109,8 @@ fn entity_dto(view: EntityView) -> EntityDto {
     }
 }
 
-/// The fields of an entity request, before the credit code.
-struct Fields<'a> {
-    name: &'a str,
-    region_code: &'a str,
-    legal_rep_name: &'a str,
-    legal_rep_id_number: &'a str,
-    contact_name: &'a str,
-    contact_phone: &'a str,
-    address: &'a str,
-}
-
 /// Parses every field at once, so that the client sees all problems in one answer.
-fn parse_entity(state: &WebState, credit_code: &str, fields: Fields<'_>) -> Result<EntityInput, ApiError> {
+fn parse_entity(state: &WebState, credit_code: &str, fields: EntityDetailsDto) -> Result<EntityInput, ApiError> {
     let mut errors = Vec::new();
     let credit = CreditCode::parse(credit_code)
         .map_err(|e| errors.push(FieldError::new("credit_code", "invalid_credit_code", format!("统一社会信用代码（credit_code）{e}"))))
@@ -132,14 +118,14 @@ fn parse_entity(state: &WebState, credit_code: &str, fields: Fields<'_>) -> Resu
     let region = state
         .app
         .region_table()
-        .validate(fields.region_code)
+        .validate(&fields.region_code)
         .map_err(|e| errors.push(FieldError::new("region_code", "invalid_region_code", format!("行政区划代码（region_code）{e}"))))
         .ok();
     let today = jiff::Timestamp::from_millisecond(state.app.now_ms())
         .map(|t| t.in_tz("Asia/Shanghai").map(|z| z.date()))
         .ok()
         .and_then(Result::ok);
-    let id = match ResidentId::parse(fields.legal_rep_id_number) {
+    let id = match ResidentId::parse(&fields.legal_rep_id_number) {
         Ok(id) => match today {
             Some(date) if !id.birth_date_not_after((date.year().into(), date.month() as u8, date.day() as u8)) => {
                 errors.push(FieldError::new(
@@ -163,13 +149,13 @@ fn parse_entity(state: &WebState, credit_code: &str, fields: Fields<'_>) -> Resu
     match (credit, region, id) {
         (Some(credit_code), Some(region), Some(legal_rep_id)) if errors.is_empty() => Ok(EntityInput {
             credit_code,
-            name: fields.name.to_owned(),
+            name: fields.name,
             region,
-            legal_rep_name: fields.legal_rep_name.to_owned(),
+            legal_rep_name: fields.legal_rep_name,
             legal_rep_id,
-            contact_name: fields.contact_name.to_owned(),
-            contact_phone: fields.contact_phone.to_owned(),
-            address: fields.address.to_owned(),
+            contact_name: fields.contact_name,
+            contact_phone: fields.contact_phone,
+            address: fields.address,
         }),
         _ => Err(ApiError::invalid(errors)),
     }
@@ -186,19 +172,7 @@ pub async fn register_entity(
     RequireActor(actor): RequireActor,
     ApiJson(request): ApiJson<EntityRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let input = parse_entity(
-        &state,
-        &request.credit_code,
-        Fields {
-            name: &request.name,
-            region_code: &request.region_code,
-            legal_rep_name: &request.legal_rep_name,
-            legal_rep_id_number: &request.legal_rep_id_number,
-            contact_name: &request.contact_name,
-            contact_phone: &request.contact_phone,
-            address: &request.address,
-        },
-    )?;
+    let input = parse_entity(&state, &request.credit_code, request.details)?;
     let view = state.app.register_entity(&actor, input).await?;
     Ok((StatusCode::CREATED, axum::Json(entity_dto(view))))
 }
@@ -215,19 +189,7 @@ pub async fn update_entity(
     Path(credit_code): Path<String>,
     ApiJson(request): ApiJson<UpdateEntityRequest>,
 ) -> ApiResult<axum::Json<EntityDto>> {
-    let input = parse_entity(
-        &state,
-        &credit_code,
-        Fields {
-            name: &request.name,
-            region_code: &request.region_code,
-            legal_rep_name: &request.legal_rep_name,
-            legal_rep_id_number: &request.legal_rep_id_number,
-            contact_name: &request.contact_name,
-            contact_phone: &request.contact_phone,
-            address: &request.address,
-        },
-    )?;
+    let input = parse_entity(&state, &credit_code, request.details)?;
     let view = state.app.update_entity(&actor, request.expected_version, input).await?;
     Ok(axum::Json(entity_dto(view)))
 }
