@@ -67,6 +67,22 @@ impl fmt::Display for InvalidCharMessage {
     }
 }
 
+impl CodeError {
+    /// The characters of a fixed-length code: surrounding whitespace trimmed, not empty, exactly
+    /// `len` characters (the common first checks of every code parser).
+    pub(crate) fn chars_of_length(s: &str, len: usize) -> Result<Vec<char>, CodeError> {
+        let trimmed = s.trim();
+        if trimmed.is_empty() {
+            return Err(CodeError::Empty);
+        }
+        let chars: Vec<char> = trimmed.chars().collect();
+        if chars.len() != len {
+            return Err(CodeError::Length { expected: len, actual: chars.len() });
+        }
+        Ok(chars)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,21 +154,5 @@ mod tests {
                 "{msg:?} should contain {expected:?}"
             );
         }
-    }
-}
-
-impl CodeError {
-    /// The characters of a fixed-length code: surrounding whitespace trimmed, not empty, exactly
-    /// `len` characters (the common first checks of every code parser).
-    pub(crate) fn chars_of_length(s: &str, len: usize) -> Result<Vec<char>, CodeError> {
-        let trimmed = s.trim();
-        if trimmed.is_empty() {
-            return Err(CodeError::Empty);
-        }
-        let chars: Vec<char> = trimmed.chars().collect();
-        if chars.len() != len {
-            return Err(CodeError::Length { expected: len, actual: chars.len() });
-        }
-        Ok(chars)
     }
 }
