@@ -58,14 +58,7 @@ pub fn price_stats(prices: &[Fen]) -> Option<PriceStats> {
     let std_dev_fen = (sum_sq / n_f).sqrt();
     let coefficient_of_variation = (sum != 0).then(|| std_dev_fen / mean_fen.abs());
 
-    Some(PriceStats {
-        count,
-        min: Fen(min),
-        max: Fen(max),
-        mean_fen,
-        std_dev_fen,
-        coefficient_of_variation,
-    })
+    Some(PriceStats { count, min: Fen(min), max: Fen(max), mean_fen, std_dev_fen, coefficient_of_variation })
 }
 
 /// `(max − min) / min`: how far the highest price lies above the lowest, relative to the lowest.
@@ -120,28 +113,15 @@ mod tests {
         // −100,100: mean 0 → cv undefined.
         let rows: [(&[i64], f64, f64, Option<f64>); 4] = [
             (&[2, 4, 4, 4, 5, 5, 7, 9], 5.0, 2.0, Some(0.4)),
-            (
-                &[100, 200, 300],
-                200.0,
-                100.0 * (2.0f64 / 3.0).sqrt(),
-                Some((2.0f64 / 3.0).sqrt() / 2.0),
-            ),
+            (&[100, 200, 300], 200.0, 100.0 * (2.0f64 / 3.0).sqrt(), Some((2.0f64 / 3.0).sqrt() / 2.0)),
             (&[-100, 100], 0.0, 100.0, None),
             (&[-300, -100], -200.0, 100.0, Some(0.5)),
         ];
         for (prices, mean, sd, cv) in rows {
             let stats = price_stats(&fens(prices)).expect("non-empty");
             assert_eq!(stats.count, prices.len());
-            assert!(
-                close(stats.mean_fen, mean),
-                "{prices:?}: mean {}",
-                stats.mean_fen
-            );
-            assert!(
-                close(stats.std_dev_fen, sd),
-                "{prices:?}: sd {}",
-                stats.std_dev_fen
-            );
+            assert!(close(stats.mean_fen, mean), "{prices:?}: mean {}", stats.mean_fen);
+            assert!(close(stats.std_dev_fen, sd), "{prices:?}: sd {}", stats.std_dev_fen);
             match (stats.coefficient_of_variation, cv) {
                 (Some(a), Some(b)) => assert!(close(a, b), "{prices:?}: cv {a}"),
                 (a, b) => assert_eq!(a, b, "{prices:?}"),
@@ -152,14 +132,9 @@ mod tests {
     #[test]
     fn large_amounts_do_not_overflow_or_lose_precision() {
         // Bids of about 1e10 fen (1 亿元) differing by a single fen: mean 1e10 + 1, sd √(2/3).
-        let stats = price_stats(&fens(&[10_000_000_000, 10_000_000_001, 10_000_000_002]))
-            .expect("non-empty");
+        let stats = price_stats(&fens(&[10_000_000_000, 10_000_000_001, 10_000_000_002])).expect("non-empty");
         assert_eq!(stats.mean_fen, 10_000_000_001.0);
-        assert!(
-            close(stats.std_dev_fen, (2.0f64 / 3.0).sqrt()),
-            "{}",
-            stats.std_dev_fen
-        );
+        assert!(close(stats.std_dev_fen, (2.0f64 / 3.0).sqrt()), "{}", stats.std_dev_fen);
 
         // Sums beyond i64: three times i64::MAX.
         let stats = price_stats(&fens(&[i64::MAX, i64::MAX, i64::MAX])).expect("non-empty");
@@ -167,11 +142,7 @@ mod tests {
         assert_eq!(stats.std_dev_fen, 0.0);
         let stats = price_stats(&fens(&[i64::MIN, i64::MAX])).expect("non-empty");
         assert_eq!((stats.min, stats.max), (Fen(i64::MIN), Fen(i64::MAX)));
-        assert!(
-            close(stats.std_dev_fen, 2f64.powi(63)),
-            "{}",
-            stats.std_dev_fen
-        );
+        assert!(close(stats.std_dev_fen, 2f64.powi(63)), "{}", stats.std_dev_fen);
     }
 
     #[test]

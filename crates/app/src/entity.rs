@@ -80,11 +80,7 @@ fn check_phone(value: &str, errors: &mut Vec<FieldError>) {
     let digits = value.chars().filter(char::is_ascii_digit).count();
     let allowed = value.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')'));
     if !allowed || !(7..=20).contains(&digits) {
-        errors.push(FieldError::new(
-            "contact_phone",
-            "invalid_phone",
-            "联系电话应为7至20位数字，可含 - + ( ) 和空格",
-        ));
+        errors.push(FieldError::new("contact_phone", "invalid_phone", "联系电话应为7至20位数字，可含 - + ( ) 和空格"));
     }
 }
 
@@ -118,8 +114,11 @@ impl App {
         let stream_id = stream::entity(&details.credit_code);
         let region_code = details.region_code.clone();
         let credit_code = details.credit_code.clone();
-        let mut events =
-            vec![Recorded { stream_id: stream_id.clone(), region_code: region_code.clone(), event: Event::EntityRegistered(details) }];
+        let mut events = vec![Recorded {
+            stream_id: stream_id.clone(),
+            region_code: region_code.clone(),
+            event: Event::EntityRegistered(details),
+        }];
         let acts_for_entities = actor.grants.iter().any(|grant| grant.role.acts_for_entity());
         if actor.credential != Credential::System && acts_for_entities {
             events.push(Recorded {
@@ -176,8 +175,11 @@ impl App {
             return Err(AppError::VersionConflict { expected: expected_version, actual: current.version });
         }
         let credit_code = details.credit_code.clone();
-        let event =
-            Recorded { stream_id: stream_id.clone(), region_code: details.region_code.clone(), event: Event::EntityUpdated(details) };
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: details.region_code.clone(),
+            event: Event::EntityUpdated(details),
+        };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(expected_version))], vec![event], Vec::new())
             .await?;
         let view = self.entity(Some(actor), &credit_code).await?;
@@ -189,9 +191,8 @@ impl App {
     pub async fn entity(&self, viewer: Option<&Actor>, credit_code: &str) -> AppResult<EntityView> {
         let row = self.store.entity(credit_code).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
         let region = stored_region(&row.region_code)?;
-        let may_see_contacts = viewer.is_some_and(|viewer| {
-            viewer.authorize_on_entity(Action::ReadEntityContacts, &region, credit_code).is_ok()
-        });
+        let may_see_contacts = viewer
+            .is_some_and(|viewer| viewer.authorize_on_entity(Action::ReadEntityContacts, &region, credit_code).is_ok());
         Ok(self.entity_view(row, may_see_contacts))
     }
 
@@ -212,10 +213,8 @@ impl App {
     }
 
     fn entity_view(&self, row: EntityRow, with_contacts: bool) -> EntityView {
-        let region_name = RegionCode::parse(&row.region_code)
-            .ok()
-            .and_then(|code| self.regions.full_name(&code))
-            .unwrap_or_default();
+        let region_name =
+            RegionCode::parse(&row.region_code).ok().and_then(|code| self.regions.full_name(&code)).unwrap_or_default();
         let contacts = with_contacts.then(|| EntityContacts {
             legal_rep_id_masked: row.legal_rep_id_masked.clone(),
             contact_name: row.contact_name.clone(),

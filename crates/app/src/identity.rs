@@ -81,21 +81,13 @@ fn validate_username(username: &str, errors: &mut Vec<FieldError>) {
     let ok = (3..=32).contains(&username.len())
         && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' || c == '-');
     if !ok {
-        errors.push(FieldError::new(
-            "username",
-            "invalid_username",
-            "用户名须为3至32位小写字母、数字或 _ . -",
-        ));
+        errors.push(FieldError::new("username", "invalid_username", "用户名须为3至32位小写字母、数字或 _ . -"));
     }
 }
 
 fn validate_password(password: &str, errors: &mut Vec<FieldError>) {
     if password.chars().count() < PASSWORD_MIN_CHARS {
-        errors.push(FieldError::new(
-            "password",
-            "weak_password",
-            format!("密码至少{PASSWORD_MIN_CHARS}个字符"),
-        ));
+        errors.push(FieldError::new("password", "weak_password", format!("密码至少{PASSWORD_MIN_CHARS}个字符")));
     }
 }
 
@@ -297,8 +289,11 @@ impl App {
 
     /// The actor behind an API bearer token.
     pub async fn token_actor(&self, secret: &str) -> AppResult<Actor> {
-        let user_id =
-            self.store.api_token_user(&sm3(secret.as_bytes()), self.now_ms()).await?.ok_or(AppError::Unauthenticated)?;
+        let user_id = self
+            .store
+            .api_token_user(&sm3(secret.as_bytes()), self.now_ms())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         self.actor_for(&user_id, Credential::ApiToken).await
     }
 

@@ -12,8 +12,8 @@ pub mod entity;
 pub mod entropy;
 pub mod error;
 pub mod events;
-pub mod identity;
 pub mod idempotency;
+pub mod identity;
 pub mod regions;
 pub mod search;
 

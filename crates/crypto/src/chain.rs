@@ -39,9 +39,7 @@ pub struct EventFields<'a> {
 
 /// The canonical byte encoding of an event row.
 pub fn encode_event(fields: &EventFields<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(
-        EVENT_ENCODING_TAG.len() + 96 + fields.stream_id.len() + fields.payload.len(),
-    );
+    let mut out = Vec::with_capacity(EVENT_ENCODING_TAG.len() + 96 + fields.stream_id.len() + fields.payload.len());
     out.extend_from_slice(EVENT_ENCODING_TAG);
     put_bytes(&mut out, fields.prev_hash);
     out.extend_from_slice(&fields.position.to_be_bytes());
@@ -134,11 +132,7 @@ impl Default for ChainVerifier {
 impl ChainVerifier {
     /// A verifier expecting the first event of a log.
     pub fn new() -> ChainVerifier {
-        ChainVerifier {
-            next_position: 1,
-            prev_hash: GENESIS_HASH,
-            stream_versions: std::collections::HashMap::new(),
-        }
+        ChainVerifier { next_position: 1, prev_hash: GENESIS_HASH, stream_versions: std::collections::HashMap::new() }
     }
 
     /// Checks the next row; `stored_hash` is the hash column as stored.

@@ -26,9 +26,7 @@ pub enum CodeError {
     /// The organisation code embedded in a credit code (positions 9–17) has a wrong check character
     /// (position 17). Kept apart from [`CodeError::CheckDigit`] so the message can point at the right
     /// position: the two check characters are checked independently.
-    #[error(
-        "第9–17位（组织机构代码）的校验位错误：第17位应为“{expected}”，实际为“{actual}”，请逐位核对代码是否抄错"
-    )]
+    #[error("第9–17位（组织机构代码）的校验位错误：第17位应为“{expected}”，实际为“{actual}”，请逐位核对代码是否抄错")]
     OrgCodeCheckDigit { expected: char, actual: char },
     /// The birth date inside a resident ID number is not a real calendar date (or is before 1900).
     #[error("出生日期无效：第7–14位应为真实存在的出生日期（YYYYMMDD，1900年及以后）")]
@@ -54,10 +52,7 @@ impl fmt::Display for InvalidCharMessage {
         if ch.is_whitespace() {
             write!(f, "第{position}位是空白字符，不合法：请删除代码中间的空格")
         } else if !ch.is_ascii() {
-            write!(
-                f,
-                "第{position}位字符“{ch}”不合法：请使用半角数字和大写字母，不要使用全角或中文字符"
-            )
+            write!(f, "第{position}位字符“{ch}”不合法：请使用半角数字和大写字母，不要使用全角或中文字符")
         } else {
             write!(
                 f,
@@ -91,68 +86,19 @@ mod tests {
     fn messages_say_what_is_wrong() {
         let cases = [
             (CodeError::Empty, "不能为空"),
-            (
-                CodeError::Length {
-                    expected: 18,
-                    actual: 17,
-                },
-                "长度应为18位，实际为17位",
-            ),
-            (
-                CodeError::InvalidChar {
-                    position: 3,
-                    ch: 'I',
-                },
-                "第3位字符“I”不合法",
-            ),
-            (
-                CodeError::InvalidChar {
-                    position: 5,
-                    ch: ' ',
-                },
-                "第5位是空白字符",
-            ),
-            (
-                CodeError::InvalidChar {
-                    position: 2,
-                    ch: 'Ａ',
-                },
-                "不要使用全角",
-            ),
-            (
-                CodeError::CheckDigit {
-                    expected: 'L',
-                    actual: 'X',
-                },
-                "校验位错误：应为“L”，实际为“X”",
-            ),
-            (
-                CodeError::OrgCodeCheckDigit {
-                    expected: '1',
-                    actual: '2',
-                },
-                "第17位应为“1”",
-            ),
+            (CodeError::Length { expected: 18, actual: 17 }, "长度应为18位，实际为17位"),
+            (CodeError::InvalidChar { position: 3, ch: 'I' }, "第3位字符“I”不合法"),
+            (CodeError::InvalidChar { position: 5, ch: ' ' }, "第5位是空白字符"),
+            (CodeError::InvalidChar { position: 2, ch: 'Ａ' }, "不要使用全角"),
+            (CodeError::CheckDigit { expected: 'L', actual: 'X' }, "校验位错误：应为“L”，实际为“X”"),
+            (CodeError::OrgCodeCheckDigit { expected: '1', actual: '2' }, "第17位应为“1”"),
             (CodeError::InvalidBirthDate, "出生日期无效"),
-            (
-                CodeError::UnknownRegion {
-                    code: "123456".into(),
-                },
-                "行政区划代码 123456 不存在",
-            ),
-            (
-                CodeError::InvalidRegion {
-                    code: "000000".into(),
-                },
-                "行政区划代码 000000 不合法",
-            ),
+            (CodeError::UnknownRegion { code: "123456".into() }, "行政区划代码 123456 不存在"),
+            (CodeError::InvalidRegion { code: "000000".into() }, "行政区划代码 000000 不合法"),
         ];
         for (err, expected) in cases {
             let msg = err.to_string();
-            assert!(
-                msg.contains(expected),
-                "{msg:?} should contain {expected:?}"
-            );
+            assert!(msg.contains(expected), "{msg:?} should contain {expected:?}");
         }
     }
 }

@@ -14,9 +14,7 @@ use crate::{CodeError, OrgCode, org_code};
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of positions 1–17: Wᵢ = 3^(i−1) mod 31.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Length of a credit code in characters.
 const LEN: usize = 18;
@@ -68,10 +66,7 @@ impl CreditCode {
                 other => other,
             };
             let Some(v) = v else {
-                return Err(CodeError::InvalidChar {
-                    position: i + 1,
-                    ch,
-                });
+                return Err(CodeError::InvalidChar { position: i + 1, ch });
             };
             if let Some(slot) = values.get_mut(i) {
                 *slot = v;
@@ -83,18 +78,12 @@ impl CreditCode {
         if let Some(expected) = org_code::check_char(&upper[8..16])
             && expected != upper[16]
         {
-            return Err(CodeError::OrgCodeCheckDigit {
-                expected,
-                actual: upper[16],
-            });
+            return Err(CodeError::OrgCodeCheckDigit { expected, actual: upper[16] });
         }
 
         let expected = check_from_values(&values);
         if expected != upper[17] {
-            return Err(CodeError::CheckDigit {
-                expected,
-                actual: upper[17],
-            });
+            return Err(CodeError::CheckDigit { expected, actual: upper[17] });
         }
         Ok(CreditCode(upper.into_iter().collect()))
     }
@@ -197,9 +186,6 @@ mod tests {
         assert_eq!(code.entity_category(), '1');
         assert_eq!(code.region_digits(), "350100");
         assert_eq!(code.org_code().as_str(), "M000100Y4");
-        assert_eq!(
-            code.org_code(),
-            OrgCode::parse("M000100Y-4").expect("valid org code")
-        );
+        assert_eq!(code.org_code(), OrgCode::parse("M000100Y-4").expect("valid org code"));
     }
 }

@@ -23,9 +23,7 @@ pub enum MoneyError {
     #[error("金额格式错误：缺少数字，小数点前后都要有数字，如 0.50、1234.56")]
     MissingDigits,
     /// A character that has no place in an amount (letters, spaces inside, full-width digits …).
-    #[error(
-        "金额格式错误：不能识别的字符“{ch}”，请只填写半角数字、小数点和千位分隔符“,”，可带“¥”前缀和“元”“万元”单位"
-    )]
+    #[error("金额格式错误：不能识别的字符“{ch}”，请只填写半角数字、小数点和千位分隔符“,”，可带“¥”前缀和“元”“万元”单位")]
     InvalidCharacter { ch: char },
     /// `-`, `¥` or `￥` somewhere other than at the start, or more than once.
     #[error("金额格式错误：“{ch}”只能写在金额最前面且只能出现一次，如 -¥1,234.56")]
@@ -40,14 +38,8 @@ pub enum MoneyError {
     #[error("金额格式错误：千位分隔符“,”位置不对，整数部分应从个位起每3位一组，如 1,234,567.89")]
     MisplacedSeparator,
     /// More decimals than the unit allows (2 for 元, 6 for 万元: both are whole fen).
-    #[error(
-        "金额格式错误：以{unit}为单位最多保留{max}位小数（精确到分），实际有{actual}位，请删去多余的小数位"
-    )]
-    TooManyDecimals {
-        unit: &'static str,
-        max: usize,
-        actual: usize,
-    },
+    #[error("金额格式错误：以{unit}为单位最多保留{max}位小数（精确到分），实际有{actual}位，请删去多余的小数位")]
+    TooManyDecimals { unit: &'static str, max: usize, actual: usize },
     /// The amount does not fit (about ±92,233,720,368,547,758 元).
     #[error("金额格式错误：金额超出可表示的范围，请核对金额或单位")]
     Overflow,
@@ -202,20 +194,12 @@ impl Fen {
             return Err(MoneyError::MisplacedSeparator);
         }
         if frac_part.len() > decimals {
-            return Err(MoneyError::TooManyDecimals {
-                unit,
-                max: decimals,
-                actual: frac_part.len(),
-            });
+            return Err(MoneyError::TooManyDecimals { unit, max: decimals, actual: frac_part.len() });
         }
 
         // Digits of the amount in fen: integer digits, decimals, zero padding up to `decimals`.
         let padding = std::iter::repeat_n(b'0', decimals - frac_part.len());
-        let digits = int_part
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .chain(frac_part.bytes())
-            .chain(padding);
+        let digits = int_part.bytes().filter(u8::is_ascii_digit).chain(frac_part.bytes()).chain(padding);
         let mut magnitude: i128 = 0;
         for b in digits {
             magnitude = magnitude
@@ -224,9 +208,7 @@ impl Fen {
                 .ok_or(MoneyError::Overflow)?;
         }
         let value = if negative { -magnitude } else { magnitude };
-        i64::try_from(value)
-            .map(Fen)
-            .map_err(|_| MoneyError::Overflow)
+        i64::try_from(value).map(Fen).map_err(|_| MoneyError::Overflow)
     }
 
     /// Sum, `None` on overflow.

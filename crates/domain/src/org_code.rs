@@ -61,20 +61,13 @@ impl OrgCode {
             return Err(CodeError::Empty);
         }
         // (1-based position in the input, character as typed)
-        let mut chars: Vec<(usize, char)> = trimmed
-            .chars()
-            .enumerate()
-            .map(|(i, c)| (i + 1, c))
-            .collect();
+        let mut chars: Vec<(usize, char)> = trimmed.chars().enumerate().map(|(i, c)| (i + 1, c)).collect();
         // The printed form has a dash before the check character; only there is it allowed.
         if chars.len() == 10 && chars[8].1 == '-' {
             chars.remove(8);
         }
         if chars.len() != 9 {
-            return Err(CodeError::Length {
-                expected: 9,
-                actual: chars.len(),
-            });
+            return Err(CodeError::Length { expected: 9, actual: chars.len() });
         }
         let mut normalised = String::with_capacity(9);
         let mut values = [0u32; 8];

@@ -72,28 +72,17 @@ impl RegionCode {
         }
         let count = trimmed.chars().count();
         if count != 6 {
-            return Err(CodeError::Length {
-                expected: 6,
-                actual: count,
-            });
+            return Err(CodeError::Length { expected: 6, actual: count });
         }
         let mut digits = [0u8; 6];
         for (i, (slot, ch)) in digits.iter_mut().zip(trimmed.chars()).enumerate() {
             if !ch.is_ascii_digit() {
-                return Err(CodeError::InvalidChar {
-                    position: i + 1,
-                    ch,
-                });
+                return Err(CodeError::InvalidChar { position: i + 1, ch });
             }
-            *slot = u8::try_from(ch).map_err(|_| CodeError::InvalidChar {
-                position: i + 1,
-                ch,
-            })?;
+            *slot = u8::try_from(ch).map_err(|_| CodeError::InvalidChar { position: i + 1, ch })?;
         }
         if digits[..2] == *b"00" {
-            return Err(CodeError::InvalidRegion {
-                code: trimmed.to_owned(),
-            });
+            return Err(CodeError::InvalidRegion { code: trimmed.to_owned() });
         }
         Ok(RegionCode(digits))
     }
@@ -210,11 +199,7 @@ pub enum RegionTableError {
     ExtraColumn { line: usize },
     /// The code column is not a valid region code.
     #[error("行政区划代码表第{line}行的代码“{code}”不合法：{error}")]
-    BadCode {
-        line: usize,
-        code: String,
-        error: CodeError,
-    },
+    BadCode { line: usize, code: String, error: CodeError },
     /// The name column is empty.
     #[error("行政区划代码表第{line}行（代码 {code}）的名称为空，请填写区划名称")]
     EmptyName { line: usize, code: String },
@@ -225,19 +210,10 @@ pub enum RegionTableError {
     #[error(
         "行政区划代码表第{line}行：代码 {code} 按末尾的0应为 {expected} 级，但级别列写的是 {actual}，请改正其中之一"
     )]
-    LevelMismatch {
-        line: usize,
-        code: String,
-        expected: RegionLevel,
-        actual: RegionLevel,
-    },
+    LevelMismatch { line: usize, code: String, expected: RegionLevel, actual: RegionLevel },
     /// The same code appears twice.
     #[error("行政区划代码表第{line}行：代码 {code} 与第{first_line}行重复，每个代码只能出现一次")]
-    DuplicateCode {
-        line: usize,
-        code: String,
-        first_line: usize,
-    },
+    DuplicateCode { line: usize, code: String, first_line: usize },
 }
 
 /// The set of known region codes with names, ordered by code.
@@ -259,9 +235,7 @@ impl RegionTable {
         let header = lines.next().map(|(_, l)| l).unwrap_or_default();
         let columns: Vec<&str> = header.split(',').map(str::trim).collect();
         if columns != ["code", "name", "level"] {
-            return Err(RegionTableError::Header {
-                found: header.to_owned(),
-            });
+            return Err(RegionTableError::Header { found: header.to_owned() });
         }
 
         let mut regions = BTreeMap::new();
@@ -271,11 +245,7 @@ impl RegionTable {
                 continue;
             }
             let mut fields = content.split(',').map(str::trim);
-            let mut next = |column| {
-                fields
-                    .next()
-                    .ok_or(RegionTableError::MissingColumn { line, column })
-            };
+            let mut next = |column| fields.next().ok_or(RegionTableError::MissingColumn { line, column });
             let (raw_code, name, raw_level) = (next("code")?, next("name")?, next("level")?);
             if fields.next().is_some() {
                 return Err(RegionTableError::ExtraColumn { line });
@@ -286,17 +256,10 @@ impl RegionTable {
                 error,
             })?;
             if name.is_empty() {
-                return Err(RegionTableError::EmptyName {
-                    line,
-                    code: code.to_string(),
-                });
+                return Err(RegionTableError::EmptyName { line, code: code.to_string() });
             }
-            let level = RegionLevel::from_token(raw_level).ok_or_else(|| {
-                RegionTableError::UnknownLevel {
-                    line,
-                    level: raw_level.to_owned(),
-                }
-            })?;
+            let level = RegionLevel::from_token(raw_level)
+                .ok_or_else(|| RegionTableError::UnknownLevel { line, level: raw_level.to_owned() })?;
             if level != code.level() {
                 return Err(RegionTableError::LevelMismatch {
                     line,
@@ -306,21 +269,10 @@ impl RegionTable {
                 });
             }
             if let Some(&first_line) = first_lines.get(&code) {
-                return Err(RegionTableError::DuplicateCode {
-                    line,
-                    code: code.to_string(),
-                    first_line,
-                });
+                return Err(RegionTableError::DuplicateCode { line, code: code.to_string(), first_line });
             }
             first_lines.insert(code, line);
-            regions.insert(
-                code,
-                Region {
-                    code,
-                    name: name.to_owned(),
-                    level,
-                },
-            );
+            regions.insert(code, Region { code, name: name.to_owned(), level });
         }
         Ok(RegionTable { regions })
     }
@@ -339,9 +291,7 @@ impl RegionTable {
         if self.regions.contains_key(&code) {
             Ok(code)
         } else {
-            Err(CodeError::UnknownRegion {
-                code: code.to_string(),
-            })
+            Err(CodeError::UnknownRegion { code: code.to_string() })
         }
     }
 
@@ -408,8 +358,7 @@ impl RegionTable {
         let mut full = String::new();
         for r in chain {
             let placeholder = PLACEHOLDER_NAMES.contains(&r.name.as_str());
-            let municipality =
-                r.level == RegionLevel::Prefecture && Some(r.name.as_str()) == province_name;
+            let municipality = r.level == RegionLevel::Prefecture && Some(r.name.as_str()) == province_name;
             if !placeholder && !municipality {
                 full.push_str(&r.name);
             }
@@ -440,18 +389,9 @@ mod tests {
 
     #[test]
     fn descendant_bounds_cover_contains() {
-        assert_eq!(
-            code("330000").descendant_bounds(),
-            (code("330000"), code("339999"))
-        );
-        assert_eq!(
-            code("330100").descendant_bounds(),
-            (code("330100"), code("330199"))
-        );
-        assert_eq!(
-            code("330106").descendant_bounds(),
-            (code("330106"), code("330106"))
-        );
+        assert_eq!(code("330000").descendant_bounds(), (code("330000"), code("339999")));
+        assert_eq!(code("330100").descendant_bounds(), (code("330100"), code("330199")));
+        assert_eq!(code("330106").descendant_bounds(), (code("330106"), code("330106")));
     }
 
     #[test]

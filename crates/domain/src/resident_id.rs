@@ -95,38 +95,25 @@ impl ResidentId {
             };
             // `to_digit(10)` accepts only ASCII digits, so full-width digits are rejected here.
             if !ok {
-                return Err(CodeError::InvalidChar {
-                    position: i + 1,
-                    ch,
-                });
+                return Err(CodeError::InvalidChar { position: i + 1, ch });
             }
         }
 
-        let year =
-            i32::try_from(number(&digits[6..10])).map_err(|_| CodeError::InvalidBirthDate)?;
-        let month =
-            u8::try_from(number(&digits[10..12])).map_err(|_| CodeError::InvalidBirthDate)?;
+        let year = i32::try_from(number(&digits[6..10])).map_err(|_| CodeError::InvalidBirthDate)?;
+        let month = u8::try_from(number(&digits[10..12])).map_err(|_| CodeError::InvalidBirthDate)?;
         let day = u8::try_from(number(&digits[12..14])).map_err(|_| CodeError::InvalidBirthDate)?;
         if year < MIN_BIRTH_YEAR || day == 0 || day > days_in_month(year, month) {
             return Err(CodeError::InvalidBirthDate);
         }
 
         let sum: u32 = digits.iter().zip(WEIGHTS.iter()).map(|(d, w)| d * w).sum();
-        let expected = CHECK
-            .get(usize::try_from(sum % 11).unwrap_or(0))
-            .copied()
-            .unwrap_or('1');
+        let expected = CHECK.get(usize::try_from(sum % 11).unwrap_or(0)).copied().unwrap_or('1');
         let actual = typed[17].to_ascii_uppercase();
         if expected != actual {
             return Err(CodeError::CheckDigit { expected, actual });
         }
         let number = typed.iter().map(char::to_ascii_uppercase).collect();
-        Ok(ResidentId {
-            number,
-            year,
-            month,
-            day,
-        })
+        Ok(ResidentId { number, year, month, day })
     }
 
     /// The full number, upper-case `X`. Personal data: prefer [`ResidentId::masked`] for display.

@@ -5,8 +5,8 @@
 //! separate script, not real entities.
 
 use ggzy_domain::{
-    CodeError, CreditCode, Fen, MoneyError, OrgCode, RegionCode, RegionLevel, RegionTable,
-    RegionTableError, ResidentId, Sex,
+    CodeError, CreditCode, Fen, MoneyError, OrgCode, RegionCode, RegionLevel, RegionTable, RegionTableError,
+    ResidentId, Sex,
 };
 use proptest::prelude::*;
 
@@ -28,158 +28,35 @@ fn real_table() -> RegionTable {
 fn credit_code_valid() {
     // (input, normalised, authority, category, region digits, org code)
     let rows = [
-        (
-            "91110000600037341L",
-            "91110000600037341L",
-            '9',
-            '1',
-            "110000",
-            "600037341",
-        ),
-        (
-            "91350100M000100Y43",
-            "91350100M000100Y43",
-            '9',
-            '1',
-            "350100",
-            "M000100Y4",
-        ),
-        (
-            "91330106MA27XK6R07",
-            "91330106MA27XK6R07",
-            '9',
-            '1',
-            "330106",
-            "MA27XK6R0",
-        ),
-        (
-            "92440300L12345AB22",
-            "92440300L12345AB22",
-            '9',
-            '2',
-            "440300",
-            "L12345AB2",
-        ),
-        (
-            "12100000400000018N",
-            "12100000400000018N",
-            '1',
-            '2',
-            "100000",
-            "400000018",
-        ),
-        (
-            "5111000050001234XG",
-            "5111000050001234XG",
-            '5',
-            '1',
-            "110000",
-            "50001234X",
-        ),
-        (
-            "Y1330000MA2HJKLP2X",
-            "Y1330000MA2HJKLP2X",
-            'Y',
-            '1',
-            "330000",
-            "MA2HJKLP2",
-        ),
-        (
-            "93310115MA1K4QRT9X",
-            "93310115MA1K4QRT9X",
-            '9',
-            '3',
-            "310115",
-            "MA1K4QRT9",
-        ),
-        (
-            "N2420100MA4UW8XY6M",
-            "N2420100MA4UW8XY6M",
-            'N',
-            '2',
-            "420100",
-            "MA4UW8XY6",
-        ),
-        (
-            "31110000HJ1234565C",
-            "31110000HJ1234565C",
-            '3',
-            '1',
-            "110000",
-            "HJ1234565",
-        ),
-        (
-            "91440300MA5FAE7P1C",
-            "91440300MA5FAE7P1C",
-            '9',
-            '1',
-            "440300",
-            "MA5FAE7P1",
-        ),
-        (
-            "915101000987654301",
-            "915101000987654301",
-            '9',
-            '1',
-            "510100",
-            "098765430",
-        ),
+        ("91110000600037341L", "91110000600037341L", '9', '1', "110000", "600037341"),
+        ("91350100M000100Y43", "91350100M000100Y43", '9', '1', "350100", "M000100Y4"),
+        ("91330106MA27XK6R07", "91330106MA27XK6R07", '9', '1', "330106", "MA27XK6R0"),
+        ("92440300L12345AB22", "92440300L12345AB22", '9', '2', "440300", "L12345AB2"),
+        ("12100000400000018N", "12100000400000018N", '1', '2', "100000", "400000018"),
+        ("5111000050001234XG", "5111000050001234XG", '5', '1', "110000", "50001234X"),
+        ("Y1330000MA2HJKLP2X", "Y1330000MA2HJKLP2X", 'Y', '1', "330000", "MA2HJKLP2"),
+        ("93310115MA1K4QRT9X", "93310115MA1K4QRT9X", '9', '3', "310115", "MA1K4QRT9"),
+        ("N2420100MA4UW8XY6M", "N2420100MA4UW8XY6M", 'N', '2', "420100", "MA4UW8XY6"),
+        ("31110000HJ1234565C", "31110000HJ1234565C", '3', '1', "110000", "HJ1234565"),
+        ("91440300MA5FAE7P1C", "91440300MA5FAE7P1C", '9', '1', "440300", "MA5FAE7P1"),
+        ("915101000987654301", "915101000987654301", '9', '1', "510100", "098765430"),
         // Normalisation: surrounding whitespace, lower case.
-        (
-            "  91110000600037341L\t",
-            "91110000600037341L",
-            '9',
-            '1',
-            "110000",
-            "600037341",
-        ),
-        (
-            "91110000600037341l",
-            "91110000600037341L",
-            '9',
-            '1',
-            "110000",
-            "600037341",
-        ),
-        (
-            "91350100m000100y43",
-            "91350100M000100Y43",
-            '9',
-            '1',
-            "350100",
-            "M000100Y4",
-        ),
-        (
-            "n2420100ma4uw8xy6m",
-            "N2420100MA4UW8XY6M",
-            'N',
-            '2',
-            "420100",
-            "MA4UW8XY6",
-        ),
+        ("  91110000600037341L\t", "91110000600037341L", '9', '1', "110000", "600037341"),
+        ("91110000600037341l", "91110000600037341L", '9', '1', "110000", "600037341"),
+        ("91350100m000100y43", "91350100M000100Y43", '9', '1', "350100", "M000100Y4"),
+        ("n2420100ma4uw8xy6m", "N2420100MA4UW8XY6M", 'N', '2', "420100", "MA4UW8XY6"),
         // Region digits that are not in any table are still accepted (RULES.md 8.1).
-        (
-            "91999999600037341N",
-            "91999999600037341N",
-            '9',
-            '1',
-            "999999",
-            "600037341",
-        ),
+        ("91999999600037341N", "91999999600037341N", '9', '1', "999999", "600037341"),
     ];
     for (input, normalised, authority, category, region_digits, org) in rows {
-        let code =
-            CreditCode::parse(input).unwrap_or_else(|e| panic!("{input:?} should be valid: {e}"));
+        let code = CreditCode::parse(input).unwrap_or_else(|e| panic!("{input:?} should be valid: {e}"));
         assert_eq!(code.as_str(), normalised, "{input:?}");
         assert_eq!(code.to_string(), normalised, "{input:?}");
         assert_eq!(code.registration_authority(), authority, "{input:?}");
         assert_eq!(code.entity_category(), category, "{input:?}");
         assert_eq!(code.region_digits(), region_digits, "{input:?}");
         assert_eq!(code.org_code().as_str(), org, "{input:?}");
-        assert!(
-            OrgCode::parse(org).is_ok(),
-            "embedded org code {org} must be valid on its own"
-        );
+        assert!(OrgCode::parse(org).is_ok(), "embedded org code {org} must be valid on its own");
         let via_from_str: CreditCode = input.parse().expect("FromStr agrees with parse");
         assert_eq!(via_from_str, code);
     }
@@ -193,288 +70,54 @@ fn credit_code_invalid() {
         ("   ", Empty),
         ("\t\n", Empty),
         // Wrong length.
-        (
-            "91110000600037341",
-            Length {
-                expected: 18,
-                actual: 17,
-            },
-        ),
-        (
-            "91110000600037341LL",
-            Length {
-                expected: 18,
-                actual: 19,
-            },
-        ),
-        (
-            "9",
-            Length {
-                expected: 18,
-                actual: 1,
-            },
-        ),
-        (
-            "911100006000373410000",
-            Length {
-                expected: 18,
-                actual: 21,
-            },
-        ),
+        ("91110000600037341", Length { expected: 18, actual: 17 }),
+        ("91110000600037341LL", Length { expected: 18, actual: 19 }),
+        ("9", Length { expected: 18, actual: 1 }),
+        ("911100006000373410000", Length { expected: 18, actual: 21 }),
         // Whitespace inside: counted, so either the length or the character is wrong.
-        (
-            "9111000060003734 1L",
-            Length {
-                expected: 18,
-                actual: 19,
-            },
-        ),
-        (
-            "91110000 00037341L",
-            InvalidChar {
-                position: 9,
-                ch: ' ',
-            },
-        ),
-        (
-            "91110000 600037341",
-            InvalidChar {
-                position: 9,
-                ch: ' ',
-            },
-        ),
-        (
-            "9111000060003734\u{3000}L",
-            InvalidChar {
-                position: 17,
-                ch: '\u{3000}',
-            },
-        ),
+        ("9111000060003734 1L", Length { expected: 18, actual: 19 }),
+        ("91110000 00037341L", InvalidChar { position: 9, ch: ' ' }),
+        ("91110000 600037341", InvalidChar { position: 9, ch: ' ' }),
+        ("9111000060003734\u{3000}L", InvalidChar { position: 17, ch: '\u{3000}' }),
         // Forbidden letters I O S V Z, anywhere (also typed in lower case).
-        (
-            "I1110000600037341L",
-            InvalidChar {
-                position: 1,
-                ch: 'I',
-            },
-        ),
-        (
-            "9O110000600037341L",
-            InvalidChar {
-                position: 2,
-                ch: 'O',
-            },
-        ),
-        (
-            "91110000S00037341L",
-            InvalidChar {
-                position: 9,
-                ch: 'S',
-            },
-        ),
-        (
-            "911100006000V7341L",
-            InvalidChar {
-                position: 13,
-                ch: 'V',
-            },
-        ),
-        (
-            "91110000600037341Z",
-            InvalidChar {
-                position: 18,
-                ch: 'Z',
-            },
-        ),
-        (
-            "91110000600037341o",
-            InvalidChar {
-                position: 18,
-                ch: 'o',
-            },
-        ),
-        (
-            "91110000i00037341L",
-            InvalidChar {
-                position: 9,
-                ch: 'i',
-            },
-        ),
+        ("I1110000600037341L", InvalidChar { position: 1, ch: 'I' }),
+        ("9O110000600037341L", InvalidChar { position: 2, ch: 'O' }),
+        ("91110000S00037341L", InvalidChar { position: 9, ch: 'S' }),
+        ("911100006000V7341L", InvalidChar { position: 13, ch: 'V' }),
+        ("91110000600037341Z", InvalidChar { position: 18, ch: 'Z' }),
+        ("91110000600037341o", InvalidChar { position: 18, ch: 'o' }),
+        ("91110000i00037341L", InvalidChar { position: 9, ch: 'i' }),
         // Letters in positions 3–8 (region code, digits only).
-        (
-            "91A10000600037341L",
-            InvalidChar {
-                position: 3,
-                ch: 'A',
-            },
-        ),
-        (
-            "9111000X600037341L",
-            InvalidChar {
-                position: 8,
-                ch: 'X',
-            },
-        ),
-        (
-            "911100a0600037341L",
-            InvalidChar {
-                position: 7,
-                ch: 'a',
-            },
-        ),
+        ("91A10000600037341L", InvalidChar { position: 3, ch: 'A' }),
+        ("9111000X600037341L", InvalidChar { position: 8, ch: 'X' }),
+        ("911100a0600037341L", InvalidChar { position: 7, ch: 'a' }),
         // Non-ASCII look-alikes.
-        (
-            "９1110000600037341L",
-            InvalidChar {
-                position: 1,
-                ch: '９',
-            },
-        ),
-        (
-            "91110000600037341Ｌ",
-            InvalidChar {
-                position: 18,
-                ch: 'Ｌ',
-            },
-        ),
-        (
-            "统一社会信用代码统一社会信用代码统一",
-            InvalidChar {
-                position: 1,
-                ch: '统',
-            },
-        ),
-        (
-            "91110000-60003734L",
-            InvalidChar {
-                position: 9,
-                ch: '-',
-            },
-        ),
+        ("９1110000600037341L", InvalidChar { position: 1, ch: '９' }),
+        ("91110000600037341Ｌ", InvalidChar { position: 18, ch: 'Ｌ' }),
+        ("统一社会信用代码统一社会信用代码统一", InvalidChar { position: 1, ch: '统' }),
+        ("91110000-60003734L", InvalidChar { position: 9, ch: '-' }),
         // Embedded organisation code with a wrong check character, position 18 correct for it.
-        (
-            "91330106MA27XK6R1A",
-            OrgCodeCheckDigit {
-                expected: '0',
-                actual: '1',
-            },
-        ),
-        (
-            "92440300L12345AB35",
-            OrgCodeCheckDigit {
-                expected: '2',
-                actual: '3',
-            },
-        ),
-        (
-            "12100000400000019R",
-            OrgCodeCheckDigit {
-                expected: '8',
-                actual: '9',
-            },
-        ),
-        (
-            "91110000600037342L",
-            OrgCodeCheckDigit {
-                expected: '1',
-                actual: '2',
-            },
-        ),
+        ("91330106MA27XK6R1A", OrgCodeCheckDigit { expected: '0', actual: '1' }),
+        ("92440300L12345AB35", OrgCodeCheckDigit { expected: '2', actual: '3' }),
+        ("12100000400000019R", OrgCodeCheckDigit { expected: '8', actual: '9' }),
+        ("91110000600037342L", OrgCodeCheckDigit { expected: '1', actual: '2' }),
         // Wrong final check character.
-        (
-            "91110000600037341X",
-            CheckDigit {
-                expected: 'L',
-                actual: 'X',
-            },
-        ),
-        (
-            "91110000600037341l0",
-            Length {
-                expected: 18,
-                actual: 19,
-            },
-        ),
-        (
-            "91350100M000100Y44",
-            CheckDigit {
-                expected: '3',
-                actual: '4',
-            },
-        ),
-        (
-            "91110000600037341M",
-            CheckDigit {
-                expected: 'L',
-                actual: 'M',
-            },
-        ),
-        (
-            "92110000600037341L",
-            CheckDigit {
-                expected: 'H',
-                actual: 'L',
-            },
-        ),
+        ("91110000600037341X", CheckDigit { expected: 'L', actual: 'X' }),
+        ("91110000600037341l0", Length { expected: 18, actual: 19 }),
+        ("91350100M000100Y44", CheckDigit { expected: '3', actual: '4' }),
+        ("91110000600037341M", CheckDigit { expected: 'L', actual: 'M' }),
+        ("92110000600037341L", CheckDigit { expected: 'H', actual: 'L' }),
         // Single transposition in positions 1–8 is caught by position 18.
-        (
-            "19110000600037341L",
-            CheckDigit {
-                expected: '4',
-                actual: 'L',
-            },
-        ),
+        ("19110000600037341L", CheckDigit { expected: '4', actual: 'L' }),
         // These pass the common wrong algorithm `CHARSET[Σ mod 31]` (RULES.md 8.1) and must fail.
-        (
-            "91330106MA27XK6R0Q",
-            CheckDigit {
-                expected: '7',
-                actual: 'Q',
-            },
-        ),
-        (
-            "92440300L12345AB2X",
-            CheckDigit {
-                expected: '2',
-                actual: 'X',
-            },
-        ),
-        (
-            "121000004000000189",
-            CheckDigit {
-                expected: 'N',
-                actual: '9',
-            },
-        ),
+        ("91330106MA27XK6R0Q", CheckDigit { expected: '7', actual: 'Q' }),
+        ("92440300L12345AB2X", CheckDigit { expected: '2', actual: 'X' }),
+        ("121000004000000189", CheckDigit { expected: 'N', actual: '9' }),
         // These pass the wrong letter values `ord(c) − 'A' + 10` (no gaps for I O S V Z) and must fail.
-        (
-            "91330106MA27XK6R0T",
-            CheckDigit {
-                expected: '7',
-                actual: 'T',
-            },
-        ),
-        (
-            "Y1330000MA2HJKLP2U",
-            CheckDigit {
-                expected: 'X',
-                actual: 'U',
-            },
-        ),
-        (
-            "N2420100MA4UW8XY6H",
-            CheckDigit {
-                expected: 'M',
-                actual: 'H',
-            },
-        ),
-        (
-            "91440300MA5FAE7P1R",
-            CheckDigit {
-                expected: 'C',
-                actual: 'R',
-            },
-        ),
+        ("91330106MA27XK6R0T", CheckDigit { expected: '7', actual: 'T' }),
+        ("Y1330000MA2HJKLP2U", CheckDigit { expected: 'X', actual: 'U' }),
+        ("N2420100MA4UW8XY6H", CheckDigit { expected: 'M', actual: 'H' }),
+        ("91440300MA5FAE7P1R", CheckDigit { expected: 'C', actual: 'R' }),
     ];
     for (input, expected) in rows {
         assert_eq!(CreditCode::parse(input), Err(expected.clone()), "{input:?}");
@@ -492,9 +135,7 @@ fn credit_code_error_messages_are_chinese_and_actionable() {
         ("", "不能为空"),
     ];
     for (input, expected) in cases {
-        let message = CreditCode::parse(input)
-            .expect_err("invalid input")
-            .to_string();
+        let message = CreditCode::parse(input).expect_err("invalid input").to_string();
         assert!(message.contains(expected), "{input:?}: {message}");
     }
 }
@@ -520,84 +161,23 @@ fn org_code_table() {
         ("ISOVZ000-6", "ISOVZ0006"),
     ];
     for (input, stored) in valid {
-        let code =
-            OrgCode::parse(input).unwrap_or_else(|e| panic!("{input:?} should be valid: {e}"));
+        let code = OrgCode::parse(input).unwrap_or_else(|e| panic!("{input:?} should be valid: {e}"));
         assert_eq!(code.as_str(), stored);
         assert_eq!(code.to_string(), stored);
         assert_eq!(input.parse::<OrgCode>().as_ref(), Ok(&code));
     }
     let invalid: Vec<(&str, CodeError)> = vec![
         ("", Empty),
-        (
-            "6000373",
-            Length {
-                expected: 9,
-                actual: 7,
-            },
-        ),
-        (
-            "6000373-41",
-            Length {
-                expected: 9,
-                actual: 10,
-            },
-        ),
-        (
-            "60003734--1",
-            Length {
-                expected: 9,
-                actual: 11,
-            },
-        ),
-        (
-            "600037341-",
-            Length {
-                expected: 9,
-                actual: 10,
-            },
-        ),
-        (
-            "60003734-2",
-            CheckDigit {
-                expected: '1',
-                actual: '2',
-            },
-        ),
-        (
-            "600037342",
-            CheckDigit {
-                expected: '1',
-                actual: '2',
-            },
-        ),
-        (
-            "60003734-A",
-            InvalidChar {
-                position: 10,
-                ch: 'A',
-            },
-        ),
-        (
-            "6000 734-1",
-            InvalidChar {
-                position: 5,
-                ch: ' ',
-            },
-        ),
-        (
-            "6000373_1",
-            InvalidChar {
-                position: 8,
-                ch: '_',
-            },
-        ),
-        (
-            "５0003734-1",
-            InvalidChar {
-                position: 1,
-                ch: '５',
-            },
-        ),
+        ("6000373", Length { expected: 9, actual: 7 }),
+        ("6000373-41", Length { expected: 9, actual: 10 }),
+        ("60003734--1", Length { expected: 9, actual: 11 }),
+        ("600037341-", Length { expected: 9, actual: 10 }),
+        ("60003734-2", CheckDigit { expected: '1', actual: '2' }),
+        ("600037342", CheckDigit { expected: '1', actual: '2' }),
+        ("60003734-A", InvalidChar { position: 10, ch: 'A' }),
+        ("6000 734-1", InvalidChar { position: 5, ch: ' ' }),
+        ("6000373_1", InvalidChar { position: 8, ch: '_' }),
+        ("５0003734-1", InvalidChar { position: 1, ch: '５' }),
     ];
     for (input, expected) in invalid {
         assert_eq!(OrgCode::parse(input), Err(expected), "{input:?}");
@@ -612,76 +192,24 @@ fn org_code_table() {
 fn resident_id_valid() {
     // (input, stored, birth date, sex, masked)
     let rows = [
-        (
-            "11010519491231002X",
-            "11010519491231002X",
-            (1949, 12, 31),
-            Sex::Female,
-            "110105********002X",
-        ),
-        (
-            "11010519491231002x",
-            "11010519491231002X",
-            (1949, 12, 31),
-            Sex::Female,
-            "110105********002X",
-        ),
-        (
-            "360426199101010071",
-            "360426199101010071",
-            (1991, 1, 1),
-            Sex::Male,
-            "360426********0071",
-        ),
-        (
-            " 360426199101010071 ",
-            "360426199101010071",
-            (1991, 1, 1),
-            Sex::Male,
-            "360426********0071",
-        ),
+        ("11010519491231002X", "11010519491231002X", (1949, 12, 31), Sex::Female, "110105********002X"),
+        ("11010519491231002x", "11010519491231002X", (1949, 12, 31), Sex::Female, "110105********002X"),
+        ("360426199101010071", "360426199101010071", (1991, 1, 1), Sex::Male, "360426********0071"),
+        (" 360426199101010071 ", "360426199101010071", (1991, 1, 1), Sex::Male, "360426********0071"),
         // Feb 29 in leap years (2000 is a leap year: divisible by 400).
-        (
-            "330106200002290010",
-            "330106200002290010",
-            (2000, 2, 29),
-            Sex::Male,
-            "330106********0010",
-        ),
-        (
-            "520102202402291564",
-            "520102202402291564",
-            (2024, 2, 29),
-            Sex::Female,
-            "520102********1564",
-        ),
-        (
-            "440305198001011235",
-            "440305198001011235",
-            (1980, 1, 1),
-            Sex::Male,
-            "440305********1235",
-        ),
-        (
-            "650102190012319879",
-            "650102190012319879",
-            (1900, 12, 31),
-            Sex::Male,
-            "650102********9879",
-        ),
+        ("330106200002290010", "330106200002290010", (2000, 2, 29), Sex::Male, "330106********0010"),
+        ("520102202402291564", "520102202402291564", (2024, 2, 29), Sex::Female, "520102********1564"),
+        ("440305198001011235", "440305198001011235", (1980, 1, 1), Sex::Male, "440305********1235"),
+        ("650102190012319879", "650102190012319879", (1900, 12, 31), Sex::Male, "650102********9879"),
     ];
     for (input, stored, birth, sex, masked) in rows {
-        let id =
-            ResidentId::parse(input).unwrap_or_else(|e| panic!("{input:?} should be valid: {e}"));
+        let id = ResidentId::parse(input).unwrap_or_else(|e| panic!("{input:?} should be valid: {e}"));
         assert_eq!(id.as_str(), stored);
         assert_eq!(id.birth_date(), birth);
         assert_eq!(id.sex(), sex);
         assert_eq!(id.masked(), masked);
         assert_eq!(id.address_code(), &stored[..6]);
-        assert!(
-            !format!("{id:?}").contains(stored),
-            "Debug must not leak the number"
-        );
+        assert!(!format!("{id:?}").contains(stored), "Debug must not leak the number");
         assert_eq!(input.parse::<ResidentId>().as_ref(), Ok(&id));
     }
 }
@@ -692,93 +220,21 @@ fn resident_id_invalid() {
     let rows: Vec<(&str, CodeError)> = vec![
         ("", Empty),
         ("  ", Empty),
-        (
-            "11010519491231002",
-            Length {
-                expected: 18,
-                actual: 17,
-            },
-        ),
-        (
-            "11010519491231002X0",
-            Length {
-                expected: 18,
-                actual: 19,
-            },
-        ),
+        ("11010519491231002", Length { expected: 18, actual: 17 }),
+        ("11010519491231002X0", Length { expected: 18, actual: 19 }),
         // 15-digit first-generation numbers are not accepted.
-        (
-            "110105491231002",
-            Length {
-                expected: 18,
-                actual: 15,
-            },
-        ),
+        ("110105491231002", Length { expected: 18, actual: 15 }),
         // Wrong check character.
-        (
-            "110105194912310021",
-            CheckDigit {
-                expected: 'X',
-                actual: '1',
-            },
-        ),
-        (
-            "360426199101010072",
-            CheckDigit {
-                expected: '1',
-                actual: '2',
-            },
-        ),
-        (
-            "36042619910101007X",
-            CheckDigit {
-                expected: '1',
-                actual: 'X',
-            },
-        ),
-        (
-            "360426199101010171",
-            CheckDigit {
-                expected: '8',
-                actual: '1',
-            },
-        ),
+        ("110105194912310021", CheckDigit { expected: 'X', actual: '1' }),
+        ("360426199101010072", CheckDigit { expected: '1', actual: '2' }),
+        ("36042619910101007X", CheckDigit { expected: '1', actual: 'X' }),
+        ("360426199101010171", CheckDigit { expected: '8', actual: '1' }),
         // Characters.
-        (
-            "1101051949123100XX",
-            InvalidChar {
-                position: 17,
-                ch: 'X',
-            },
-        ),
-        (
-            "11010519491231002Y",
-            InvalidChar {
-                position: 18,
-                ch: 'Y',
-            },
-        ),
-        (
-            "A1010519491231002X",
-            InvalidChar {
-                position: 1,
-                ch: 'A',
-            },
-        ),
-        (
-            "110105 9491231002X",
-            InvalidChar {
-                position: 7,
-                ch: ' ',
-            },
-        ),
-        (
-            "１10105194912310021",
-            InvalidChar {
-                position: 1,
-                ch: '１',
-            },
-        ),
+        ("1101051949123100XX", InvalidChar { position: 17, ch: 'X' }),
+        ("11010519491231002Y", InvalidChar { position: 18, ch: 'Y' }),
+        ("A1010519491231002X", InvalidChar { position: 1, ch: 'A' }),
+        ("110105 9491231002X", InvalidChar { position: 7, ch: ' ' }),
+        ("１10105194912310021", InvalidChar { position: 1, ch: '１' }),
         // Dates (each with a check character that is correct for the digits).
         ("330106199902290010", InvalidBirthDate), // Feb 29 in a non-leap year
         ("330106190002290022", InvalidBirthDate), // 1900 is not a leap year
@@ -814,75 +270,20 @@ fn resident_id_birth_date_not_after_today() {
 #[test]
 fn region_code_parse() {
     use CodeError::*;
-    let valid = [
-        ("330106", "330106"),
-        (" 110000 ", "110000"),
-        ("820001", "820001"),
-        ("999999", "999999"),
-    ];
+    let valid = [("330106", "330106"), (" 110000 ", "110000"), ("820001", "820001"), ("999999", "999999")];
     for (input, stored) in valid {
-        assert_eq!(
-            RegionCode::parse(input).map(|c| c.to_string()),
-            Ok(stored.to_owned()),
-            "{input:?}"
-        );
+        assert_eq!(RegionCode::parse(input).map(|c| c.to_string()), Ok(stored.to_owned()), "{input:?}");
     }
     let invalid: Vec<(&str, CodeError)> = vec![
         ("", Empty),
-        (
-            "33010",
-            Length {
-                expected: 6,
-                actual: 5,
-            },
-        ),
-        (
-            "3301060",
-            Length {
-                expected: 6,
-                actual: 7,
-            },
-        ),
-        (
-            "33A106",
-            InvalidChar {
-                position: 3,
-                ch: 'A',
-            },
-        ),
-        (
-            "33 106",
-            InvalidChar {
-                position: 3,
-                ch: ' ',
-            },
-        ),
-        (
-            "-33010",
-            InvalidChar {
-                position: 1,
-                ch: '-',
-            },
-        ),
-        (
-            "３30106",
-            InvalidChar {
-                position: 1,
-                ch: '３',
-            },
-        ),
-        (
-            "000000",
-            InvalidRegion {
-                code: "000000".to_owned(),
-            },
-        ),
-        (
-            "001234",
-            InvalidRegion {
-                code: "001234".to_owned(),
-            },
-        ),
+        ("33010", Length { expected: 6, actual: 5 }),
+        ("3301060", Length { expected: 6, actual: 7 }),
+        ("33A106", InvalidChar { position: 3, ch: 'A' }),
+        ("33 106", InvalidChar { position: 3, ch: ' ' }),
+        ("-33010", InvalidChar { position: 1, ch: '-' }),
+        ("３30106", InvalidChar { position: 1, ch: '３' }),
+        ("000000", InvalidRegion { code: "000000".to_owned() }),
+        ("001234", InvalidRegion { code: "001234".to_owned() }),
     ];
     for (input, expected) in invalid {
         assert_eq!(RegionCode::parse(input), Err(expected), "{input:?}");
@@ -925,11 +326,7 @@ fn region_code_hierarchy() {
         ("820000", "820001", true),
     ];
     for (container, other, expected) in contains {
-        assert_eq!(
-            region(container).contains(&region(other)),
-            expected,
-            "{container} ⊇ {other}"
-        );
+        assert_eq!(region(container).contains(&region(other)), expected, "{container} ⊇ {other}");
     }
 }
 
@@ -943,15 +340,10 @@ fn region_table_real_file() {
     assert_eq!(count(RegionLevel::Prefecture), 345);
     assert_eq!(count(RegionLevel::County), 3048);
     let codes: Vec<RegionCode> = table.iter().map(|r| r.code).collect();
-    assert!(
-        codes.windows(2).all(|w| w[0] < w[1]),
-        "iter is in code order"
-    );
+    assert!(codes.windows(2).all(|w| w[0] < w[1]), "iter is in code order");
     assert!(table.iter().all(|r| r.level == r.code.level()));
 
-    let west_lake = table
-        .get(&region("330106"))
-        .expect("西湖区 is in the table");
+    let west_lake = table.get(&region("330106")).expect("西湖区 is in the table");
     assert_eq!(west_lake.name, "西湖区");
     assert_eq!(west_lake.level, RegionLevel::County);
     assert_eq!(table.get(&region("330199")), None);
@@ -959,30 +351,11 @@ fn region_table_real_file() {
     // validate: syntax first, then membership.
     assert_eq!(table.validate(" 330106 "), Ok(region("330106")));
     assert_eq!(table.validate("110000"), Ok(region("110000")));
+    assert_eq!(table.validate("330199"), Err(CodeError::UnknownRegion { code: "330199".to_owned() }));
+    assert_eq!(table.validate("999999"), Err(CodeError::UnknownRegion { code: "999999".to_owned() }));
+    assert_eq!(table.validate("33010"), Err(CodeError::Length { expected: 6, actual: 5 }));
     assert_eq!(
-        table.validate("330199"),
-        Err(CodeError::UnknownRegion {
-            code: "330199".to_owned()
-        })
-    );
-    assert_eq!(
-        table.validate("999999"),
-        Err(CodeError::UnknownRegion {
-            code: "999999".to_owned()
-        })
-    );
-    assert_eq!(
-        table.validate("33010"),
-        Err(CodeError::Length {
-            expected: 6,
-            actual: 5
-        })
-    );
-    assert_eq!(
-        CodeError::UnknownRegion {
-            code: "330199".to_owned()
-        }
-        .to_string(),
+        CodeError::UnknownRegion { code: "330199".to_owned() }.to_string(),
         "行政区划代码 330199 不存在，请核对代码或更新行政区划代码表"
     );
 }
@@ -1008,21 +381,12 @@ fn region_table_children() {
         ("990000", 0, &[]),
     ];
     for (parent, count, some) in rows {
-        let children: Vec<String> = table
-            .children(&region(parent))
-            .map(|r| r.code.to_string())
-            .collect();
+        let children: Vec<String> = table.children(&region(parent)).map(|r| r.code.to_string()).collect();
         assert_eq!(children.len(), count, "{parent}: {children:?}");
         for child in some {
-            assert!(
-                children.iter().any(|c| c == child),
-                "{parent} should have child {child}"
-            );
+            assert!(children.iter().any(|c| c == child), "{parent} should have child {child}");
         }
-        assert!(
-            children.windows(2).all(|w| w[0] < w[1]),
-            "children in code order"
-        );
+        assert!(children.windows(2).all(|w| w[0] < w[1]), "children in code order");
     }
 }
 
@@ -1050,29 +414,16 @@ fn region_table_full_name() {
         ("999999", None),
     ];
     for (code, expected) in rows {
-        assert_eq!(
-            table.full_name(&region(code)).as_deref(),
-            expected,
-            "{code}"
-        );
+        assert_eq!(table.full_name(&region(code)).as_deref(), expected, "{code}");
     }
 
     // Placeholder rows named 市辖区 / 县 are skipped.
     let csv = "code,name,level\n110000,北京市,province\n110100,市辖区,prefecture\n110101,东城区,county\n\
                110200,县,prefecture\n110228,密云县,county\n";
     let table = RegionTable::parse_csv(csv).expect("valid csv");
-    assert_eq!(
-        table.full_name(&region("110101")).as_deref(),
-        Some("北京市东城区")
-    );
-    assert_eq!(
-        table.full_name(&region("110228")).as_deref(),
-        Some("北京市密云县")
-    );
-    assert_eq!(
-        table.full_name(&region("110100")).as_deref(),
-        Some("北京市")
-    );
+    assert_eq!(table.full_name(&region("110101")).as_deref(), Some("北京市东城区"));
+    assert_eq!(table.full_name(&region("110228")).as_deref(), Some("北京市密云县"));
+    assert_eq!(table.full_name(&region("110100")).as_deref(), Some("北京市"));
 }
 
 #[test]
@@ -1081,10 +432,7 @@ fn region_table_tolerated_formatting() {
         ("code,name,level\n", 0),
         ("code,name,level", 0),
         ("\u{feff}code,name,level\r\n110000,北京市,province\r\n", 1),
-        (
-            "code,name,level\n\n110000,北京市,province\n\n330000,浙江省,province\n",
-            2,
-        ),
+        ("code,name,level\n\n110000,北京市,province\n\n330000,浙江省,province\n", 2),
         (" code , name , level \n 110000 , 北京市 , province \n", 1),
     ];
     for (csv, len) in rows {
@@ -1099,116 +447,34 @@ fn region_table_malformed() {
     use RegionTableError::*;
     let h = "code,name,level\n";
     let rows: Vec<(String, RegionTableError)> = vec![
-        (
-            String::new(),
-            Header {
-                found: String::new(),
-            },
-        ),
-        (
-            "110000,北京市,province\n".to_owned(),
-            Header {
-                found: "110000,北京市,province".to_owned(),
-            },
-        ),
-        (
-            "code,name\n".to_owned(),
-            Header {
-                found: "code,name".to_owned(),
-            },
-        ),
-        (
-            "code;name;level\n".to_owned(),
-            Header {
-                found: "code;name;level".to_owned(),
-            },
-        ),
-        (
-            format!("{h}110000\n"),
-            MissingColumn {
-                line: 2,
-                column: "name",
-            },
-        ),
-        (
-            format!("{h}110000,北京市\n"),
-            MissingColumn {
-                line: 2,
-                column: "level",
-            },
-        ),
-        (
-            format!("{h}110000,北京市,province,extra\n"),
-            ExtraColumn { line: 2 },
-        ),
+        (String::new(), Header { found: String::new() }),
+        ("110000,北京市,province\n".to_owned(), Header { found: "110000,北京市,province".to_owned() }),
+        ("code,name\n".to_owned(), Header { found: "code,name".to_owned() }),
+        ("code;name;level\n".to_owned(), Header { found: "code;name;level".to_owned() }),
+        (format!("{h}110000\n"), MissingColumn { line: 2, column: "name" }),
+        (format!("{h}110000,北京市\n"), MissingColumn { line: 2, column: "level" }),
+        (format!("{h}110000,北京市,province,extra\n"), ExtraColumn { line: 2 }),
         (
             format!("{h}110000,北京市,province\n11000,北京,province\n"),
-            BadCode {
-                line: 3,
-                code: "11000".to_owned(),
-                error: CodeError::Length {
-                    expected: 6,
-                    actual: 5,
-                },
-            },
+            BadCode { line: 3, code: "11000".to_owned(), error: CodeError::Length { expected: 6, actual: 5 } },
         ),
         (
             format!("{h}11000A,北京市,province\n"),
-            BadCode {
-                line: 2,
-                code: "11000A".to_owned(),
-                error: CodeError::InvalidChar {
-                    position: 6,
-                    ch: 'A',
-                },
-            },
+            BadCode { line: 2, code: "11000A".to_owned(), error: CodeError::InvalidChar { position: 6, ch: 'A' } },
         ),
         (
             format!("{h}000000,无,province\n"),
             BadCode {
                 line: 2,
                 code: "000000".to_owned(),
-                error: CodeError::InvalidRegion {
-                    code: "000000".to_owned(),
-                },
+                error: CodeError::InvalidRegion { code: "000000".to_owned() },
             },
         ),
-        (
-            format!("{h},北京市,province\n"),
-            BadCode {
-                line: 2,
-                code: String::new(),
-                error: CodeError::Empty,
-            },
-        ),
-        (
-            format!("{h}110000,,province\n"),
-            EmptyName {
-                line: 2,
-                code: "110000".to_owned(),
-            },
-        ),
-        (
-            format!("{h}110000,北京市,city\n"),
-            UnknownLevel {
-                line: 2,
-                level: "city".to_owned(),
-            },
-        ),
-        (
-            format!("{h}110000,北京市,Province\n"),
-            UnknownLevel {
-                line: 2,
-                level: "Province".to_owned(),
-            },
-        ),
-        (
-            format!("{h}110000,北京市,\n"),
-            UnknownLevel {
-                line: 2,
-                level: String::new(),
-            },
-        ),
+        (format!("{h},北京市,province\n"), BadCode { line: 2, code: String::new(), error: CodeError::Empty }),
+        (format!("{h}110000,,province\n"), EmptyName { line: 2, code: "110000".to_owned() }),
+        (format!("{h}110000,北京市,city\n"), UnknownLevel { line: 2, level: "city".to_owned() }),
+        (format!("{h}110000,北京市,Province\n"), UnknownLevel { line: 2, level: "Province".to_owned() }),
+        (format!("{h}110000,北京市,\n"), UnknownLevel { line: 2, level: String::new() }),
         (
             format!("{h}110100,北京市,province\n"),
             LevelMismatch {
@@ -1220,11 +486,7 @@ fn region_table_malformed() {
         ),
         (
             format!("{h}110000,北京市,province\n\n110101,东城区,county\n110000,北京,province\n"),
-            DuplicateCode {
-                line: 5,
-                code: "110000".to_owned(),
-                first_line: 2,
-            },
+            DuplicateCode { line: 5, code: "110000".to_owned(), first_line: 2 },
         ),
     ];
     for (csv, expected) in rows {
@@ -1236,22 +498,14 @@ fn region_table_malformed() {
 fn region_table_error_messages_name_the_line() {
     let h = "code,name,level\n";
     let cases = [
-        (
-            format!("{h}110000,北京市,province\n110000,北京,province\n"),
-            "第3行：代码 110000 与第2行重复",
-        ),
-        (
-            format!("{h}11000,北京,province\n"),
-            "第2行的代码“11000”不合法：长度应为6位，实际为5位",
-        ),
+        (format!("{h}110000,北京市,province\n110000,北京,province\n"), "第3行：代码 110000 与第2行重复"),
+        (format!("{h}11000,北京,province\n"), "第2行的代码“11000”不合法：长度应为6位，实际为5位"),
         (format!("{h}110000,北京市,city\n"), "第2行的级别“city”未知"),
         (format!("{h}110000\n"), "第2行缺少“name”列"),
         ("id,name\n".to_owned(), "第1行应为表头"),
     ];
     for (csv, expected) in cases {
-        let message = RegionTable::parse_csv(&csv)
-            .expect_err("malformed")
-            .to_string();
+        let message = RegionTable::parse_csv(&csv).expect_err("malformed").to_string();
         assert!(message.contains(expected), "{message}");
     }
 }
@@ -1316,38 +570,10 @@ fn money_parse_invalid() {
         ("-¥元", MissingDigits),
         (".5", MissingDigits),
         ("1234.", MissingDigits),
-        (
-            "1.234",
-            TooManyDecimals {
-                unit: "元",
-                max: 2,
-                actual: 3,
-            },
-        ),
-        (
-            "0.001元",
-            TooManyDecimals {
-                unit: "元",
-                max: 2,
-                actual: 3,
-            },
-        ),
-        (
-            "0.0000001万元",
-            TooManyDecimals {
-                unit: "万元",
-                max: 6,
-                actual: 7,
-            },
-        ),
-        (
-            "1.1234567万",
-            TooManyDecimals {
-                unit: "万元",
-                max: 6,
-                actual: 7,
-            },
-        ),
+        ("1.234", TooManyDecimals { unit: "元", max: 2, actual: 3 }),
+        ("0.001元", TooManyDecimals { unit: "元", max: 2, actual: 3 }),
+        ("0.0000001万元", TooManyDecimals { unit: "万元", max: 6, actual: 7 }),
+        ("1.1234567万", TooManyDecimals { unit: "万元", max: 6, actual: 7 }),
         ("1,23.4", MisplacedSeparator),
         ("12,34", MisplacedSeparator),
         ("1234,567", MisplacedSeparator),
@@ -1389,10 +615,7 @@ fn money_parse_invalid() {
 #[test]
 fn money_error_messages() {
     let cases = [
-        (
-            "1.234",
-            "金额格式错误：以元为单位最多保留2位小数（精确到分），实际有3位",
-        ),
+        ("1.234", "金额格式错误：以元为单位最多保留2位小数（精确到分），实际有3位"),
         ("1,23.4", "千位分隔符"),
         ("", "金额不能为空"),
         ("1万万", "单位“万”只能写在金额末尾"),
@@ -1466,10 +689,7 @@ fn money_capital() {
         (100_000_000_000, "壹拾亿元整"),
         (100_000_000_000_000, "壹万亿元整"),
         (1_000_000_000_000_000, "壹拾万亿元整"),
-        (
-            1_234_567_890_123,
-            "壹佰贰拾叁亿肆仟伍佰陆拾柒万捌仟玖佰零壹元贰角叁分",
-        ),
+        (1_234_567_890_123, "壹佰贰拾叁亿肆仟伍佰陆拾柒万捌仟玖佰零壹元贰角叁分"),
         (
             // Beyond 亿亿 the part above 亿 is written recursively.
             i64::MAX,
@@ -1478,10 +698,7 @@ fn money_capital() {
         // Negative.
         (-123_456, "负壹仟贰佰叁拾肆元伍角陆分"),
         (-50, "负伍角"),
-        (
-            i64::MIN,
-            "负玖亿贰仟贰佰叁拾叁万柒仟贰佰零叁亿陆仟捌佰伍拾肆万柒仟柒佰伍拾捌元零捌分",
-        ),
+        (i64::MIN, "负玖亿贰仟贰佰叁拾叁万柒仟贰佰零叁亿陆仟捌佰伍拾肆万柒仟柒佰伍拾捌元零捌分"),
     ];
     for (fen, expected) in rows {
         assert_eq!(Fen(fen).to_capital(), expected, "{fen}");
@@ -1494,10 +711,7 @@ fn money_arithmetic() {
     assert_eq!(Fen::default(), Fen::ZERO);
     assert_eq!(Fen::from_yuan(12), Some(Fen(1_200)));
     assert_eq!(Fen::from_yuan(-12), Some(Fen(-1_200)));
-    assert_eq!(
-        Fen::from_yuan(i64::MAX / 100),
-        Some(Fen(i64::MAX / 100 * 100))
-    );
+    assert_eq!(Fen::from_yuan(i64::MAX / 100), Some(Fen(i64::MAX / 100 * 100)));
     assert_eq!(Fen::from_yuan(i64::MAX / 100 + 1), None);
     assert_eq!(Fen(1).checked_add(Fen(2)), Some(Fen(3)));
     assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
@@ -1519,24 +733,15 @@ fn oracle_uscc_check(body: &[char]) -> char {
     let mut weight = 1u32;
     let mut sum = 0u32;
     for c in body {
-        let v = USCC_SET
-            .find(*c)
-            .map_or(0, |i| u32::try_from(i).unwrap_or(0));
+        let v = USCC_SET.find(*c).map_or(0, |i| u32::try_from(i).unwrap_or(0));
         sum += v * weight;
         weight = weight * 3 % 31;
     }
-    USCC_SET
-        .chars()
-        .nth(usize::try_from((31 - sum % 31) % 31).unwrap_or(0))
-        .unwrap_or('?')
+    USCC_SET.chars().nth(usize::try_from((31 - sum % 31) % 31).unwrap_or(0)).unwrap_or('?')
 }
 
 fn oracle_org_check(body: &[char]) -> char {
-    let sum: u32 = body
-        .iter()
-        .zip([3, 7, 9, 10, 5, 8, 4, 2])
-        .map(|(c, w)| c.to_digit(36).unwrap_or(0) * w)
-        .sum();
+    let sum: u32 = body.iter().zip([3, 7, 9, 10, 5, 8, 4, 2]).map(|(c, w)| c.to_digit(36).unwrap_or(0) * w).sum();
     match 11 - sum % 11 {
         10 => 'X',
         11 => '0',
@@ -1556,11 +761,7 @@ fn valid_credit_code() -> impl Strategy<Value = String> {
         proptest::collection::vec(uscc_char(), 8),
     )
         .prop_map(|(head, region, org)| {
-            let mut body: Vec<char> = head
-                .into_iter()
-                .chain(region)
-                .chain(org.iter().copied())
-                .collect();
+            let mut body: Vec<char> = head.into_iter().chain(region).chain(org.iter().copied()).collect();
             body.push(oracle_org_check(&org));
             body.push(oracle_uscc_check(&body));
             body.into_iter().collect()
@@ -1574,18 +775,11 @@ fn oracle_resident_check(body: &[u32]) -> char {
 }
 
 fn valid_resident_id() -> impl Strategy<Value = String> {
-    (
-        100_000u32..999_999,
-        1900u32..2100,
-        1u32..=12,
-        1u32..=28,
-        0u32..1000,
-    )
-        .prop_map(|(addr, y, m, d, seq)| {
-            let body = format!("{addr:06}{y:04}{m:02}{d:02}{seq:03}");
-            let digits: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
-            format!("{body}{}", oracle_resident_check(&digits))
-        })
+    (100_000u32..999_999, 1900u32..2100, 1u32..=12, 1u32..=28, 0u32..1000).prop_map(|(addr, y, m, d, seq)| {
+        let body = format!("{addr:06}{y:04}{m:02}{d:02}{seq:03}");
+        let digits: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
+        format!("{body}{}", oracle_resident_check(&digits))
+    })
 }
 
 proptest! {

@@ -161,7 +161,10 @@ mod tests {
     #[test]
     fn layers_apply_in_order_file_env_flags() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("ggzy.toml", "listen = \"127.0.0.1:9000\"\nlog_filter = \"debug\"\nsession_ttl_minutes = 30\n")?;
+            jail.create_file(
+                "ggzy.toml",
+                "listen = \"127.0.0.1:9000\"\nlog_filter = \"debug\"\nsession_ttl_minutes = 30\n",
+            )?;
             jail.set_env("GGZY_LOG_FILTER", "warn");
             jail.set_env("GGZY_DATA_DIR", "/srv/ggzy");
             let flags = FlagOverrides { data_dir: Some(PathBuf::from("/flag")), ..FlagOverrides::default() };

@@ -148,7 +148,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             // The demo serves plain HTTP on this machine: a Secure cookie would never come back.
             config.cookie_secure = false;
             if config.database_url.is_some() {
-                anyhow::bail!("demo always uses the embedded database under --data-dir; use `serve` for a database URL");
+                anyhow::bail!(
+                    "demo always uses the embedded database under --data-dir; use `serve` for a database URL"
+                );
             }
             telemetry::init(config.log_format, &config.log_filter);
             if fresh && config.data_dir.exists() {
@@ -162,7 +164,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 demo::summary(&server.app).await?
             };
             let mut out = std::io::stdout().lock();
-            writeln!(out, "演示数据：{} 个行政区域，{} 个市场主体，数据目录 {}", summary.regions, summary.entities, config.data_dir.display())?;
+            writeln!(
+                out,
+                "演示数据：{} 个行政区域，{} 个市场主体，数据目录 {}",
+                summary.regions,
+                summary.entities,
+                config.data_dir.display()
+            )?;
             writeln!(out, "演示账号（密码均为 {}）：", demo::DEMO_PASSWORD)?;
             for (username, role) in &summary.users {
                 writeln!(out, "  {username:<14} {role}")?;
@@ -175,7 +183,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 .await
                 .with_context(|| format!("binding {}", config.listen))?;
             let address = listener.local_addr()?;
-            writeln!(out, "平台已启动：http://{address}/  （接口文档 http://{address}/api/v1/docs/ ，按 Ctrl-C 停止）")?;
+            writeln!(
+                out,
+                "平台已启动：http://{address}/  （接口文档 http://{address}/api/v1/docs/ ，按 Ctrl-C 停止）"
+            )?;
             drop(out);
             server.serve(listener, server::shutdown_signal()).await?;
         }

@@ -21,8 +21,8 @@ pub const BUILTIN_REGIONS: &str = include_str!("../../../data/regions/gbt2260.cs
 pub fn region_table(config: &Config) -> anyhow::Result<RegionTable> {
     match &config.regions_file {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading regions_file {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(path).with_context(|| format!("reading regions_file {}", path.display()))?;
             RegionTable::parse_csv(&text).with_context(|| format!("parsing regions_file {}", path.display()))
         }
         None => RegionTable::parse_csv(BUILTIN_REGIONS).context("parsing the built-in region table"),
@@ -65,7 +65,11 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ser
 
 impl Server {
     /// Serves on `listener` until `shutdown` resolves; then drains requests and closes the store.
-    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let purge = tokio::spawn(purge_sessions(self.app.clone()));
         let served = ggzy_web::serve(self.router, listener, shutdown).await;
         purge.abort();

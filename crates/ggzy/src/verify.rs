@@ -133,9 +133,7 @@ fn check_sqlite_file(path: &Path) -> anyhow::Result<()> {
 /// Checks every event of a store in position order, in constant memory.
 pub async fn verify_store_chain(store: &Store) -> anyhow::Result<VerifyOutcome> {
     match verify_store(store).await {
-        Ok(report) => {
-            Ok(VerifyOutcome::Intact { events: report.events, head_hash_hex: hex::encode(report.head_hash) })
-        }
+        Ok(report) => Ok(VerifyOutcome::Intact { events: report.events, head_hash_hex: hex::encode(report.head_hash) }),
         Err(VerifyError::Broken { position, reason, events_before }) => {
             Ok(VerifyOutcome::Broken { first_bad_position: position, reason, events_before })
         }

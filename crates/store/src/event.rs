@@ -95,7 +95,8 @@ impl StoredEvent {
 }
 
 /// Columns of `event` in the order every query selects them.
-pub(crate) const EVENT_COLUMNS: &str = "position, stream_id, stream_version, event_type, region_code, actor, recorded_at_ms, payload, prev_hash, hash";
+pub(crate) const EVENT_COLUMNS: &str =
+    "position, stream_id, stream_version, event_type, region_code, actor, recorded_at_ms, payload, prev_hash, hash";
 
 pub(crate) fn event_from_row(row: &sqlx::any::AnyRow) -> Result<StoredEvent, sqlx::Error> {
     use sqlx::Row;

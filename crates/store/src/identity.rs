@@ -173,13 +173,12 @@ impl Store {
 
     /// The user an unrevoked, unexpired API token belongs to.
     pub async fn api_token_user(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<String>> {
-        let row = sqlx::query(
-            "SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked = 0 AND expires_at_ms > $2",
-        )
-        .bind(token_hash)
-        .bind(now_ms)
-        .fetch_optional(self.pool())
-        .await?;
+        let row =
+            sqlx::query("SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked = 0 AND expires_at_ms > $2")
+                .bind(token_hash)
+                .bind(now_ms)
+                .fetch_optional(self.pool())
+                .await?;
         Ok(row.map(|row| row.try_get(0)).transpose()?)
     }
 

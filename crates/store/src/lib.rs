@@ -12,8 +12,8 @@ pub mod connect;
 pub mod error;
 pub mod event;
 pub mod feed;
-pub mod identity;
 pub mod idempotency;
+pub mod identity;
 pub mod projection;
 pub mod read;
 #[cfg(feature = "testkit")]

@@ -84,10 +84,7 @@ async fn stale_expected_version_is_a_conflict_and_writes_nothing() {
     on_every_backend(|store| async move {
         store.append(request("lot-1", ExpectedVersion::NoStream, 2)).await.expect("append");
         let stale = store.append(request("lot-1", ExpectedVersion::Exactly(1), 1)).await;
-        assert!(
-            matches!(stale, Err(StoreError::VersionConflict { expected: 1, actual: 2, .. })),
-            "got {stale:?}"
-        );
+        assert!(matches!(stale, Err(StoreError::VersionConflict { expected: 1, actual: 2, .. })), "got {stale:?}");
         let exists = store.append(request("lot-1", ExpectedVersion::NoStream, 1)).await;
         assert!(matches!(exists, Err(StoreError::VersionConflict { expected: 0, actual: 2, .. })));
         assert_eq!(store.watermark().await.expect("watermark"), 2);
@@ -205,10 +202,22 @@ async fn projections_commit_with_their_events() {
                 region_code: "330100".to_owned(),
                 created_at_ms: 5,
             },
-            ProjectionOp::GrantRole { user_id: "u1".to_owned(), role: "bidder".to_owned(), region_code: "330100".to_owned() },
-            ProjectionOp::GrantRole { user_id: "u1".to_owned(), role: "bidder".to_owned(), region_code: "330100".to_owned() },
+            ProjectionOp::GrantRole {
+                user_id: "u1".to_owned(),
+                role: "bidder".to_owned(),
+                region_code: "330100".to_owned(),
+            },
+            ProjectionOp::GrantRole {
+                user_id: "u1".to_owned(),
+                role: "bidder".to_owned(),
+                region_code: "330100".to_owned(),
+            },
             ProjectionOp::AddEntityMember { credit_code: "91330106MA27XYZ123".to_owned(), user_id: "u1".to_owned() },
-            ProjectionOp::SetCredential { user_id: "u1".to_owned(), password_hash: "$argon2id$x".to_owned(), updated_at_ms: 5 },
+            ProjectionOp::SetCredential {
+                user_id: "u1".to_owned(),
+                password_hash: "$argon2id$x".to_owned(),
+                updated_at_ms: 5,
+            },
         ];
         store.append(append).await.expect("append");
         assert_eq!(store.platform_regions().await.expect("regions")[0].name, "浙江省杭州市");

@@ -87,7 +87,11 @@ impl ApiError {
             .and_then(|(_, status, _)| StatusCode::from_u16(*status).ok())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         debug_assert!(ERROR_TABLE.iter().any(|(c, _, _)| *c == code), "error code {code} missing from ERROR_TABLE");
-        ApiError { status, body: ErrorBody { code: code.to_owned(), message: message.into(), details: Vec::new() }, retry_after_s: None }
+        ApiError {
+            status,
+            body: ErrorBody { code: code.to_owned(), message: message.into(), details: Vec::new() },
+            retry_after_s: None,
+        }
     }
 
     /// Invalid fields: the code is the field's own code when there is one problem.
@@ -147,7 +151,10 @@ impl From<AppError> for ApiError {
             AppError::Internal(detail) => {
                 // The detail goes to the log only; the client gets the request id to quote.
                 tracing::error!(error = %detail, "internal error");
-                ApiError::new("internal_error", "服务器内部错误，请稍后重试；如持续出现，请联系平台并提供响应头中的 x-request-id")
+                ApiError::new(
+                    "internal_error",
+                    "服务器内部错误，请稍后重试；如持续出现，请联系平台并提供响应头中的 x-request-id",
+                )
             }
         }
     }
@@ -185,7 +192,11 @@ mod tests {
 
     #[test]
     fn one_field_error_takes_its_code_several_become_invalid_input() {
-        let one = ApiError::invalid(vec![FieldError::new("credit_code", "invalid_credit_code", "统一社会信用代码校验位错误")]);
+        let one = ApiError::invalid(vec![FieldError::new(
+            "credit_code",
+            "invalid_credit_code",
+            "统一社会信用代码校验位错误",
+        )]);
         assert_eq!((one.status(), one.body().code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_credit_code"));
         let two = ApiError::invalid(vec![
             FieldError::new("a", "invalid_text", "甲"),

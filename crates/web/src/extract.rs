@@ -129,7 +129,10 @@ where
             .await
             .map(|axum::extract::Query(value)| ApiQuery(value))
             .map_err(|rejection| {
-                ApiError::new("invalid_query", format!("查询参数格式错误，请对照接口文档修改：{}", rejection.body_text()))
+                ApiError::new(
+                    "invalid_query",
+                    format!("查询参数格式错误，请对照接口文档修改：{}", rejection.body_text()),
+                )
             })
     }
 }

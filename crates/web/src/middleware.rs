@@ -41,9 +41,7 @@ impl MakeRequestId for RequestIds {
 
 fn process_prefix() -> u32 {
     // Not a secret, only distinct between restarts: pid mixed with the start time.
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     std::process::id().rotate_left(16) ^ nanos
 }
 
@@ -62,10 +60,7 @@ pub fn apply(router: Router, state: WebState) -> Router {
         .layer(from_fn_with_state(state.clone(), crate::idempotency::layer))
         .layer(DefaultBodyLimit::max(state.config.max_json_bytes))
         .layer(from_fn_with_state(state, record_metrics))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))

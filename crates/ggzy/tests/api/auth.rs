@@ -63,10 +63,9 @@ async fn repeated_failed_logins_lock_the_username_until_the_window_passes() {
         assert!(headers.contains_key("retry-after"));
         assert!(body["message"].as_str().expect("message").contains("分钟后再试"));
         // An unknown username fails the same way as a wrong password (no account probing).
-        let (status, _, body) = call(
-            app.client.post(app.url("/api/v1/auth/login")).json(&json!({"username": "nobody", "password": "x"})),
-        )
-        .await;
+        let (status, _, body) =
+            call(app.client.post(app.url("/api/v1/auth/login")).json(&json!({"username": "nobody", "password": "x"})))
+                .await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("login_failed")));
 
         app.clock.advance_ms(15 * 60 * 1000 + 1);
@@ -98,7 +97,10 @@ async fn api_tokens_authenticate_machine_clients_without_csrf_until_revoked() {
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
 
         let (status, _, body) = call(
-            client.post(app.url("/api/v1/api-tokens")).header("x-csrf-token", &csrf).json(&json!({"name": "", "days": 999})),
+            client
+                .post(app.url("/api/v1/api-tokens"))
+                .header("x-csrf-token", &csrf)
+                .json(&json!({"name": "", "days": 999})),
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_input")));
@@ -124,11 +126,15 @@ async fn the_policy_scopes_every_role_to_its_regions() {
             json!({"username": name, "display_name": "新用户", "password": PASSWORD, "region_code": code,
                    "roles": [{"role": "expert", "region_code": code}]})
         };
-        let (status, _, body) =
-            call(admin.post(app.url("/api/v1/users")).header("x-csrf-token", &csrf).json(&user_in("110105", "bj-user"))).await;
+        let (status, _, body) = call(
+            admin.post(app.url("/api/v1/users")).header("x-csrf-token", &csrf).json(&user_in("110105", "bj-user")),
+        )
+        .await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{body}");
-        let (status, _, _) =
-            call(admin.post(app.url("/api/v1/users")).header("x-csrf-token", &csrf).json(&user_in("330106", "xh-user"))).await;
+        let (status, _, _) = call(
+            admin.post(app.url("/api/v1/users")).header("x-csrf-token", &csrf).json(&user_in("330106", "xh-user")),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "a city admin manages its districts");
 
         // Events of Hangzhou are visible to Hangzhou's regulator, not Beijing's; bidders see none.
@@ -144,7 +150,11 @@ async fn the_policy_scopes_every_role_to_its_regions() {
         let (status, _, feed) = call(bj.get(app.url("/api/v1/events"))).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
-            feed["events"].as_array().expect("events").iter().all(|e| e["region_code"].as_str().expect("r").starts_with("11"))
+            feed["events"]
+                .as_array()
+                .expect("events")
+                .iter()
+                .all(|e| e["region_code"].as_str().expect("r").starts_with("11"))
         );
 
         let (bidder, _) = app.login("bidder").await;

@@ -20,7 +20,10 @@ async fn registration_validates_every_field_and_names_it() {
         let (status, _, error) = call(register(body.clone())).await;
         assert_eq!((status, error["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_credit_code")));
         let message = error["message"].as_str().expect("message");
-        assert!(message.contains("统一社会信用代码") && message.contains("credit_code") && message.contains("校验位"), "{message}");
+        assert!(
+            message.contains("统一社会信用代码") && message.contains("credit_code") && message.contains("校验位"),
+            "{message}"
+        );
         assert_eq!(error["details"][0]["field"], "credit_code");
 
         // Several wrong fields are all reported at once.
@@ -66,7 +69,10 @@ async fn members_see_and_change_their_entity_others_cannot_and_stale_versions_co
         let version = created["version"].as_i64().expect("version");
 
         let (status, _, again) = call(
-            owner.post(app.url("/api/v1/entities")).header("x-csrf-token", &owner_csrf).json(&entity_body(CODE, "重复")),
+            owner
+                .post(app.url("/api/v1/entities"))
+                .header("x-csrf-token", &owner_csrf)
+                .json(&entity_body(CODE, "重复")),
         )
         .await;
         assert_eq!((status, again["code"].as_str()), (StatusCode::CONFLICT, Some("already_exists")));
@@ -119,7 +125,8 @@ async fn the_directory_is_searchable_in_chinese_and_follows_updates() {
     for app in spawn_apps().await {
         app.create_user("owner", &[(Role::Bidder, "330100")]).await;
         let (owner, csrf) = app.login("owner").await;
-        for (code, name) in [(CODE, "杭州测试建设有限公司"), ("91330106MA2H00014Q", "西湖园林绿化工程有限公司")] {
+        for (code, name) in [(CODE, "杭州测试建设有限公司"), ("91330106MA2H00014Q", "西湖园林绿化工程有限公司")]
+        {
             let (status, _, _) = call(
                 owner.post(app.url("/api/v1/entities")).header("x-csrf-token", &csrf).json(&entity_body(code, name)),
             )
@@ -128,7 +135,12 @@ async fn the_directory_is_searchable_in_chinese_and_follows_updates() {
         }
         let search = |q: &str| reqwest::Client::new().get(app.url("/api/v1/entities")).query(&[("q", q)]);
         let names = |page: &Value| -> Vec<String> {
-            page["items"].as_array().expect("items").iter().map(|e| e["name"].as_str().expect("name").to_owned()).collect()
+            page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|e| e["name"].as_str().expect("name").to_owned())
+                .collect()
         };
         let (status, _, page) = call(search("建设")).await;
         assert_eq!(status, StatusCode::OK);
@@ -138,16 +150,16 @@ async fn the_directory_is_searchable_in_chinese_and_follows_updates() {
         let (_, _, page) = call(search(&CODE.to_lowercase())).await;
         assert_eq!(names(&page), vec!["杭州测试建设有限公司"], "a credit code finds its entity");
         let (_, _, page) =
-            call(reqwest::Client::new().get(app.url("/api/v1/entities")).query(&[("q", "建设"), ("region", "110000")])).await;
+            call(reqwest::Client::new().get(app.url("/api/v1/entities")).query(&[("q", "建设"), ("region", "110000")]))
+                .await;
         assert!(names(&page).is_empty(), "region filter");
 
         let mut body = entity_body(CODE, "杭州测试市政集团有限公司");
         body.as_object_mut().expect("object").remove("credit_code");
         body["expected_version"] = json!(2);
-        let (status, _, updated) = call(
-            owner.put(app.url(&format!("/api/v1/entities/{CODE}"))).header("x-csrf-token", &csrf).json(&body),
-        )
-        .await;
+        let (status, _, updated) =
+            call(owner.put(app.url(&format!("/api/v1/entities/{CODE}"))).header("x-csrf-token", &csrf).json(&body))
+                .await;
         assert_eq!(status, StatusCode::OK, "{updated}");
         assert_eq!(names(&call(search("市政")).await.2), vec!["杭州测试市政集团有限公司"]);
         assert!(names(&call(search("建设")).await.2).is_empty(), "the old name is gone from the index");

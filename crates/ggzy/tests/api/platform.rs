@@ -63,7 +63,10 @@ async fn unknown_routes_answer_json_for_the_api_and_a_chinese_page_for_browsers(
 async fn malformed_json_and_wrong_content_type() {
     for app in spawn_apps().await {
         let (status, _, body) = call(
-            app.client.post(app.url("/api/v1/auth/login")).header("content-type", "application/json").body("{\"username\": "),
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .body("{\"username\": "),
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_json")));
@@ -74,7 +77,10 @@ async fn malformed_json_and_wrong_content_type() {
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_body")));
 
         let (status, _, body) = call(app.client.post(app.url("/api/v1/auth/login")).body("username=x")).await;
-        assert_eq!((status, body["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type")));
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported_media_type"))
+        );
 
         let (status, _, body) = call(app.client.get(app.url("/api/v1/entities?limit=many"))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_query")));
@@ -133,7 +139,10 @@ async fn idempotency_key_replays_the_first_response_and_refuses_a_different_body
 
         let other = entity_body("91330106MA2H00014Q", "另一家公司");
         let (status, _, error) = call(post(other, "key-1")).await;
-        assert_eq!((status, error["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused")));
+        assert_eq!(
+            (status, error["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused"))
+        );
 
         let (status, _, error) = call(post(body, "bad key with spaces")).await;
         assert_eq!((status, error["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_idempotency_key")));

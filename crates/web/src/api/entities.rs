@@ -113,13 +113,25 @@ fn entity_dto(view: EntityView) -> EntityDto {
 fn parse_entity(state: &WebState, credit_code: &str, fields: EntityDetailsDto) -> Result<EntityInput, ApiError> {
     let mut errors = Vec::new();
     let credit = CreditCode::parse(credit_code)
-        .map_err(|e| errors.push(FieldError::new("credit_code", "invalid_credit_code", format!("统一社会信用代码（credit_code）{e}"))))
+        .map_err(|e| {
+            errors.push(FieldError::new(
+                "credit_code",
+                "invalid_credit_code",
+                format!("统一社会信用代码（credit_code）{e}"),
+            ))
+        })
         .ok();
     let region = state
         .app
         .region_table()
         .validate(&fields.region_code)
-        .map_err(|e| errors.push(FieldError::new("region_code", "invalid_region_code", format!("行政区划代码（region_code）{e}"))))
+        .map_err(|e| {
+            errors.push(FieldError::new(
+                "region_code",
+                "invalid_region_code",
+                format!("行政区划代码（region_code）{e}"),
+            ))
+        })
         .ok();
     let today = jiff::Timestamp::from_millisecond(state.app.now_ms())
         .map(|t| t.in_tz("Asia/Shanghai").map(|z| z.date()))
@@ -243,7 +255,11 @@ pub async fn list_entities(
 ) -> ApiResult<axum::Json<EntityPage>> {
     let region = match query.region.as_deref() {
         Some(code) => Some(RegionCode::parse(code).map_err(|e| {
-            ApiError::invalid(vec![FieldError::new("region", "invalid_region_code", format!("行政区划代码（region）{e}"))])
+            ApiError::invalid(vec![FieldError::new(
+                "region",
+                "invalid_region_code",
+                format!("行政区划代码（region）{e}"),
+            )])
         })?),
         None => None,
     };

@@ -83,7 +83,9 @@ pub fn docs(openapi: OpenApi) -> Router<WebState> {
 
 /// Per-IP limit on public endpoints. Authenticated trading endpoints are not IP-limited: many
 /// bidders share one NAT (a centre's bidding room), see STACK.md.
-fn rate_limit(state: &WebState) -> tower_governor::GovernorLayer<
+fn rate_limit(
+    state: &WebState,
+) -> tower_governor::GovernorLayer<
     tower_governor::key_extractor::PeerIpKeyExtractor,
     governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
     axum::body::Body,
@@ -109,7 +111,8 @@ fn rate_limit(state: &WebState) -> tower_governor::GovernorLayer<
     });
     tower_governor::GovernorLayer::new(config).error_handler(|error| match error {
         GovernorError::TooManyRequests { wait_time, .. } => {
-            let mut response = ApiError::new("rate_limited", format!("请求过于频繁，请{wait_time}秒后再试")).into_response();
+            let mut response =
+                ApiError::new("rate_limited", format!("请求过于频繁，请{wait_time}秒后再试")).into_response();
             if let Ok(value) = axum::http::HeaderValue::from_str(&wait_time.to_string()) {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
             }

@@ -42,7 +42,10 @@ pub struct UserDto {
 pub(crate) fn grant_dtos(grants: &[RoleGrant]) -> Vec<RoleGrantDto> {
     grants
         .iter()
-        .map(|grant| RoleGrantDto { role: grant.role.as_str().to_owned(), region_code: grant.region.as_str().to_owned() })
+        .map(|grant| RoleGrantDto {
+            role: grant.role.as_str().to_owned(),
+            region_code: grant.region.as_str().to_owned(),
+        })
         .collect()
 }
 
@@ -88,7 +91,13 @@ pub async fn create_user(
     let mut errors = Vec::new();
     let region = table
         .validate(&request.region_code)
-        .map_err(|e| errors.push(FieldError::new("region_code", "invalid_region_code", format!("行政区划代码（region_code）{e}"))))
+        .map_err(|e| {
+            errors.push(FieldError::new(
+                "region_code",
+                "invalid_region_code",
+                format!("行政区划代码（region_code）{e}"),
+            ))
+        })
         .ok();
     let mut grants = Vec::new();
     for (i, grant) in request.roles.iter().enumerate() {
