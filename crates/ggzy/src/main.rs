@@ -138,7 +138,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .with_context(|| format!("binding {}", config.listen))?;
-            tracing::info!(address = %config.listen, "serving");
+            // The bound address, not the configured one: `--listen 127.0.0.1:0` picks a free port.
+            tracing::info!(address = %listener.local_addr()?, "serving");
             server.serve(listener, server::shutdown_signal()).await?;
         }
         Command::Demo { flags, fresh, seed_only } => {
