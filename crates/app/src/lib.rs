@@ -82,4 +82,13 @@ impl App {
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
+
+    /// Today's date (year, month, day) in China Standard Time, from the app's clock.
+    pub fn today(&self) -> (i32, u8, u8) {
+        let date = jiff::Timestamp::from_millisecond(self.now_ms())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+            .date();
+        (i32::from(date.year()), date.month().unsigned_abs(), date.day().unsigned_abs())
+    }
 }

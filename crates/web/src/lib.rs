@@ -8,6 +8,7 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod health;
 pub mod idempotency;
 pub mod metrics;

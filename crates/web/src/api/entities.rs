@@ -3,9 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use ggzy_app::FieldError;
 use ggzy_app::entity::{EntityInput, EntityView};
-use ggzy_domain::{CreditCode, RegionCode, ResidentId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,6 +11,7 @@ use crate::WebState;
 use crate::api::rfc3339;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, MaybeActor, RequireActor};
+use crate::fields::{self as parse, collect};
 
 /// A market entity's details as submitted (everything but the credit code).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -112,52 +111,17 @@ fn entity_dto(view: EntityView) -> EntityDto {
 /// Parses every field at once, so that the client sees all problems in one answer.
 fn parse_entity(state: &WebState, credit_code: &str, fields: EntityDetailsDto) -> Result<EntityInput, ApiError> {
     let mut errors = Vec::new();
-    let credit = CreditCode::parse(credit_code)
-        .map_err(|e| {
-            errors.push(FieldError::new(
-                "credit_code",
-                "invalid_credit_code",
-                format!("统一社会信用代码（credit_code）{e}"),
-            ))
-        })
-        .ok();
-    let region = state
-        .app
-        .region_table()
-        .validate(&fields.region_code)
-        .map_err(|e| {
-            errors.push(FieldError::new(
-                "region_code",
-                "invalid_region_code",
-                format!("行政区划代码（region_code）{e}"),
-            ))
-        })
-        .ok();
-    let today = jiff::Timestamp::from_millisecond(state.app.now_ms())
-        .map(|t| t.in_tz("Asia/Shanghai").map(|z| z.date()))
-        .ok()
-        .and_then(Result::ok);
-    let id = match ResidentId::parse(&fields.legal_rep_id_number) {
-        Ok(id) => match today {
-            Some(date) if !id.birth_date_not_after((date.year().into(), date.month() as u8, date.day() as u8)) => {
-                errors.push(FieldError::new(
-                    "legal_rep_id_number",
-                    "invalid_resident_id",
-                    "法定代表人身份证号码（legal_rep_id_number）出生日期晚于今天，请核对",
-                ));
-                None
-            }
-            _ => Some(id),
-        },
-        Err(e) => {
-            errors.push(FieldError::new(
-                "legal_rep_id_number",
-                "invalid_resident_id",
-                format!("法定代表人身份证号码（legal_rep_id_number）{e}"),
-            ));
-            None
-        }
-    };
+    let credit = collect(parse::credit_code("credit_code", credit_code), &mut errors);
+    let region = collect(parse::region(state.app.region_table(), "region_code", &fields.region_code), &mut errors);
+    let id = collect(
+        parse::resident_id(
+            "legal_rep_id_number",
+            "法定代表人身份证号码",
+            &fields.legal_rep_id_number,
+            state.app.today(),
+        ),
+        &mut errors,
+    );
     match (credit, region, id) {
         (Some(credit_code), Some(region), Some(legal_rep_id)) if errors.is_empty() => Ok(EntityInput {
             credit_code,
@@ -254,13 +218,9 @@ pub async fn list_entities(
     ApiQuery(query): ApiQuery<EntityListQuery>,
 ) -> ApiResult<axum::Json<EntityPage>> {
     let region = match query.region.as_deref() {
-        Some(code) => Some(RegionCode::parse(code).map_err(|e| {
-            ApiError::invalid(vec![FieldError::new(
-                "region",
-                "invalid_region_code",
-                format!("行政区划代码（region）{e}"),
-            )])
-        })?),
+        Some(code) => {
+            Some(parse::region(state.app.region_table(), "region", code).map_err(|e| ApiError::invalid(vec![e]))?)
+        }
         None => None,
     };
     let limit = query.limit.unwrap_or(50).clamp(1, 200);

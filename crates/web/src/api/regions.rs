@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use ggzy_app::FieldError;
+use ggzy_app::AppError;
 use ggzy_app::regions::PlatformRegionView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,6 +12,7 @@ use crate::WebState;
 use crate::api::rfc3339;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, RequireActor};
+use crate::fields as parse;
 
 /// A region of the GB/T 2260 table.
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,18 +53,14 @@ fn platform_dto(view: PlatformRegionView) -> PlatformRegionDto {
     }
 }
 
-fn invalid_region(field: &str, error: impl std::fmt::Display) -> ApiError {
-    ApiError::invalid(vec![FieldError::new(field, "invalid_region_code", format!("行政区划代码（{field}）{error}"))])
-}
-
 /// Looks a code up in the GB/T 2260 table.
 #[utoipa::path(get, path = "/api/v1/regions/{code}", tag = "regions", responses(
     (status = 200, body = RegionDto), (status = 422, body = ErrorBody),
 ))]
 pub async fn get_region(State(state): State<WebState>, Path(code): Path<String>) -> ApiResult<axum::Json<RegionDto>> {
     let table = state.app.region_table();
-    let code = table.validate(&code).map_err(|e| invalid_region("code", e))?;
-    let region = table.get(&code).ok_or_else(|| invalid_region("code", "不存在"))?;
+    let code = parse::region(table, "code", &code).map_err(|e| ApiError::invalid(vec![e]))?;
+    let region = table.get(&code).ok_or(AppError::NotFound { what: "行政区划" })?;
     Ok(axum::Json(RegionDto {
         code: region.code.as_str().to_owned(),
         name: region.name.clone(),
@@ -96,7 +93,8 @@ pub async fn enable_platform_region(
     RequireActor(actor): RequireActor,
     ApiJson(request): ApiJson<EnableRegionRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let code = state.app.region_table().validate(&request.region_code).map_err(|e| invalid_region("region_code", e))?;
+    let code = parse::region(state.app.region_table(), "region_code", &request.region_code)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
     let view = state.app.enable_platform_region(&actor, &code).await?;
     Ok((StatusCode::CREATED, axum::Json(platform_dto(view))))
 }

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::WebState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, RequireActor};
+use crate::fields::{self as parse, collect};
 
 /// A role held for a region.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -89,33 +90,17 @@ pub async fn create_user(
 ) -> ApiResult<impl IntoResponse> {
     let table = state.app.region_table();
     let mut errors = Vec::new();
-    let region = table
-        .validate(&request.region_code)
-        .map_err(|e| {
-            errors.push(FieldError::new(
-                "region_code",
-                "invalid_region_code",
-                format!("行政区划代码（region_code）{e}"),
-            ))
-        })
-        .ok();
+    let region = collect(parse::region(table, "region_code", &request.region_code), &mut errors);
     let mut grants = Vec::new();
     for (i, grant) in request.roles.iter().enumerate() {
-        let role = grant
-            .role
-            .parse::<Role>()
-            .map_err(|e| errors.push(FieldError::new(format!("roles[{i}].role"), "invalid_role", e.to_string())))
-            .ok();
-        let region = table
-            .validate(&grant.region_code)
-            .map_err(|e| {
-                errors.push(FieldError::new(
-                    format!("roles[{i}].region_code"),
-                    "invalid_region_code",
-                    format!("行政区划代码（roles[{i}].region_code）{e}"),
-                ))
-            })
-            .ok();
+        let role = collect(
+            grant
+                .role
+                .parse::<Role>()
+                .map_err(|e| FieldError::new(format!("roles[{i}].role"), "invalid_role", e.to_string())),
+            &mut errors,
+        );
+        let region = collect(parse::region(table, &format!("roles[{i}].region_code"), &grant.region_code), &mut errors);
         if let (Some(role), Some(region)) = (role, region) {
             grants.push(RoleGrant { role, region });
         }

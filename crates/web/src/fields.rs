@@ -1,0 +1,37 @@
+//! Request fields parsed into validated domain types at the edge. Each failure is a `FieldError`
+//! naming the field, so a handler can report every problem of a request at once.
+
+use ggzy_app::FieldError;
+use ggzy_domain::{CreditCode, RegionCode, RegionTable, ResidentId};
+
+/// A region code that exists in the region table in force.
+pub fn region(table: &RegionTable, field: &str, value: &str) -> Result<RegionCode, FieldError> {
+    table
+        .validate(value)
+        .map_err(|e| FieldError::new(field, "invalid_region_code", format!("行政区划代码（{field}）{e}")))
+}
+
+/// A unified social credit code (GB 32100).
+pub fn credit_code(field: &str, value: &str) -> Result<CreditCode, FieldError> {
+    CreditCode::parse(value)
+        .map_err(|e| FieldError::new(field, "invalid_credit_code", format!("统一社会信用代码（{field}）{e}")))
+}
+
+/// A resident ID number (GB 11643) whose holder is born by `today` (year, month, day).
+pub fn resident_id(field: &str, label: &str, value: &str, today: (i32, u8, u8)) -> Result<ResidentId, FieldError> {
+    let id = ResidentId::parse(value)
+        .map_err(|e| FieldError::new(field, "invalid_resident_id", format!("{label}（{field}）{e}")))?;
+    if !id.birth_date_not_after(today) {
+        return Err(FieldError::new(
+            field,
+            "invalid_resident_id",
+            format!("{label}（{field}）出生日期晚于今天，请核对"),
+        ));
+    }
+    Ok(id)
+}
+
+/// Keeps a parsed value, or records its error and gives `None`.
+pub fn collect<T>(parsed: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
+    parsed.map_err(|error| errors.push(error)).ok()
+}
