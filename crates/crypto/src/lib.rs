@@ -4,4 +4,5 @@
 //! need randomness pass it in), so a bidder-side tool can reuse this crate as it is.
 
 pub mod chain;
+pub mod merkle;
 pub mod sm3;
