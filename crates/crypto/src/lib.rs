@@ -5,4 +5,6 @@
 
 pub mod chain;
 pub mod merkle;
+pub mod sm2;
 pub mod sm3;
+pub mod sm4_gcm;

@@ -1,0 +1,88 @@
+//! Interop with OpenSSL's command line: our SM2 signatures verify there and theirs verify here, only
+//! with the GM/T default ID; our keys parse there; SM3 agrees. A missing `openssl` is a failure.
+
+use std::path::Path;
+use std::process::Command;
+
+use ggzy_crypto::sm2::{DEFAULT_DIST_ID, SigningKey, VerifyingKey};
+
+fn openssl(args: &[&str], dir: &Path) -> (bool, String) {
+    let output =
+        Command::new("openssl").args(args).current_dir(dir).output().expect("the openssl command is installed");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), text)
+}
+
+fn distid() -> String {
+    format!("distid:{DEFAULT_DIST_ID}")
+}
+
+#[test]
+fn our_sm2_signatures_verify_in_openssl_only_with_the_default_id() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let key = SigningKey::generate(&mut rand::rng());
+    std::fs::write(dir.path().join("key.pem"), key.to_pkcs8_pem().expect("pem")).expect("write key");
+    std::fs::write(dir.path().join("pub.pem"), key.verifying_key().to_public_key_pem().expect("pem")).expect("write");
+    let message = "开标记录：第1标段，投标人甲，报价 1,234.56元".as_bytes();
+    std::fs::write(dir.path().join("msg"), message).expect("write message");
+    std::fs::write(dir.path().join("sig.der"), key.sign(message)).expect("write signature");
+
+    let (ok, text) = openssl(&["pkey", "-in", "key.pem", "-noout"], dir.path());
+    assert!(ok, "OpenSSL parses our PKCS#8 key: {text}");
+    let verify = |extra: &[&str], file: &str| {
+        let mut args = vec!["dgst", "-sm3", "-verify", "pub.pem", "-signature", "sig.der"];
+        args.extend_from_slice(extra);
+        args.push(file);
+        openssl(&args, dir.path())
+    };
+    let distid = distid();
+    let (ok, text) = verify(&["-sigopt", &distid], "msg");
+    assert!(ok && text.contains("Verified OK"), "{text}");
+    let (ok, _) = verify(&[], "msg");
+    assert!(!ok, "OpenSSL's default (empty) ID must not verify a GM/T default-ID signature");
+    std::fs::write(dir.path().join("other"), b"altered").expect("write");
+    let (ok, _) = verify(&["-sigopt", &distid], "other");
+    assert!(!ok, "another message must not verify");
+}
+
+#[test]
+fn openssl_sm2_signatures_verify_here_only_with_the_default_id() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (ok, text) = openssl(&["genpkey", "-algorithm", "SM2", "-out", "key.pem"], dir.path());
+    assert!(ok, "{text}");
+    let (ok, text) = openssl(&["pkey", "-in", "key.pem", "-pubout", "-out", "pub.pem"], dir.path());
+    assert!(ok, "{text}");
+    std::fs::write(dir.path().join("msg"), "投标保证金回执".as_bytes()).expect("write");
+    let distid = distid();
+    let sign = |extra: &[&str], out: &str| {
+        let mut args = vec!["dgst", "-sm3", "-sign", "key.pem", "-out", out];
+        args.extend_from_slice(extra);
+        args.push("msg");
+        openssl(&args, dir.path())
+    };
+    assert!(sign(&["-sigopt", &distid], "gmt.der").0);
+    assert!(sign(&[], "empty-id.der").0);
+
+    let public = VerifyingKey::from_public_key_pem(&std::fs::read_to_string(dir.path().join("pub.pem")).expect("read"))
+        .expect("spki");
+    let private =
+        SigningKey::from_pkcs8_pem(&std::fs::read_to_string(dir.path().join("key.pem")).expect("read")).expect("pkcs8");
+    let message = "投标保证金回执".as_bytes();
+    let gmt = std::fs::read(dir.path().join("gmt.der")).expect("read");
+    assert_eq!(public.verify(message, &gmt), Ok(()));
+    assert!(private.verifying_key().verify(message, &gmt).is_ok(), "the private key parsed from OpenSSL matches");
+    let empty_id = std::fs::read(dir.path().join("empty-id.der")).expect("read");
+    assert!(public.verify(message, &empty_id).is_err(), "an empty-ID signature must not pass as a default-ID one");
+    assert!(public.verify("投标保证金回执!".as_bytes(), &gmt).is_err());
+}
+
+#[test]
+fn sm3_agrees_with_openssl() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let data = "公共资源交易平台".repeat(1000);
+    std::fs::write(dir.path().join("data"), &data).expect("write");
+    let (ok, text) = openssl(&["dgst", "-sm3", "-r", "data"], dir.path());
+    assert!(ok, "{text}");
+    let theirs = text.split_whitespace().next().expect("digest").to_owned();
+    assert_eq!(hex::encode(ggzy_crypto::sm3::sm3(data.as_bytes())), theirs);
+}
