@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use ggzy_crypto::sm2::{DEFAULT_DIST_ID, SigningKey, VerifyingKey};
+use ggzy_crypto::sm2::{CiphertextFormat, DEFAULT_DIST_ID, PrivateKey, PublicKey};
 
 fn openssl(args: &[&str], dir: &Path) -> (bool, String) {
     let output =
@@ -20,7 +20,7 @@ fn distid() -> String {
 #[test]
 fn our_sm2_signatures_verify_in_openssl_only_with_the_default_id() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let key = SigningKey::generate(&mut rand::rng());
+    let key = PrivateKey::generate(&mut rand::rng());
     std::fs::write(dir.path().join("key.pem"), key.to_pkcs8_pem().expect("pem")).expect("write key");
     std::fs::write(dir.path().join("pub.pem"), key.verifying_key().to_public_key_pem().expect("pem")).expect("write");
     let message = "开标记录：第1标段，投标人甲，报价 1,234.56元".as_bytes();
@@ -63,10 +63,10 @@ fn openssl_sm2_signatures_verify_here_only_with_the_default_id() {
     assert!(sign(&["-sigopt", &distid], "gmt.der").0);
     assert!(sign(&[], "empty-id.der").0);
 
-    let public = VerifyingKey::from_public_key_pem(&std::fs::read_to_string(dir.path().join("pub.pem")).expect("read"))
+    let public = PublicKey::from_public_key_pem(&std::fs::read_to_string(dir.path().join("pub.pem")).expect("read"))
         .expect("spki");
     let private =
-        SigningKey::from_pkcs8_pem(&std::fs::read_to_string(dir.path().join("key.pem")).expect("read")).expect("pkcs8");
+        PrivateKey::from_pkcs8_pem(&std::fs::read_to_string(dir.path().join("key.pem")).expect("read")).expect("pkcs8");
     let message = "投标保证金回执".as_bytes();
     let gmt = std::fs::read(dir.path().join("gmt.der")).expect("read");
     assert_eq!(public.verify(message, &gmt), Ok(()));
@@ -85,4 +85,43 @@ fn sm3_agrees_with_openssl() {
     assert!(ok, "{text}");
     let theirs = text.split_whitespace().next().expect("digest").to_owned();
     assert_eq!(hex::encode(ggzy_crypto::sm3::sm3(data.as_bytes())), theirs);
+}
+
+#[test]
+fn sm2_ciphertexts_cross_openssl_in_both_directions() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (ok, text) = openssl(&["genpkey", "-algorithm", "SM2", "-out", "key.pem"], dir.path());
+    assert!(ok, "{text}");
+    assert!(openssl(&["pkey", "-in", "key.pem", "-pubout", "-out", "pub.pem"], dir.path()).0);
+    let private =
+        PrivateKey::from_pkcs8_pem(&std::fs::read_to_string(dir.path().join("key.pem")).expect("read")).expect("pkcs8");
+    let data_key: Vec<u8> = (0u8..16).collect();
+
+    // OpenSSL encrypts, we decrypt.
+    std::fs::write(dir.path().join("plain"), &data_key).expect("write");
+    let (ok, text) = openssl(
+        &["pkeyutl", "-encrypt", "-pubin", "-inkey", "pub.pem", "-in", "plain", "-out", "theirs.der"],
+        dir.path(),
+    );
+    assert!(ok, "{text}");
+    let theirs = std::fs::read(dir.path().join("theirs.der")).expect("read");
+    assert_eq!(private.decrypt(&theirs, CiphertextFormat::Der), Ok(data_key.clone()));
+    let mut altered = theirs.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    assert!(private.decrypt(&altered, CiphertextFormat::Der).is_err(), "an altered ciphertext must fail C3");
+
+    // We encrypt, OpenSSL decrypts.
+    let ours = private.verifying_key().encrypt(&mut rand::rng(), &data_key, CiphertextFormat::Der).expect("encrypt");
+    std::fs::write(dir.path().join("ours.der"), &ours).expect("write");
+    let (ok, text) =
+        openssl(&["pkeyutl", "-decrypt", "-inkey", "key.pem", "-in", "ours.der", "-out", "opened"], dir.path());
+    assert!(ok, "{text}");
+    assert_eq!(std::fs::read(dir.path().join("opened")).expect("read"), data_key);
+    let mut altered = ours;
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    std::fs::write(dir.path().join("altered.der"), &altered).expect("write");
+    let (ok, _) = openssl(&["pkeyutl", "-decrypt", "-inkey", "key.pem", "-in", "altered.der", "-out", "x"], dir.path());
+    assert!(!ok, "OpenSSL must refuse our ciphertext once altered");
 }
