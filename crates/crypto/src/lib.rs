@@ -3,6 +3,7 @@
 //! Architecture invariant: bytes in, bytes out. No IO, no clock, no randomness source (callers that
 //! need randomness pass it in), so a bidder-side tool can reuse this crate as it is.
 
+pub mod cert;
 pub mod chain;
 pub mod merkle;
 pub mod sm2;

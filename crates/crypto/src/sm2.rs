@@ -124,6 +124,12 @@ impl PublicKey {
         sm2::dsa::VerifyingKey::new(DEFAULT_DIST_ID, public).map(PublicKey).map_err(|_| Sm2Error::PublicKey)
     }
 
+    /// Parses a DER SubjectPublicKeyInfo (as found in a certificate).
+    pub fn from_spki_der(der: &[u8]) -> Result<PublicKey, Sm2Error> {
+        let public = sm2::PublicKey::from_public_key_der(der).map_err(|_| Sm2Error::PublicKey)?;
+        sm2::dsa::VerifyingKey::new(DEFAULT_DIST_ID, public).map(PublicKey).map_err(|_| Sm2Error::PublicKey)
+    }
+
     /// The key as SPKI PEM.
     pub fn to_public_key_pem(&self) -> Result<String, Sm2Error> {
         self.0.to_public_key_pem(LineEnding::LF).map_err(|_| Sm2Error::Encoding)

@@ -1,0 +1,279 @@
+//! X.509 certificates with SM2 keys (GM/T 0015): parsing, chain verification against a set of
+//! trusted roots, validity at a given time, and revocation from imported CRLs.
+//!
+//! A deployment trusts several CAs at once (mutual recognition of CAs, 互认): a chain is accepted
+//! if it ends at any trusted root. Time is an input (`now_unix`), never read here. Every
+//! certificate and CRL signature must be SM2-with-SM3 under the GM/T default ID.
+
+use der::{Decode as _, DecodePem as _, Encode as _};
+use x509_cert::Certificate as X509;
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::pkix::BasicConstraints;
+
+use crate::sm2::PublicKey;
+
+/// OID of SM2-with-SM3 signatures (GM/T 0006).
+const SM2_WITH_SM3: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.156.10197.1.501");
+/// Longest chain followed (leaf, intermediates, root).
+const MAX_CHAIN: usize = 8;
+
+/// Why a certificate is not accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertError {
+    /// Not a DER or PEM X.509 certificate or CRL.
+    #[error("malformed certificate or CRL: {0}")]
+    Malformed(String),
+    /// Signed with something other than SM2-with-SM3.
+    #[error("unsupported signature algorithm {0}")]
+    UnsupportedAlgorithm(String),
+    /// No chain to a trusted root.
+    #[error("no chain from {subject} to a trusted root")]
+    Untrusted {
+        /// Subject of the certificate whose issuer was not found.
+        subject: String,
+    },
+    /// A certificate of the chain has expired.
+    #[error("certificate {subject} expired at {not_after_unix}")]
+    Expired {
+        /// Its subject.
+        subject: String,
+        /// Its notAfter, Unix seconds.
+        not_after_unix: i64,
+    },
+    /// A certificate of the chain is not valid yet.
+    #[error("certificate {subject} is not valid before {not_before_unix}")]
+    NotYetValid {
+        /// Its subject.
+        subject: String,
+        /// Its notBefore, Unix seconds.
+        not_before_unix: i64,
+    },
+    /// A certificate of the chain is revoked by an imported CRL.
+    #[error("certificate {subject} (serial {serial_hex}) revoked at {revoked_at_unix}")]
+    Revoked {
+        /// Its subject.
+        subject: String,
+        /// Its serial number, hex.
+        serial_hex: String,
+        /// When it was revoked, Unix seconds.
+        revoked_at_unix: i64,
+    },
+    /// A signature in the chain (or on a CRL) does not verify.
+    #[error("bad signature on {subject}")]
+    BadSignature {
+        /// Subject of the certificate (or issuer of the CRL).
+        subject: String,
+    },
+    /// An issuing certificate is not a CA (basicConstraints).
+    #[error("{subject} is not a CA certificate")]
+    NotACa {
+        /// Its subject.
+        subject: String,
+    },
+}
+
+fn malformed(error: impl std::fmt::Display) -> CertError {
+    CertError::Malformed(error.to_string())
+}
+
+/// A parsed certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Certificate(X509);
+
+impl Certificate {
+    /// Parses one PEM certificate.
+    pub fn from_pem(pem: &str) -> Result<Certificate, CertError> {
+        X509::from_pem(pem).map(Certificate).map_err(malformed)
+    }
+
+    /// Parses one DER certificate.
+    pub fn from_der(der: &[u8]) -> Result<Certificate, CertError> {
+        X509::from_der(der).map(Certificate).map_err(malformed)
+    }
+
+    /// Parses every certificate of a PEM bundle.
+    pub fn load_pem_chain(pem: &str) -> Result<Vec<Certificate>, CertError> {
+        X509::load_pem_chain(pem.as_bytes())
+            .map(|certs| certs.into_iter().map(Certificate).collect())
+            .map_err(malformed)
+    }
+
+    /// The subject as an RFC 4514 string.
+    pub fn subject(&self) -> String {
+        self.0.tbs_certificate().subject().to_string()
+    }
+
+    /// The serial number, lower-case hex.
+    pub fn serial_hex(&self) -> String {
+        self.0.tbs_certificate().serial_number().as_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// notBefore and notAfter, Unix seconds.
+    pub fn validity_unix(&self) -> (i64, i64) {
+        let validity = self.0.tbs_certificate().validity();
+        (unix(&validity.not_before), unix(&validity.not_after))
+    }
+
+    /// The certified SM2 public key.
+    pub fn public_key(&self) -> Result<PublicKey, CertError> {
+        let spki = self.0.tbs_certificate().subject_public_key_info().to_der().map_err(malformed)?;
+        PublicKey::from_spki_der(&spki).map_err(malformed)
+    }
+
+    /// The DER encoding.
+    pub fn to_der(&self) -> Result<Vec<u8>, CertError> {
+        self.0.to_der().map_err(malformed)
+    }
+
+    fn is_ca(&self) -> bool {
+        matches!(self.0.tbs_certificate().get_extension::<BasicConstraints>(), Ok(Some((_, constraints))) if constraints.ca)
+    }
+
+    fn is_issued_by(&self, issuer: &Certificate) -> bool {
+        self.0.tbs_certificate().issuer() == issuer.0.tbs_certificate().subject()
+    }
+
+    /// Checks this certificate's signature under `issuer`'s key.
+    fn check_signed_by(&self, issuer: &Certificate) -> Result<(), CertError> {
+        let tbs = self.0.tbs_certificate().to_der().map_err(malformed)?;
+        check_sm2_signature(
+            &self.0.signature_algorithm().oid,
+            &tbs,
+            self.0.signature().raw_bytes(),
+            &issuer.public_key()?,
+            || self.subject(),
+        )
+    }
+
+    fn check_time(&self, now_unix: i64) -> Result<(), CertError> {
+        let (not_before_unix, not_after_unix) = self.validity_unix();
+        if now_unix < not_before_unix {
+            return Err(CertError::NotYetValid { subject: self.subject(), not_before_unix });
+        }
+        if now_unix > not_after_unix {
+            return Err(CertError::Expired { subject: self.subject(), not_after_unix });
+        }
+        Ok(())
+    }
+}
+
+fn unix(time: &x509_cert::time::Time) -> i64 {
+    i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
+}
+
+fn check_sm2_signature(
+    algorithm: &der::asn1::ObjectIdentifier,
+    signed: &[u8],
+    signature: &[u8],
+    key: &PublicKey,
+    subject: impl Fn() -> String,
+) -> Result<(), CertError> {
+    if *algorithm != SM2_WITH_SM3 {
+        return Err(CertError::UnsupportedAlgorithm(algorithm.to_string()));
+    }
+    key.verify(signed, signature).map_err(|_| CertError::BadSignature { subject: subject() })
+}
+
+/// A revocation list whose signature was checked when it was imported.
+#[derive(Debug, Clone)]
+struct Crl(CertificateList);
+
+/// The CAs a deployment trusts and the CRLs it has imported.
+#[derive(Debug, Clone, Default)]
+pub struct TrustStore {
+    roots: Vec<Certificate>,
+    crls: Vec<Crl>,
+}
+
+impl TrustStore {
+    /// A store trusting `roots` (several CAs at once).
+    pub fn new(roots: Vec<Certificate>) -> TrustStore {
+        TrustStore { roots, crls: Vec::new() }
+    }
+
+    /// The trusted roots.
+    pub fn roots(&self) -> &[Certificate] {
+        &self.roots
+    }
+
+    /// Imports a CRL (PEM or DER) after checking it is signed by `issuer` (a root or an intermediate).
+    pub fn add_crl(&mut self, crl: &[u8], issuer: &Certificate) -> Result<(), CertError> {
+        let list = match std::str::from_utf8(crl) {
+            Ok(text) if text.contains("-----BEGIN") => CertificateList::from_pem(text).map_err(malformed)?,
+            _ => CertificateList::from_der(crl).map_err(malformed)?,
+        };
+        if list.tbs_cert_list.issuer != *issuer.0.tbs_certificate().subject() {
+            return Err(CertError::BadSignature { subject: list.tbs_cert_list.issuer.to_string() });
+        }
+        let tbs = list.tbs_cert_list.to_der().map_err(malformed)?;
+        check_sm2_signature(
+            &list.signature_algorithm.oid,
+            &tbs,
+            list.signature.raw_bytes(),
+            &issuer.public_key()?,
+            || list.tbs_cert_list.issuer.to_string(),
+        )?;
+        self.crls.push(Crl(list));
+        Ok(())
+    }
+
+    fn check_revocation(&self, cert: &Certificate, now_unix: i64) -> Result<(), CertError> {
+        let tbs = cert.0.tbs_certificate();
+        for Crl(list) in &self.crls {
+            if list.tbs_cert_list.issuer != *tbs.issuer() {
+                continue;
+            }
+            for revoked in list.tbs_cert_list.revoked_certificates.iter().flatten() {
+                let revoked_at_unix = unix(&revoked.revocation_date);
+                if revoked.serial_number.as_bytes() == tbs.serial_number().as_bytes() && revoked_at_unix <= now_unix {
+                    return Err(CertError::Revoked {
+                        subject: cert.subject(),
+                        serial_hex: cert.serial_hex(),
+                        revoked_at_unix,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Verifies `leaf` at `now_unix`: a chain through `intermediates` to a trusted root, every
+    /// signature SM2 under the default ID, every certificate within its validity and not revoked,
+    /// every issuer a CA. Returns the chain from the leaf to the root.
+    pub fn verify(
+        &self,
+        leaf: &Certificate,
+        intermediates: &[Certificate],
+        now_unix: i64,
+    ) -> Result<Vec<Certificate>, CertError> {
+        let mut chain = vec![leaf.clone()];
+        let mut current = leaf.clone();
+        for _ in 0..MAX_CHAIN {
+            current.check_time(now_unix)?;
+            if self.roots.contains(&current) {
+                // A trusted root itself: there is nothing above it to check.
+                return Ok(chain);
+            }
+            self.check_revocation(&current, now_unix)?;
+            if let Some(root) = self.roots.iter().find(|root| current.is_issued_by(root)) {
+                current.check_signed_by(root)?;
+                root.check_time(now_unix)?;
+                if !root.is_ca() {
+                    return Err(CertError::NotACa { subject: root.subject() });
+                }
+                chain.push(root.clone());
+                return Ok(chain);
+            }
+            let Some(issuer) = intermediates.iter().find(|cert| current.is_issued_by(cert) && *cert != &current) else {
+                return Err(CertError::Untrusted { subject: current.subject() });
+            };
+            current.check_signed_by(issuer)?;
+            if !issuer.is_ca() {
+                return Err(CertError::NotACa { subject: issuer.subject() });
+            }
+            chain.push(issuer.clone());
+            current = issuer.clone();
+        }
+        Err(CertError::Untrusted { subject: leaf.subject() })
+    }
+}
