@@ -6,6 +6,7 @@
 pub mod cert;
 pub mod chain;
 pub mod merkle;
+pub mod shamir;
 pub mod sm2;
 pub mod sm3;
 pub mod sm4_gcm;
