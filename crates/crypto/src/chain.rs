@@ -6,6 +6,7 @@
 //! every field is fixed-width big-endian or length-prefixed, so no two different rows encode to
 //! the same bytes. Golden vectors in the tests pin it; changing it is a breaking change.
 
+use crate::encoding::{put_bytes, put_i64};
 use crate::sm3::{Sm3Digest, sm3};
 
 /// Domain separation tag, first bytes of every encoded event.
@@ -42,13 +43,13 @@ pub fn encode_event(fields: &EventFields<'_>) -> Vec<u8> {
     let mut out = Vec::with_capacity(EVENT_ENCODING_TAG.len() + 96 + fields.stream_id.len() + fields.payload.len());
     out.extend_from_slice(EVENT_ENCODING_TAG);
     put_bytes(&mut out, fields.prev_hash);
-    out.extend_from_slice(&fields.position.to_be_bytes());
+    put_i64(&mut out, fields.position);
     put_bytes(&mut out, fields.stream_id.as_bytes());
-    out.extend_from_slice(&fields.stream_version.to_be_bytes());
+    put_i64(&mut out, fields.stream_version);
     put_bytes(&mut out, fields.event_type.as_bytes());
     put_bytes(&mut out, fields.region_code.as_bytes());
     put_bytes(&mut out, fields.actor.as_bytes());
-    out.extend_from_slice(&fields.recorded_at_ms.to_be_bytes());
+    put_i64(&mut out, fields.recorded_at_ms);
     put_bytes(&mut out, fields.payload.as_bytes());
     out
 }
@@ -56,14 +57,6 @@ pub fn encode_event(fields: &EventFields<'_>) -> Vec<u8> {
 /// The SM3 hash of an event row, chaining it to `fields.prev_hash`.
 pub fn event_hash(fields: &EventFields<'_>) -> Sm3Digest {
     sm3(&encode_event(fields))
-}
-
-/// Length-prefixed bytes (u32 big-endian length) so that field boundaries are unambiguous.
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    // A field longer than 4 GiB cannot reach here: payloads are bounded far below that at the edge.
-    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(bytes);
 }
 
 /// Why a sequence of event rows does not form a valid chain.

@@ -5,6 +5,8 @@
 
 pub mod cert;
 pub mod chain;
+mod encoding;
+pub mod envelope;
 pub mod merkle;
 pub mod shamir;
 pub mod sm2;

@@ -77,6 +77,12 @@ impl PrivateKey {
         }
     }
 
+    /// A key from its raw 32-byte scalar (e.g. rebuilt from Shamir shares); zero and values not
+    /// below the curve order are refused.
+    pub fn from_scalar_bytes(bytes: &[u8]) -> Result<PrivateKey, Sm2Error> {
+        sm2::dsa::SigningKey::from_slice(DEFAULT_DIST_ID, bytes).map(PrivateKey).map_err(|_| Sm2Error::PrivateKey)
+    }
+
     /// Parses a PKCS#8 PEM private key (`-----BEGIN PRIVATE KEY-----`, as `openssl genpkey -algorithm SM2` writes).
     pub fn from_pkcs8_pem(pem: &str) -> Result<PrivateKey, Sm2Error> {
         let secret = sm2::SecretKey::from_pkcs8_pem(pem).map_err(|_| Sm2Error::PrivateKey)?;

@@ -8,6 +8,7 @@
 #   expired.pem via sub-a, valid 2024-01-01 .. 2025-01-01
 #   revoked.pem via sub-a, revoked by sub-a.crl (2026-06-01)
 #   foreign.pem issued by other-root
+#   leaf.key    the private key of leaf.pem (tests only)
 set -euo pipefail
 ID=distid:1234567812345678
 rm -rf work && mkdir work
@@ -69,4 +70,5 @@ openssl ca -config work/sub-a.cnf -cert sub-a.pem -keyfile work/sub-a.key -sigop
     -revoke revoked.pem -crl_reason keyCompromise 2>/dev/null
 openssl ca -gencrl -config work/sub-a.cnf -cert sub-a.pem -keyfile work/sub-a.key -sigopt "$ID" \
     -crldays 3650 -out sub-a.crl 2>/dev/null
+cp work/leaf.key leaf.key  # the bidder key of leaf.pem, for envelope tests (protects nothing)
 rm -rf work
