@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod regions;
 pub mod search;
+pub mod transparency;
 
 use std::sync::Arc;
 
@@ -51,6 +52,7 @@ pub struct App {
     regions: Arc<RegionTable>,
     config: AppConfig,
     search: ggzy_search::EntityIndex,
+    transparency: transparency::TransparencyLog,
 }
 
 impl App {
@@ -65,7 +67,7 @@ impl App {
     ) -> AppResult<App> {
         let search = ggzy_search::EntityIndex::in_memory()
             .map_err(|e| AppError::Internal(format!("creating the search index: {e}")))?;
-        Ok(App { store, clock, entropy, regions, config, search })
+        Ok(App { store, clock, entropy, regions, config, search, transparency: Default::default() })
     }
 
     /// The store (for health checks and offline tools).

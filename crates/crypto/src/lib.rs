@@ -12,3 +12,4 @@ pub mod shamir;
 pub mod sm2;
 pub mod sm3;
 pub mod sm4_gcm;
+pub mod tree_head;

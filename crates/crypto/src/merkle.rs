@@ -236,6 +236,47 @@ pub fn verify_consistency<D: Digest>(
     if fr == root1 && sr == root2 { Ok(()) } else { Err(MerkleError::RootMismatch) }
 }
 
+/// The root of a growing tree in O(log n) memory: the roots of its perfect subtrees, largest first
+/// (a "compact range" from the start of the log). Appending costs O(log n) hashes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompactRange {
+    size: u64,
+    peaks: Vec<Hash>,
+}
+
+impl CompactRange {
+    /// The empty tree.
+    pub fn new() -> CompactRange {
+        CompactRange::default()
+    }
+
+    /// Number of leaves.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Appends a leaf hash.
+    pub fn push<D: Digest>(&mut self, leaf_hash: Hash) {
+        let mut node = leaf_hash;
+        // Each trailing one bit of the old size is a perfect subtree of the same height: merge.
+        let mut size = self.size;
+        while size & 1 == 1 {
+            let left = self.peaks.pop().unwrap_or_default();
+            node = node_hash::<D>(&left, &node);
+            size >>= 1;
+        }
+        self.peaks.push(node);
+        self.size += 1;
+    }
+
+    /// MTH of the leaves so far (the hash of nothing for the empty tree).
+    pub fn root<D: Digest>(&self) -> Hash {
+        let mut peaks = self.peaks.iter().rev();
+        let Some(last) = peaks.next() else { return D::digest([]).to_vec() };
+        peaks.fold(last.clone(), |right, left| node_hash::<D>(left, &right))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sha2::Sha256;
@@ -349,5 +390,17 @@ mod tests {
             verify_consistency::<Sm3>(5, 4, &[], &[], &[]),
             Err(MerkleError::SizesReversed { size1: 5, size2: 4 })
         );
+    }
+
+    #[test]
+    fn the_compact_range_root_equals_the_full_tree_root_at_every_size() {
+        let leaves = leaf_hashes::<Sm3>(300);
+        let mut range = CompactRange::new();
+        assert_eq!(range.root::<Sm3>(), root::<Sm3>(&[]));
+        for (n, leaf) in leaves.iter().enumerate() {
+            range.push::<Sm3>(leaf.clone());
+            assert_eq!(range.size(), n as u64 + 1);
+            assert_eq!(range.root::<Sm3>(), root::<Sm3>(&leaves[..=n]), "size {}", n + 1);
+        }
     }
 }

@@ -52,6 +52,11 @@ pub struct Config {
     pub max_json_bytes: usize,
     /// Database connections for reads (the event appender holds one more).
     pub db_max_connections: u32,
+    /// The platform's SM2 signing key (PKCS#8 PEM) for tree heads; default `<data_dir>/platform-key.pem`,
+    /// created on first start.
+    pub platform_key_file: Option<PathBuf>,
+    /// Seconds between signed tree heads (a head is signed only when the log grew).
+    pub tree_head_interval_seconds: u64,
 }
 
 impl Default for Config {
@@ -71,6 +76,8 @@ impl Default for Config {
             public_rate_burst: 60,
             max_json_bytes: 1 << 20,
             db_max_connections: 8,
+            platform_key_file: None,
+            tree_head_interval_seconds: 60,
         }
     }
 }
@@ -119,6 +126,7 @@ impl Config {
         anyhow::ensure!(self.login_window_minutes > 0, "login_window_minutes must be positive");
         anyhow::ensure!(self.public_rate_per_second > 0, "public_rate_per_second must be positive");
         anyhow::ensure!(self.db_max_connections > 0, "db_max_connections must be positive");
+        anyhow::ensure!(self.tree_head_interval_seconds > 0, "tree_head_interval_seconds must be positive");
         if let Some(url) = &self.database_url {
             ggzy_store::Backend::from_url(url).context("database_url")?;
         }
@@ -131,6 +139,11 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("platform.db").display()),
         }
+    }
+
+    /// The platform key file in force.
+    pub fn platform_key_file(&self) -> PathBuf {
+        self.platform_key_file.clone().unwrap_or_else(|| self.data_dir.join("platform-key.pem"))
     }
 
     /// The settings of the app layer.

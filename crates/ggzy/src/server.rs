@@ -7,7 +7,8 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use ggzy_app::App;
 use ggzy_app::clock::Clock;
-use ggzy_app::entropy::OsEntropy;
+use ggzy_app::entropy::{Entropy as _, OsEntropy};
+use ggzy_crypto::sm2::PrivateKey;
 use ggzy_domain::RegionTable;
 use ggzy_store::{Store, StoreOptions};
 use tokio::net::TcpListener;
@@ -44,11 +45,41 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Loads the platform's signing key, creating it (readable by the owner only) on first start.
+pub fn platform_key(config: &Config) -> anyhow::Result<PrivateKey> {
+    let path = config.platform_key_file();
+    if path.exists() {
+        let pem = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        return PrivateKey::from_pkcs8_pem(&pem).with_context(|| format!("parsing {}", path.display()));
+    }
+    let key = loop {
+        let mut scalar = [0u8; 32];
+        OsEntropy.fill(&mut scalar);
+        // Fails only for zero or a value above the curve order: draw again.
+        if let Ok(key) = PrivateKey::from_scalar_bytes(&scalar) {
+            break key;
+        }
+    };
+    let pem = key.to_pkcs8_pem().context("encoding the platform key")?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, pem.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "platform signing key created");
+    Ok(key)
+}
+
 /// A server ready to accept connections.
 pub struct Server {
     /// The app (for seeding and tests).
     pub app: App,
     router: ggzy_web::Router,
+    tree_head_interval: std::time::Duration,
 }
 
 /// Builds everything before the port is bound, so that a bad config or database fails first.
@@ -56,11 +87,13 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ser
     let regions = Arc::new(region_table(config)?);
     let store = open_store(config).await?;
     let app = App::new(store, clock, Arc::new(OsEntropy), regions, config.app_config())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_platform_key(platform_key(config)?);
     let indexed = app.rebuild_search_index().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(entities = indexed, "search index rebuilt");
     let router = ggzy_web::router(ggzy_web::WebState::new(app.clone(), config.web_config()));
-    Ok(Server { app, router })
+    let tree_head_interval = std::time::Duration::from_secs(config.tree_head_interval_seconds);
+    Ok(Server { app, router, tree_head_interval })
 }
 
 impl Server {
@@ -71,8 +104,10 @@ impl Server {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let purge = tokio::spawn(purge_sessions(self.app.clone()));
+        let heads = tokio::spawn(publish_tree_heads(self.app.clone(), self.tree_head_interval));
         let served = ggzy_web::serve(self.router, listener, shutdown).await;
         purge.abort();
+        heads.abort();
         self.app.store().close().await;
         served.context("serving HTTP")
     }
@@ -87,6 +122,17 @@ async fn purge_sessions(app: App) {
             Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
             Ok(_) => {}
             Err(error) => tracing::warn!(error = %error, "purging sessions failed"),
+        }
+    }
+}
+
+/// Signs a tree head at start and then every interval, whenever the log has grown.
+async fn publish_tree_heads(app: App, interval: std::time::Duration) {
+    let mut ticks = tokio::time::interval(interval);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = app.publish_tree_head().await {
+            tracing::warn!(error = %error, "publishing a tree head failed");
         }
     }
 }

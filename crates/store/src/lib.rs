@@ -18,6 +18,7 @@ pub mod projection;
 pub mod read;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod tree_head;
 pub mod verify;
 
 pub use connect::{Backend, Store, StoreOptions};

@@ -4,4 +4,5 @@ mod helpers;
 
 mod auth;
 mod entities;
+mod log;
 mod platform;

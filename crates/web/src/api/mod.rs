@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod entities;
 pub mod events;
+pub mod log;
 pub mod regions;
 pub mod users;
 
@@ -64,6 +65,10 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(regions::list_platform_regions, regions::enable_platform_region))
         .routes(routes!(regions::get_region))
         .routes(routes!(error_table))
+        .routes(routes!(log::latest_tree_head))
+        .routes(routes!(log::platform_key))
+        .routes(routes!(log::inclusion_proof))
+        .routes(routes!(log::consistency_proof))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
