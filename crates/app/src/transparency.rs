@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
-use ggzy_crypto::merkle::{self, CompactRange};
+use ggzy_crypto::merkle;
 use ggzy_crypto::sm2::PrivateKey;
-use ggzy_crypto::tree_head::{TreeHead, event_leaf};
+use ggzy_crypto::tree_head::{EventTree, TreeHead, event_leaf};
 use ggzy_store::tree_head::TreeHeadRow;
 use sm3::Sm3;
 use tokio::sync::Mutex;
@@ -21,11 +21,11 @@ use crate::error::{AppError, AppResult, FieldError};
 /// Event hashes read per page.
 const PAGE: i64 = 5000;
 
-/// The platform key and the running root.
+/// The platform key and the running tree.
 #[derive(Clone, Default)]
 pub struct TransparencyLog {
     key: Option<Arc<PrivateKey>>,
-    range: Arc<Mutex<CompactRange>>,
+    tree: Arc<Mutex<EventTree>>,
 }
 
 /// A signed tree head as published.
@@ -85,10 +85,10 @@ impl App {
     /// Signs and stores a head for the log as it is now, unless the newest head already covers it.
     pub async fn publish_tree_head(&self) -> AppResult<SignedTreeHead> {
         let key = self.transparency.key.clone().ok_or(AppError::NotFound { what: "平台签名密钥" })?;
-        let mut range = self.transparency.range.lock().await;
+        let mut tree = self.transparency.tree.lock().await;
         let watermark = self.store.watermark().await?;
         loop {
-            let done = i64::try_from(range.size()).unwrap_or(i64::MAX);
+            let done = tree.size();
             if done >= watermark {
                 break;
             }
@@ -97,16 +97,16 @@ impl App {
                 break;
             }
             for hash in hashes {
-                range.push::<Sm3>(event_leaf(&hash));
+                tree.push_event(&hash);
             }
         }
-        let tree_size = i64::try_from(range.size()).unwrap_or(i64::MAX);
+        let tree_size = tree.size();
         if let Some(latest) = self.store.latest_tree_head().await?
             && latest.tree_size >= tree_size
         {
             return Ok(latest.into());
         }
-        let head = TreeHead { tree_size, timestamp_ms: self.now_ms(), root_hash: range.root::<Sm3>() };
+        let head = TreeHead { tree_size, timestamp_ms: self.now_ms(), root_hash: tree.root() };
         let signature = head.sign(&key);
         let row = TreeHeadRow { tree_size, timestamp_ms: head.timestamp_ms, root_hash: head.root_hash, signature };
         // Another process may have published this size first; either signed head is valid.

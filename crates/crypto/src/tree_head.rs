@@ -3,7 +3,7 @@
 //! one (RFC 9162 consistency proof), and any receipt's event can be proven included.
 
 use crate::encoding::{put_bytes, put_i64};
-use crate::merkle::{Hash, leaf_hash};
+use crate::merkle::{CompactRange, Hash, leaf_hash};
 use crate::sm2::{PrivateKey, PublicKey, Sm2Error};
 
 /// Domain separation tag of the signed bytes.
@@ -12,6 +12,32 @@ pub const TREE_HEAD_TAG: &[u8] = b"GGZY-TREE-HEAD-V1\0";
 /// The Merkle leaf of an event: `SM3(0x00 || event_hash)`; the tree's leaf `i` is event `i + 1`.
 pub fn event_leaf(event_hash: &[u8]) -> Hash {
     leaf_hash::<sm3::Sm3>(event_hash)
+}
+
+/// The Merkle tree over event hashes, grown one event at a time in O(log n) memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventTree(CompactRange);
+
+impl EventTree {
+    /// The empty tree.
+    pub fn new() -> EventTree {
+        EventTree::default()
+    }
+
+    /// Appends the next event (by its chain hash).
+    pub fn push_event(&mut self, event_hash: &[u8]) {
+        self.0.push::<sm3::Sm3>(event_leaf(event_hash));
+    }
+
+    /// Events so far.
+    pub fn size(&self) -> i64 {
+        i64::try_from(self.0.size()).unwrap_or(i64::MAX)
+    }
+
+    /// The root over the events so far.
+    pub fn root(&self) -> Hash {
+        self.0.root::<sm3::Sm3>()
+    }
 }
 
 /// A tree head before or after signing.

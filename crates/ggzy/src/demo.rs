@@ -495,7 +495,7 @@ pub(crate) mod tests {
         let admin = app.login("admin", DEMO_PASSWORD).await.expect("admin logs in");
         assert_eq!(admin.actor.grants, [RoleGrant { role: Role::Admin, region: region("330000").expect("code") }]);
 
-        match verify_store_chain(app.store()).await.expect("verify") {
+        match verify_store_chain(app.store(), None).await.expect("verify") {
             VerifyOutcome::Intact { events, .. } => assert!(events > 30, "only {events} events"),
             broken => panic!("fresh demo chain is broken: {broken:?}"),
         }

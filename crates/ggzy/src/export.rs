@@ -174,7 +174,7 @@ mod tests {
         seed_demo(&app).await.expect("seed");
         let mut out = Vec::new();
         let written = export_events(app.store(), &mut out).await.expect("export");
-        let from_db = verify_store_chain(app.store()).await.expect("verify db");
+        let from_db = verify_store_chain(app.store(), None).await.expect("verify db");
         app.store().close().await;
         (out, written, from_db)
     }
@@ -223,7 +223,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let position_of = |outcome: VerifyOutcome| match outcome {
             VerifyOutcome::Broken { first_bad_position, .. } => Some(first_bad_position),
-            VerifyOutcome::Intact { .. } => None,
+            VerifyOutcome::Intact { .. } | VerifyOutcome::TreeHeadMismatch { .. } => None,
         };
         let with_line = |index: usize, replacement: &str| {
             let mut edited: Vec<String> = lines.iter().map(|line| (*line).to_owned()).collect();
@@ -256,7 +256,12 @@ mod tests {
         assert_eq!(position_of(verify_jsonl(cut).expect("verify")), Some(last));
         assert_eq!(
             verify_jsonl(&b""[..]).expect("empty"),
-            VerifyOutcome::Intact { events: 0, head_hash_hex: "0".repeat(64) }
+            VerifyOutcome::Intact {
+                events: 0,
+                head_hash_hex: "0".repeat(64),
+                tree_heads: 0,
+                signatures_checked: false
+            }
         );
     }
 }

@@ -76,6 +76,10 @@ enum Command {
     Verify {
         /// A SQLite file, a database URL, or an export (`.jsonl`).
         source: String,
+        /// The platform's key (public SPKI or private PKCS#8 PEM) to check tree-head signatures;
+        /// default: `platform-key.pem` beside a SQLite file, if present.
+        #[arg(long)]
+        platform_key: Option<PathBuf>,
     },
     /// Writes every event as JSON Lines (for offline verification and archives).
     Export {
@@ -224,15 +228,30 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             app.store().close().await;
             eprintln!("created user {} ({})", user.username, user.user_id);
         }
-        Command::Verify { source } => match verify::verify_source(&source).await? {
-            verify::VerifyOutcome::Intact { events, head_hash_hex } => {
-                writeln!(std::io::stdout(), "chain intact: {events} events, head {head_hash_hex}")?;
+        Command::Verify { source, platform_key } => {
+            let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
+            let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
+            let key = key_file.as_deref().map(verify::load_platform_key).transpose()?;
+            match verify::verify_source(&source, key.as_ref()).await? {
+                verify::VerifyOutcome::Intact { events, head_hash_hex, tree_heads, signatures_checked } => {
+                    let signatures = if signatures_checked {
+                        "signatures checked"
+                    } else {
+                        "signatures not checked: no platform key"
+                    };
+                    writeln!(std::io::stdout(), "chain intact: {events} events, head {head_hash_hex}")?;
+                    writeln!(std::io::stdout(), "tree heads: {tree_heads} match the chain ({signatures})")?;
+                }
+                verify::VerifyOutcome::TreeHeadMismatch { tree_size, reason } => {
+                    eprintln!("tree head of size {tree_size} does not match: {reason}");
+                    return Ok(std::process::ExitCode::from(1));
+                }
+                verify::VerifyOutcome::Broken { first_bad_position, reason, .. } => {
+                    eprintln!("chain broken at position {first_bad_position}: {reason}");
+                    return Ok(std::process::ExitCode::from(1));
+                }
             }
-            verify::VerifyOutcome::Broken { first_bad_position, reason, .. } => {
-                eprintln!("chain broken at position {first_bad_position}: {reason}");
-                return Ok(std::process::ExitCode::from(1));
-            }
-        },
+        }
         Command::Export { flags, out } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
             let store = ggzy_store::Store::connect(&config.database_url(), ggzy_store::StoreOptions::default())

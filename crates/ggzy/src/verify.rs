@@ -8,7 +8,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use ggzy_crypto::chain::ChainVerifier;
-use ggzy_store::verify::{VerifyError, verify_store};
+use ggzy_crypto::sm2::{PrivateKey, PublicKey};
+use ggzy_store::verify::{VerifyError, verify_store_signed};
 use ggzy_store::{Store, StoreOptions};
 
 use crate::export;
@@ -23,6 +24,18 @@ pub enum VerifyOutcome {
         /// Hash of the last event (all zeros for an empty log), lower-case hex: compare it with a
         /// head hash published or notarised earlier to detect a truncated log.
         head_hash_hex: String,
+        /// Signed tree heads whose roots match the chain.
+        tree_heads: usize,
+        /// Whether their platform signatures were checked (the key was available).
+        signatures_checked: bool,
+    },
+    /// The chain is intact but a signed tree head does not match it (history rewritten, events
+    /// removed, or a head altered).
+    TreeHeadMismatch {
+        /// The head's size.
+        tree_size: i64,
+        /// Why, in words.
+        reason: String,
     },
     /// The chain breaks.
     Broken {
@@ -38,7 +51,12 @@ pub enum VerifyOutcome {
 impl VerifyOutcome {
     /// The outcome for a verifier that has checked everything without finding a fault.
     pub(crate) fn intact(verifier: &ChainVerifier) -> VerifyOutcome {
-        VerifyOutcome::Intact { events: verifier.checked(), head_hash_hex: hex::encode(verifier.head_hash()) }
+        VerifyOutcome::Intact {
+            events: verifier.checked(),
+            head_hash_hex: hex::encode(verifier.head_hash()),
+            tree_heads: 0,
+            signatures_checked: false,
+        }
     }
 
     /// The outcome for a fault at the row the verifier expects next.
@@ -49,7 +67,7 @@ impl VerifyOutcome {
 
 /// Verifies a database URL (`sqlite://…`, `postgres://…`), a SQLite file path, or an export file
 /// (a path ending in `.jsonl`).
-pub async fn verify_source(source: &str) -> anyhow::Result<VerifyOutcome> {
+pub async fn verify_source(source: &str, platform_key: Option<&PublicKey>) -> anyhow::Result<VerifyOutcome> {
     if source.ends_with(".jsonl") && !source.starts_with("sqlite:") && !source.contains("://") {
         let path = source.to_owned();
         // The reader is synchronous (std::io::BufRead); keep it off the async workers.
@@ -64,7 +82,7 @@ pub async fn verify_source(source: &str) -> anyhow::Result<VerifyOutcome> {
     let store = Store::connect(&url, StoreOptions { max_connections: 1, ..StoreOptions::default() })
         .await
         .with_context(|| format!("opening {}", ggzy_store::connect::redact_url(source)))?;
-    let outcome = verify_store_chain(&store).await;
+    let outcome = verify_store_chain(&store, platform_key).await;
     store.close().await;
     outcome
 }
@@ -105,6 +123,14 @@ fn database_url(source: &str) -> anyhow::Result<String> {
     Ok(format!("sqlite://{encoded}?mode=ro"))
 }
 
+/// The platform's public key from a PEM file holding it (SPKI) or the platform's private key (PKCS#8).
+pub fn load_platform_key(path: &Path) -> anyhow::Result<PublicKey> {
+    let pem = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    PublicKey::from_public_key_pem(&pem)
+        .or_else(|_| PrivateKey::from_pkcs8_pem(&pem).map(|key| key.verifying_key()))
+        .map_err(|_| anyhow::anyhow!("{} holds no SM2 public or private key", path.display()))
+}
+
 /// The first bytes of every SQLite database file (<https://www.sqlite.org/fileformat.html>).
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -131,9 +157,15 @@ fn check_sqlite_file(path: &Path) -> anyhow::Result<()> {
 }
 
 /// Checks every event of a store in position order, in constant memory.
-pub async fn verify_store_chain(store: &Store) -> anyhow::Result<VerifyOutcome> {
-    match verify_store(store).await {
-        Ok(report) => Ok(VerifyOutcome::Intact { events: report.events, head_hash_hex: hex::encode(report.head_hash) }),
+pub async fn verify_store_chain(store: &Store, platform_key: Option<&PublicKey>) -> anyhow::Result<VerifyOutcome> {
+    match verify_store_signed(store, platform_key).await {
+        Ok(report) => Ok(VerifyOutcome::Intact {
+            events: report.events,
+            head_hash_hex: hex::encode(report.head_hash),
+            tree_heads: report.tree_heads,
+            signatures_checked: report.signatures_checked,
+        }),
+        Err(VerifyError::TreeHead { tree_size, reason }) => Ok(VerifyOutcome::TreeHeadMismatch { tree_size, reason }),
         Err(VerifyError::Broken { position, reason, events_before }) => {
             Ok(VerifyOutcome::Broken { first_bad_position: position, reason, events_before })
         }
@@ -172,7 +204,7 @@ mod tests {
     fn outcome_position(outcome: &VerifyOutcome) -> Option<i64> {
         match outcome {
             VerifyOutcome::Broken { first_bad_position, .. } => Some(*first_bad_position),
-            VerifyOutcome::Intact { .. } => None,
+            VerifyOutcome::Intact { .. } | VerifyOutcome::TreeHeadMismatch { .. } => None,
         }
     }
 
@@ -188,9 +220,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let missing = dir.path().join("missing.db");
         let missing_text = missing.display().to_string();
-        let error = verify_source(&missing_text).await.expect_err("missing file");
+        let error = verify_source(&missing_text, None).await.expect_err("missing file");
         assert!(error.to_string().contains("no such database file"), "{error:#}");
-        let error = verify_source(&format!("sqlite://{missing_text}")).await.expect_err("missing file by URL");
+        let error = verify_source(&format!("sqlite://{missing_text}"), None).await.expect_err("missing file by URL");
         assert!(error.to_string().contains("no such database file"), "{error:#}");
         assert!(!missing.exists(), "verify created the database file");
         assert_eq!(database_url("/a/b?.db").expect_err("missing").to_string(), "no such database file: /a/b?.db");
@@ -203,8 +235,16 @@ mod tests {
         let db = ggzy_store::testkit::TestDb::sqlite();
         db.store().await.close().await;
         let path = db.url().trim_start_matches("sqlite://").to_owned();
-        let outcome = verify_source(&path).await.expect("verify");
-        assert_eq!(outcome, VerifyOutcome::Intact { events: 0, head_hash_hex: "0".repeat(64) });
+        let outcome = verify_source(&path, None).await.expect("verify");
+        assert_eq!(
+            outcome,
+            VerifyOutcome::Intact {
+                events: 0,
+                head_hash_hex: "0".repeat(64),
+                tree_heads: 0,
+                signatures_checked: false
+            }
+        );
 
         let dir = tempfile::tempdir().expect("tempdir");
         let foreign = |name: &str, wal: bool| {
@@ -219,13 +259,13 @@ mod tests {
                 path.display().to_string()
             }
         };
-        let error = verify_source(&foreign("wal.db", true).await).await.expect_err("not a ggzy database");
+        let error = verify_source(&foreign("wal.db", true).await, None).await.expect_err("not a ggzy database");
         assert!(format!("{error:#}").contains("cannot read the event log"), "{error:#}");
-        let error = verify_source(&foreign("delete.db", false).await).await.expect_err("not in WAL mode");
+        let error = verify_source(&foreign("delete.db", false).await, None).await.expect_err("not in WAL mode");
         assert!(format!("{error:#}").contains("not in WAL mode"), "{error:#}");
         let text = dir.path().join("notes.txt");
         std::fs::write(&text, "这不是数据库，只是一段足够长的文字。").expect("write");
-        let error = verify_source(&text.display().to_string()).await.expect_err("not SQLite");
+        let error = verify_source(&text.display().to_string(), None).await.expect_err("not SQLite");
         assert!(format!("{error:#}").contains("not a SQLite database"), "{error:#}");
     }
 
@@ -269,7 +309,7 @@ mod tests {
     #[tokio::test]
     async fn tampering_with_any_column_is_found_at_the_row() {
         let (_db, original) = seeded_file().await;
-        let intact = verify_source(&original.display().to_string()).await.expect("verify");
+        let intact = verify_source(&original.display().to_string(), None).await.expect("verify");
         let VerifyOutcome::Intact { events, .. } = intact else { panic!("seeded chain broken: {intact:?}") };
         let dir = tempfile::tempdir().expect("tempdir");
         let mut rng = rand::rngs::StdRng::seed_from_u64(0x6767_7a79);
@@ -295,7 +335,7 @@ mod tests {
             if !tamper(&copy, position, column, &mut rng).await {
                 continue;
             }
-            let outcome = verify_source(&copy.display().to_string()).await.expect("verify copy");
+            let outcome = verify_source(&copy.display().to_string(), None).await.expect("verify copy");
             assert_eq!(outcome_position(&outcome), Some(position), "{column} of {position}: {outcome:?}");
             seen.insert(column);
         }
@@ -305,7 +345,7 @@ mod tests {
     #[tokio::test]
     async fn renumbered_and_undecodable_rows_are_breaks_not_crashes() {
         let (_db, original) = seeded_file().await;
-        let intact = verify_source(&original.display().to_string()).await.expect("verify");
+        let intact = verify_source(&original.display().to_string(), None).await.expect("verify");
         let VerifyOutcome::Intact { events, .. } = intact else { panic!("seeded chain broken: {intact:?}") };
         let dir = tempfile::tempdir().expect("tempdir");
         let cases: [(&str, i64); 7] = [
@@ -321,7 +361,7 @@ mod tests {
             let copy = dir.path().join(format!("odd{index}.db"));
             std::fs::copy(&original, &copy).expect("copy");
             execute(&copy, sql, position).await.expect("tamper");
-            let outcome = verify_source(&copy.display().to_string()).await.expect("verify copy");
+            let outcome = verify_source(&copy.display().to_string(), None).await.expect("verify copy");
             assert_eq!(outcome_position(&outcome), Some(position), "{sql} at {position}: {outcome:?}");
             if let VerifyOutcome::Broken { events_before, .. } = outcome {
                 assert_eq!(events_before, position - 1);

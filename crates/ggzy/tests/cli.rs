@@ -91,7 +91,90 @@ fn migrate_create_user_serve_sign_in_shut_down_and_verify() {
     let status = server.wait().expect("server exits");
     assert!(status.success(), "SIGTERM is a graceful, successful shutdown: {status}");
 
-    let verify = ggzy(dir.path()).arg("verify").arg(data.join("platform.db")).output().expect("run verify");
+    let db = data.join("platform.db");
+    let verify = ggzy(dir.path()).arg("verify").arg(&db).output().expect("run verify");
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
-    assert!(String::from_utf8_lossy(&verify.stdout).starts_with("chain intact: "));
+    let report = String::from_utf8_lossy(&verify.stdout).into_owned();
+    assert!(report.starts_with("chain intact: "), "{report}");
+    assert!(
+        report.contains("tree heads: 1 match the chain (signatures checked)"),
+        "the server signed a head: {report}"
+    );
+
+    // Rewrite history and recompute every chain hash: the chain alone verifies again, the signed head does not.
+    let copy = dir.path().join("rewritten.db");
+    std::fs::copy(&db, &copy).expect("copy database");
+    runtime.block_on(rewrite_history(&copy));
+    let verify = ggzy(dir.path())
+        .arg("verify")
+        .arg(&copy)
+        .args(["--platform-key", data.join("platform-key.pem").to_str().expect("utf-8")])
+        .output()
+        .expect("run verify");
+    assert_eq!(verify.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&verify.stderr);
+    assert!(stderr.contains("tree head of size") && stderr.contains("rewritten"), "{stderr}");
+
+    // Dropping the newest event leaves a valid shorter chain; the head still covers it.
+    let truncated = dir.path().join("truncated.db");
+    std::fs::copy(&db, &truncated).expect("copy database");
+    runtime.block_on(execute(&truncated, "DELETE FROM event WHERE position = (SELECT MAX(position) FROM event)"));
+    let verify = ggzy(dir.path()).arg("verify").arg(&truncated).output().expect("run verify");
+    assert_eq!(verify.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&verify.stderr).contains("events were removed"));
+}
+
+async fn execute(path: &std::path::Path, sql: &'static str) {
+    use sqlx::Connection as _;
+    let mut conn = sqlx::sqlite::SqliteConnection::connect(&format!("sqlite://{}?mode=rw", path.display()))
+        .await
+        .expect("open copy");
+    sqlx::query(sql).execute(&mut conn).await.expect("statement");
+    conn.close().await.expect("close");
+}
+
+/// Changes the first event's actor and re-chains every row after it with correct hashes, as an
+/// operator with write access to the database could.
+async fn rewrite_history(path: &std::path::Path) {
+    use ggzy_crypto::chain::{EventFields, event_hash};
+    use sqlx::{Connection as _, Row as _};
+    let mut conn = sqlx::sqlite::SqliteConnection::connect(&format!("sqlite://{}?mode=rw", path.display()))
+        .await
+        .expect("open copy");
+    let rows = sqlx::query(
+        "SELECT position, stream_id, stream_version, event_type, region_code, actor, recorded_at_ms, payload \
+         FROM event ORDER BY position",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("events");
+    let mut prev_hash = ggzy_crypto::chain::GENESIS_HASH.to_vec();
+    for row in rows {
+        let position: i64 = row.get(0);
+        let actor: String = if position == 1 { "forged".to_owned() } else { row.get(5) };
+        let (stream_id, event_type, region_code, payload): (String, String, String, String) =
+            (row.get(1), row.get(3), row.get(4), row.get(7));
+        let hash = event_hash(&EventFields {
+            position,
+            stream_id: &stream_id,
+            stream_version: row.get(2),
+            event_type: &event_type,
+            region_code: &region_code,
+            actor: &actor,
+            recorded_at_ms: row.get(6),
+            payload: &payload,
+            prev_hash: &prev_hash,
+        })
+        .to_vec();
+        sqlx::query("UPDATE event SET actor = ?, prev_hash = ?, hash = ? WHERE position = ?")
+            .bind(&actor)
+            .bind(&prev_hash)
+            .bind(&hash)
+            .bind(position)
+            .execute(&mut conn)
+            .await
+            .expect("rewrite row");
+        prev_hash = hash;
+    }
+    conn.close().await.expect("close");
 }

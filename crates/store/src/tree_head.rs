@@ -53,6 +53,15 @@ impl Store {
         Ok(row.as_ref().map(head_from_row).transpose()?)
     }
 
+    /// Every head, oldest first.
+    pub async fn tree_heads(&self) -> StoreResult<Vec<TreeHeadRow>> {
+        let rows =
+            sqlx::query("SELECT tree_size, timestamp_ms, root_hash, signature FROM tree_head ORDER BY tree_size")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.iter().map(head_from_row).collect::<Result<_, _>>()?)
+    }
+
     /// The head of exactly `tree_size` events, if one was published.
     pub async fn tree_head(&self, tree_size: i64) -> StoreResult<Option<TreeHeadRow>> {
         let row =
