@@ -19,9 +19,10 @@ use crate::error::StoreError;
 const VERIFY_PAGE: i64 = 2000;
 
 /// Why verification did not succeed.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     /// The chain is broken; `position` is the first row that is not as recorded.
+    #[error("chain broken at position {position} after {events_before} intact events: {reason}")]
     Broken {
         /// Position of the first bad row.
         position: i64,
@@ -31,6 +32,7 @@ pub enum VerifyError {
         events_before: i64,
     },
     /// A signed tree head does not match the log.
+    #[error("tree head of size {tree_size} does not match: {reason}")]
     TreeHead {
         /// The head's size.
         tree_size: i64,
@@ -38,7 +40,8 @@ pub enum VerifyError {
         reason: String,
     },
     /// The event log could not be read at all (not a ggzy database, server gone).
-    Store(StoreError),
+    #[error("cannot read the event log")]
+    Store(#[source] StoreError),
 }
 
 /// A verified chain's summary.
