@@ -122,6 +122,62 @@ fn migrate_create_user_serve_sign_in_shut_down_and_verify() {
     let verify = ggzy(dir.path()).arg("verify").arg(&truncated).output().expect("run verify");
     assert_eq!(verify.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&verify.stderr).contains("events were removed"));
+
+    // One changed bit in any column of the signed head is found (the platform key sits beside the file).
+    let key = data.join("platform-key.pem");
+    for column in ["tree_size", "timestamp_ms", "root_hash", "signature"] {
+        let copy = dir.path().join(format!("head-{column}.db"));
+        std::fs::copy(&db, &copy).expect("copy database");
+        runtime.block_on(flip_head_column(&copy, column));
+        let verify = ggzy(dir.path())
+            .arg("verify")
+            .arg(&copy)
+            .args(["--platform-key", key.to_str().expect("utf-8")])
+            .output()
+            .expect("run verify");
+        let stderr = String::from_utf8_lossy(&verify.stderr);
+        assert_eq!(verify.status.code(), Some(1), "{column}: {stderr}");
+        assert!(stderr.contains("tree head of size"), "{column}: {stderr}");
+    }
+}
+
+/// Flips the lowest bit of one column of the (only) tree head.
+async fn flip_head_column(path: &std::path::Path, column: &str) {
+    use sqlx::{Connection as _, Row as _};
+    let mut conn = sqlx::sqlite::SqliteConnection::connect(&format!("sqlite://{}?mode=rw", path.display()))
+        .await
+        .expect("open copy");
+    let row = sqlx::query("SELECT tree_size, timestamp_ms, root_hash, signature FROM tree_head")
+        .fetch_one(&mut conn)
+        .await
+        .expect("one head");
+    let size: i64 = row.get(0);
+    let (mut root, mut signature): (Vec<u8>, Vec<u8>) = (row.get(2), row.get(3));
+    let (new_size, new_time) = match column {
+        "tree_size" => (size ^ 1, row.get::<i64, _>(1)),
+        "timestamp_ms" => (size, row.get::<i64, _>(1) ^ 1),
+        "root_hash" => {
+            root[31] ^= 1;
+            (size, row.get(1))
+        }
+        _ => {
+            let last = signature.len() - 1;
+            signature[last] ^= 1;
+            (size, row.get(1))
+        }
+    };
+    sqlx::query(
+        "UPDATE tree_head SET tree_size = ?, timestamp_ms = ?, root_hash = ?, signature = ? WHERE tree_size = ?",
+    )
+    .bind(new_size)
+    .bind(new_time)
+    .bind(root)
+    .bind(signature)
+    .bind(size)
+    .execute(&mut conn)
+    .await
+    .expect("update head");
+    conn.close().await.expect("close");
 }
 
 async fn execute(path: &std::path::Path, sql: &'static str) {
