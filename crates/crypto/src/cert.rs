@@ -120,9 +120,25 @@ impl Certificate {
         PublicKey::from_spki_der(&spki).map_err(malformed)
     }
 
+    /// The PEM encoding.
+    pub fn to_pem(&self) -> Result<String, CertError> {
+        use der::EncodePem as _;
+        self.0.to_pem(der::pem::LineEnding::LF).map_err(malformed)
+    }
+
     /// The DER encoding.
     pub fn to_der(&self) -> Result<Vec<u8>, CertError> {
         self.0.to_der().map_err(malformed)
+    }
+
+    /// The signed part (TBSCertificate), DER.
+    pub fn tbs_der(&self) -> Result<Vec<u8>, CertError> {
+        self.0.tbs_certificate().to_der().map_err(malformed)
+    }
+
+    /// The issuer's signature as carried in the certificate (DER `SEQUENCE { r, s }` for SM2).
+    pub fn signature_bytes(&self) -> &[u8] {
+        self.0.signature().raw_bytes()
     }
 
     fn is_ca(&self) -> bool {
@@ -172,6 +188,94 @@ fn check_sm2_signature(
         return Err(CertError::UnsupportedAlgorithm(algorithm.to_string()));
     }
     key.verify(signed, signature).map_err(|_| CertError::BadSignature { subject: subject() })
+}
+
+/// What a CA puts into a certificate it issues.
+#[derive(Debug, Clone)]
+pub struct IssueRequest<'a> {
+    /// Subject distinguished name, RFC 4514, e.g. `CN=91330106MA27XY122Q,O=杭州测试建设有限公司,C=CN`.
+    pub subject: &'a str,
+    /// The subject's SM2 public key.
+    pub public_key: &'a PublicKey,
+    /// Serial number, 1 to 20 bytes, unique per CA (positive: the high bit of the first byte clear).
+    pub serial: &'a [u8],
+    /// Start of validity, Unix seconds.
+    pub not_before_unix: i64,
+    /// End of validity, Unix seconds.
+    pub not_after_unix: i64,
+    /// A CA certificate (may sign certificates and CRLs) or an end-entity one (signs and decrypts).
+    pub is_ca: bool,
+}
+
+/// The issuer and the subject of a certificate being built, with the extensions its kind needs.
+struct Profile {
+    subject: x509_cert::name::Name,
+    issuer: Option<x509_cert::name::Name>,
+    is_ca: bool,
+}
+
+impl x509_cert::builder::profile::BuilderProfile for Profile {
+    fn get_issuer(&self, subject: &x509_cert::name::Name) -> x509_cert::name::Name {
+        self.issuer.clone().unwrap_or_else(|| subject.clone())
+    }
+
+    fn get_subject(&self) -> x509_cert::name::Name {
+        self.subject.clone()
+    }
+
+    fn build_extensions(
+        &self,
+        _spk: spki::SubjectPublicKeyInfoRef<'_>,
+        _issuer_spk: spki::SubjectPublicKeyInfoRef<'_>,
+        tbs: &x509_cert::TbsCertificate,
+    ) -> x509_cert::builder::Result<Vec<x509_cert::ext::Extension>> {
+        use x509_cert::ext::ToExtension as _;
+        use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
+        let existing = x509_cert::ext::Extensions::default();
+        let constraints = BasicConstraints { ca: self.is_ca, path_len_constraint: None };
+        let usage = if self.is_ca {
+            KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign)
+        } else {
+            KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment)
+        };
+        Ok(vec![constraints.to_extension(tbs.subject(), &existing)?, usage.to_extension(tbs.subject(), &existing)?])
+    }
+}
+
+fn time_of(unix: i64) -> Result<x509_cert::time::Time, CertError> {
+    let seconds = u64::try_from(unix).map_err(|_| CertError::Malformed(format!("time {unix} before 1970")))?;
+    der::DateTime::from_unix_duration(std::time::Duration::from_secs(seconds))
+        .map(x509_cert::time::Time::from)
+        .map_err(malformed)
+}
+
+/// Issues a certificate signed by `issuer_key`: under `issuer` (its certificate), or self-signed
+/// as a root when `issuer` is `None`. Signature SM2-with-SM3, default ID. Time is an input.
+pub fn issue(
+    request: &IssueRequest<'_>,
+    issuer: Option<&Certificate>,
+    issuer_key: &crate::sm2::PrivateKey,
+) -> Result<Certificate, CertError> {
+    use std::str::FromStr as _;
+    use x509_cert::builder::Builder as _;
+    let subject = x509_cert::name::Name::from_str(request.subject).map_err(malformed)?;
+    let profile = Profile {
+        subject,
+        issuer: issuer.map(|cert| cert.0.tbs_certificate().subject().clone()),
+        is_ca: request.is_ca,
+    };
+    let serial = x509_cert::serial_number::SerialNumber::new(request.serial).map_err(malformed)?;
+    let validity = x509_cert::time::Validity::new(time_of(request.not_before_unix)?, time_of(request.not_after_unix)?);
+    let spki_der = request.public_key.to_spki_der().map_err(malformed)?;
+    let spki = spki::SubjectPublicKeyInfoOwned::from_der(&spki_der).map_err(malformed)?;
+    let mut builder =
+        x509_cert::builder::CertificateBuilder::new(profile, serial, validity, spki).map_err(malformed)?;
+    // Sign the TBS ourselves: sm2 0.14 encodes a certificate's signature as raw r || s, but X.509
+    // (GM/T 0015, OpenSSL) carries the DER SEQUENCE { r, s }.
+    let tbs = builder.finalize(issuer_key.signer()).map_err(malformed)?;
+    let signature = der::asn1::BitString::from_bytes(&issuer_key.sign(&tbs)).map_err(malformed)?;
+    let cert = builder.assemble(signature, issuer_key.signer()).map_err(malformed)?;
+    Ok(Certificate(cert))
 }
 
 /// A revocation list whose signature was checked when it was imported.

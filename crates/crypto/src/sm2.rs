@@ -116,6 +116,11 @@ impl PrivateKey {
         self.0.to_bytes().into()
     }
 
+    /// The underlying signer, for building certificates in this crate.
+    pub(crate) fn signer(&self) -> &sm2::dsa::SigningKey {
+        &self.0
+    }
+
     /// Signs `message` (SM3 over Z_A || message, the default ID); the signature in DER.
     pub fn sign(&self, message: &[u8]) -> Vec<u8> {
         let signature: sm2::dsa::Signature = self.0.sign(message);
@@ -155,6 +160,11 @@ impl PublicKey {
             CiphertextFormat::Raw => key.encrypt(rng, message),
         }
         .map_err(|_| Sm2Error::Encrypt)
+    }
+
+    /// The key as a DER SubjectPublicKeyInfo.
+    pub fn to_spki_der(&self) -> Result<Vec<u8>, Sm2Error> {
+        self.0.to_public_key_der().map(|der| der.into_vec()).map_err(|_| Sm2Error::Encoding)
     }
 
     /// The uncompressed point `04 || x || y` (65 bytes).

@@ -85,3 +85,61 @@ fn tampered_certificates_and_crls_are_refused() {
     assert!(store.add_crl(SUB_A_CRL, &cert(ROOT_A)).is_err(), "a CRL must be signed by the CA named as its issuer");
     assert!(matches!(Certificate::from_pem("not a certificate"), Err(CertError::Malformed(_))));
 }
+
+mod issuing {
+    use ggzy_crypto::cert::{CertError, IssueRequest, TrustStore, issue};
+    use ggzy_crypto::sm2::PrivateKey;
+
+    use super::NOW;
+
+    const YEAR: i64 = 365 * 24 * 3600;
+
+    fn request<'a>(
+        subject: &'a str,
+        key: &'a ggzy_crypto::sm2::PublicKey,
+        serial: &'a [u8],
+        is_ca: bool,
+    ) -> IssueRequest<'a> {
+        IssueRequest {
+            subject,
+            public_key: key,
+            serial,
+            not_before_unix: NOW - YEAR,
+            not_after_unix: NOW + YEAR,
+            is_ca,
+        }
+    }
+
+    #[test]
+    fn a_root_we_issue_certifies_a_bidder_and_the_chain_verifies() {
+        let root_key = PrivateKey::generate(&mut rand::rng());
+        let root_public = root_key.verifying_key();
+        let root = issue(&request("CN=ggzy 演示CA,O=ggzy,C=CN", &root_public, &[1], true), None, &root_key)
+            .expect("self-signed root");
+        assert_eq!(root.subject(), "CN=ggzy 演示CA,O=ggzy,C=CN");
+
+        let bidder_key = PrivateKey::generate(&mut rand::rng());
+        let bidder_public = bidder_key.verifying_key();
+        let subject = "CN=91330106MA27XY122Q,O=杭州测试建设有限公司,C=CN";
+        let leaf =
+            issue(&request(subject, &bidder_public, &[0x10, 0x01], false), Some(&root), &root_key).expect("leaf");
+        assert_eq!(leaf.serial_hex(), "1001");
+        assert_eq!((leaf.validity_unix().0, leaf.validity_unix().1), (NOW - YEAR, NOW + YEAR));
+        let store = TrustStore::new(vec![root.clone()]);
+        let chain = store.verify(&leaf, &[], NOW).expect("our chain verifies");
+        assert_eq!(chain.len(), 2);
+        assert_eq!(
+            leaf.public_key().expect("key").to_uncompressed_point(),
+            bidder_public.to_uncompressed_point(),
+            "the certificate certifies the bidder's key"
+        );
+
+        // An end-entity certificate cannot issue: a chain through it is refused.
+        let other = PrivateKey::generate(&mut rand::rng()).verifying_key();
+        let under_leaf = issue(&request("CN=冒充", &other, &[7], false), Some(&leaf), &bidder_key).expect("builds");
+        assert!(matches!(store.verify(&under_leaf, &[leaf], NOW), Err(CertError::NotACa { .. })));
+        // A certificate signed with another key than its issuer's is refused.
+        let forged = issue(&request(subject, &bidder_public, &[9], false), Some(&root), &bidder_key).expect("builds");
+        assert!(matches!(store.verify(&forged, &[], NOW), Err(CertError::BadSignature { .. })));
+    }
+}

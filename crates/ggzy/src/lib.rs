@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod export;
+pub mod keys;
 pub mod server;
 pub mod telemetry;
 pub mod verify;

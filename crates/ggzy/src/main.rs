@@ -72,6 +72,9 @@ enum Command {
     /// Administration.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// A demo certificate authority issuing SM2 certificates (real deployments import their CAs).
+    #[command(subcommand)]
+    Ca(CaCommand),
     /// Checks the event hash chain offline and names the first bad position.
     Verify {
         /// A SQLite file, a database URL, or an export (`.jsonl`).
@@ -86,6 +89,34 @@ enum Command {
         #[command(flatten)]
         flags: ServerFlags,
         /// Output file (`-` for standard output).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaCommand {
+    /// Creates the CA: `ca-key.pem` (mode 0600) and the self-signed `ca.pem`, valid 10 years.
+    Init {
+        /// Directory of the CA.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The CA's name (CN).
+        #[arg(long, default_value = "ggzy 演示CA")]
+        name: String,
+    },
+    /// Issues a market entity's SM2 certificate (valid 2 years) and its new private key.
+    Issue {
+        /// Directory of the CA.
+        #[arg(long)]
+        dir: PathBuf,
+        /// The entity's unified social credit code (the certificate's CN).
+        #[arg(long)]
+        credit_code: String,
+        /// The entity's name (the certificate's O).
+        #[arg(long)]
+        name: String,
+        /// Output prefix: writes PREFIX.pem and PREFIX.key.pem.
         #[arg(long)]
         out: PathBuf,
     },
@@ -228,6 +259,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             app.store().close().await;
             eprintln!("created user {} ({})", user.username, user.user_id);
         }
+        Command::Ca(command) => run_ca(command)?,
         Command::Verify { source, platform_key } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
             let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
@@ -271,4 +303,79 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
     }
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Escapes a value for an RFC 4514 distinguished name.
+fn dn_value(value: &str) -> String {
+    value.chars().fold(String::new(), |mut out, c| {
+        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
+            out.push('\\');
+        }
+        out.push(c);
+        out
+    })
+}
+
+fn run_ca(command: CaCommand) -> anyhow::Result<()> {
+    use ggzy_crypto::cert::{Certificate, IssueRequest, issue};
+    const DAY: i64 = 86_400;
+    let now = jiff::Timestamp::now().as_second();
+    let mut serial = [0u8; 16];
+    ggzy_app::entropy::Entropy::fill(&ggzy_app::entropy::OsEntropy, &mut serial);
+    // Serial numbers are positive INTEGERs: clear the sign bit.
+    serial[0] &= 0x7f;
+    serial[0] |= 0x01;
+    match command {
+        CaCommand::Init { dir, name } => {
+            let key = ggzy::keys::generate();
+            ggzy::keys::write_private(&dir.join("ca-key.pem"), &key)?;
+            let public = key.verifying_key();
+            let subject = format!("CN={},O=ggzy,C=CN", dn_value(&name));
+            let request = IssueRequest {
+                subject: &subject,
+                public_key: &public,
+                serial: &serial,
+                not_before_unix: now - DAY,
+                not_after_unix: now + 3650 * DAY,
+                is_ca: true,
+            };
+            let cert = issue(&request, None, &key).map_err(|e| anyhow::anyhow!("issuing the CA certificate: {e}"))?;
+            std::fs::write(dir.join("ca.pem"), cert.to_pem().map_err(|e| anyhow::anyhow!("{e}"))?)
+                .with_context(|| format!("writing {}", dir.join("ca.pem").display()))?;
+            eprintln!("CA created in {}: ca.pem (trust this), ca-key.pem (keep secret)", dir.display());
+        }
+        CaCommand::Issue { dir, credit_code, name, out } => {
+            let code = ggzy_domain::CreditCode::parse(&credit_code)
+                .map_err(|e| anyhow::anyhow!("--credit-code {credit_code}: 统一社会信用代码{e}"))?;
+            let ca_key = ggzy::keys::read_private(&dir.join("ca-key.pem"))?;
+            let ca_pem = std::fs::read_to_string(dir.join("ca.pem"))
+                .with_context(|| format!("reading {}", dir.join("ca.pem").display()))?;
+            let ca = Certificate::from_pem(&ca_pem).map_err(|e| anyhow::anyhow!("ca.pem: {e}"))?;
+            let key = ggzy::keys::generate();
+            let public = key.verifying_key();
+            let subject = format!("CN={},O={},C=CN", code.as_str(), dn_value(&name));
+            let request = IssueRequest {
+                subject: &subject,
+                public_key: &public,
+                serial: &serial,
+                not_before_unix: now - DAY,
+                not_after_unix: now + 730 * DAY,
+                is_ca: false,
+            };
+            let cert = issue(&request, Some(&ca), &ca_key).map_err(|e| anyhow::anyhow!("issuing: {e}"))?;
+            let key_path = out.with_extension("key.pem");
+            ggzy::keys::write_private(&key_path, &key)?;
+            let cert_path = out.with_extension("pem");
+            std::fs::write(&cert_path, cert.to_pem().map_err(|e| anyhow::anyhow!("{e}"))?)
+                .with_context(|| format!("writing {}", cert_path.display()))?;
+            eprintln!(
+                "issued {} (serial {}): {}, key {}",
+                code.as_str(),
+                cert.serial_hex(),
+                cert_path.display(),
+                key_path.display()
+            );
+        }
+    }
+    Ok(())
 }

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use ggzy_app::App;
 use ggzy_app::clock::Clock;
-use ggzy_app::entropy::{Entropy as _, OsEntropy};
+use ggzy_app::entropy::OsEntropy;
 use ggzy_crypto::sm2::PrivateKey;
 use ggzy_domain::RegionTable;
 use ggzy_store::{Store, StoreOptions};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::keys;
 
 /// The GB/T 2260 table shipped with the binary (a deployment may replace it: `regions_file`).
 pub const BUILTIN_REGIONS: &str = include_str!("../../../data/regions/gbt2260.csv");
@@ -49,27 +50,10 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 pub fn platform_key(config: &Config) -> anyhow::Result<PrivateKey> {
     let path = config.platform_key_file();
     if path.exists() {
-        let pem = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        return PrivateKey::from_pkcs8_pem(&pem).with_context(|| format!("parsing {}", path.display()));
+        return keys::read_private(&path);
     }
-    let key = loop {
-        let mut scalar = [0u8; 32];
-        OsEntropy.fill(&mut scalar);
-        // Fails only for zero or a value above the curve order: draw again.
-        if let Ok(key) = PrivateKey::from_scalar_bytes(&scalar) {
-            break key;
-        }
-    };
-    let pem = key.to_pkcs8_pem().context("encoding the platform key")?;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
-    std::io::Write::write_all(&mut file, pem.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+    let key = keys::generate();
+    keys::write_private(&path, &key)?;
     tracing::info!(path = %path.display(), "platform signing key created");
     Ok(key)
 }

@@ -234,3 +234,56 @@ async fn rewrite_history(path: &std::path::Path) {
     }
     conn.close().await.expect("close");
 }
+
+#[test]
+fn the_demo_ca_issues_certificates_that_chain_to_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("empty.toml"), "").expect("empty config file");
+    let ca = dir.path().join("ca");
+    let ca_flag = ca.to_str().expect("utf-8 path");
+    let status = ggzy(dir.path()).args(["ca", "init", "--dir", ca_flag]).status().expect("run ca init");
+    assert!(status.success());
+    let output = ggzy(dir.path())
+        .args([
+            "ca",
+            "issue",
+            "--dir",
+            ca_flag,
+            "--credit-code",
+            "91330106MA27XY122Q",
+            "--name",
+            "杭州测试建设有限公司",
+        ])
+        .args(["--out", ca.join("bidder").to_str().expect("utf-8 path")])
+        .output()
+        .expect("run ca issue");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    let read = |name: &str| std::fs::read_to_string(ca.join(name)).expect("file written");
+    let root = ggzy_crypto::cert::Certificate::from_pem(&read("ca.pem")).expect("CA certificate");
+    let leaf = ggzy_crypto::cert::Certificate::from_pem(&read("bidder.pem")).expect("bidder certificate");
+    assert!(leaf.subject().contains("91330106MA27XY122Q") && leaf.subject().contains("杭州测试建设有限公司"));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
+    let store = ggzy_crypto::cert::TrustStore::new(vec![root]);
+    store.verify(&leaf, &[], i64::try_from(now).expect("time")).expect("the certificate chains to the demo CA");
+    let key = ggzy_crypto::sm2::PrivateKey::from_pkcs8_pem(&read("bidder.key.pem")).expect("bidder key");
+    assert_eq!(
+        key.verifying_key().to_uncompressed_point(),
+        leaf.public_key().expect("key").to_uncompressed_point(),
+        "the key file belongs to the certificate"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(ca.join("bidder.key.pem")).expect("key file").permissions().mode();
+        assert_eq!(mode & 0o077, 0, "private keys are readable by their owner only");
+    }
+
+    let refused = ggzy(dir.path())
+        .args(["ca", "issue", "--dir", ca_flag, "--credit-code", "91330106MA27XY122R", "--name", "x"])
+        .args(["--out", ca.join("other").to_str().expect("utf-8 path")])
+        .output()
+        .expect("run ca issue");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("统一社会信用代码"));
+}

@@ -125,3 +125,44 @@ fn sm2_ciphertexts_cross_openssl_in_both_directions() {
     let (ok, _) = openssl(&["pkeyutl", "-decrypt", "-inkey", "key.pem", "-in", "altered.der", "-out", "x"], dir.path());
     assert!(!ok, "OpenSSL must refuse our ciphertext once altered");
 }
+
+#[test]
+fn our_certificates_parse_in_openssl() {
+    use ggzy_crypto::cert::{IssueRequest, issue};
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let root_key = PrivateKey::generate(&mut rand::rng());
+    let root_public = root_key.verifying_key();
+    let now = 1_798_761_600;
+    let request = |subject, key, serial, is_ca| IssueRequest {
+        subject,
+        public_key: key,
+        serial,
+        not_before_unix: now,
+        not_after_unix: now + 3650 * 86_400,
+        is_ca,
+    };
+    let root = issue(&request("CN=ggzy Demo CA,O=ggzy,C=CN", &root_public, &[1], true), None, &root_key).expect("root");
+    let bidder = PrivateKey::generate(&mut rand::rng()).verifying_key();
+    let leaf = issue(
+        &request("CN=91330106MA27XY122Q,O=杭州测试建设有限公司,C=CN", &bidder, &[2], false),
+        Some(&root),
+        &root_key,
+    )
+    .expect("leaf");
+    std::fs::write(dir.path().join("leaf.der"), leaf.to_der().expect("der")).expect("write");
+    let (ok, text) =
+        openssl(&["x509", "-inform", "DER", "-in", "leaf.der", "-noout", "-text", "-nameopt", "utf8"], dir.path());
+    assert!(ok, "{text}");
+    assert!(text.contains("SM2-with-SM3") && text.contains("91330106MA27XY122Q"), "{text}");
+    assert!(text.contains("杭州测试建设有限公司") && text.contains("CA:FALSE"), "{text}");
+    // The issuer's signature is standard DER that OpenSSL verifies over the TBS with the default ID.
+    std::fs::write(dir.path().join("tbs.der"), leaf.tbs_der().expect("tbs")).expect("write");
+    std::fs::write(dir.path().join("sig.der"), leaf.signature_bytes()).expect("write");
+    std::fs::write(dir.path().join("ca.pem"), root_public.to_public_key_pem().expect("pem")).expect("write");
+    let distid = distid();
+    let args = ["dgst", "-sm3", "-verify", "ca.pem", "-sigopt", &distid, "-signature", "sig.der", "tbs.der"];
+    let (ok, text) = openssl(&args, dir.path());
+    assert!(ok && text.contains("Verified OK"), "{text}");
+    std::fs::write(dir.path().join("junk.der"), b"not a certificate").expect("write");
+    assert!(!openssl(&["x509", "-inform", "DER", "-in", "junk.der", "-noout"], dir.path()).0);
+}

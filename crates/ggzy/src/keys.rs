@@ -1,0 +1,41 @@
+//! SM2 key files of the binary: generation from the operating system's randomness and writing
+//! private keys readable by their owner only.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use ggzy_app::entropy::{Entropy as _, OsEntropy};
+use ggzy_crypto::sm2::PrivateKey;
+
+/// A new random SM2 key.
+pub fn generate() -> PrivateKey {
+    loop {
+        let mut scalar = [0u8; 32];
+        OsEntropy.fill(&mut scalar);
+        // Fails only for zero or a value above the curve order (about 2^-32): draw again.
+        if let Ok(key) = PrivateKey::from_scalar_bytes(&scalar) {
+            return key;
+        }
+    }
+}
+
+/// Writes a private key as PKCS#8 PEM to a new file (mode 0600); never overwrites one.
+pub fn write_private(path: &Path, key: &PrivateKey) -> anyhow::Result<()> {
+    let pem = key.to_pkcs8_pem().context("encoding the key")?;
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file =
+        options.open(path).with_context(|| format!("creating {} (it must not exist yet)", path.display()))?;
+    std::io::Write::write_all(&mut file, pem.as_bytes()).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Reads a PKCS#8 PEM private key.
+pub fn read_private(path: &Path) -> anyhow::Result<PrivateKey> {
+    let pem = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    PrivateKey::from_pkcs8_pem(&pem).with_context(|| format!("{} is not an SM2 PKCS#8 private key", path.display()))
+}
