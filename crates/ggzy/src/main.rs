@@ -75,6 +75,9 @@ enum Command {
     /// A demo certificate authority issuing SM2 certificates (real deployments import their CAs).
     #[command(subcommand)]
     Ca(CaCommand),
+    /// Bidder tools: seal bid files into an envelope offline, inspect an envelope.
+    #[command(subcommand)]
+    Bid(BidCommand),
     /// Checks the event hash chain offline and names the first bad position.
     Verify {
         /// A SQLite file, a database URL, or an export (`.jsonl`).
@@ -91,6 +94,42 @@ enum Command {
         /// Output file (`-` for standard output).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BidCommand {
+    /// Seals bid files into an envelope (docs/envelope.md), offline, on the bidder's machine.
+    Seal {
+        /// The tender (trade id).
+        #[arg(long)]
+        tender: String,
+        /// The lot (标段).
+        #[arg(long)]
+        lot: String,
+        /// The bidder's certificate (PEM).
+        #[arg(long)]
+        cert: PathBuf,
+        /// The bidder's private key (PKCS#8 PEM).
+        #[arg(long)]
+        key: PathBuf,
+        /// The tender's opening public key (PEM), as published with the tender.
+        #[arg(long)]
+        opening_key: PathBuf,
+        /// Declared fields read into the opening record, a JSON object, e.g. '{"price_fen":123456789}'.
+        #[arg(long)]
+        declared: String,
+        /// Output envelope file.
+        #[arg(long)]
+        out: PathBuf,
+        /// The bid files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Checks an envelope's structure and signature and prints its header and digest.
+    Inspect {
+        /// The envelope file.
+        envelope: PathBuf,
     },
 }
 
@@ -260,6 +299,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             eprintln!("created user {} ({})", user.username, user.user_id);
         }
         Command::Ca(command) => run_ca(command)?,
+        Command::Bid(command) => run_bid(command)?,
         Command::Verify { source, platform_key } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
             let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
@@ -375,6 +415,96 @@ fn run_ca(command: CaCommand) -> anyhow::Result<()> {
                 cert_path.display(),
                 key_path.display()
             );
+        }
+    }
+    Ok(())
+}
+
+/// SM3 of a file's trimmed content, or of nothing when it cannot be read (not every system has it).
+fn hash_of_file(path: &str) -> [u8; 32] {
+    let content = std::fs::read_to_string(path).unwrap_or_default();
+    ggzy_crypto::sm3::sm3(content.trim().as_bytes())
+}
+
+/// SM3 over the sorted MAC addresses of the machine's network interfaces (Linux sysfs).
+fn mac_hash() -> [u8; 32] {
+    let mut macs: Vec<String> = std::fs::read_dir("/sys/class/net")
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter_map(|entry| std::fs::read_to_string(entry.path().join("address")).ok())
+                .map(|mac| mac.trim().to_owned())
+                .filter(|mac| !mac.is_empty() && mac != "00:00:00:00:00:00")
+                .collect()
+        })
+        .unwrap_or_default();
+    macs.sort();
+    ggzy_crypto::sm3::sm3(macs.join(",").as_bytes())
+}
+
+fn run_bid(command: BidCommand) -> anyhow::Result<()> {
+    use ggzy_crypto::cert::Certificate;
+    use ggzy_crypto::envelope::{BidFile, Envelope, Payload, SealRequest, seal};
+    match command {
+        BidCommand::Seal { tender, lot, cert, key, opening_key, declared, out, files } => {
+            let declared_value: serde_json::Value =
+                serde_json::from_str(&declared).map_err(|e| anyhow::anyhow!("--declared 不是合法的JSON对象：{e}"))?;
+            anyhow::ensure!(declared_value.is_object(), "--declared 须为JSON对象，如 {{\"price_fen\":123456789}}");
+            let cert_pem = std::fs::read_to_string(&cert).with_context(|| format!("reading {}", cert.display()))?;
+            let certificate =
+                Certificate::from_pem(&cert_pem).map_err(|e| anyhow::anyhow!("{}: {e}", cert.display()))?;
+            let credit_code = certificate
+                .subject()
+                .split(',')
+                .find_map(|part| part.strip_prefix("CN="))
+                .and_then(|cn| ggzy_domain::CreditCode::parse(cn).ok())
+                .ok_or_else(|| {
+                    anyhow::anyhow!("{}: the certificate's CN is not a unified social credit code", cert.display())
+                })?;
+            let bidder_key = ggzy::keys::read_private(&key)?;
+            let opening = verify::load_platform_key(&opening_key)?;
+            let mut bid_files = Vec::with_capacity(files.len());
+            for path in &files {
+                let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                bid_files.push(BidFile { name, bytes });
+            }
+            let payload = Payload { declared_json: declared_value.to_string(), files: bid_files };
+            let request = SealRequest {
+                tender_id: &tender,
+                lot_id: &lot,
+                bidder_credit_code: credit_code.as_str(),
+                sealed_at_ms: jiff::Timestamp::now().as_millisecond(),
+                tool_version: concat!("ggzy ", env!("CARGO_PKG_VERSION")),
+                machine_id_hash: hash_of_file("/etc/machine-id"),
+                mac_hash: mac_hash(),
+                bidder_cert: &certificate,
+                bidder_key: &bidder_key,
+                opening_key: &opening,
+                payload: &payload,
+            };
+            let sealed = seal(&request, &mut rand::rng()).map_err(|e| anyhow::anyhow!("sealing: {e}"))?;
+            std::fs::write(&out, &sealed).with_context(|| format!("writing {}", out.display()))?;
+            let digest = Envelope::parse(&sealed).map_err(|e| anyhow::anyhow!("{e}"))?.digest();
+            eprintln!("sealed {} file(s) into {} ({} bytes)", files.len(), out.display(), sealed.len());
+            writeln!(std::io::stdout(), "digest {}", hex::encode(digest))?;
+        }
+        BidCommand::Inspect { envelope } => {
+            let bytes = std::fs::read(&envelope).with_context(|| format!("reading {}", envelope.display()))?;
+            let parsed = Envelope::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", envelope.display()))?;
+            let signer = parsed.verify_signature().map_err(|e| anyhow::anyhow!("{}: {e}", envelope.display()))?;
+            let header = &parsed.header;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "tender {} lot {} bidder {}", header.tender_id, header.lot_id, header.bidder_credit_code)?;
+            writeln!(out, "signed by {} (serial {})", signer.subject(), signer.serial_hex())?;
+            writeln!(
+                out,
+                "sealed at {} by {}",
+                jiff::Timestamp::from_millisecond(header.sealed_at_ms)?,
+                header.tool_version
+            )?;
+            writeln!(out, "ciphertext {} bytes", parsed.ciphertext.len())?;
+            writeln!(out, "digest {}", hex::encode(parsed.digest()))?;
         }
     }
     Ok(())

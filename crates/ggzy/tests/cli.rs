@@ -286,4 +286,44 @@ fn the_demo_ca_issues_certificates_that_chain_to_it() {
         .expect("run ca issue");
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("统一社会信用代码"));
+
+    // The bidder seals two files with that certificate for a tender's opening key, offline.
+    let opening = ggzy::keys::generate();
+    let opening_pub = dir.path().join("opening.pub.pem");
+    std::fs::write(&opening_pub, opening.verifying_key().to_public_key_pem().expect("pem")).expect("write");
+    std::fs::write(dir.path().join("商务标.txt"), "商务标内容").expect("write");
+    std::fs::write(dir.path().join("技术标.txt"), "技术标内容").expect("write");
+    let path = |p: &std::path::Path| p.to_str().expect("utf-8 path").to_owned();
+    let seal = |declared: &str| {
+        ggzy(dir.path())
+            .args(["bid", "seal", "--tender", "GZ-2026-001", "--lot", "GZ-2026-001-01"])
+            .args(["--cert", &path(&ca.join("bidder.pem")), "--key", &path(&ca.join("bidder.key.pem"))])
+            .args(["--opening-key", &path(&opening_pub), "--declared", declared])
+            .args(["--out", &path(&dir.path().join("bid.env"))])
+            .args([path(&dir.path().join("商务标.txt")), path(&dir.path().join("技术标.txt"))])
+            .output()
+            .expect("run bid seal")
+    };
+    let bad = seal("price: 1");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("JSON"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let sealed = seal(r#"{"price_fen":123456789}"#);
+    assert!(sealed.status.success(), "{}", String::from_utf8_lossy(&sealed.stderr));
+    let digest = String::from_utf8_lossy(&sealed.stdout).trim().to_owned();
+
+    let inspected =
+        ggzy(dir.path()).args(["bid", "inspect", &path(&dir.path().join("bid.env"))]).output().expect("inspect");
+    assert!(inspected.status.success(), "{}", String::from_utf8_lossy(&inspected.stderr));
+    let report = String::from_utf8_lossy(&inspected.stdout).into_owned();
+    assert!(report.contains("bidder 91330106MA27XY122Q") && report.contains(&digest), "{report}\n{digest}");
+
+    let bytes = std::fs::read(dir.path().join("bid.env")).expect("envelope");
+    let envelope = ggzy_crypto::envelope::Envelope::parse(&bytes).expect("parse");
+    let data_key = envelope.unwrap_key(&key, ggzy_crypto::envelope::KeyHolder::Bidder).expect("bidder unwraps");
+    assert_eq!(envelope.unwrap_key(&opening, ggzy_crypto::envelope::KeyHolder::Opening), Ok(data_key));
+    let payload = envelope.open(&data_key).expect("open");
+    assert_eq!(payload.declared_json, r#"{"price_fen":123456789}"#);
+    let names: Vec<&str> = payload.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, vec!["商务标.txt", "技术标.txt"]);
+    assert_eq!(payload.files[0].bytes, "商务标内容".as_bytes());
 }
