@@ -28,7 +28,7 @@ pub fn credential_scope(credential: Option<&str>) -> String {
 impl App {
     /// Claims a key before running the request.
     pub async fn claim_idempotency(&self, scope: &str, key: &str, digest: &[u8]) -> AppResult<Claim> {
-        Ok(self.store.claim_idempotency(scope, key, digest, self.now_ms()).await?)
+        Ok(self.store.claim_idempotency(scope, key, digest, self.now_ms(), self.config.idempotency_lease_ms).await?)
     }
 
     /// Stores the response of a claimed key.

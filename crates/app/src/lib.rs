@@ -35,11 +35,18 @@ pub struct AppConfig {
     pub login_max_failures: i64,
     /// Window of the login throttle, in milliseconds.
     pub login_window_ms: i64,
+    /// After this long a pending idempotency key (its server died mid-request) may be taken over.
+    pub idempotency_lease_ms: i64,
 }
 
 impl Default for AppConfig {
     fn default() -> AppConfig {
-        AppConfig { session_ttl_ms: 8 * 3600 * 1000, login_max_failures: 5, login_window_ms: 15 * 60 * 1000 }
+        AppConfig {
+            session_ttl_ms: 8 * 3600 * 1000,
+            login_max_failures: 5,
+            login_window_ms: 15 * 60 * 1000,
+            idempotency_lease_ms: 60 * 1000,
+        }
     }
 }
 

@@ -57,6 +57,9 @@ pub struct Config {
     pub platform_key_file: Option<PathBuf>,
     /// Seconds between signed tree heads (a head is signed only when the log grew).
     pub tree_head_interval_seconds: u64,
+    /// Seconds after which a retry may take over an `Idempotency-Key` whose first request never
+    /// finished (its server died).
+    pub idempotency_lease_seconds: i64,
 }
 
 impl Default for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
             db_max_connections: 8,
             platform_key_file: None,
             tree_head_interval_seconds: 60,
+            idempotency_lease_seconds: 60,
         }
     }
 }
@@ -127,6 +131,7 @@ impl Config {
         anyhow::ensure!(self.public_rate_per_second > 0, "public_rate_per_second must be positive");
         anyhow::ensure!(self.db_max_connections > 0, "db_max_connections must be positive");
         anyhow::ensure!(self.tree_head_interval_seconds > 0, "tree_head_interval_seconds must be positive");
+        anyhow::ensure!(self.idempotency_lease_seconds > 0, "idempotency_lease_seconds must be positive");
         if let Some(url) = &self.database_url {
             ggzy_store::Backend::from_url(url).context("database_url")?;
         }
@@ -152,6 +157,7 @@ impl Config {
             session_ttl_ms: self.session_ttl_minutes * 60_000,
             login_max_failures: self.login_max_failures,
             login_window_ms: self.login_window_minutes * 60_000,
+            idempotency_lease_ms: self.idempotency_lease_seconds * 1000,
         }
     }
 

@@ -16,6 +16,36 @@ fn ggzy(data_dir: &std::path::Path) -> Command {
     command
 }
 
+/// Starts `ggzy serve` with JSON logs on a free port; returns the process and the address it logs.
+fn start_server(dir: &std::path::Path, data: &std::path::Path) -> (std::process::Child, String) {
+    let mut server = ggzy(dir)
+        .arg("serve")
+        .args(["--data-dir", data.to_str().expect("utf-8 path")])
+        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run serve");
+    let mut logs = BufReader::new(server.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    // Bounded: the server logs a handful of lines before it serves.
+    for _ in 0..50 {
+        line.clear();
+        if logs.read_line(&mut line).expect("read log") == 0 {
+            break;
+        }
+        let record: serde_json::Value = serde_json::from_str(&line).expect("every log line is JSON");
+        if record["message"] == "serving" {
+            let address = record["address"].as_str().expect("address").to_owned();
+            // Keep draining the log so the server never blocks on a full pipe.
+            std::thread::spawn(move || std::io::copy(&mut logs, &mut std::io::sink()));
+            return (server, address);
+        }
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("the server did not log the address it serves on");
+}
+
 #[test]
 fn migrate_create_user_serve_sign_in_shut_down_and_verify() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -40,29 +70,7 @@ fn migrate_create_user_serve_sign_in_shut_down_and_verify() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stderr).contains("created user root"));
 
-    let mut server = ggzy(dir.path())
-        .arg("serve")
-        .args(flags)
-        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run serve");
-    let mut logs = BufReader::new(server.stderr.take().expect("stderr"));
-    let mut address = None;
-    let mut line = String::new();
-    // Bounded: the server logs a handful of lines before it serves.
-    for _ in 0..50 {
-        line.clear();
-        if logs.read_line(&mut line).expect("read log") == 0 {
-            break;
-        }
-        let record: serde_json::Value = serde_json::from_str(&line).expect("every log line is JSON");
-        if record["message"] == "serving" {
-            address = record["address"].as_str().map(str::to_owned);
-            break;
-        }
-    }
-    let address = address.expect("the server logs the address it serves on");
+    let (mut server, address) = start_server(dir.path(), &data);
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
@@ -326,4 +334,132 @@ fn the_demo_ca_issues_certificates_that_chain_to_it() {
     let names: Vec<&str> = payload.files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, vec!["商务标.txt", "技术标.txt"]);
     assert_eq!(payload.files[0].bytes, "商务标内容".as_bytes());
+}
+
+/// A valid credit code for a test number: 91330106 + an organisation code with its check + check.
+fn credit_code(n: usize) -> String {
+    let body = format!("{:08}", 10_000_000 + n);
+    let org = "0123456789X"
+        .chars()
+        .map(|check| format!("{body}{check}"))
+        .find(|candidate| ggzy_domain::OrgCode::parse(candidate).is_ok())
+        .expect("one check character fits");
+    let body17 = format!("91330106{org}");
+    let check = ggzy_domain::CreditCode::check_char_for(&body17).expect("check character");
+    format!("{body17}{check}")
+}
+
+#[test]
+fn kill_9_mid_surge_loses_no_acknowledged_write_and_retries_never_duplicate() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let data = dir.path().join("data");
+    std::fs::write(dir.path().join("empty.toml"), "").expect("empty config file");
+    let mut create = ggzy(dir.path())
+        .args(["admin", "create-user", "--data-dir", data.to_str().expect("utf-8")])
+        .args(["--username", "bidder", "--display-name", "投标人", "--region", "330100", "--role", "bidder"])
+        .arg("--enable-region")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("create-user");
+    create.stdin.take().expect("stdin").write_all(b"a-long-passphrase\n").expect("password");
+    assert!(create.wait().expect("create-user").success());
+
+    let (server, address) = start_server(dir.path(), &data);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let csrf: String = runtime.block_on(async {
+        let login = client
+            .post(format!("http://{address}/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": "bidder", "password": "a-long-passphrase"}))
+            .send()
+            .await
+            .expect("login");
+        let body: serde_json::Value = login.json().await.expect("json");
+        body["csrf_token"].as_str().expect("csrf").to_owned()
+    });
+    // 16 clients register entities until the server is killed after 40 acknowledgements.
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let (acked, attempted) = runtime.block_on(async {
+        let mut tasks = Vec::new();
+        for worker in 0..16 {
+            let (client, address, csrf) = (client.clone(), address.clone(), csrf.clone());
+            let (acknowledged, enough) = (acknowledged.clone(), enough.clone());
+            tasks.push(tokio::spawn(async move {
+                let (mut acked, mut attempted) = (Vec::new(), Vec::new());
+                for round in 0..50 {
+                    let n = worker * 1000 + round;
+                    attempted.push(n);
+                    match register(&client, &address, &csrf, n).await {
+                        Ok(response) if response.status() == 201 => {
+                            acked.push(n);
+                            if acknowledged.fetch_add(1, Ordering::SeqCst) + 1 == 40 {
+                                enough.notify_one();
+                            }
+                        }
+                        Ok(response) => panic!("unexpected status {} before the kill", response.status()),
+                        Err(_) => break, // the server is gone
+                    }
+                }
+                (acked, attempted)
+            }));
+        }
+        enough.notified().await;
+        let pid = server.id().to_string();
+        assert!(Command::new("kill").args(["-KILL", &pid]).status().expect("kill").success());
+        let (mut acked, mut attempted) = (Vec::new(), Vec::new());
+        for task in tasks {
+            let (a, t) = task.await.expect("client task");
+            acked.extend(a);
+            attempted.extend(t);
+        }
+        (acked, attempted)
+    });
+    assert!(acked.len() >= 40, "{} acknowledged before the kill", acked.len());
+
+    // Restart on the same data: every acknowledged entity is there; retries with the same keys
+    // replay or are refused, and never create a second entity.
+    let (mut server, address) = start_server(dir.path(), &data);
+    runtime.block_on(async {
+        for &n in &acked {
+            let response = client.get(format!("http://{address}/api/v1/entities/{}", credit_code(n))).send().await;
+            assert_eq!(response.expect("get").status(), 200, "acknowledged entity {n} survived the kill");
+            let retry = register(&client, &address, &csrf, n).await.expect("retry");
+            assert_eq!(retry.status(), 201, "a retry of an acknowledged request replays it");
+            assert_eq!(retry.headers()["idempotent-replayed"], "true");
+        }
+        for &n in attempted.iter().filter(|n| !acked.contains(n)) {
+            let retry = register(&client, &address, &csrf, n).await.expect("retry");
+            let status = retry.status().as_u16();
+            let body: serde_json::Value = retry.json().await.expect("json");
+            let allowed = status == 201
+                || (status == 409
+                    && ["already_exists", "idempotency_key_in_progress"]
+                        .contains(&body["code"].as_str().unwrap_or("")));
+            assert!(allowed, "retry of unacknowledged {n}: {status} {body}");
+        }
+    });
+    let pid = server.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    assert!(server.wait().expect("exit").success());
+    let verify = ggzy(dir.path()).arg("verify").arg(data.join("platform.db")).output().expect("verify");
+    assert!(verify.status.success(), "the chain survives kill -9: {}", String::from_utf8_lossy(&verify.stderr));
+}
+
+/// Registers test entity `n` with an idempotency key of its own.
+async fn register(client: &reqwest::Client, address: &str, csrf: &str, n: usize) -> reqwest::Result<reqwest::Response> {
+    client
+        .post(format!("http://{address}/api/v1/entities"))
+        .header("x-csrf-token", csrf)
+        .header("idempotency-key", format!("register-{n}"))
+        .json(&serde_json::json!({
+            "credit_code": credit_code(n), "name": format!("压力测试公司{n}"), "region_code": "330106",
+            "legal_rep_name": "张三", "legal_rep_id_number": "11010519491231002X",
+            "contact_name": "李四", "contact_phone": "0571-87654321", "address": "杭州市西湖区",
+        }))
+        .send()
+        .await
 }

@@ -2,7 +2,9 @@
 //!
 //! A key is claimed before the handler runs (an INSERT that only one request can win), so two
 //! concurrent retries cannot both execute. The response is stored when the handler finishes; a
-//! claim whose handler failed with a server error is released so that the client may retry.
+//! claim whose handler failed with a server error is released so that the client may retry. A
+//! claim still pending after its lease (its server died mid-request) may be taken over, so a
+//! crash never blocks a key forever.
 
 use sqlx::Row;
 
@@ -28,13 +30,15 @@ pub enum Claim {
 }
 
 impl Store {
-    /// Claims `(scope, key)` for a request whose body hashes to `request_hash`.
+    /// Claims `(scope, key)` for a request whose body hashes to `request_hash`; a pending claim
+    /// older than `lease_ms` is taken over.
     pub async fn claim_idempotency(
         &self,
         scope: &str,
         key: &str,
         request_hash: &[u8],
         now_ms: i64,
+        lease_ms: i64,
     ) -> StoreResult<Claim> {
         let inserted = sqlx::query(
             "INSERT INTO idempotency (scope, idem_key, request_hash, status, response_body, created_at_ms) \
@@ -66,10 +70,21 @@ impl Store {
         }
         let status: Option<i64> = row.try_get(1)?;
         let body: Option<String> = row.try_get(2)?;
-        Ok(match (status, body) {
-            (Some(status), Some(body)) => Claim::Replay { status: u16::try_from(status).unwrap_or(500), body },
-            _ => Claim::InProgress,
-        })
+        if let (Some(status), Some(body)) = (status, body) {
+            return Ok(Claim::Replay { status: u16::try_from(status).unwrap_or(500), body });
+        }
+        // Pending: take it over only if the lease ran out, and only one taker wins (compare and set).
+        let taken = sqlx::query(
+            "UPDATE idempotency SET created_at_ms = $3 WHERE scope = $1 AND idem_key = $2 \
+             AND status IS NULL AND created_at_ms <= $4",
+        )
+        .bind(scope)
+        .bind(key)
+        .bind(now_ms)
+        .bind(now_ms - lease_ms)
+        .execute(self.pool())
+        .await?;
+        Ok(if taken.rows_affected() == 1 { Claim::New } else { Claim::InProgress })
     }
 
     /// Stores the response of a claimed key.

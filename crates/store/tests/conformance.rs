@@ -301,18 +301,30 @@ async fn feed_filters_by_region_range() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idempotency_claims_replay_and_reject_mismatches() {
     on_every_backend(|store| async move {
-        assert_eq!(store.claim_idempotency("u1", "k1", b"hash-a", 1).await.expect("claim"), Claim::New);
-        assert_eq!(store.claim_idempotency("u1", "k1", b"hash-a", 2).await.expect("claim"), Claim::InProgress);
+        const LEASE: i64 = 60_000;
+        assert_eq!(store.claim_idempotency("u1", "k1", b"hash-a", 1, LEASE).await.expect("claim"), Claim::New);
+        assert_eq!(store.claim_idempotency("u1", "k1", b"hash-a", 2, LEASE).await.expect("claim"), Claim::InProgress);
         store.complete_idempotency("u1", "k1", 201, r#"{"ok":true}"#).await.expect("complete");
         assert_eq!(
-            store.claim_idempotency("u1", "k1", b"hash-a", 3).await.expect("claim"),
+            store.claim_idempotency("u1", "k1", b"hash-a", 3, LEASE).await.expect("claim"),
             Claim::Replay { status: 201, body: r#"{"ok":true}"#.to_owned() }
         );
-        assert_eq!(store.claim_idempotency("u1", "k1", b"hash-b", 4).await.expect("claim"), Claim::Mismatch);
+        assert_eq!(store.claim_idempotency("u1", "k1", b"hash-b", 4, LEASE).await.expect("claim"), Claim::Mismatch);
         // Keys are per scope (per user): another user's same key is independent.
-        assert_eq!(store.claim_idempotency("u2", "k1", b"hash-b", 5).await.expect("claim"), Claim::New);
+        assert_eq!(store.claim_idempotency("u2", "k1", b"hash-b", 5, LEASE).await.expect("claim"), Claim::New);
         store.release_idempotency("u2", "k1").await.expect("release");
-        assert_eq!(store.claim_idempotency("u2", "k1", b"hash-c", 6).await.expect("claim"), Claim::New);
+        assert_eq!(store.claim_idempotency("u2", "k1", b"hash-c", 6, LEASE).await.expect("claim"), Claim::New);
+        // A claim whose server died mid-request is taken over once its lease ran out, by one taker only.
+        assert_eq!(store.claim_idempotency("u3", "k", b"h", 100, LEASE).await.expect("claim"), Claim::New);
+        assert_eq!(
+            store.claim_idempotency("u3", "k", b"h", 100 + LEASE - 1, LEASE).await.expect("claim"),
+            Claim::InProgress
+        );
+        assert_eq!(store.claim_idempotency("u3", "k", b"h", 100 + LEASE, LEASE).await.expect("claim"), Claim::New);
+        assert_eq!(
+            store.claim_idempotency("u3", "k", b"h", 100 + LEASE, LEASE).await.expect("claim"),
+            Claim::InProgress
+        );
     })
     .await;
 }
