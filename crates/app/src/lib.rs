@@ -15,6 +15,7 @@ pub mod events;
 pub mod idempotency;
 pub mod identity;
 pub mod regions;
+pub mod rulesets;
 pub mod search;
 pub mod transparency;
 

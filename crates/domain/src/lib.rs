@@ -13,6 +13,7 @@ pub mod org_code;
 pub mod region;
 pub mod resident_id;
 pub mod role;
+pub mod ruleset;
 
 pub use code_error::CodeError;
 pub use credit_code::CreditCode;

@@ -75,6 +75,9 @@ enum Command {
     /// A demo certificate authority issuing SM2 certificates (real deployments import their CAs).
     #[command(subcommand)]
     Ca(CaCommand),
+    /// The statutory rulesets built into this binary.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// Bidder tools: seal bid files into an envelope offline, inspect an envelope.
     #[command(subcommand)]
     Bid(BidCommand),
@@ -94,6 +97,24 @@ enum Command {
         /// Output file (`-` for standard output).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Lists the rulesets (`id@version`).
+    List,
+    /// Shows every rule of a ruleset with its source.
+    Show {
+        /// `id@version`, e.g. construction@2019-03-02.
+        ruleset: String,
+    },
+    /// Shows what changed from one ruleset version to another.
+    Diff {
+        /// The older `id@version`.
+        older: String,
+        /// The newer `id@version`.
+        newer: String,
     },
 }
 
@@ -300,6 +321,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Ca(command) => run_ca(command)?,
         Command::Bid(command) => run_bid(command)?,
+        Command::Rules(command) => run_rules(command)?,
         Command::Verify { source, platform_key } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
             let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
@@ -505,6 +527,46 @@ fn run_bid(command: BidCommand) -> anyhow::Result<()> {
             )?;
             writeln!(out, "ciphertext {} bytes", parsed.ciphertext.len())?;
             writeln!(out, "digest {}", hex::encode(parsed.digest()))?;
+        }
+    }
+    Ok(())
+}
+
+fn run_rules(command: RulesCommand) -> anyhow::Result<()> {
+    use ggzy_domain::ruleset::RuleChange;
+    let sets = ggzy_app::rulesets::builtin()?;
+    let find = |key: &str| {
+        sets.iter().find(|set| set.key() == key).ok_or_else(|| {
+            let known: Vec<String> = sets.iter().map(|set| set.key()).collect();
+            anyhow::anyhow!("规则集 {key} 不存在，可选：{}", known.join("、"))
+        })
+    };
+    let mut out = std::io::stdout().lock();
+    match command {
+        RulesCommand::List => {
+            for set in &sets {
+                writeln!(out, "{}  {}  自 {} 起  {} 条", set.key(), set.title, set.effective_from, set.rules().len())?;
+            }
+        }
+        RulesCommand::Show { ruleset } => {
+            let set = find(&ruleset)?;
+            writeln!(out, "{}  {}", set.key(), set.title)?;
+            for rule in set.rules() {
+                writeln!(out, "{rule}\n    {}", rule.summary)?;
+            }
+        }
+        RulesCommand::Diff { older, newer } => {
+            let changes = find(&newer)?.diff(find(&older)?);
+            if changes.is_empty() {
+                writeln!(out, "无变化")?;
+            }
+            for change in changes {
+                match change {
+                    RuleChange::Added(rule) => writeln!(out, "+ {rule}")?,
+                    RuleChange::Removed(rule) => writeln!(out, "- {rule}")?,
+                    RuleChange::Changed { before, after } => writeln!(out, "- {before}\n+ {after}")?,
+                }
+            }
         }
     }
     Ok(())

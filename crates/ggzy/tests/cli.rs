@@ -463,3 +463,22 @@ async fn register(client: &reqwest::Client, address: &str, csrf: &str, n: usize)
         .send()
         .await
 }
+
+#[test]
+fn rules_are_listed_shown_and_diffed_with_their_sources() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("empty.toml"), "").expect("empty config file");
+    let run = |args: &[&str]| ggzy(dir.path()).args(args).output().expect("run ggzy rules");
+    let list = run(&["rules", "list"]);
+    assert!(list.status.success());
+    assert!(String::from_utf8_lossy(&list.stdout).contains("construction@2019-03-02"));
+    let show = run(&["rules", "show", "construction@2019-03-02"]);
+    let text = String::from_utf8_lossy(&show.stdout).into_owned();
+    assert!(text.contains("bid_preparation_days_min ≥ 20 d  [招标投标法 第二十四条]"), "{text}");
+    assert!(text.contains("committee_experts_share_min ≥ 2/3"), "{text}");
+    let same = run(&["rules", "diff", "construction@2019-03-02", "construction@2019-03-02"]);
+    assert_eq!(String::from_utf8_lossy(&same.stdout).trim(), "无变化");
+    let unknown = run(&["rules", "show", "construction@1999-01-01"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("可选：construction@2019-03-02"));
+}
