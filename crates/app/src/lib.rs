@@ -7,6 +7,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod entity;
 pub mod entropy;

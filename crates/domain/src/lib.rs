@@ -6,6 +6,7 @@
 //! exists is a valid one.
 
 pub mod authz;
+pub mod calendar;
 pub mod code_error;
 pub mod credit_code;
 pub mod money;

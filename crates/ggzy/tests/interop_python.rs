@@ -1,5 +1,6 @@
 //! Interop with the PyPI oracles named in STACK.md: `gmssl` for SM2 (raw C1C3C2 ciphertexts, raw
-//! `r || s` signatures, the default ID hard-coded) and `cryptography` for SM4-GCM. Runs only with
+//! `r || s` signatures, the default ID hard-coded), `cryptography` for SM4-GCM and `chinese-calendar`
+//! for the working-day calendar. Runs only with
 //! the `python-oracles` feature, which `.ci/run` enables after installing them in `.venv-oracle/`
 //! (or set `GGZY_ORACLE_PYTHON`). A missing oracle is a failure, never a skip.
 
@@ -112,4 +113,33 @@ fn sm4_gcm_crosses_pypi_cryptography_in_both_directions() {
     let theirs = hex::decode(python(&seal, &args(bid.as_bytes())).expect("cryptography seals")).expect("hex");
     assert_eq!(theirs, ours, "same key, nonce and data give the same bytes");
     assert_eq!(sm4_gcm::open(&key, &nonce, aad, &theirs).as_deref(), Ok(bid.as_bytes()));
+}
+
+/// Every day of every covered year, checked against PyPI `chinese-calendar` (STACK.md §3).
+#[test]
+fn the_working_day_calendar_agrees_with_chinese_calendar_on_every_covered_day() {
+    let calendar = ggzy_app::calendar::builtin().expect("built-in calendar");
+    let years: Vec<i16> = calendar.years().collect();
+    let (first, last) = (*years.first().expect("years"), *years.last().expect("years"));
+    let mut day = jiff::civil::date(first, 1, 1);
+    let mut flags = String::new();
+    while day.year() <= last {
+        flags.push(if calendar.is_working_day(day).expect("covered") { '1' } else { '0' });
+        day = day.tomorrow().expect("next day");
+    }
+    let script = "import sys, datetime as dt, chinese_calendar as cc\n\
+        day, flags = dt.date.fromisoformat(sys.argv[1]), sys.argv[2]\n\
+        bad = []\n\
+        for flag in flags:\n    \
+            if (flag == '1') != cc.is_workday(day): bad.append(str(day))\n    \
+            day += dt.timedelta(days=1)\n\
+        print(len(bad), ' '.join(bad[:20]))";
+    let start = format!("{first}-01-01");
+    let verdict = python(script, &[start.clone(), flags.clone()]).expect("chinese-calendar");
+    assert_eq!(verdict, "0", "days where our calendar and chinese-calendar disagree");
+    // The comparison can fail: one flipped day is reported.
+    let mut flipped: Vec<char> = flags.chars().collect();
+    flipped[40] = if flipped[40] == '1' { '0' } else { '1' };
+    let verdict = python(script, &[start, flipped.into_iter().collect()]).expect("chinese-calendar");
+    assert!(verdict.starts_with("1 "), "{verdict}");
 }
