@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(calendar.is_working_day(date(2026, 2, 21)), Ok(false), "an ordinary Saturday");
         assert_eq!(calendar.holiday_name(date(2026, 2, 15)), Some("春节"));
         assert_eq!(calendar.is_working_day(date(2027, 1, 4)), Err(CalendarError::NotCovered { year: 2027 }));
-        assert!(calendar.is_working_day(date(2027, 1, 4)).unwrap_err().to_string().contains("2027年"));
+        assert!(calendar.is_working_day(date(2027, 1, 4)).expect_err("uncovered").to_string().contains("2027年"));
     }
 
     #[test]
