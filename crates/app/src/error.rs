@@ -77,6 +77,8 @@ impl From<StoreError> for AppError {
     fn from(error: StoreError) -> AppError {
         match error {
             StoreError::VersionConflict { expected, actual, .. } => AppError::VersionConflict { expected, actual },
+            // A unique constraint of a projection decided a race the app's own check could not see.
+            StoreError::Duplicate(_) => AppError::AlreadyExists { what: "记录" },
             other => AppError::Internal(format!("{other}: {}", error_chain(&other))),
         }
     }

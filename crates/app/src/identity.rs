@@ -181,9 +181,7 @@ impl App {
         match self.record(actor, vec![(stream_id, ExpectedVersion::NoStream)], events, vec![credential]).await {
             Ok(_) => {}
             // Two admins racing for one username: the UNIQUE constraint decides.
-            Err(AppError::Internal(_)) if self.store.user_by_username(&new.username).await?.is_some() => {
-                return Err(AppError::AlreadyExists { what: "用户名" });
-            }
+            Err(AppError::AlreadyExists { .. }) => return Err(AppError::AlreadyExists { what: "用户名" }),
             Err(other) => return Err(other),
         }
         self.user_view(&user_id).await

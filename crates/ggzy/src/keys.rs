@@ -1,22 +1,13 @@
-//! SM2 key files of the binary: generation from the operating system's randomness and writing
-//! private keys readable by their owner only.
+//! SM2 key files of the binary: new keys, and private keys written readable by their owner only.
 
 use std::path::Path;
 
 use anyhow::Context as _;
-use ggzy_app::entropy::{Entropy as _, OsEntropy};
 use ggzy_crypto::sm2::PrivateKey;
 
-/// A new random SM2 key.
+/// A new random SM2 key (thread-local CSPRNG seeded by the operating system).
 pub fn generate() -> PrivateKey {
-    loop {
-        let mut scalar = [0u8; 32];
-        OsEntropy.fill(&mut scalar);
-        // Fails only for zero or a value above the curve order (about 2^-32): draw again.
-        if let Ok(key) = PrivateKey::from_scalar_bytes(&scalar) {
-            return key;
-        }
-    }
+    PrivateKey::generate(&mut rand::rng())
 }
 
 /// Writes a private key as PKCS#8 PEM to a new file (mode 0600); never overwrites one.

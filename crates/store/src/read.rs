@@ -128,7 +128,7 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
-    /// Number of rows in a projection or operational table, for the demo summary and tests.
+    /// Number of market entities (for the demo summary and tests).
     pub async fn count_entities(&self) -> StoreResult<i64> {
         let row = sqlx::query("SELECT COUNT(*) FROM entity").fetch_one(self.pool()).await?;
         Ok(row.try_get(0)?)
