@@ -68,9 +68,25 @@ pub enum AppError {
     /// A browser request changing state without the session's CSRF token.
     #[error("csrf token missing or wrong")]
     CsrfMismatch,
+    /// A rule of the procedure refuses the request; `code` is a stable API error code (the web
+    /// layer's error table gives its HTTP status) and `message` says in Chinese what to do.
+    #[error("{code}: {message}")]
+    Refused {
+        /// Stable error code.
+        code: &'static str,
+        /// What is wrong and how to fix it, citing the rule.
+        message: String,
+    },
     /// The platform failed (database, ...). Details go to the log, not to the client.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl AppError {
+    /// A refusal with a stable code and a Chinese message.
+    pub fn refused(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::Refused { code, message: message.into() }
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -79,6 +95,10 @@ impl From<StoreError> for AppError {
             StoreError::VersionConflict { expected, actual, .. } => AppError::VersionConflict { expected, actual },
             // A unique constraint of a projection decided a race the app's own check could not see.
             StoreError::Duplicate(_) => AppError::AlreadyExists { what: "记录" },
+            StoreError::PreconditionFailed(_) => AppError::Refused {
+                code: "state_changed",
+                message: "办理期间该事项的状态已发生变化，请刷新后重试".to_owned(),
+            },
             other => AppError::Internal(format!("{other}: {}", error_chain(&other))),
         }
     }

@@ -55,6 +55,128 @@ pub enum Event {
         /// User id.
         user_id: String,
     },
+    /// A tender (招标项目) was created with its lots; it pins its ruleset.
+    TenderCreated(TenderDetails),
+    /// The opening key ceremony: the public key bids are sealed to, and its private key split k-of-n
+    /// among named officials, each share encrypted to the official's certificate. The private key
+    /// itself never reached the platform.
+    OpeningKeyCeremonyHeld {
+        /// Tender.
+        tender_id: String,
+        /// Opening public key, SPKI PEM.
+        public_key_pem: String,
+        /// Shares needed to rebuild the key.
+        threshold: u8,
+        /// One share per official.
+        shares: Vec<EscrowShareRecord>,
+    },
+    /// The tender notice was published and the documents issued; bids are accepted until the deadline.
+    TenderNoticePublished {
+        /// Tender.
+        tender_id: String,
+        /// When the documents were first issued, UTC ms.
+        documents_issued_ms: i64,
+        /// Bid deadline (and opening time), UTC ms.
+        bid_deadline_ms: i64,
+        /// The earliest deadline the law allowed, UTC ms, and the rule it comes from.
+        earliest_legal_deadline_ms: i64,
+        /// Rule id and article of the floor checked.
+        deadline_rule: String,
+    },
+    /// A potential bidder registered for a lot (its name is sealed from the principal until opening, 法 22).
+    BidderRegistered {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+    },
+    /// A sealed bid was accepted (a later one from the same bidder for the lot replaces it).
+    BidSubmitted(BidDetails),
+    /// The bidder withdrew its bid for the lot before the deadline.
+    BidWithdrawn {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+    },
+}
+
+/// A tender as created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenderDetails {
+    /// Tender id.
+    pub tender_id: String,
+    /// Region running it.
+    pub region_code: String,
+    /// Title.
+    pub title: String,
+    /// Principal's credit code.
+    pub principal_credit_code: String,
+    /// Agency's credit code, if entrusted.
+    pub agency_credit_code: Option<String>,
+    /// Ruleset pinned (`id@version`).
+    pub ruleset: String,
+    /// Lots.
+    pub lots: Vec<LotDetails>,
+}
+
+/// A lot (标段).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotDetails {
+    /// Lot id within the tender.
+    pub lot_id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// One official's share of an opening key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EscrowShareRecord {
+    /// The official.
+    pub official_user_id: String,
+    /// Share x-coordinate.
+    pub share_index: u8,
+    /// Serial of the official's certificate.
+    pub cert_serial: String,
+    /// Subject of the official's certificate.
+    pub cert_subject: String,
+    /// The share, SM2-encrypted (C1C3C2 DER) to that certificate, hex.
+    pub encrypted_share_hex: String,
+}
+
+/// What the platform records of an accepted bid: never its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BidDetails {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// SM3 the bidder signed, hex.
+    pub envelope_digest_hex: String,
+    /// SM3 of the stored file (its blob address), hex.
+    pub blob_sm3_hex: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// Serial of the bidder's certificate.
+    pub cert_serial: String,
+    /// When the bidder's tool sealed it (client clock).
+    pub sealed_at_ms: i64,
+    /// Client fingerprint: tool version.
+    pub tool_version: String,
+    /// Client fingerprint: SM3 of the machine id, hex.
+    pub machine_id_hash_hex: String,
+    /// Client fingerprint: SM3 of the MAC address, hex.
+    pub mac_hash_hex: String,
+    /// Submitting IP.
+    pub client_ip: String,
+    /// Server time at ingest, UTC ms.
+    pub received_at_ms: i64,
 }
 
 /// The details of a market entity as recorded.
@@ -89,6 +211,12 @@ impl Event {
             Event::UserCreated { .. } => "UserCreated",
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
+            Event::TenderCreated(_) => "TenderCreated",
+            Event::OpeningKeyCeremonyHeld { .. } => "OpeningKeyCeremonyHeld",
+            Event::TenderNoticePublished { .. } => "TenderNoticePublished",
+            Event::BidderRegistered { .. } => "BidderRegistered",
+            Event::BidSubmitted(_) => "BidSubmitted",
+            Event::BidWithdrawn { .. } => "BidWithdrawn",
         }
     }
 
@@ -134,6 +262,15 @@ impl Event {
                 region_code: region_code.clone(),
             }],
             Event::PasswordSet { .. } => Vec::new(),
+            Event::TenderCreated(_)
+            | Event::OpeningKeyCeremonyHeld { .. }
+            | Event::TenderNoticePublished { .. }
+            | Event::BidderRegistered { .. }
+            | Event::BidSubmitted(_)
+            | Event::BidWithdrawn { .. } => crate::tender_events::projections(self, at_ms, stream_version)
+                .into_iter()
+                .map(ProjectionOp::Tender)
+                .collect(),
         }
     }
 }
@@ -163,6 +300,14 @@ pub mod stream {
     /// Stream of a user.
     pub fn user(user_id: &str) -> String {
         format!("user-{user_id}")
+    }
+    /// Stream of a tender.
+    pub fn tender(tender_id: &str) -> String {
+        format!("tender-{tender_id}")
+    }
+    /// Stream of one bidder's registration and bids for one lot (no two bidders share a stream).
+    pub fn bidder(tender_id: &str, lot_id: &str, credit_code: &str) -> String {
+        format!("bid-{tender_id}-{lot_id}-{credit_code}")
     }
     /// Stream of a platform region.
     pub fn platform_region(region_code: &str) -> String {

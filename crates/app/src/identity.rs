@@ -215,7 +215,7 @@ impl App {
         Ok(views)
     }
 
-    async fn grants_of(&self, user_id: &str) -> AppResult<Vec<RoleGrant>> {
+    pub(crate) async fn grants_of(&self, user_id: &str) -> AppResult<Vec<RoleGrant>> {
         self.store
             .user_roles(user_id)
             .await?

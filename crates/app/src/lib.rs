@@ -7,6 +7,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod bid;
 pub mod calendar;
 pub mod clock;
 pub mod entity;
@@ -18,11 +19,15 @@ pub mod identity;
 pub mod regions;
 pub mod rulesets;
 pub mod search;
+pub mod tender;
+mod tender_events;
 pub mod transparency;
 
 use std::sync::Arc;
 
 use ggzy_domain::RegionTable;
+use ggzy_domain::calendar::HolidayCalendar;
+use ggzy_domain::ruleset::Ruleset;
 use ggzy_store::Store;
 
 pub use actor::Actor;
@@ -62,6 +67,9 @@ pub struct App {
     config: AppConfig,
     search: ggzy_search::EntityIndex,
     transparency: transparency::TransparencyLog,
+    rulesets: Arc<Vec<Ruleset>>,
+    calendar: Arc<HolidayCalendar>,
+    bids: Option<Arc<bid::BidServices>>,
 }
 
 impl App {
@@ -76,7 +84,20 @@ impl App {
     ) -> AppResult<App> {
         let search = ggzy_search::EntityIndex::in_memory()
             .map_err(|e| AppError::Internal(format!("creating the search index: {e}")))?;
-        Ok(App { store, clock, entropy, regions, config, search, transparency: Default::default() })
+        let rulesets = rulesets::builtin().map_err(|e| AppError::Internal(format!("built-in rulesets: {e}")))?;
+        let calendar = calendar::builtin().map_err(|e| AppError::Internal(format!("built-in calendar: {e}")))?;
+        Ok(App {
+            store,
+            clock,
+            entropy,
+            regions,
+            config,
+            search,
+            transparency: Default::default(),
+            rulesets: Arc::new(rulesets),
+            calendar: Arc::new(calendar),
+            bids: None,
+        })
     }
 
     /// The store (for health checks and offline tools).

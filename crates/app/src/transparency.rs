@@ -24,7 +24,7 @@ const PAGE: i64 = 5000;
 /// The platform key and the running tree.
 #[derive(Clone, Default)]
 pub struct TransparencyLog {
-    key: Option<Arc<PrivateKey>>,
+    pub(crate) key: Option<Arc<PrivateKey>>,
     tree: Arc<Mutex<EventTree>>,
 }
 

@@ -103,6 +103,11 @@ impl Certificate {
         self.0.tbs_certificate().subject().to_string()
     }
 
+    /// The subject's common name (CN); for an entity's certificate, its unified social credit code.
+    pub fn common_name(&self) -> Option<String> {
+        self.subject().split(',').find_map(|part| part.trim().strip_prefix("CN=")).map(str::to_owned)
+    }
+
     /// The serial number, lower-case hex.
     pub fn serial_hex(&self) -> String {
         self.0.tbs_certificate().serial_number().as_bytes().iter().map(|b| format!("{b:02x}")).collect()

@@ -28,11 +28,17 @@ pub enum Action {
     IssueApiToken,
     /// Enable a region's (branch) platform (分平台) under one's own.
     ManagePlatform,
+    /// Create and run a tender (招标) for an entity: notice, key ceremony, opening.
+    ManageTender,
+    /// Register for a tender and submit, change or withdraw the entity's own sealed bid.
+    SubmitBid,
+    /// Hold a share of a tender's opening key and give it to the escrow quorum after the deadline.
+    EscrowOpening,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 11] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -41,6 +47,9 @@ impl Action {
         Action::ReadEventLog,
         Action::IssueApiToken,
         Action::ManagePlatform,
+        Action::ManageTender,
+        Action::SubmitBid,
+        Action::EscrowOpening,
     ];
 
     /// Stable identifier.
@@ -54,6 +63,9 @@ impl Action {
             Action::ReadEventLog => "read_event_log",
             Action::IssueApiToken => "issue_api_token",
             Action::ManagePlatform => "manage_platform",
+            Action::ManageTender => "manage_tender",
+            Action::SubmitBid => "submit_bid",
+            Action::EscrowOpening => "escrow_opening",
         }
     }
 }
@@ -106,6 +118,14 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Role::Admin,       Action::ReadEventLog,       Scope::GrantRegion),
     // A county branch platform is a tenant of its city's deployment, opened by an admin above it.
     (Role::Admin,       Action::ManagePlatform,     Scope::GrantRegion),
+    // A principal runs its own tenders; an agency those entrusted to it (the tender names both).
+    (Role::Principal,   Action::ManageTender,       Scope::OwnEntity),
+    (Role::Agency,      Action::ManageTender,       Scope::OwnEntity),
+    // Bidders bid for themselves only (the envelope's certificate must name the entity too).
+    (Role::Bidder,      Action::SubmitBid,          Scope::OwnEntity),
+    // Opening-key shares are held by named officials of the centre and the regulator (DESIGN §5).
+    (Role::CenterStaff, Action::EscrowOpening,      Scope::GrantRegion),
+    (Role::Regulator,   Action::EscrowOpening,      Scope::GrantRegion),
     (Role::Bidder,      Action::IssueApiToken,      Scope::Anywhere),
     (Role::Principal,   Action::IssueApiToken,      Scope::Anywhere),
     (Role::Agency,      Action::IssueApiToken,      Scope::Anywhere),

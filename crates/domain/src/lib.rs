@@ -7,14 +7,17 @@
 
 pub mod authz;
 pub mod calendar;
+pub mod china_time;
 pub mod code_error;
 pub mod credit_code;
+pub mod deadline;
 pub mod money;
 pub mod org_code;
 pub mod region;
 pub mod resident_id;
 pub mod role;
 pub mod ruleset;
+pub mod tender;
 
 pub use code_error::CodeError;
 pub use credit_code::CreditCode;

@@ -60,6 +60,16 @@ pub struct Config {
     /// Seconds after which a retry may take over an `Idempotency-Key` whose first request never
     /// finished (its server died).
     pub idempotency_lease_seconds: i64,
+    /// Largest sealed bid file accepted, in MiB.
+    pub max_bid_mib: u64,
+    /// Where sealed bid files are kept, content-addressed by SM3 (default `<data_dir>/blobs`; on
+    /// several nodes, a directory they share).
+    pub blob_dir: Option<PathBuf>,
+    /// PEM files of the CAs whose certificates bidders and officials may use (several at once:
+    /// mutual recognition, 互认). Every `*.pem` in `<data_dir>/trusted-ca/` is trusted as well.
+    pub trusted_ca_files: Vec<PathBuf>,
+    /// Revocation lists (PEM or DER), each signed by one of the trusted CAs.
+    pub crl_files: Vec<PathBuf>,
 }
 
 impl Default for Config {
@@ -82,6 +92,10 @@ impl Default for Config {
             platform_key_file: None,
             tree_head_interval_seconds: 60,
             idempotency_lease_seconds: 60,
+            max_bid_mib: 200,
+            blob_dir: None,
+            trusted_ca_files: Vec::new(),
+            crl_files: Vec::new(),
         }
     }
 }
@@ -132,6 +146,7 @@ impl Config {
         anyhow::ensure!(self.db_max_connections > 0, "db_max_connections must be positive");
         anyhow::ensure!(self.tree_head_interval_seconds > 0, "tree_head_interval_seconds must be positive");
         anyhow::ensure!(self.idempotency_lease_seconds > 0, "idempotency_lease_seconds must be positive");
+        anyhow::ensure!((1..=4096).contains(&self.max_bid_mib), "max_bid_mib must be between 1 and 4096");
         if let Some(url) = &self.database_url {
             ggzy_store::Backend::from_url(url).context("database_url")?;
         }
@@ -144,6 +159,21 @@ impl Config {
             Some(url) => url.clone(),
             None => format!("sqlite://{}", self.data_dir.join("platform.db").display()),
         }
+    }
+
+    /// The blob directory in force.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.blob_dir.clone().unwrap_or_else(|| self.data_dir.join("blobs"))
+    }
+
+    /// The directory whose `*.pem` files are trusted CAs (the demo puts its CA here).
+    pub fn trusted_ca_dir(&self) -> PathBuf {
+        self.data_dir.join("trusted-ca")
+    }
+
+    /// The sealed-bid size limit in bytes.
+    pub fn max_bid_bytes(&self) -> u64 {
+        self.max_bid_mib << 20
     }
 
     /// The platform key file in force.
@@ -168,6 +198,7 @@ impl Config {
             public_rate_per_second: self.public_rate_per_second,
             public_rate_burst: self.public_rate_burst,
             max_json_bytes: self.max_json_bytes,
+            max_bid_bytes: usize::try_from(self.max_bid_bytes()).unwrap_or(usize::MAX),
         }
     }
 }

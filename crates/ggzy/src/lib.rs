@@ -2,6 +2,7 @@
 //! verification and export. The `ggzy` binary (`main.rs`) is the command line over it; tests
 //! use it to spawn the real server in-process with a fake clock.
 
+pub mod ceremony;
 pub mod config;
 pub mod demo;
 pub mod export;

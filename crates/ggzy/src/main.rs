@@ -475,12 +475,8 @@ fn run_bid(command: BidCommand) -> anyhow::Result<()> {
             let cert_pem = std::fs::read_to_string(&cert).with_context(|| format!("reading {}", cert.display()))?;
             let certificate =
                 Certificate::from_pem(&cert_pem).map_err(|e| anyhow::anyhow!("{}: {e}", cert.display()))?;
-            let credit_code = certificate
-                .subject()
-                .split(',')
-                .find_map(|part| part.strip_prefix("CN="))
-                .and_then(|cn| ggzy_domain::CreditCode::parse(cn).ok())
-                .ok_or_else(|| {
+            let credit_code =
+                certificate.common_name().and_then(|cn| ggzy_domain::CreditCode::parse(&cn).ok()).ok_or_else(|| {
                     anyhow::anyhow!("{}: the certificate's CN is not a unified social credit code", cert.display())
                 })?;
             let bidder_key = ggzy::keys::read_private(&key)?;

@@ -6,10 +6,13 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use ggzy_app::App;
+use ggzy_app::bid::BidServices;
 use ggzy_app::clock::Clock;
 use ggzy_app::entropy::OsEntropy;
+use ggzy_crypto::cert::{Certificate, TrustStore};
 use ggzy_crypto::sm2::PrivateKey;
 use ggzy_domain::RegionTable;
+use ggzy_store::blob::BlobStore;
 use ggzy_store::{Store, StoreOptions};
 use tokio::net::TcpListener;
 
@@ -58,6 +61,37 @@ pub fn platform_key(config: &Config) -> anyhow::Result<PrivateKey> {
     Ok(key)
 }
 
+/// The CAs bidders' and officials' certificates must chain to: `trusted_ca_files` plus every
+/// `*.pem` in the data directory's `trusted-ca/`, with the revocation lists of `crl_files`.
+pub fn trust_store(config: &Config) -> anyhow::Result<TrustStore> {
+    let mut files = config.trusted_ca_files.clone();
+    let dir = config.trusted_ca_dir();
+    if dir.is_dir() {
+        let mut found: Vec<_> = std::fs::read_dir(&dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.extension().is_some_and(|ext| ext == "pem"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    let mut roots = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading CA file {}", path.display()))?;
+        let certs =
+            Certificate::load_pem_chain(&text).map_err(|e| anyhow::anyhow!("CA file {}: {e}", path.display()))?;
+        roots.extend(certs);
+    }
+    let mut store = TrustStore::new(roots.clone());
+    for path in &config.crl_files {
+        let bytes = std::fs::read(path).with_context(|| format!("reading CRL {}", path.display()))?;
+        if !roots.iter().any(|issuer| store.add_crl(&bytes, issuer).is_ok()) {
+            anyhow::bail!("CRL {} is not a valid list signed by one of the trusted CAs", path.display());
+        }
+    }
+    Ok(store)
+}
+
 /// A server ready to accept connections.
 pub struct Server {
     /// The app (for seeding and tests).
@@ -72,7 +106,14 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ser
     let store = open_store(config).await?;
     let app = App::new(store, clock, Arc::new(OsEntropy), regions, config.app_config())
         .map_err(|e| anyhow::anyhow!("{e}"))?
-        .with_platform_key(platform_key(config)?);
+        .with_platform_key(platform_key(config)?)
+        .with_bid_services(BidServices {
+            blobs: BlobStore::open(&config.blob_dir())
+                .await
+                .with_context(|| format!("opening blob directory {}", config.blob_dir().display()))?,
+            trust: trust_store(config)?,
+            max_bid_bytes: config.max_bid_bytes(),
+        });
     let indexed = app.rebuild_search_index().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(entities = indexed, "search index rebuilt");
     let router = ggzy_web::router(ggzy_web::WebState::new(app.clone(), config.web_config()));

@@ -206,7 +206,12 @@ async fn write_batch(
                 sqlx::query("RELEASE SAVEPOINT append_request").execute(&mut *conn).await?;
                 results.push(Some(Ok(appended)));
             }
-            Err(error @ (StoreError::Duplicate(_) | StoreError::Invalid(_) | StoreError::VersionConflict { .. })) => {
+            Err(
+                error @ (StoreError::Duplicate(_)
+                | StoreError::Invalid(_)
+                | StoreError::PreconditionFailed(_)
+                | StoreError::VersionConflict { .. }),
+            ) => {
                 sqlx::query("ROLLBACK TO SAVEPOINT append_request").execute(&mut *conn).await?;
                 sqlx::query("RELEASE SAVEPOINT append_request").execute(&mut *conn).await?;
                 working = before;
@@ -288,6 +293,7 @@ fn build_rows(working: &mut Working, request: &AppendRequest) -> (Vec<Row10>, Ap
     let first_position = working.next_position;
     let mut rows = Vec::with_capacity(request.events.len());
     let mut stream_versions: Vec<(String, i64)> = Vec::new();
+    let mut hashes = Vec::with_capacity(request.events.len());
     for event in &request.events {
         let version = working.versions.get(&event.stream_id).copied().unwrap_or(0) + 1;
         working.versions.insert(event.stream_id.clone(), version);
@@ -314,15 +320,16 @@ fn build_rows(working: &mut Working, request: &AppendRequest) -> (Vec<Row10>, Ap
             recorded_at_ms: request.recorded_at_ms,
             payload: event.payload.clone(),
             prev_hash: std::mem::replace(&mut working.prev_hash, hash.clone()),
-            hash,
+            hash: hash.clone(),
         });
+        hashes.push(hash);
         working.next_position += 1;
         match stream_versions.iter_mut().find(|(stream, _)| *stream == event.stream_id) {
             Some(entry) => entry.1 = version,
             None => stream_versions.push((event.stream_id.clone(), version)),
         }
     }
-    let appended = Appended { first_position, last_position: working.next_position - 1, stream_versions };
+    let appended = Appended { first_position, last_position: working.next_position - 1, stream_versions, hashes };
     (rows, appended)
 }
 

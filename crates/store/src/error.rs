@@ -24,6 +24,9 @@ pub enum StoreError {
     /// The request is malformed (a bug in the caller, not user input).
     #[error("invalid append request: {0}")]
     Invalid(&'static str),
+    /// A guard of the append did not hold inside its transaction (the state moved on meanwhile).
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(&'static str),
     /// The database URL names no backend we support.
     #[error("unsupported database URL (use sqlite://PATH or postgres://...): {0}")]
     UnsupportedUrl(String),

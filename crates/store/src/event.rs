@@ -50,6 +50,8 @@ pub struct Appended {
     pub last_position: i64,
     /// Version of each stream after the append, in the order streams first appear in the events.
     pub stream_versions: Vec<(String, i64)>,
+    /// Hash of each event appended, in order (receipts name them).
+    pub hashes: Vec<Vec<u8>>,
 }
 
 /// An event row as stored.

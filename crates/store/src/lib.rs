@@ -8,6 +8,7 @@
 //! (`MAX(position)`) therefore never skips a row that commits later.
 
 pub mod appender;
+pub mod blob;
 pub mod connect;
 pub mod error;
 pub mod event;
@@ -16,6 +17,8 @@ pub mod idempotency;
 pub mod identity;
 pub mod projection;
 pub mod read;
+pub mod tender_projection;
+pub mod tender_read;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod tree_head;

@@ -6,6 +6,7 @@
 use sqlx::AnyConnection;
 
 use crate::error::{StoreError, StoreResult};
+use crate::tender_projection::{self, TenderOp};
 
 /// A market entity (市场主体) row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +89,8 @@ pub enum ProjectionOp {
         /// The user.
         user_id: String,
     },
+    /// A write to the tender read models.
+    Tender(TenderOp),
     /// A password hash. Operational, not derived from events: secrets never enter the record, so
     /// the event says only that the password was set; this row commits with it.
     SetCredential {
@@ -102,6 +105,7 @@ pub enum ProjectionOp {
 
 pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreResult<()> {
     match op {
+        ProjectionOp::Tender(op) => tender_projection::apply(conn, op).await?,
         ProjectionOp::EnablePlatformRegion { region_code, name, parent_code, enabled_at_ms } => {
             sqlx::query(
                 "INSERT INTO platform_region (region_code, name, parent_code, enabled_at_ms) VALUES ($1, $2, $3, $4)",

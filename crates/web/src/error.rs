@@ -28,6 +28,30 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("invalid_phone", 422, "联系电话有误"),
     ("invalid_token_name", 422, "令牌名称有误"),
     ("invalid_token_days", 422, "令牌有效天数有误"),
+    ("invalid_time", 422, "时间格式有误"),
+    ("invalid_digest", 422, "SM3摘要格式有误"),
+    ("invalid_opening_key", 422, "开标公钥无效"),
+    ("invalid_escrow_threshold", 422, "开标密钥分片数或门限有误"),
+    ("invalid_escrow_share", 422, "开标密钥分片有误"),
+    ("invalid_certificate", 422, "证书格式有误"),
+    ("deadline_below_statutory_minimum", 422, "期限短于法定最短期限"),
+    ("calendar_not_covered", 422, "期限涉及的年份尚无官方节假日安排"),
+    ("bidder_not_registered", 422, "投标人未报名"),
+    ("bid_envelope_mismatch", 422, "投标文件封装的项目、标段或投标人与提交目标不一致"),
+    ("bid_signature_invalid", 422, "投标文件签名无效"),
+    ("bid_digest_mismatch", 422, "上传内容与声明的摘要不一致"),
+    ("certificate_untrusted", 422, "证书不受信任"),
+    ("certificate_expired", 422, "证书已过期或尚未生效"),
+    ("certificate_revoked", 422, "证书已被吊销"),
+    ("envelope_invalid", 400, "不是有效的加密投标文件"),
+    ("upload_incomplete", 409, "上传尚未完成"),
+    ("upload_offset_mismatch", 409, "续传位置与已接收字节数不符"),
+    ("invalid_transition", 409, "当前状态不允许此操作"),
+    ("opening_key_missing", 409, "尚未完成开标密钥仪式"),
+    ("tender_not_accepting_bids", 409, "招标项目当前不接受投标"),
+    ("bid_deadline_passed", 409, "已过投标截止时间"),
+    ("state_changed", 409, "办理期间状态已变化"),
+    ("bid_too_large", 413, "投标文件超过大小上限"),
     ("idempotency_key_reused", 422, "该 Idempotency-Key 已用于另一个请求"),
     ("unauthenticated", 401, "未登录或登录已过期"),
     ("login_failed", 401, "用户名或密码错误"),
@@ -148,6 +172,7 @@ impl From<AppError> for ApiError {
             AppError::CsrfMismatch => {
                 ApiError::new("csrf_mismatch", "缺少或错误的 X-CSRF-Token 请求头，请刷新页面后重试")
             }
+            AppError::Refused { code, message } => ApiError::new(code, message),
             AppError::Internal(detail) => {
                 // The detail goes to the log only; the client gets the request id to quote.
                 tracing::error!(error = %detail, "internal error");

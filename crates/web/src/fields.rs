@@ -31,6 +31,25 @@ pub fn resident_id(field: &str, label: &str, value: &str, today: (i32, u8, u8)) 
     Ok(id)
 }
 
+/// An instant given as RFC 3339 with an offset (`2026-12-21T09:30:00+08:00`), as UTC milliseconds.
+pub fn timestamp_ms(field: &str, value: &str) -> Result<i64, FieldError> {
+    value.trim().parse::<jiff::Timestamp>().map(|t| t.as_millisecond()).map_err(|_| {
+        FieldError::new(
+            field,
+            "invalid_time",
+            format!("时间（{field}）须为带时区的 RFC 3339 格式，如 2026-12-21T09:30:00+08:00"),
+        )
+    })
+}
+
+/// An SM3 digest given as 64 hex characters.
+pub fn sm3_hex(field: &str, value: &str) -> Result<[u8; 32], FieldError> {
+    hex::decode(value.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| FieldError::new(field, "invalid_digest", format!("摘要（{field}）须为64位十六进制SM3值")))
+}
+
 /// Keeps a parsed value, or records its error and gives `None`.
 pub fn collect<T>(parsed: Result<T, FieldError>, errors: &mut Vec<FieldError>) -> Option<T> {
     parsed.map_err(|error| errors.push(error)).ok()

@@ -31,11 +31,19 @@ pub struct WebConfig {
     pub public_rate_burst: u32,
     /// Largest JSON request body, in bytes.
     pub max_json_bytes: usize,
+    /// Largest sealed bid file, in bytes (one-shot submissions are buffered for idempotency up to this).
+    pub max_bid_bytes: usize,
 }
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
-        WebConfig { cookie_secure: true, public_rate_per_second: 20, public_rate_burst: 60, max_json_bytes: 1 << 20 }
+        WebConfig {
+            cookie_secure: true,
+            public_rate_per_second: 20,
+            public_rate_burst: 60,
+            max_json_bytes: 1 << 20,
+            max_bid_bytes: 200 << 20,
+        }
     }
 }
 

@@ -81,6 +81,10 @@ async fn spawn_on(db: TestDb, tweak: &impl Fn(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    pub(crate) fn data_dir(&self) -> &std::path::Path {
+        self._data_dir.path()
+    }
+
     pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

@@ -1,8 +1,10 @@
 //! API tests: the real server over HTTP, on SQLite and (when configured) PostgreSQL.
 
 mod helpers;
+mod tender_fixture;
 
 mod auth;
+mod bids;
 mod entities;
 mod log;
 mod platform;

@@ -1,10 +1,12 @@
 //! `/api/v1`: the JSON API, its OpenAPI 3.1 document and the Swagger UI.
 
 pub mod auth;
+pub mod bids;
 pub mod entities;
 pub mod events;
 pub mod log;
 pub mod regions;
+pub mod tenders;
 pub mod users;
 
 use std::sync::Arc;
@@ -69,6 +71,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(log::platform_key))
         .routes(routes!(log::inclusion_proof))
         .routes(routes!(log::consistency_proof))
+        .routes(routes!(tenders::get_tender))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -77,7 +80,16 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(auth::revoke_api_token))
         .routes(routes!(entities::add_entity_member))
         .routes(routes!(users::list_users, users::create_user))
-        .routes(routes!(events::event_feed));
+        .routes(routes!(events::event_feed))
+        .routes(routes!(tenders::create_tender))
+        .routes(routes!(tenders::record_key_ceremony))
+        .routes(routes!(tenders::publish_notice))
+        .routes(routes!(tenders::register_bidder))
+        .routes(routes!(bids::start_upload))
+        .routes(routes!(bids::upload_status, bids::append_upload, bids::abandon_upload))
+        .routes(routes!(bids::submit_upload))
+        .routes(routes!(bids::submit_bid))
+        .routes(routes!(bids::withdraw_bid));
     public.merge(private).split_for_parts()
 }
 

@@ -1,0 +1,407 @@
+//! Tenders (招标项目): creation with lots, the opening-key ceremony, the notice that opens bidding,
+//! and bidder registration. Each command is decided by the domain's transition table and recorded
+//! as an event on the tender's stream (registrations on the bidder's own stream).
+
+use ggzy_crypto::cert::Certificate;
+use ggzy_crypto::sm2::PublicKey;
+use ggzy_domain::authz::{self, Action};
+use ggzy_domain::calendar::HolidayCalendar;
+use ggzy_domain::deadline::{self, DeadlineError};
+use ggzy_domain::ruleset::Ruleset;
+use ggzy_domain::tender::{TenderCommand, TenderState, transition};
+use ggzy_domain::{CreditCode, RegionCode, china_time};
+use ggzy_store::ExpectedVersion;
+use ggzy_store::tender_projection::TenderRow;
+
+use crate::App;
+use crate::actor::Actor;
+use crate::entity::stored_region;
+use crate::entropy::random_hex;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::events::{EscrowShareRecord, Event, LotDetails, Recorded, TenderDetails, stream};
+
+/// The ruleset construction tenders pin when they start.
+pub const CONSTRUCTION_RULESET_ID: &str = "construction";
+/// Most lots one tender may have.
+pub const LOTS_MAX: usize = 50;
+/// Most officials one key ceremony may name.
+pub const OFFICIALS_MAX: usize = 20;
+
+/// A tender to create.
+#[derive(Debug, Clone)]
+pub struct NewTender {
+    /// Region of the trading platform running it.
+    pub region: RegionCode,
+    /// Title (项目名称).
+    pub title: String,
+    /// The principal.
+    pub principal_credit_code: CreditCode,
+    /// The agency, if entrusted.
+    pub agency_credit_code: Option<CreditCode>,
+    /// Names of the lots (标段), numbered 1.. in this order.
+    pub lot_names: Vec<String>,
+}
+
+/// One official's share as handed in from the offline ceremony.
+#[derive(Debug, Clone)]
+pub struct CeremonyShare {
+    /// The official's user id.
+    pub official_user_id: String,
+    /// The official's certificate (PEM) the share is encrypted to.
+    pub official_cert_pem: String,
+    /// Share x-coordinate.
+    pub share_index: u8,
+    /// The encrypted share (SM2 C1C3C2 DER).
+    pub encrypted_share: Vec<u8>,
+}
+
+/// The result of an offline key ceremony.
+#[derive(Debug, Clone)]
+pub struct KeyCeremony {
+    /// Opening public key (SPKI PEM).
+    pub public_key_pem: String,
+    /// Shares needed.
+    pub threshold: u8,
+    /// One share per official.
+    pub shares: Vec<CeremonyShare>,
+}
+
+/// A tender as the public sees it (nothing about bids or bidders).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenderView {
+    /// Tender id.
+    pub tender_id: String,
+    /// Region.
+    pub region_code: String,
+    /// Title.
+    pub title: String,
+    /// Principal.
+    pub principal_credit_code: String,
+    /// Agency.
+    pub agency_credit_code: Option<String>,
+    /// Ruleset pinned.
+    pub ruleset: String,
+    /// State.
+    pub state: TenderState,
+    /// Documents issued, UTC ms.
+    pub documents_issued_ms: Option<i64>,
+    /// Bid deadline, UTC ms.
+    pub bid_deadline_ms: Option<i64>,
+    /// Opening public key (SPKI PEM) bids are sealed to.
+    pub opening_public_key_pem: Option<String>,
+    /// Shares needed to open by escrow.
+    pub escrow_threshold: Option<i64>,
+    /// Lots: (id, name).
+    pub lots: Vec<(String, String)>,
+    /// Stream version.
+    pub version: i64,
+}
+
+fn field(name: &str, code: &'static str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![FieldError::new(name, code, message)])
+}
+
+pub(crate) fn tender_state(row: &TenderRow) -> AppResult<TenderState> {
+    TenderState::parse(&row.state).ok_or_else(|| AppError::Internal(format!("stored tender state {}", row.state)))
+}
+
+impl App {
+    /// The ruleset a tender pinned (`id@version`).
+    pub(crate) fn pinned_ruleset(&self, key: &str) -> AppResult<&Ruleset> {
+        self.rulesets
+            .iter()
+            .find(|set| set.key() == key)
+            .ok_or_else(|| AppError::Internal(format!("pinned ruleset {key} is not loaded")))
+    }
+
+    /// The newest construction ruleset in force today.
+    fn current_construction_ruleset(&self) -> AppResult<&Ruleset> {
+        let (year, month, day) = self.today();
+        let today = format!("{year:04}-{month:02}-{day:02}");
+        self.rulesets
+            .iter()
+            .filter(|set| set.id == CONSTRUCTION_RULESET_ID && set.effective_from.as_str() <= today.as_str())
+            .max_by(|a, b| a.effective_from.cmp(&b.effective_from))
+            .ok_or_else(|| AppError::Internal("no construction ruleset in force".to_owned()))
+    }
+
+    pub(crate) async fn tender_row(&self, tender_id: &str) -> AppResult<TenderRow> {
+        self.store.tender(tender_id).await?.ok_or(AppError::NotFound { what: "招标项目" })
+    }
+
+    /// The actor acts for the tender's principal or its agency.
+    pub(crate) fn authorize_tender(&self, actor: &Actor, row: &TenderRow) -> AppResult<RegionCode> {
+        let region = stored_region(&row.region_code)?;
+        let principal = actor.authorize_on_entity(Action::ManageTender, &region, &row.principal_credit_code);
+        match (&principal, &row.agency_credit_code) {
+            (Err(AppError::NotEntityMember), Some(agency)) => {
+                actor.authorize_on_entity(Action::ManageTender, &region, agency)?;
+            }
+            _ => principal?,
+        }
+        Ok(region)
+    }
+
+    /// Creates a tender in draft; the creator must act for the principal or the agency.
+    pub async fn create_tender(&self, actor: &Actor, new: NewTender) -> AppResult<TenderView> {
+        let title = new.title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            return Err(field("title", "invalid_text", "项目名称不能为空，且不超过200个字"));
+        }
+        if new.lot_names.is_empty() || new.lot_names.len() > LOTS_MAX {
+            return Err(field("lots", "invalid_text", format!("至少设1个标段，最多{LOTS_MAX}个")));
+        }
+        if let Some(index) = new.lot_names.iter().position(|name| name.trim().is_empty() || name.chars().count() > 200)
+        {
+            return Err(field(format!("lots[{index}]").as_str(), "invalid_text", "标段名称不能为空，且不超过200个字"));
+        }
+        for code in std::iter::once(&new.principal_credit_code).chain(new.agency_credit_code.as_ref()) {
+            self.store.entity(code.as_str()).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
+        }
+        let principal =
+            actor.authorize_on_entity(Action::ManageTender, &new.region, new.principal_credit_code.as_str());
+        match (&principal, &new.agency_credit_code) {
+            (Err(AppError::NotEntityMember), Some(agency)) => {
+                actor.authorize_on_entity(Action::ManageTender, &new.region, agency.as_str())?;
+            }
+            _ => principal?,
+        }
+        let ruleset = self.current_construction_ruleset()?.key();
+        let (year, month, day) = self.today();
+        let tender_id = format!(
+            "ZB{}{year:04}{month:02}{day:02}{}",
+            new.region.as_str(),
+            random_hex(self.entropy.as_ref(), 3).to_uppercase()
+        );
+        let details = TenderDetails {
+            tender_id: tender_id.clone(),
+            region_code: new.region.as_str().to_owned(),
+            title: title.to_owned(),
+            principal_credit_code: new.principal_credit_code.as_str().to_owned(),
+            agency_credit_code: new.agency_credit_code.as_ref().map(|code| code.as_str().to_owned()),
+            ruleset,
+            lots: new
+                .lot_names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| LotDetails { lot_id: (i + 1).to_string(), name: name.trim().to_owned() })
+                .collect(),
+        };
+        let stream_id = stream::tender(&tender_id);
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: details.region_code.clone(),
+            event: Event::TenderCreated(details),
+        };
+        self.record(actor, vec![(stream_id, ExpectedVersion::NoStream)], vec![event], Vec::new()).await?;
+        self.tender(&tender_id).await
+    }
+
+    /// A tender as published (public).
+    pub async fn tender(&self, tender_id: &str) -> AppResult<TenderView> {
+        let row = self.tender_row(tender_id).await?;
+        let lots = self.store.tender_lots(tender_id).await?.into_iter().map(|lot| (lot.lot_id, lot.name)).collect();
+        Ok(TenderView {
+            state: tender_state(&row)?,
+            tender_id: row.tender_id,
+            region_code: row.region_code,
+            title: row.title,
+            principal_credit_code: row.principal_credit_code,
+            agency_credit_code: row.agency_credit_code,
+            ruleset: row.ruleset_version,
+            documents_issued_ms: row.documents_issued_ms,
+            bid_deadline_ms: row.bid_deadline_ms,
+            opening_public_key_pem: row.opening_public_key,
+            escrow_threshold: row.escrow_threshold,
+            lots,
+            version: row.version,
+        })
+    }
+
+    /// Records the offline key ceremony: the opening public key and each official's encrypted share.
+    /// Officials must hold the escrow role for the tender's region and a certificate the platform trusts.
+    pub async fn record_key_ceremony(
+        &self,
+        actor: &Actor,
+        tender_id: &str,
+        ceremony: KeyCeremony,
+    ) -> AppResult<TenderView> {
+        let row = self.tender_row(tender_id).await?;
+        let region = self.authorize_tender(actor, &row)?;
+        if tender_state(&row)? != TenderState::Draft || row.opening_public_key.is_some() {
+            return Err(AppError::refused(
+                "invalid_transition",
+                format!(
+                    "招标项目当前状态为“{}”，开标密钥仪式只能在发布招标公告前进行一次",
+                    tender_state(&row)?.label()
+                ),
+            ));
+        }
+        PublicKey::from_public_key_pem(&ceremony.public_key_pem)
+            .map_err(|_| field("public_key_pem", "invalid_opening_key", "开标公钥不是有效的SM2公钥（SPKI PEM）"))?;
+        let n = ceremony.shares.len();
+        if !(2..=OFFICIALS_MAX).contains(&n) || ceremony.threshold < 2 || usize::from(ceremony.threshold) > n {
+            return Err(field(
+                "threshold",
+                "invalid_escrow_threshold",
+                format!(
+                    "开标密钥须分给2至{OFFICIALS_MAX}名监督人员，恢复所需份数须不少于2且不超过人数（现为{}/{n}）",
+                    ceremony.threshold
+                ),
+            ));
+        }
+        let trust = &self.bid_services()?.trust;
+        let now_unix = self.now_ms().div_euclid(1000);
+        let mut records = Vec::with_capacity(n);
+        for (i, share) in ceremony.shares.iter().enumerate() {
+            let at = |name: &str| format!("shares[{i}].{name}");
+            if ceremony.shares[..i].iter().any(|other| other.official_user_id == share.official_user_id) {
+                return Err(field(&at("official_user_id"), "invalid_escrow_share", "同一监督人员只能持有一份密钥分片"));
+            }
+            if share.share_index == 0 || ceremony.shares[..i].iter().any(|other| other.share_index == share.share_index)
+            {
+                return Err(field(&at("share_index"), "invalid_escrow_share", "分片序号须为1至255且互不相同"));
+            }
+            if share.encrypted_share.is_empty() || share.encrypted_share.len() > 1024 {
+                return Err(field(&at("encrypted_share"), "invalid_escrow_share", "加密分片为空或过长"));
+            }
+            self.store.user(&share.official_user_id).await?.ok_or(AppError::NotFound { what: "监督人员用户" })?;
+            let grants = self.grants_of(&share.official_user_id).await?;
+            if authz::authorize(&grants, Action::EscrowOpening, &region).is_err() {
+                return Err(field(
+                    &at("official_user_id"),
+                    "invalid_escrow_share",
+                    format!("用户 {} 不是本区划交易中心或监管部门的人员，不能持有开标密钥分片", share.official_user_id),
+                ));
+            }
+            let cert = Certificate::from_pem(&share.official_cert_pem)
+                .map_err(|_| field(&at("official_cert_pem"), "invalid_certificate", "监督人员证书不是有效的PEM证书"))?;
+            trust.verify(&cert, &[], now_unix).map_err(crate::bid::certificate_refusal)?;
+            records.push(EscrowShareRecord {
+                official_user_id: share.official_user_id.clone(),
+                share_index: share.share_index,
+                cert_serial: cert.serial_hex(),
+                cert_subject: cert.subject(),
+                encrypted_share_hex: hex::encode(&share.encrypted_share),
+            });
+        }
+        let stream_id = stream::tender(tender_id);
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: row.region_code.clone(),
+            event: Event::OpeningKeyCeremonyHeld {
+                tender_id: tender_id.to_owned(),
+                public_key_pem: ceremony.public_key_pem.trim().to_owned() + "\n",
+                threshold: ceremony.threshold,
+                shares: records,
+            },
+        };
+        self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;
+        self.tender(tender_id).await
+    }
+
+    /// Publishes the notice: documents are issued now and bids are accepted until `bid_deadline_ms`,
+    /// which must respect the ruleset's floor (招标投标法 第二十四条: at least 20 days).
+    pub async fn publish_notice(&self, actor: &Actor, tender_id: &str, bid_deadline_ms: i64) -> AppResult<TenderView> {
+        let row = self.tender_row(tender_id).await?;
+        self.authorize_tender(actor, &row)?;
+        let state = tender_state(&row)?;
+        transition(state, TenderCommand::PublishNotice)
+            .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
+        if row.opening_public_key.is_none() {
+            return Err(AppError::refused(
+                "opening_key_missing",
+                "发布招标公告前须先完成开标密钥仪式：投标文件要加密到开标公钥，且开标私钥须分片交监督人员保管",
+            ));
+        }
+        let now_ms = self.now_ms();
+        let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+        let floor = check_bid_deadline(&self.calendar, ruleset, now_ms, bid_deadline_ms)?;
+        let stream_id = stream::tender(tender_id);
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: row.region_code.clone(),
+            event: Event::TenderNoticePublished {
+                tender_id: tender_id.to_owned(),
+                documents_issued_ms: now_ms,
+                bid_deadline_ms,
+                earliest_legal_deadline_ms: floor.earliest_ms,
+                deadline_rule: floor.rule,
+            },
+        };
+        self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;
+        self.tender(tender_id).await
+    }
+
+    /// Registers a bidder as a potential bidder for a lot (获取招标文件). Its name stays sealed from
+    /// the principal until opening (招标投标法 第二十二条).
+    pub async fn register_bidder(
+        &self,
+        actor: &Actor,
+        tender_id: &str,
+        lot_id: &str,
+        bidder: &CreditCode,
+    ) -> AppResult<()> {
+        let row = self.tender_row(tender_id).await?;
+        let region = stored_region(&row.region_code)?;
+        actor.authorize_on_entity(Action::SubmitBid, &region, bidder.as_str())?;
+        self.store.entity(bidder.as_str()).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
+        if !self.store.tender_lots(tender_id).await?.iter().any(|lot| lot.lot_id == lot_id) {
+            return Err(AppError::NotFound { what: "标段" });
+        }
+        crate::bid::check_accepting(&row, self.now_ms())?;
+        if self.store.is_registered(tender_id, lot_id, bidder.as_str()).await? {
+            return Err(AppError::AlreadyExists { what: "投标报名" });
+        }
+        let event = Recorded {
+            stream_id: stream::bidder(tender_id, lot_id, bidder.as_str()),
+            region_code: row.region_code.clone(),
+            event: Event::BidderRegistered {
+                tender_id: tender_id.to_owned(),
+                lot_id: lot_id.to_owned(),
+                bidder_credit_code: bidder.as_str().to_owned(),
+            },
+        };
+        let guard = ggzy_store::ProjectionOp::Tender(ggzy_store::tender_projection::TenderOp::RequireState {
+            tender_id: tender_id.to_owned(),
+            state: TenderState::Bidding.as_str().to_owned(),
+        });
+        self.record(actor, Vec::new(), vec![event], vec![guard]).await?;
+        Ok(())
+    }
+}
+
+/// The floor a notice's bid deadline met: the earliest legal deadline and the rule.
+struct Floor {
+    earliest_ms: i64,
+    rule: String,
+}
+
+/// The bid deadline respects the ruleset's floor counted from the day the documents are issued
+/// (招标投标法 第二十四条: at least 20 days; counted per 民法典 第二百零一条、第二百零三条).
+fn check_bid_deadline(
+    calendar: &HolidayCalendar,
+    ruleset: &Ruleset,
+    issued_ms: i64,
+    bid_deadline_ms: i64,
+) -> AppResult<Floor> {
+    const RULE: &str = "bid_preparation_days_min";
+    let rule = ruleset.get(RULE).ok_or_else(|| AppError::Internal(format!("{} lacks {RULE}", ruleset.key())))?;
+    let start = china_time::date_of(issued_ms);
+    let earliest = match deadline::check_floor(calendar, start, china_time::date_of(bid_deadline_ms), rule) {
+        Ok(earliest) => earliest,
+        Err(error @ DeadlineError::TooEarly { .. }) => {
+            return Err(AppError::refused(
+                "deadline_below_statutory_minimum",
+                format!("投标截止时间不符合法定最短期限（自招标文件开始发出之日起不少于{}日）：{error}", rule.value),
+            ));
+        }
+        Err(DeadlineError::Calendar(error)) => {
+            return Err(AppError::refused("calendar_not_covered", error.to_string()));
+        }
+        Err(other) => return Err(AppError::Internal(format!("checking {RULE}: {other}"))),
+    };
+    let earliest_ms = china_time::instant_of(earliest.day.to_datetime(jiff::civil::Time::midnight()))
+        .ok_or_else(|| AppError::Internal(format!("date {} out of range", earliest.day)))?;
+    Ok(Floor { earliest_ms, rule: format!("{}（{}）", rule.id, rule.source) })
+}

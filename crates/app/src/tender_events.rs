@@ -1,0 +1,105 @@
+//! How tender and bid events update the tender read models.
+
+use ggzy_domain::tender::TenderState;
+use ggzy_store::tender_projection::{BidRow, TenderOp, TenderRow};
+
+use crate::events::Event;
+
+fn unhex(text: &str) -> Vec<u8> {
+    // The app wrote these hex strings itself; a bad one would be a bug, caught by the store's checks.
+    hex::decode(text).unwrap_or_default()
+}
+
+fn set_state(tender_id: &str, state: TenderState, version: i64, at_ms: i64) -> TenderOp {
+    TenderOp::SetState {
+        tender_id: tender_id.to_owned(),
+        state: state.as_str().to_owned(),
+        version,
+        updated_at_ms: at_ms,
+    }
+}
+
+/// The tender projection updates of a tender or bid event (empty for other events).
+pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec<TenderOp> {
+    match event {
+        Event::TenderCreated(details) => {
+            let mut ops = vec![TenderOp::InsertTender(TenderRow {
+                tender_id: details.tender_id.clone(),
+                region_code: details.region_code.clone(),
+                title: details.title.clone(),
+                principal_credit_code: details.principal_credit_code.clone(),
+                agency_credit_code: details.agency_credit_code.clone(),
+                ruleset_version: details.ruleset.clone(),
+                state: TenderState::Draft.as_str().to_owned(),
+                documents_issued_ms: None,
+                bid_deadline_ms: None,
+                opening_public_key: None,
+                escrow_threshold: None,
+                created_at_ms: at_ms,
+                updated_at_ms: at_ms,
+                version: stream_version,
+            })];
+            ops.extend(details.lots.iter().map(|lot| TenderOp::InsertLot {
+                tender_id: details.tender_id.clone(),
+                lot_id: lot.lot_id.clone(),
+                name: lot.name.clone(),
+            }));
+            ops
+        }
+        Event::OpeningKeyCeremonyHeld { tender_id, public_key_pem, threshold, shares } => {
+            let mut ops = vec![TenderOp::SetOpeningKey {
+                tender_id: tender_id.clone(),
+                public_key_pem: public_key_pem.clone(),
+                threshold: i64::from(*threshold),
+            }];
+            ops.extend(shares.iter().map(|share| TenderOp::InsertEscrowShare {
+                tender_id: tender_id.clone(),
+                official_user_id: share.official_user_id.clone(),
+                share_index: i64::from(share.share_index),
+                cert_serial: share.cert_serial.clone(),
+                encrypted_share: unhex(&share.encrypted_share_hex),
+            }));
+            ops.push(TenderOp::SetVersion {
+                tender_id: tender_id.clone(),
+                version: stream_version,
+                updated_at_ms: at_ms,
+            });
+            ops
+        }
+        Event::TenderNoticePublished { tender_id, documents_issued_ms, bid_deadline_ms, .. } => vec![
+            TenderOp::SetSchedule {
+                tender_id: tender_id.clone(),
+                documents_issued_ms: *documents_issued_ms,
+                bid_deadline_ms: *bid_deadline_ms,
+            },
+            set_state(tender_id, TenderState::Bidding, stream_version, at_ms),
+        ],
+        Event::BidderRegistered { tender_id, lot_id, bidder_credit_code } => vec![TenderOp::InsertRegistration {
+            tender_id: tender_id.clone(),
+            lot_id: lot_id.clone(),
+            bidder_credit_code: bidder_credit_code.clone(),
+            registered_at_ms: at_ms,
+        }],
+        Event::BidSubmitted(bid) => vec![TenderOp::PutBid(BidRow {
+            tender_id: bid.tender_id.clone(),
+            lot_id: bid.lot_id.clone(),
+            bidder_credit_code: bid.bidder_credit_code.clone(),
+            envelope_digest: unhex(&bid.envelope_digest_hex),
+            blob_sm3: unhex(&bid.blob_sm3_hex),
+            size_bytes: bid.size_bytes,
+            cert_serial: bid.cert_serial.clone(),
+            sealed_at_ms: bid.sealed_at_ms,
+            tool_version: bid.tool_version.clone(),
+            machine_id_hash: unhex(&bid.machine_id_hash_hex),
+            mac_hash: unhex(&bid.mac_hash_hex),
+            client_ip: bid.client_ip.clone(),
+            received_at_ms: bid.received_at_ms,
+        })],
+        Event::BidWithdrawn { tender_id, lot_id, bidder_credit_code } => vec![TenderOp::WithdrawBid {
+            tender_id: tender_id.clone(),
+            lot_id: lot_id.clone(),
+            bidder_credit_code: bidder_credit_code.clone(),
+        }],
+        _ => Vec::new(),
+    }
+}

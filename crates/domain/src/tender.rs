@@ -1,0 +1,255 @@
+//! The tender procedure (招标) as a transition table, and the decisions about bids that hang on
+//! it: whether a bid may be accepted now, and whether opening may start.
+//!
+//! Every legal move is one line of [`TRANSITIONS`], citing its article; anything else is an
+//! [`InvalidTransition`] naming the state. The table covers the steps that exist so far (notice,
+//! bidding, opening, failure, termination); later steps of RULES.md §1.4 are added as lines.
+
+use std::fmt;
+
+/// Where a tender stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TenderState {
+    /// Being prepared; nothing is public yet.
+    Draft,
+    /// Notice published and documents issued; bids are accepted until the deadline.
+    Bidding,
+    /// The deadline has passed and the opening session is running (bidders decrypt online).
+    Opening,
+    /// The opening record is signed.
+    Opened,
+    /// Failed (流标), e.g. fewer than three bids at the deadline; to be re-tendered.
+    Failed,
+    /// Terminated by the principal (终止招标).
+    Terminated,
+}
+
+impl TenderState {
+    /// Every state.
+    pub const ALL: [TenderState; 6] = [
+        TenderState::Draft,
+        TenderState::Bidding,
+        TenderState::Opening,
+        TenderState::Opened,
+        TenderState::Failed,
+        TenderState::Terminated,
+    ];
+
+    /// Identifier stored in projections and shown by the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenderState::Draft => "draft",
+            TenderState::Bidding => "bidding",
+            TenderState::Opening => "opening",
+            TenderState::Opened => "opened",
+            TenderState::Failed => "failed",
+            TenderState::Terminated => "terminated",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(text: &str) -> Option<TenderState> {
+        TenderState::ALL.into_iter().find(|state| state.as_str() == text)
+    }
+
+    /// The Chinese name shown to users.
+    pub fn label(self) -> &'static str {
+        match self {
+            TenderState::Draft => "草稿",
+            TenderState::Bidding => "投标中",
+            TenderState::Opening => "开标中",
+            TenderState::Opened => "已开标",
+            TenderState::Failed => "流标",
+            TenderState::Terminated => "已终止",
+        }
+    }
+}
+
+/// What someone asks the procedure to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TenderCommand {
+    /// Publish the tender notice and issue the documents.
+    PublishNotice,
+    /// Start the opening session at the deadline.
+    StartOpening,
+    /// Sign the opening record and close the session.
+    CloseOpening,
+    /// Declare the tender failed.
+    DeclareFailed,
+    /// Terminate the tender.
+    Terminate,
+}
+
+impl TenderCommand {
+    /// The Chinese name shown in errors.
+    pub fn label(self) -> &'static str {
+        match self {
+            TenderCommand::PublishNotice => "发布招标公告",
+            TenderCommand::StartOpening => "开标",
+            TenderCommand::CloseOpening => "签署开标记录",
+            TenderCommand::DeclareFailed => "宣布流标",
+            TenderCommand::Terminate => "终止招标",
+        }
+    }
+}
+
+/// One legal move: from a state, a command leads to a state, on a legal basis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    /// State before.
+    pub from: TenderState,
+    /// The command.
+    pub command: TenderCommand,
+    /// State after.
+    pub to: TenderState,
+    /// The article that allows it.
+    pub source: &'static str,
+}
+
+const fn line(from: TenderState, command: TenderCommand, to: TenderState, source: &'static str) -> Transition {
+    Transition { from, command, to, source }
+}
+
+use TenderCommand as C;
+use TenderState as S;
+
+/// The procedure of an open tender with post-qualification, one legal move per line.
+#[rustfmt::skip]
+pub const TRANSITIONS: &[Transition] = &[
+    line(S::Draft,   C::PublishNotice, S::Bidding,    "招标投标法 第十六条；招标投标法实施条例 第十五条"),
+    line(S::Bidding, C::StartOpening,  S::Opening,    "招标投标法 第三十四条；招标投标法实施条例 第四十四条"),
+    line(S::Bidding, C::DeclareFailed, S::Failed,     "招标投标法 第二十八条；招标投标法实施条例 第四十四条"),
+    line(S::Opening, C::CloseOpening,  S::Opened,     "招标投标法 第三十六条"),
+    line(S::Draft,   C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
+    line(S::Bidding, C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
+    line(S::Opening, C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
+    line(S::Opened,  C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
+];
+
+/// A command the current state does not allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct InvalidTransition {
+    /// The state.
+    pub state: TenderState,
+    /// The command refused.
+    pub command: TenderCommand,
+}
+
+impl fmt::Display for InvalidTransition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "招标项目当前状态为“{}”，不能{}", self.state.label(), self.command.label())
+    }
+}
+
+/// The move a command makes from a state, if the table allows it.
+pub fn transition(state: TenderState, command: TenderCommand) -> Result<&'static Transition, InvalidTransition> {
+    TRANSITIONS
+        .iter()
+        .find(|line| line.from == state && line.command == command)
+        .ok_or(InvalidTransition { state, command })
+}
+
+/// Why a bid is not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BidRefusal {
+    /// The tender does not take bids in its state.
+    #[error("招标项目当前状态为“{}”，不接受投标文件", .0.label())]
+    NotAcceptingBids(TenderState),
+    /// The deadline has passed (at or after it: 电子招标投标办法 第二十七条, 招标投标法实施条例 第三十六条).
+    #[error("已过投标截止时间，投标文件不予接收")]
+    DeadlinePassed {
+        /// The deadline, UTC ms.
+        deadline_ms: i64,
+        /// The server's time at ingest, UTC ms.
+        now_ms: i64,
+    },
+}
+
+/// Decides whether a bid (or a change or withdrawal of one) arriving at `now_ms` is accepted: the
+/// tender is bidding and the server time is strictly before the deadline. This is the single
+/// comparison at ingest (DESIGN §5); a bid not complete by then counts as withdrawn (电子招标投标办法 第二十七条).
+pub fn accept_bid(state: TenderState, deadline_ms: i64, now_ms: i64) -> Result<(), BidRefusal> {
+    if state != TenderState::Bidding {
+        return Err(BidRefusal::NotAcceptingBids(state));
+    }
+    if now_ms >= deadline_ms {
+        return Err(BidRefusal::DeadlinePassed { deadline_ms, now_ms });
+    }
+    Ok(())
+}
+
+/// Why opening cannot start yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OpeningRefusal {
+    /// The state does not allow it.
+    #[error(transparent)]
+    Transition(#[from] InvalidTransition),
+    /// Opening happens at the deadline, not before (招标投标法 第三十四条).
+    #[error("开标应当在投标截止时间的同一时间公开进行，投标截止时间未到")]
+    BeforeDeadline {
+        /// The deadline, UTC ms.
+        deadline_ms: i64,
+        /// Now, UTC ms.
+        now_ms: i64,
+    },
+}
+
+/// What happens at the deadline: the opening starts, or with fewer bids than the ruleset's minimum
+/// the tender fails and nothing is opened (招标投标法 第二十八条, 实施条例 第四十四条).
+pub fn decide_opening(
+    state: TenderState,
+    deadline_ms: i64,
+    now_ms: i64,
+    bid_count: u32,
+    bids_min: u32,
+) -> Result<&'static Transition, OpeningRefusal> {
+    let command = if bid_count < bids_min { TenderCommand::DeclareFailed } else { TenderCommand::StartOpening };
+    let transition = transition(state, command)?;
+    if now_ms < deadline_ms {
+        return Err(OpeningRefusal::BeforeDeadline { deadline_ms, now_ms });
+    }
+    Ok(transition)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_one_line_per_state_and_command() {
+        for (i, a) in TRANSITIONS.iter().enumerate() {
+            assert!(!a.source.is_empty());
+            for b in &TRANSITIONS[i + 1..] {
+                assert!(!(a.from == b.from && a.command == b.command), "{a:?} and {b:?} collide");
+            }
+        }
+    }
+
+    #[test]
+    fn a_terminated_or_failed_tender_accepts_nothing() {
+        for state in [TenderState::Failed, TenderState::Terminated] {
+            for command in [C::PublishNotice, C::StartOpening, C::CloseOpening, C::DeclareFailed, C::Terminate] {
+                let refused = transition(state, command).expect_err("final state");
+                assert!(refused.to_string().contains(state.label()));
+            }
+        }
+    }
+
+    #[test]
+    fn bids_are_accepted_strictly_before_the_deadline() {
+        assert_eq!(accept_bid(TenderState::Bidding, 1000, 999), Ok(()));
+        assert_eq!(
+            accept_bid(TenderState::Bidding, 1000, 1000),
+            Err(BidRefusal::DeadlinePassed { deadline_ms: 1000, now_ms: 1000 })
+        );
+        assert_eq!(accept_bid(TenderState::Draft, 1000, 1), Err(BidRefusal::NotAcceptingBids(TenderState::Draft)));
+    }
+
+    #[test]
+    fn fewer_than_the_minimum_fails_at_the_deadline_and_nothing_opens_early() {
+        assert_eq!(decide_opening(S::Bidding, 1000, 1000, 2, 3).map(|t| t.to), Ok(S::Failed));
+        assert_eq!(decide_opening(S::Bidding, 1000, 1000, 3, 3).map(|t| t.to), Ok(S::Opening));
+        assert!(matches!(decide_opening(S::Bidding, 1000, 999, 5, 3), Err(OpeningRefusal::BeforeDeadline { .. })));
+        assert!(matches!(decide_opening(S::Opened, 1000, 2000, 5, 3), Err(OpeningRefusal::Transition(_))));
+    }
+}

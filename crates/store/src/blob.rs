@@ -1,0 +1,176 @@
+//! Content-addressed blob storage for sealed bid files: `sm3/<2 hex>/<64 hex>` under a directory
+//! (the data directory by default; a shared directory when several nodes serve one database).
+//!
+//! Uploads grow under `incoming/<upload id>` and move into place only once checked. A blob is
+//! durable (file and directory synced) before the event that names it is appended, so a receipt
+//! never names bytes that a crash could lose. Content addressing makes a repeated store of the
+//! same bytes harmless.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use ggzy_crypto::sm3::Sm3Digest;
+use tokio::fs;
+use tokio::io::AsyncWriteExt as _;
+
+/// The blob directory.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    dir: PathBuf,
+}
+
+/// An upload being written.
+#[derive(Debug)]
+pub struct Incoming {
+    file: fs::File,
+    path: PathBuf,
+    len: u64,
+}
+
+impl BlobStore {
+    /// Opens (creating) the directory layout.
+    pub async fn open(dir: &Path) -> io::Result<BlobStore> {
+        fs::create_dir_all(dir.join("sm3")).await?;
+        fs::create_dir_all(dir.join("incoming")).await?;
+        Ok(BlobStore { dir: dir.to_owned() })
+    }
+
+    /// Where a stored blob lives.
+    pub fn path(&self, digest: &Sm3Digest) -> PathBuf {
+        let hex = hex_of(digest);
+        self.dir.join("sm3").join(&hex[..2]).join(hex)
+    }
+
+    fn incoming_path(&self, upload_id: &str) -> PathBuf {
+        self.dir.join("incoming").join(upload_id)
+    }
+
+    /// Starts (or truncates) an upload's file.
+    pub async fn create_incoming(&self, upload_id: &str) -> io::Result<Incoming> {
+        let path = self.incoming_path(upload_id);
+        let file = fs::File::create(&path).await?;
+        Ok(Incoming { file, path, len: 0 })
+    }
+
+    /// Reopens an upload to append at its end; `None` if it does not exist.
+    pub async fn reopen_incoming(&self, upload_id: &str) -> io::Result<Option<Incoming>> {
+        let path = self.incoming_path(upload_id);
+        match fs::OpenOptions::new().append(true).open(&path).await {
+            Ok(file) => {
+                let len = file.metadata().await?.len();
+                Ok(Some(Incoming { file, path, len }))
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Bytes received so far by an upload (0 if it has no file).
+    pub async fn incoming_len(&self, upload_id: &str) -> io::Result<u64> {
+        match fs::metadata(self.incoming_path(upload_id)).await {
+            Ok(meta) => Ok(meta.len()),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(0),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Reads an upload's bytes.
+    pub async fn read_incoming(&self, upload_id: &str) -> io::Result<Vec<u8>> {
+        fs::read(self.incoming_path(upload_id)).await
+    }
+
+    /// Drops an upload's bytes (abandoned, refused or stored).
+    pub async fn discard_incoming(&self, upload_id: &str) -> io::Result<()> {
+        match fs::remove_file(self.incoming_path(upload_id)).await {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    /// Moves a checked upload into place under its SM3 and makes it durable.
+    pub async fn commit_incoming(&self, upload_id: &str, digest: &Sm3Digest) -> io::Result<PathBuf> {
+        let source = self.incoming_path(upload_id);
+        fs::File::open(&source).await?.sync_all().await?;
+        let target = self.path(digest);
+        let parent = target.parent().map(Path::to_owned).unwrap_or_else(|| self.dir.clone());
+        fs::create_dir_all(&parent).await?;
+        fs::rename(&source, &target).await?;
+        sync_dir(&parent).await?;
+        Ok(target)
+    }
+
+    /// Reads a stored blob.
+    pub async fn read(&self, digest: &Sm3Digest) -> io::Result<Vec<u8>> {
+        fs::read(self.path(digest)).await
+    }
+}
+
+impl Incoming {
+    /// Appends a piece.
+    pub async fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        self.file.write_all(data).await?;
+        self.len += data.len() as u64;
+        Ok(())
+    }
+
+    /// Bytes in the file.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Flushes what was written (a resumable upload keeps what reached the disk).
+    pub async fn finish(mut self) -> io::Result<u64> {
+        self.file.flush().await?;
+        Ok(self.len)
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+async fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Directory fsync makes the rename durable on Linux; other systems may refuse to open a directory.
+    match fs::File::open(dir).await {
+        Ok(handle) => handle.sync_all().await,
+        Err(_) if !cfg!(target_os = "linux") => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+fn hex_of(digest: &Sm3Digest) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ggzy_crypto::sm3::sm3;
+
+    #[tokio::test]
+    async fn an_upload_grows_resumes_and_lands_under_its_digest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let blobs = BlobStore::open(dir.path()).await.expect("open");
+        let mut incoming = blobs.create_incoming("u1").await.expect("create");
+        incoming.write(b"hello ").await.expect("write");
+        assert_eq!(incoming.finish().await.expect("finish"), 6);
+        let mut resumed = blobs.reopen_incoming("u1").await.expect("reopen").expect("exists");
+        assert_eq!(resumed.len(), 6);
+        resumed.write(b"world").await.expect("write");
+        resumed.finish().await.expect("finish");
+        assert_eq!(blobs.incoming_len("u1").await.expect("len"), 11);
+        let digest = sm3(b"hello world");
+        let path = blobs.commit_incoming("u1", &digest).await.expect("commit");
+        assert!(path.ends_with(hex_of(&digest)));
+        assert_eq!(blobs.read(&digest).await.expect("read"), b"hello world");
+        assert_eq!(blobs.incoming_len("u1").await.expect("len"), 0);
+        assert!(blobs.reopen_incoming("u1").await.expect("reopen").is_none());
+        blobs.discard_incoming("u1").await.expect("discarding nothing is fine");
+    }
+}

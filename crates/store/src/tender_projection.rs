@@ -1,0 +1,352 @@
+//! Projection writes of tenders, lots, the opening-key escrow, registrations and bids.
+
+use sqlx::AnyConnection;
+
+use crate::error::{StoreError, StoreResult};
+
+/// A new tender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenderRow {
+    /// Tender id.
+    pub tender_id: String,
+    /// Region (tenant) running it.
+    pub region_code: String,
+    /// Title.
+    pub title: String,
+    /// The principal (招标人).
+    pub principal_credit_code: String,
+    /// The agency (招标代理机构), if entrusted.
+    pub agency_credit_code: Option<String>,
+    /// Ruleset version pinned at creation.
+    pub ruleset_version: String,
+    /// State identifier.
+    pub state: String,
+    /// When the documents were first issued, UTC ms.
+    pub documents_issued_ms: Option<i64>,
+    /// Bid deadline, UTC ms.
+    pub bid_deadline_ms: Option<i64>,
+    /// The opening public key (SPKI PEM), once the key ceremony is recorded.
+    pub opening_public_key: Option<String>,
+    /// Shares needed to rebuild the opening key.
+    pub escrow_threshold: Option<i64>,
+    /// Created, UTC ms.
+    pub created_at_ms: i64,
+    /// Last change, UTC ms.
+    pub updated_at_ms: i64,
+    /// Version of the tender's stream.
+    pub version: i64,
+}
+
+/// The bidder's current bid for a lot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidRow {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// SM3 digest the bidder signed (over magic, header and ciphertext).
+    pub envelope_digest: Vec<u8>,
+    /// SM3 of the stored file: its address in the blob store.
+    pub blob_sm3: Vec<u8>,
+    /// Size of the stored file.
+    pub size_bytes: i64,
+    /// Serial of the signing certificate (hex).
+    pub cert_serial: String,
+    /// When the bidder's tool sealed it (client clock, as declared).
+    pub sealed_at_ms: i64,
+    /// Client fingerprint: tool version.
+    pub tool_version: String,
+    /// Client fingerprint: SM3 of the machine id.
+    pub machine_id_hash: Vec<u8>,
+    /// Client fingerprint: SM3 of the MAC address.
+    pub mac_hash: Vec<u8>,
+    /// Submitting IP address.
+    pub client_ip: String,
+    /// Server time at ingest, UTC ms.
+    pub received_at_ms: i64,
+}
+
+/// One write to the tender read models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TenderOp {
+    /// A new tender.
+    InsertTender(TenderRow),
+    /// A lot of a tender.
+    InsertLot {
+        /// Tender.
+        tender_id: String,
+        /// Lot id.
+        lot_id: String,
+        /// Lot name.
+        name: String,
+    },
+    /// The key ceremony: the opening public key and the threshold.
+    SetOpeningKey {
+        /// Tender.
+        tender_id: String,
+        /// SPKI PEM.
+        public_key_pem: String,
+        /// Shares needed.
+        threshold: i64,
+    },
+    /// One official's encrypted share.
+    InsertEscrowShare {
+        /// Tender.
+        tender_id: String,
+        /// Official.
+        official_user_id: String,
+        /// Share x-coordinate.
+        share_index: i64,
+        /// Official's certificate serial.
+        cert_serial: String,
+        /// The share, SM2-encrypted to the official's certificate.
+        encrypted_share: Vec<u8>,
+    },
+    /// Notice published: documents issued and the deadline set.
+    SetSchedule {
+        /// Tender.
+        tender_id: String,
+        /// Documents first issued, UTC ms.
+        documents_issued_ms: i64,
+        /// Bid deadline, UTC ms.
+        bid_deadline_ms: i64,
+    },
+    /// The tender moved to a state.
+    SetState {
+        /// Tender.
+        tender_id: String,
+        /// State identifier.
+        state: String,
+        /// Stream version now.
+        version: i64,
+        /// When, UTC ms.
+        updated_at_ms: i64,
+    },
+    /// The tender's stream moved on without a change of state.
+    SetVersion {
+        /// Tender.
+        tender_id: String,
+        /// Stream version now.
+        version: i64,
+        /// When, UTC ms.
+        updated_at_ms: i64,
+    },
+    /// A potential bidder registered for a lot.
+    InsertRegistration {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+        /// When, UTC ms.
+        registered_at_ms: i64,
+    },
+    /// A bid submitted (it replaces the bidder's earlier one for the lot).
+    PutBid(BidRow),
+    /// The bidder withdrew its bid for the lot.
+    WithdrawBid {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+    },
+    /// Guard: the tender is in this state when the transaction commits. Bids carry it, so a bid
+    /// checked just before the deadline cannot land after the opening has started.
+    RequireState {
+        /// Tender.
+        tender_id: String,
+        /// Required state identifier.
+        state: String,
+    },
+    /// Guard: the tender has exactly this many submitted bids when the transaction commits, so the
+    /// opening decision (open or fail) is made on the final count.
+    RequireSubmittedBids {
+        /// Tender.
+        tender_id: String,
+        /// Required count.
+        count: i64,
+    },
+    /// An upload ended (submitted or abandoned); its operational row goes.
+    DeleteUpload {
+        /// Upload id.
+        upload_id: String,
+    },
+}
+
+fn expect_one(result: sqlx::any::AnyQueryResult, what: &'static str) -> StoreResult<()> {
+    if result.rows_affected() == 1 { Ok(()) } else { Err(StoreError::Invalid(what)) }
+}
+
+pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResult<()> {
+    match op {
+        TenderOp::InsertTender(row) => {
+            sqlx::query(
+                "INSERT INTO tender (tender_id, region_code, title, principal_credit_code, agency_credit_code, \
+                 ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, \
+                 escrow_threshold, created_at_ms, updated_at_ms, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+            )
+            .bind(row.tender_id.as_str())
+            .bind(row.region_code.as_str())
+            .bind(row.title.as_str())
+            .bind(row.principal_credit_code.as_str())
+            .bind(row.agency_credit_code.as_deref())
+            .bind(row.ruleset_version.as_str())
+            .bind(row.state.as_str())
+            .bind(row.documents_issued_ms)
+            .bind(row.bid_deadline_ms)
+            .bind(row.opening_public_key.as_deref())
+            .bind(row.escrow_threshold)
+            .bind(row.created_at_ms)
+            .bind(row.updated_at_ms)
+            .bind(row.version)
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::InsertLot { tender_id, lot_id, name } => {
+            sqlx::query("INSERT INTO tender_lot (tender_id, lot_id, name) VALUES ($1, $2, $3)")
+                .bind(tender_id.as_str())
+                .bind(lot_id.as_str())
+                .bind(name.as_str())
+                .execute(&mut *conn)
+                .await?;
+        }
+        TenderOp::SetOpeningKey { tender_id, public_key_pem, threshold } => {
+            let result =
+                sqlx::query("UPDATE tender SET opening_public_key = $2, escrow_threshold = $3 WHERE tender_id = $1")
+                    .bind(tender_id.as_str())
+                    .bind(public_key_pem.as_str())
+                    .bind(*threshold)
+                    .execute(&mut *conn)
+                    .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::InsertEscrowShare { tender_id, official_user_id, share_index, cert_serial, encrypted_share } => {
+            sqlx::query(
+                "INSERT INTO escrow_share (tender_id, official_user_id, share_index, cert_serial, encrypted_share) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(tender_id.as_str())
+            .bind(official_user_id.as_str())
+            .bind(*share_index)
+            .bind(cert_serial.as_str())
+            .bind(encrypted_share.clone())
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::SetSchedule { tender_id, documents_issued_ms, bid_deadline_ms } => {
+            let result =
+                sqlx::query("UPDATE tender SET documents_issued_ms = $2, bid_deadline_ms = $3 WHERE tender_id = $1")
+                    .bind(tender_id.as_str())
+                    .bind(*documents_issued_ms)
+                    .bind(*bid_deadline_ms)
+                    .execute(&mut *conn)
+                    .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::SetState { tender_id, state, version, updated_at_ms } => {
+            let result =
+                sqlx::query("UPDATE tender SET state = $2, version = $3, updated_at_ms = $4 WHERE tender_id = $1")
+                    .bind(tender_id.as_str())
+                    .bind(state.as_str())
+                    .bind(*version)
+                    .bind(*updated_at_ms)
+                    .execute(&mut *conn)
+                    .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::SetVersion { tender_id, version, updated_at_ms } => {
+            let result = sqlx::query("UPDATE tender SET version = $2, updated_at_ms = $3 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(*version)
+                .bind(*updated_at_ms)
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::InsertRegistration { tender_id, lot_id, bidder_credit_code, registered_at_ms } => {
+            sqlx::query(
+                "INSERT INTO bid_registration (tender_id, lot_id, bidder_credit_code, registered_at_ms) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(tender_id.as_str())
+            .bind(lot_id.as_str())
+            .bind(bidder_credit_code.as_str())
+            .bind(*registered_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::PutBid(row) => {
+            sqlx::query(
+                "INSERT INTO bid (tender_id, lot_id, bidder_credit_code, envelope_digest, blob_sm3, size_bytes, \
+                 cert_serial, sealed_at_ms, tool_version, machine_id_hash, mac_hash, client_ip, received_at_ms, \
+                 status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted') \
+                 ON CONFLICT (tender_id, lot_id, bidder_credit_code) DO UPDATE SET \
+                 envelope_digest = excluded.envelope_digest, blob_sm3 = excluded.blob_sm3, \
+                 size_bytes = excluded.size_bytes, cert_serial = excluded.cert_serial, \
+                 sealed_at_ms = excluded.sealed_at_ms, tool_version = excluded.tool_version, \
+                 machine_id_hash = excluded.machine_id_hash, mac_hash = excluded.mac_hash, \
+                 client_ip = excluded.client_ip, received_at_ms = excluded.received_at_ms, status = 'submitted'",
+            )
+            .bind(row.tender_id.as_str())
+            .bind(row.lot_id.as_str())
+            .bind(row.bidder_credit_code.as_str())
+            .bind(row.envelope_digest.clone())
+            .bind(row.blob_sm3.clone())
+            .bind(row.size_bytes)
+            .bind(row.cert_serial.as_str())
+            .bind(row.sealed_at_ms)
+            .bind(row.tool_version.as_str())
+            .bind(row.machine_id_hash.clone())
+            .bind(row.mac_hash.clone())
+            .bind(row.client_ip.as_str())
+            .bind(row.received_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::WithdrawBid { tender_id, lot_id, bidder_credit_code } => {
+            let result = sqlx::query(
+                "UPDATE bid SET status = 'withdrawn' WHERE tender_id = $1 AND lot_id = $2 \
+                 AND bidder_credit_code = $3 AND status = 'submitted'",
+            )
+            .bind(tender_id.as_str())
+            .bind(lot_id.as_str())
+            .bind(bidder_credit_code.as_str())
+            .execute(&mut *conn)
+            .await?;
+            expect_one(result, "bid to withdraw does not exist")?;
+        }
+        TenderOp::RequireState { tender_id, state } => {
+            let row = sqlx::query("SELECT 1 FROM tender WHERE tender_id = $1 AND state = $2")
+                .bind(tender_id.as_str())
+                .bind(state.as_str())
+                .fetch_optional(&mut *conn)
+                .await?;
+            if row.is_none() {
+                return Err(StoreError::PreconditionFailed("tender state changed"));
+            }
+        }
+        TenderOp::RequireSubmittedBids { tender_id, count } => {
+            let actual: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM bid WHERE tender_id = $1 AND status = 'submitted'")
+                    .bind(tender_id.as_str())
+                    .fetch_one(&mut *conn)
+                    .await?;
+            if actual != *count {
+                return Err(StoreError::PreconditionFailed("bid count changed"));
+            }
+        }
+        TenderOp::DeleteUpload { upload_id } => {
+            sqlx::query("DELETE FROM bid_upload WHERE upload_id = $1")
+                .bind(upload_id.as_str())
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}

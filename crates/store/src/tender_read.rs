@@ -1,0 +1,245 @@
+//! Reads of tenders and bids, and the operational rows of uploads in progress.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::connect::Store;
+use crate::error::StoreResult;
+use crate::tender_projection::{BidRow, TenderRow};
+
+/// A lot of a tender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LotRow {
+    /// Lot id.
+    pub lot_id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// One official's encrypted share of an opening key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscrowShareRow {
+    /// Official.
+    pub official_user_id: String,
+    /// Share x-coordinate.
+    pub share_index: i64,
+    /// Certificate serial the share is encrypted to.
+    pub cert_serial: String,
+    /// The encrypted share.
+    pub encrypted_share: Vec<u8>,
+}
+
+/// A bid with its status (`submitted` or `withdrawn`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidStatusRow {
+    /// The bid.
+    pub bid: BidRow,
+    /// `submitted` or `withdrawn`.
+    pub status: String,
+}
+
+/// An upload in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadRow {
+    /// Upload id.
+    pub upload_id: String,
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// User who started it.
+    pub user_id: String,
+    /// Total size announced.
+    pub size_bytes: i64,
+    /// Envelope digest announced (SM3).
+    pub declared_digest: Vec<u8>,
+    /// Started, UTC ms.
+    pub created_at_ms: i64,
+}
+
+const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_code, agency_credit_code, \
+     ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
+     created_at_ms, updated_at_ms, version";
+
+fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
+    Ok(TenderRow {
+        tender_id: row.try_get(0)?,
+        region_code: row.try_get(1)?,
+        title: row.try_get(2)?,
+        principal_credit_code: row.try_get(3)?,
+        agency_credit_code: row.try_get(4)?,
+        ruleset_version: row.try_get(5)?,
+        state: row.try_get(6)?,
+        documents_issued_ms: row.try_get(7)?,
+        bid_deadline_ms: row.try_get(8)?,
+        opening_public_key: row.try_get(9)?,
+        escrow_threshold: row.try_get(10)?,
+        created_at_ms: row.try_get(11)?,
+        updated_at_ms: row.try_get(12)?,
+        version: row.try_get(13)?,
+    })
+}
+
+const BID_COLUMNS: &str = "tender_id, lot_id, bidder_credit_code, envelope_digest, blob_sm3, size_bytes, cert_serial, \
+     sealed_at_ms, tool_version, machine_id_hash, mac_hash, client_ip, received_at_ms, status";
+
+fn bid_from_row(row: &AnyRow) -> Result<BidStatusRow, sqlx::Error> {
+    Ok(BidStatusRow {
+        bid: BidRow {
+            tender_id: row.try_get(0)?,
+            lot_id: row.try_get(1)?,
+            bidder_credit_code: row.try_get(2)?,
+            envelope_digest: row.try_get(3)?,
+            blob_sm3: row.try_get(4)?,
+            size_bytes: row.try_get(5)?,
+            cert_serial: row.try_get(6)?,
+            sealed_at_ms: row.try_get(7)?,
+            tool_version: row.try_get(8)?,
+            machine_id_hash: row.try_get(9)?,
+            mac_hash: row.try_get(10)?,
+            client_ip: row.try_get(11)?,
+            received_at_ms: row.try_get(12)?,
+        },
+        status: row.try_get(13)?,
+    })
+}
+
+const UPLOAD_COLUMNS: &str =
+    "upload_id, tender_id, lot_id, bidder_credit_code, user_id, size_bytes, declared_digest, created_at_ms";
+
+fn upload_from_row(row: &AnyRow) -> Result<UploadRow, sqlx::Error> {
+    Ok(UploadRow {
+        upload_id: row.try_get(0)?,
+        tender_id: row.try_get(1)?,
+        lot_id: row.try_get(2)?,
+        bidder_credit_code: row.try_get(3)?,
+        user_id: row.try_get(4)?,
+        size_bytes: row.try_get(5)?,
+        declared_digest: row.try_get(6)?,
+        created_at_ms: row.try_get(7)?,
+    })
+}
+
+impl Store {
+    /// A tender by id.
+    pub async fn tender(&self, tender_id: &str) -> StoreResult<Option<TenderRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {TENDER_COLUMNS} FROM tender WHERE tender_id = $1")))
+            .bind(tender_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.as_ref().map(tender_from_row).transpose()?)
+    }
+
+    /// The lots of a tender, in id order.
+    pub async fn tender_lots(&self, tender_id: &str) -> StoreResult<Vec<LotRow>> {
+        let rows = sqlx::query("SELECT lot_id, name FROM tender_lot WHERE tender_id = $1 ORDER BY lot_id")
+            .bind(tender_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| Ok(LotRow { lot_id: row.try_get(0)?, name: row.try_get(1)? }))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The escrow shares of a tender's opening key.
+    pub async fn escrow_shares(&self, tender_id: &str) -> StoreResult<Vec<EscrowShareRow>> {
+        let rows = sqlx::query(
+            "SELECT official_user_id, share_index, cert_serial, encrypted_share FROM escrow_share \
+             WHERE tender_id = $1 ORDER BY share_index",
+        )
+        .bind(tender_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(EscrowShareRow {
+                    official_user_id: row.try_get(0)?,
+                    share_index: row.try_get(1)?,
+                    cert_serial: row.try_get(2)?,
+                    encrypted_share: row.try_get(3)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Whether a bidder registered for a lot.
+    pub async fn is_registered(&self, tender_id: &str, lot_id: &str, bidder_credit_code: &str) -> StoreResult<bool> {
+        let row = sqlx::query(
+            "SELECT 1 FROM bid_registration WHERE tender_id = $1 AND lot_id = $2 AND bidder_credit_code = $3",
+        )
+        .bind(tender_id)
+        .bind(lot_id)
+        .bind(bidder_credit_code)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// A bidder's current bid for a lot, with its status.
+    pub async fn bid(
+        &self,
+        tender_id: &str,
+        lot_id: &str,
+        bidder_credit_code: &str,
+    ) -> StoreResult<Option<BidStatusRow>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BID_COLUMNS} FROM bid WHERE tender_id = $1 AND lot_id = $2 AND bidder_credit_code = $3"
+        )))
+        .bind(tender_id)
+        .bind(lot_id)
+        .bind(bidder_credit_code)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.as_ref().map(bid_from_row).transpose()?)
+    }
+
+    /// The submitted (not withdrawn) bids of a tender, by lot and bidder.
+    pub async fn submitted_bids(&self, tender_id: &str) -> StoreResult<Vec<BidRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {BID_COLUMNS} FROM bid WHERE tender_id = $1 AND status = 'submitted' \
+             ORDER BY lot_id, bidder_credit_code"
+        )))
+        .bind(tender_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| bid_from_row(row).map(|b| b.bid)).collect::<Result<_, sqlx::Error>>().map_err(Into::into)
+    }
+
+    /// Records an upload in progress (operational, not an event: nothing is submitted yet).
+    pub async fn insert_upload(&self, upload: &UploadRow) -> StoreResult<()> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO bid_upload ({UPLOAD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        )))
+        .bind(upload.upload_id.as_str())
+        .bind(upload.tender_id.as_str())
+        .bind(upload.lot_id.as_str())
+        .bind(upload.bidder_credit_code.as_str())
+        .bind(upload.user_id.as_str())
+        .bind(upload.size_bytes)
+        .bind(upload.declared_digest.as_slice())
+        .bind(upload.created_at_ms)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// An upload in progress.
+    pub async fn upload(&self, upload_id: &str) -> StoreResult<Option<UploadRow>> {
+        let row =
+            sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {UPLOAD_COLUMNS} FROM bid_upload WHERE upload_id = $1")))
+                .bind(upload_id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.as_ref().map(upload_from_row).transpose()?)
+    }
+
+    /// Forgets an upload that was refused or abandoned (operational row only).
+    pub async fn delete_upload(&self, upload_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM bid_upload WHERE upload_id = $1").bind(upload_id).execute(self.pool()).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,248 @@
+//! Tenders (招标项目): creation, the opening-key ceremony, the notice, bidder registration.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use ggzy_app::tender::{CeremonyShare, KeyCeremony, NewTender, TenderView};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::WebState;
+use crate::api::rfc3339;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, RequireActor};
+use crate::fields::{self as parse, collect};
+
+/// A tender to create (in draft).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TenderRequest {
+    /// Region of the trading platform running it (GB/T 2260).
+    region_code: String,
+    /// Project title (项目名称).
+    title: String,
+    /// The principal's credit code.
+    principal_credit_code: String,
+    /// The agency's credit code, if entrusted.
+    #[serde(default)]
+    agency_credit_code: Option<String>,
+    /// Lot names, numbered 1.. in this order.
+    lots: Vec<String>,
+}
+
+/// A lot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LotDto {
+    /// Lot id within the tender.
+    lot_id: String,
+    /// Name.
+    name: String,
+}
+
+/// A tender as published: never anything about bids or bidders before opening.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenderDto {
+    /// Tender id.
+    tender_id: String,
+    /// Region.
+    region_code: String,
+    /// Title.
+    title: String,
+    /// Principal.
+    principal_credit_code: String,
+    /// Agency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agency_credit_code: Option<String>,
+    /// Ruleset pinned (`id@version`).
+    ruleset: String,
+    /// State: draft, bidding, opening, opened, failed, terminated.
+    state: String,
+    /// State in Chinese.
+    state_label: String,
+    /// Documents first issued (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    documents_issued_at: Option<String>,
+    /// Bid deadline and opening time (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bid_deadline: Option<String>,
+    /// Opening public key (SPKI PEM): seal bids to it with `ggzy bid seal`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    opening_public_key_pem: Option<String>,
+    /// Shares needed to open a bid by escrow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    escrow_threshold: Option<i64>,
+    /// Lots.
+    lots: Vec<LotDto>,
+    /// Stream version.
+    version: i64,
+}
+
+fn tender_dto(view: TenderView) -> TenderDto {
+    TenderDto {
+        tender_id: view.tender_id,
+        region_code: view.region_code,
+        title: view.title,
+        principal_credit_code: view.principal_credit_code,
+        agency_credit_code: view.agency_credit_code,
+        ruleset: view.ruleset,
+        state: view.state.as_str().to_owned(),
+        state_label: view.state.label().to_owned(),
+        documents_issued_at: view.documents_issued_ms.map(rfc3339),
+        bid_deadline: view.bid_deadline_ms.map(rfc3339),
+        opening_public_key_pem: view.opening_public_key_pem,
+        escrow_threshold: view.escrow_threshold,
+        lots: view.lots.into_iter().map(|(lot_id, name)| LotDto { lot_id, name }).collect(),
+        version: view.version,
+    }
+}
+
+/// Creates a tender in draft (the principal's or the agency's member).
+#[utoipa::path(post, path = "/api/v1/tenders", tag = "tenders", request_body = TenderRequest, responses(
+    (status = 201, body = TenderDto),
+    (status = 403, body = ErrorBody),
+    (status = 422, body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn create_tender(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    ApiJson(request): ApiJson<TenderRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let mut errors = Vec::new();
+    let region = collect(parse::region(state.app.region_table(), "region_code", &request.region_code), &mut errors);
+    let principal = collect(parse::credit_code("principal_credit_code", &request.principal_credit_code), &mut errors);
+    let agency = match request.agency_credit_code.as_deref().filter(|code| !code.trim().is_empty()) {
+        Some(code) => collect(parse::credit_code("agency_credit_code", code), &mut errors),
+        None => None,
+    };
+    let (Some(region), Some(principal_credit_code)) = (region, principal) else {
+        return Err(ApiError::invalid(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let new = NewTender {
+        region,
+        title: request.title,
+        principal_credit_code,
+        agency_credit_code: agency,
+        lot_names: request.lots,
+    };
+    let view = state.app.create_tender(&actor, new).await?;
+    Ok((StatusCode::CREATED, axum::Json(tender_dto(view))))
+}
+
+/// One tender (public).
+#[utoipa::path(get, path = "/api/v1/tenders/{tender_id}", tag = "tenders", responses(
+    (status = 200, body = TenderDto),
+    (status = 404, body = ErrorBody),
+))]
+pub async fn get_tender(
+    State(state): State<WebState>,
+    Path(tender_id): Path<String>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    Ok(axum::Json(tender_dto(state.app.tender(&tender_id).await?)))
+}
+
+/// One official's share from the offline ceremony (`ggzy tender key-ceremony`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CeremonyShareDto {
+    /// The official's user id.
+    official_user_id: String,
+    /// The official's certificate (PEM) the share is encrypted to.
+    official_cert_pem: String,
+    /// Share x-coordinate (1..=255).
+    share_index: u8,
+    /// The share, SM2-encrypted (C1C3C2 DER), hex.
+    encrypted_share_hex: String,
+}
+
+/// The result of the offline key ceremony: the opening private key never reaches the platform.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct KeyCeremonyRequest {
+    /// Opening public key, SPKI PEM.
+    public_key_pem: String,
+    /// Shares needed to rebuild the key (k of n).
+    threshold: u8,
+    /// One share per official.
+    shares: Vec<CeremonyShareDto>,
+}
+
+/// Records the opening-key ceremony (before the notice).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/opening-key", tag = "tenders", request_body = KeyCeremonyRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 409, description = "invalid_transition", body = ErrorBody),
+    (status = 422, description = "invalid_opening_key, invalid_escrow_threshold, invalid_escrow_share, certificate_*", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn record_key_ceremony(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<KeyCeremonyRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    let mut shares = Vec::with_capacity(request.shares.len());
+    for (i, share) in request.shares.into_iter().enumerate() {
+        let encrypted_share = hex::decode(share.encrypted_share_hex.trim()).map_err(|_| {
+            ApiError::invalid(vec![ggzy_app::FieldError::new(
+                format!("shares[{i}].encrypted_share_hex"),
+                "invalid_escrow_share",
+                "加密分片须为十六进制字符串",
+            )])
+        })?;
+        shares.push(CeremonyShare {
+            official_user_id: share.official_user_id,
+            official_cert_pem: share.official_cert_pem,
+            share_index: share.share_index,
+            encrypted_share,
+        });
+    }
+    let ceremony = KeyCeremony { public_key_pem: request.public_key_pem, threshold: request.threshold, shares };
+    Ok(axum::Json(tender_dto(state.app.record_key_ceremony(&actor, &tender_id, ceremony).await?)))
+}
+
+/// The notice to publish.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NoticeRequest {
+    /// Bid deadline and opening time (RFC 3339, e.g. `2026-12-21T09:30:00+08:00`); at least the
+    /// ruleset's floor after the documents are issued (now).
+    bid_deadline: String,
+}
+
+/// Publishes the tender notice: documents are issued now and bidding opens.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/notice", tag = "tenders", request_body = NoticeRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 409, description = "invalid_transition, opening_key_missing", body = ErrorBody),
+    (status = 422, description = "deadline_below_statutory_minimum, invalid_time", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn publish_notice(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<NoticeRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    let deadline_ms =
+        parse::timestamp_ms("bid_deadline", &request.bid_deadline).map_err(|e| ApiError::invalid(vec![e]))?;
+    Ok(axum::Json(tender_dto(state.app.publish_notice(&actor, &tender_id, deadline_ms).await?)))
+}
+
+/// A registration for a lot.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegistrationRequest {
+    /// The bidder's credit code (the caller must act for it).
+    bidder_credit_code: String,
+}
+
+/// Registers a potential bidder for a lot (its name stays sealed from the principal, 法 22).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/registrations", tag = "bids", request_body = RegistrationRequest, responses(
+    (status = 204),
+    (status = 409, description = "already_exists, bid_deadline_passed, tender_not_accepting_bids", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn register_bidder(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<RegistrationRequest>,
+) -> ApiResult<StatusCode> {
+    let bidder = parse::credit_code("bidder_credit_code", &request.bidder_credit_code)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
+    state.app.register_bidder(&actor, &tender_id, &lot_id, &bidder).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
