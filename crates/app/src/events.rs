@@ -103,6 +103,96 @@ pub enum Event {
         /// Bidder.
         bidder_credit_code: String,
     },
+    /// The deadline passed: lots with enough bids are opened, the others fail (流标).
+    OpeningStarted {
+        /// Tender.
+        tender_id: String,
+        /// Bids received by the deadline.
+        bid_count: u32,
+        /// Lots that failed for too few bids.
+        failed_lots: Vec<LotFailure>,
+    },
+    /// The tender failed (流标).
+    TenderFailed {
+        /// Tender.
+        tender_id: String,
+        /// Why, in Chinese.
+        reason: String,
+        /// The article.
+        source: String,
+    },
+    /// A bid was decrypted at opening and its digest matched; its declared fields are now public.
+    BidDecrypted {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+        /// `bidder` (the bidder sent its data key) or `escrow` (the officials' quorum opened it).
+        method: String,
+        /// Fields the bidder declared in the envelope, JSON.
+        declared_json: String,
+    },
+    /// A bidder's attempt to decrypt failed (wrong key); the escrow quorum may still open the bid.
+    BidDecryptionFailed {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+        /// Why, in Chinese.
+        reason: String,
+    },
+    /// Enough officials handed in their shares; the opening key was rebuilt in memory only.
+    EscrowQuorumReached {
+        /// Tender.
+        tender_id: String,
+        /// The officials whose shares were used.
+        official_user_ids: Vec<String>,
+    },
+    /// The opening record (开标记录表), signed by the platform; the opening is closed.
+    OpeningRecordSigned(OpeningRecordDetails),
+}
+
+/// A lot that failed at the deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotFailure {
+    /// Lot.
+    pub lot_id: String,
+    /// Why, citing the article.
+    pub reason: String,
+}
+
+/// The signed opening record as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningRecordDetails {
+    /// Tender.
+    pub tender_id: String,
+    /// When the opening closed, UTC ms.
+    pub closed_at_ms: i64,
+    /// One line per bid.
+    pub lines: Vec<OpeningLineDetails>,
+    /// Platform SM2 signature over the `GGZY-OPENING-RECORD-V1` encoding, hex.
+    pub signature_hex: String,
+}
+
+/// One bid's line of the opening record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningLineDetails {
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// `decrypted` or `failed`.
+    pub status: String,
+    /// `bidder` or `escrow`, empty when failed.
+    pub method: String,
+    /// Declared fields, JSON (`{}` when failed).
+    pub declared_json: String,
+    /// When the bid was received, UTC ms.
+    pub received_at_ms: i64,
 }
 
 /// A tender as created.
@@ -217,6 +307,12 @@ impl Event {
             Event::BidderRegistered { .. } => "BidderRegistered",
             Event::BidSubmitted(_) => "BidSubmitted",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
+            Event::OpeningStarted { .. } => "OpeningStarted",
+            Event::TenderFailed { .. } => "TenderFailed",
+            Event::BidDecrypted { .. } => "BidDecrypted",
+            Event::BidDecryptionFailed { .. } => "BidDecryptionFailed",
+            Event::EscrowQuorumReached { .. } => "EscrowQuorumReached",
+            Event::OpeningRecordSigned(_) => "OpeningRecordSigned",
         }
     }
 
@@ -267,7 +363,13 @@ impl Event {
             | Event::TenderNoticePublished { .. }
             | Event::BidderRegistered { .. }
             | Event::BidSubmitted(_)
-            | Event::BidWithdrawn { .. } => crate::tender_events::projections(self, at_ms, stream_version)
+            | Event::BidWithdrawn { .. }
+            | Event::OpeningStarted { .. }
+            | Event::TenderFailed { .. }
+            | Event::BidDecrypted { .. }
+            | Event::BidDecryptionFailed { .. }
+            | Event::EscrowQuorumReached { .. }
+            | Event::OpeningRecordSigned(_) => crate::tender_events::projections(self, at_ms, stream_version)
                 .into_iter()
                 .map(ProjectionOp::Tender)
                 .collect(),
@@ -342,6 +444,31 @@ impl App {
         events: Vec<Recorded>,
         extra: Vec<ProjectionOp>,
     ) -> AppResult<Appended> {
+        let (before, after) = (Vec::new(), extra);
+        self.record_with(actor, expected, before, events, after).await
+    }
+
+    /// Like [`App::record`], with `guards` applied before the events' own projections: a guard
+    /// checks the state the events start from (e.g. the tender is still bidding), inside the same
+    /// transaction.
+    pub(crate) async fn record_guarded(
+        &self,
+        actor: &Actor,
+        expected: Vec<(String, ExpectedVersion)>,
+        guards: Vec<ProjectionOp>,
+        events: Vec<Recorded>,
+    ) -> AppResult<Appended> {
+        self.record_with(actor, expected, guards, events, Vec::new()).await
+    }
+
+    async fn record_with(
+        &self,
+        actor: &Actor,
+        expected: Vec<(String, ExpectedVersion)>,
+        before: Vec<ProjectionOp>,
+        events: Vec<Recorded>,
+        extra: Vec<ProjectionOp>,
+    ) -> AppResult<Appended> {
         let at_ms = self.now_ms();
         let mut next_versions: std::collections::HashMap<&str, i64> = expected
             .iter()
@@ -351,7 +478,7 @@ impl App {
                 ExpectedVersion::Any => None,
             })
             .collect();
-        let mut projections = Vec::new();
+        let mut projections = before;
         let mut new_events = Vec::with_capacity(events.len());
         for recorded in &events {
             let version = next_versions.get(recorded.stream_id.as_str()).copied().unwrap_or(0);

@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod identity;
+pub mod opening;
 pub mod regions;
 pub mod rulesets;
 pub mod search;

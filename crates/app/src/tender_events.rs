@@ -1,7 +1,7 @@
 //! How tender and bid events update the tender read models.
 
 use ggzy_domain::tender::TenderState;
-use ggzy_store::tender_projection::{BidRow, TenderOp, TenderRow};
+use ggzy_store::tender_projection::{BidOpeningRow, BidRow, TenderOp, TenderRow};
 
 use crate::events::Event;
 
@@ -35,6 +35,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 bid_deadline_ms: None,
                 opening_public_key: None,
                 escrow_threshold: None,
+                opening_record: None,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -100,6 +101,54 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             lot_id: lot_id.clone(),
             bidder_credit_code: bidder_credit_code.clone(),
         }],
+        Event::OpeningStarted { tender_id, failed_lots, .. } => {
+            let mut ops: Vec<TenderOp> = failed_lots
+                .iter()
+                .map(|lot| TenderOp::SetLotFailed {
+                    tender_id: tender_id.clone(),
+                    lot_id: lot.lot_id.clone(),
+                    reason: lot.reason.clone(),
+                })
+                .collect();
+            ops.push(set_state(tender_id, TenderState::Opening, stream_version, at_ms));
+            ops
+        }
+        Event::TenderFailed { tender_id, .. } => vec![set_state(tender_id, TenderState::Failed, stream_version, at_ms)],
+        Event::BidDecrypted { tender_id, lot_id, bidder_credit_code, method, declared_json } => {
+            vec![TenderOp::PutOpening(BidOpeningRow {
+                tender_id: tender_id.clone(),
+                lot_id: lot_id.clone(),
+                bidder_credit_code: bidder_credit_code.clone(),
+                status: "decrypted".to_owned(),
+                method: method.clone(),
+                declared_json: declared_json.clone(),
+                reason: String::new(),
+                at_ms,
+            })]
+        }
+        Event::BidDecryptionFailed { tender_id, lot_id, bidder_credit_code, reason } => {
+            vec![TenderOp::PutOpening(BidOpeningRow {
+                tender_id: tender_id.clone(),
+                lot_id: lot_id.clone(),
+                bidder_credit_code: bidder_credit_code.clone(),
+                status: "failed".to_owned(),
+                method: String::new(),
+                declared_json: "{}".to_owned(),
+                reason: reason.clone(),
+                at_ms,
+            })]
+        }
+        Event::EscrowQuorumReached { tender_id, .. } => vec![
+            TenderOp::DeleteGivenShares { tender_id: tender_id.clone() },
+            TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
+        ],
+        Event::OpeningRecordSigned(record) => vec![
+            TenderOp::SetOpeningRecord {
+                tender_id: record.tender_id.clone(),
+                record_json: serde_json::to_string(record).unwrap_or_default(),
+            },
+            set_state(&record.tender_id, TenderState::Opened, stream_version, at_ms),
+        ],
         _ => Vec::new(),
     }
 }

@@ -8,6 +8,7 @@ pub mod chain;
 mod encoding;
 pub mod envelope;
 pub mod merkle;
+pub mod opening_record;
 pub mod receipt;
 pub mod shamir;
 pub mod sm2;

@@ -194,21 +194,33 @@ pub enum OpeningRefusal {
     },
 }
 
-/// What happens at the deadline: the opening starts, or with fewer bids than the ruleset's minimum
-/// the tender fails and nothing is opened (招标投标法 第二十八条, 实施条例 第四十四条).
-pub fn decide_opening(
+/// What happens at the deadline, per lot (标段): a lot with fewer bids than the ruleset's minimum
+/// fails and is not opened (招标投标法 第二十八条, 实施条例 第四十四条); if no lot has enough, the
+/// whole tender fails, otherwise the opening starts for the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeadlineOutcome {
+    /// The move the tender makes.
+    pub transition: &'static Transition,
+    /// Lots that failed, with their bid counts.
+    pub failed_lots: Vec<(String, u32)>,
+}
+
+/// Decides the deadline: `lots` are (lot id, bids received).
+pub fn decide_at_deadline(
     state: TenderState,
     deadline_ms: i64,
     now_ms: i64,
-    bid_count: u32,
+    lots: &[(String, u32)],
     bids_min: u32,
-) -> Result<&'static Transition, OpeningRefusal> {
-    let command = if bid_count < bids_min { TenderCommand::DeclareFailed } else { TenderCommand::StartOpening };
+) -> Result<DeadlineOutcome, OpeningRefusal> {
+    let failed_lots: Vec<(String, u32)> = lots.iter().filter(|(_, count)| *count < bids_min).cloned().collect();
+    let command =
+        if failed_lots.len() == lots.len() { TenderCommand::DeclareFailed } else { TenderCommand::StartOpening };
     let transition = transition(state, command)?;
     if now_ms < deadline_ms {
         return Err(OpeningRefusal::BeforeDeadline { deadline_ms, now_ms });
     }
-    Ok(transition)
+    Ok(DeadlineOutcome { transition, failed_lots })
 }
 
 #[cfg(test)]
@@ -245,11 +257,22 @@ mod tests {
         assert_eq!(accept_bid(TenderState::Draft, 1000, 1), Err(BidRefusal::NotAcceptingBids(TenderState::Draft)));
     }
 
+    fn lots(counts: &[u32]) -> Vec<(String, u32)> {
+        counts.iter().enumerate().map(|(i, &n)| ((i + 1).to_string(), n)).collect()
+    }
+
     #[test]
-    fn fewer_than_the_minimum_fails_at_the_deadline_and_nothing_opens_early() {
-        assert_eq!(decide_opening(S::Bidding, 1000, 1000, 2, 3).map(|t| t.to), Ok(S::Failed));
-        assert_eq!(decide_opening(S::Bidding, 1000, 1000, 3, 3).map(|t| t.to), Ok(S::Opening));
-        assert!(matches!(decide_opening(S::Bidding, 1000, 999, 5, 3), Err(OpeningRefusal::BeforeDeadline { .. })));
-        assert!(matches!(decide_opening(S::Opened, 1000, 2000, 5, 3), Err(OpeningRefusal::Transition(_))));
+    fn fewer_than_the_minimum_fails_per_lot_at_the_deadline_and_nothing_opens_early() {
+        let outcome = |counts: &[u32]| decide_at_deadline(S::Bidding, 1000, 1000, &lots(counts), 3);
+        assert_eq!(outcome(&[2]).map(|o| o.transition.to), Ok(S::Failed));
+        assert_eq!(outcome(&[3]).map(|o| (o.transition.to, o.failed_lots)), Ok((S::Opening, vec![])));
+        assert_eq!(
+            outcome(&[5, 1, 0]).map(|o| (o.transition.to, o.failed_lots)),
+            Ok((S::Opening, vec![("2".to_owned(), 1), ("3".to_owned(), 0)]))
+        );
+        let early = decide_at_deadline(S::Bidding, 1000, 999, &lots(&[5]), 3);
+        assert!(matches!(early, Err(OpeningRefusal::BeforeDeadline { .. })));
+        let again = decide_at_deadline(S::Opened, 1000, 2000, &lots(&[5]), 3);
+        assert!(matches!(again, Err(OpeningRefusal::Transition(_))));
     }
 }

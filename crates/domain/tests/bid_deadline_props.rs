@@ -1,7 +1,7 @@
 //! Property: no bid is ever accepted at or after the deadline, whatever the order in which
 //! submissions and the opening attempt arrive, and nothing is accepted once opening has started.
 
-use ggzy_domain::tender::{TenderState, accept_bid, decide_opening};
+use ggzy_domain::tender::{TenderState, accept_bid, decide_at_deadline};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -35,9 +35,10 @@ proptest! {
                     }
                 }
                 Arrival::Opening { at_ms } => {
-                    if let Ok(transition) = decide_opening(state, deadline, at_ms, accepted, 3) {
+                    let lots = [("1".to_owned(), accepted)];
+                    if let Ok(outcome) = decide_at_deadline(state, deadline, at_ms, &lots, 3) {
                         prop_assert!(at_ms >= deadline, "opened at {at_ms} before deadline {deadline}");
-                        state = transition.to;
+                        state = outcome.transition.to;
                     }
                 }
             }

@@ -29,6 +29,8 @@ pub struct TenderRow {
     pub opening_public_key: Option<String>,
     /// Shares needed to rebuild the opening key.
     pub escrow_threshold: Option<i64>,
+    /// The signed opening record (JSON), once the opening closed.
+    pub opening_record: Option<String>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -66,6 +68,27 @@ pub struct BidRow {
     pub client_ip: String,
     /// Server time at ingest, UTC ms.
     pub received_at_ms: i64,
+}
+
+/// A bid's outcome at opening.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BidOpeningRow {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// `decrypted` or `failed`.
+    pub status: String,
+    /// `bidder` or `escrow` (empty when failed).
+    pub method: String,
+    /// Fields the bidder declared in the envelope (price...), JSON; `{}` when failed.
+    pub declared_json: String,
+    /// Why it failed (empty when decrypted).
+    pub reason: String,
+    /// When, UTC ms.
+    pub at_ms: i64,
 }
 
 /// One write to the tender read models.
@@ -171,6 +194,40 @@ pub enum TenderOp {
         /// Required count.
         count: i64,
     },
+    /// A lot failed at the deadline (流标): too few bids; its bids are not opened.
+    SetLotFailed {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Why.
+        reason: String,
+    },
+    /// A bid's outcome at opening (a later outcome replaces an earlier failure).
+    PutOpening(BidOpeningRow),
+    /// The data key of an opened bid (operational: the evaluation reads the bid with it; never an event).
+    PutOpenedKey {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+        /// SM4 data key.
+        data_key: Vec<u8>,
+    },
+    /// The signed opening record.
+    SetOpeningRecord {
+        /// Tender.
+        tender_id: String,
+        /// The record, JSON.
+        record_json: String,
+    },
+    /// The escrow shares handed in are no longer needed (the quorum opened what it had to).
+    DeleteGivenShares {
+        /// Tender.
+        tender_id: String,
+    },
     /// An upload ended (submitted or abandoned); its operational row goes.
     DeleteUpload {
         /// Upload id.
@@ -188,8 +245,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             sqlx::query(
                 "INSERT INTO tender (tender_id, region_code, title, principal_credit_code, agency_credit_code, \
                  ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, \
-                 escrow_threshold, created_at_ms, updated_at_ms, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                 escrow_threshold, opening_record, created_at_ms, updated_at_ms, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
             )
             .bind(row.tender_id.as_str())
             .bind(row.region_code.as_str())
@@ -202,6 +259,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             .bind(row.bid_deadline_ms)
             .bind(row.opening_public_key.as_deref())
             .bind(row.escrow_threshold)
+            .bind(row.opening_record.as_deref())
             .bind(row.created_at_ms)
             .bind(row.updated_at_ms)
             .bind(row.version)
@@ -340,6 +398,60 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             if actual != *count {
                 return Err(StoreError::PreconditionFailed("bid count changed"));
             }
+        }
+        TenderOp::SetLotFailed { tender_id, lot_id, reason } => {
+            let result = sqlx::query("UPDATE tender_lot SET failed_reason = $3 WHERE tender_id = $1 AND lot_id = $2")
+                .bind(tender_id.as_str())
+                .bind(lot_id.as_str())
+                .bind(reason.as_str())
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "lot to update does not exist")?;
+        }
+        TenderOp::PutOpening(row) => {
+            sqlx::query(
+                "INSERT INTO bid_opening (tender_id, lot_id, bidder_credit_code, status, method, declared_json, \
+                 reason, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (tender_id, lot_id, bidder_credit_code) DO UPDATE SET status = excluded.status, \
+                 method = excluded.method, declared_json = excluded.declared_json, reason = excluded.reason, \
+                 at_ms = excluded.at_ms",
+            )
+            .bind(row.tender_id.as_str())
+            .bind(row.lot_id.as_str())
+            .bind(row.bidder_credit_code.as_str())
+            .bind(row.status.as_str())
+            .bind(row.method.as_str())
+            .bind(row.declared_json.as_str())
+            .bind(row.reason.as_str())
+            .bind(row.at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::PutOpenedKey { tender_id, lot_id, bidder_credit_code, data_key } => {
+            sqlx::query(
+                "INSERT INTO opened_key (tender_id, lot_id, bidder_credit_code, data_key) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (tender_id, lot_id, bidder_credit_code) DO UPDATE SET data_key = excluded.data_key",
+            )
+            .bind(tender_id.as_str())
+            .bind(lot_id.as_str())
+            .bind(bidder_credit_code.as_str())
+            .bind(data_key.clone())
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::SetOpeningRecord { tender_id, record_json } => {
+            let result = sqlx::query("UPDATE tender SET opening_record = $2 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(record_json.as_str())
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::DeleteGivenShares { tender_id } => {
+            sqlx::query("DELETE FROM escrow_share_given WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .execute(&mut *conn)
+                .await?;
         }
         TenderOp::DeleteUpload { upload_id } => {
             sqlx::query("DELETE FROM bid_upload WHERE upload_id = $1")

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 
 use crate::connect::Store;
 use crate::error::StoreResult;
-use crate::tender_projection::{BidRow, TenderRow};
+use crate::tender_projection::{BidOpeningRow, BidRow, TenderRow};
 
 /// A lot of a tender.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +14,8 @@ pub struct LotRow {
     pub lot_id: String,
     /// Name.
     pub name: String,
+    /// Why it failed at the deadline, if it did.
+    pub failed_reason: Option<String>,
 }
 
 /// One official's encrypted share of an opening key.
@@ -61,7 +63,7 @@ pub struct UploadRow {
 
 const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_code, agency_credit_code, \
      ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
-     created_at_ms, updated_at_ms, version";
+     opening_record, created_at_ms, updated_at_ms, version";
 
 fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
     Ok(TenderRow {
@@ -76,9 +78,10 @@ fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
         bid_deadline_ms: row.try_get(8)?,
         opening_public_key: row.try_get(9)?,
         escrow_threshold: row.try_get(10)?,
-        created_at_ms: row.try_get(11)?,
-        updated_at_ms: row.try_get(12)?,
-        version: row.try_get(13)?,
+        opening_record: row.try_get(11)?,
+        created_at_ms: row.try_get(12)?,
+        updated_at_ms: row.try_get(13)?,
+        version: row.try_get(14)?,
     })
 }
 
@@ -134,12 +137,13 @@ impl Store {
 
     /// The lots of a tender, in id order.
     pub async fn tender_lots(&self, tender_id: &str) -> StoreResult<Vec<LotRow>> {
-        let rows = sqlx::query("SELECT lot_id, name FROM tender_lot WHERE tender_id = $1 ORDER BY lot_id")
-            .bind(tender_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT lot_id, name, failed_reason FROM tender_lot WHERE tender_id = $1 ORDER BY lot_id")
+                .bind(tender_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
-            .map(|row| Ok(LotRow { lot_id: row.try_get(0)?, name: row.try_get(1)? }))
+            .map(|row| Ok(LotRow { lot_id: row.try_get(0)?, name: row.try_get(1)?, failed_reason: row.try_get(2)? }))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
     }
@@ -235,6 +239,83 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
         Ok(row.as_ref().map(upload_from_row).transpose()?)
+    }
+
+    /// The opening outcomes of a tender's bids, by lot and bidder.
+    pub async fn bid_openings(&self, tender_id: &str) -> StoreResult<Vec<BidOpeningRow>> {
+        let rows = sqlx::query(
+            "SELECT tender_id, lot_id, bidder_credit_code, status, method, declared_json, reason, at_ms \
+             FROM bid_opening WHERE tender_id = $1 ORDER BY lot_id, bidder_credit_code",
+        )
+        .bind(tender_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(BidOpeningRow {
+                    tender_id: row.try_get(0)?,
+                    lot_id: row.try_get(1)?,
+                    bidder_credit_code: row.try_get(2)?,
+                    status: row.try_get(3)?,
+                    method: row.try_get(4)?,
+                    declared_json: row.try_get(5)?,
+                    reason: row.try_get(6)?,
+                    at_ms: row.try_get(7)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The data key of an opened bid.
+    pub async fn opened_key(&self, tender_id: &str, lot_id: &str, bidder: &str) -> StoreResult<Option<Vec<u8>>> {
+        let row = sqlx::query(
+            "SELECT data_key FROM opened_key WHERE tender_id = $1 AND lot_id = $2 AND bidder_credit_code = $3",
+        )
+        .bind(tender_id)
+        .bind(lot_id)
+        .bind(bidder)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
+    }
+
+    /// Keeps an official's decrypted escrow share until the quorum is reached (operational; given
+    /// only after the deadline). A second share from the same official replaces the first.
+    pub async fn put_given_share(&self, tender_id: &str, official: &str, index: i64, value: &[u8]) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO escrow_share_given (tender_id, official_user_id, share_index, share_value) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (tender_id, official_user_id) DO UPDATE SET \
+             share_index = excluded.share_index, share_value = excluded.share_value",
+        )
+        .bind(tender_id)
+        .bind(official)
+        .bind(index)
+        .bind(value)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The escrow shares handed in so far: (official, index, value).
+    pub async fn given_shares(&self, tender_id: &str) -> StoreResult<Vec<(String, i64, Vec<u8>)>> {
+        let rows = sqlx::query(
+            "SELECT official_user_id, share_index, share_value FROM escrow_share_given WHERE tender_id = $1 \
+             ORDER BY share_index",
+        )
+        .bind(tender_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Forgets every escrow share handed in for a tender (they did not rebuild the opening key).
+    pub async fn delete_given_shares(&self, tender_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM escrow_share_given WHERE tender_id = $1").bind(tender_id).execute(self.pool()).await?;
+        Ok(())
     }
 
     /// Forgets an upload that was refused or abandoned (operational row only).

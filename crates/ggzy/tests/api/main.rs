@@ -7,4 +7,5 @@ mod auth;
 mod bids;
 mod entities;
 mod log;
+mod opening;
 mod platform;

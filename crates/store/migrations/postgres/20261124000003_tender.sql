@@ -13,6 +13,7 @@ CREATE TABLE tender (
     bid_deadline_ms         BIGINT,
     opening_public_key      TEXT,
     escrow_threshold        BIGINT,
+    opening_record          TEXT,
     created_at_ms           BIGINT  NOT NULL,
     updated_at_ms           BIGINT  NOT NULL,
     version                 BIGINT  NOT NULL
@@ -23,6 +24,7 @@ CREATE TABLE tender_lot (
     tender_id       TEXT    NOT NULL REFERENCES tender (tender_id),
     lot_id          TEXT    NOT NULL,
     name            TEXT    NOT NULL,
+    failed_reason   TEXT,
     PRIMARY KEY (tender_id, lot_id)
 );
 
@@ -73,4 +75,35 @@ CREATE TABLE bid_upload (
     size_bytes          BIGINT  NOT NULL,
     declared_digest     BYTEA   NOT NULL,
     created_at_ms       BIGINT  NOT NULL
+);
+
+-- Opening (开标): each bid's outcome, decrypted by its bidder or by the escrow quorum, or failed.
+CREATE TABLE bid_opening (
+    tender_id           TEXT    NOT NULL REFERENCES tender (tender_id),
+    lot_id              TEXT    NOT NULL,
+    bidder_credit_code  TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    method              TEXT    NOT NULL,
+    declared_json       TEXT    NOT NULL,
+    reason              TEXT    NOT NULL,
+    at_ms               BIGINT  NOT NULL,
+    PRIMARY KEY (tender_id, lot_id, bidder_credit_code)
+);
+
+-- Operational, never in the public record: the data keys of opened bids (the evaluation reads the
+-- bids with them) and the escrow shares officials hand in after the deadline until the quorum.
+CREATE TABLE opened_key (
+    tender_id           TEXT    NOT NULL,
+    lot_id              TEXT    NOT NULL,
+    bidder_credit_code  TEXT    NOT NULL,
+    data_key            BYTEA   NOT NULL,
+    PRIMARY KEY (tender_id, lot_id, bidder_credit_code)
+);
+
+CREATE TABLE escrow_share_given (
+    tender_id           TEXT    NOT NULL,
+    official_user_id    TEXT    NOT NULL,
+    share_index         BIGINT  NOT NULL,
+    share_value         BYTEA   NOT NULL,
+    PRIMARY KEY (tender_id, official_user_id)
 );

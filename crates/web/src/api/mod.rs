@@ -5,6 +5,7 @@ pub mod bids;
 pub mod entities;
 pub mod events;
 pub mod log;
+pub mod opening;
 pub mod regions;
 pub mod tenders;
 pub mod users;
@@ -72,6 +73,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(log::inclusion_proof))
         .routes(routes!(log::consistency_proof))
         .routes(routes!(tenders::get_tender))
+        .routes(routes!(opening::get_opening, opening::start_opening))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -89,7 +91,11 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(bids::upload_status, bids::append_upload, bids::abandon_upload))
         .routes(routes!(bids::submit_upload))
         .routes(routes!(bids::submit_bid))
-        .routes(routes!(bids::withdraw_bid));
+        .routes(routes!(bids::withdraw_bid))
+        .routes(routes!(opening::decrypt_bid))
+        .routes(routes!(opening::own_escrow_share))
+        .routes(routes!(opening::give_escrow_share))
+        .routes(routes!(opening::close_opening));
     public.merge(private).split_for_parts()
 }
 
