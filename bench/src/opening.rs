@@ -6,9 +6,10 @@
 //! each (seeded RNG), kept in memory and written to a temporary directory. The receipt digest of
 //! each envelope is recorded, as the platform does at upload.
 //!
-//! Timed, per envelope, the opening path: `Envelope::parse`, `digest()` compared with the receipt,
-//! `verify_signature()`, the bidder chain against a `TrustStore`, `unwrap_key` with the opening key,
-//! `open` (SM4-GCM decrypt and tag check), payload length check. Optionally split over threads.
+//! Timed, per envelope, the opening path the server runs ([`open_one`]): `Envelope::parse`,
+//! `digest()` (the one SM3 pass) compared with the receipt, `verify_signature_over` that digest
+//! (SM2), the bidder chain against a `TrustStore`, `unwrap_key` with the opening key, `open`
+//! (SM4-GCM decrypt and tag check), payload length check. Also from files, and over threads.
 //!
 //! Baseline, the same bytes on disk: per bid, `openssl enc -d -sm4-ctr` with the bid's real data key
 //! and GCM counter block over the ciphertext (it yields the very plaintext; checked once) and
@@ -17,16 +18,15 @@
 //! to show the process-spawn cost. Each ratio is taken against the faster openssl measurement with
 //! as many workers, so spawns never count in our favour.
 //!
-//! Also printed: each step of the path timed separately, the primitives alone on the same bytes
-//! (SM3 in place, SM2 verify, `sm4_gcm::open`, SM4-CTR without GHASH), and a what-if pass hashing
-//! the envelope once instead of twice (`digest()` and again inside `verify_signature()`).
+//! Also printed: each step of the path timed separately, and the primitives alone on the same bytes
+//! (SM3 in place, `sm4_gcm::open`, SM4-CTR without GHASH).
 //!
 //! ```text
 //! cargo run --release -p ggzy-bench --bin opening -- [--bids 50] [--size-mb 4] [--threads 1] [--runs 3]
 //! ```
 //!
-//! MB are 10^6 bytes; every MB/s figure of the main table is envelope bytes / seconds, so a ratio is
-//! a ratio of times over the same bids. Each measurement is the best of `--runs`.
+//! MB are 10^6 bytes; every MB/s figure is envelope bytes / seconds, so a ratio is a ratio of times
+//! over the same bids. Each measurement is the best of `--runs`.
 
 #![allow(clippy::print_stdout, reason = "a benchmark reports on standard output")]
 
@@ -131,48 +131,31 @@ fn layout(envelope: &[u8]) -> Result<(&[u8], usize)> {
 
 fn setup(args: &Args, dir: &Path) -> Result<(Opener, Vec<Bid>)> {
     let mut rng = StdRng::seed_from_u64(SEED);
-    let root_key = PrivateKey::generate(&mut rng);
-    let root = cert::issue(
-        &IssueRequest {
-            subject: "CN=ggzy bench root CA,O=ggzy bench,C=CN",
-            public_key: &root_key.verifying_key(),
-            serial: &[1],
-            not_before_unix: NOW - YEAR,
-            not_after_unix: NOW + 10 * YEAR,
-            is_ca: true,
-        },
-        None,
-        &root_key,
-    )?;
-    let sub_key = PrivateKey::generate(&mut rng);
-    let sub = cert::issue(
-        &IssueRequest {
-            subject: "CN=ggzy bench sub CA,O=ggzy bench,C=CN",
-            public_key: &sub_key.verifying_key(),
-            serial: &[2],
-            not_before_unix: NOW - YEAR,
-            not_after_unix: NOW + 5 * YEAR,
-            is_ca: true,
-        },
-        Some(&root),
-        &root_key,
-    )?;
+    // A fresh key and its certificate, valid from a year ago for `years`, signed by `issuer` (or by itself).
+    let mut issue =
+        |subject: &str, serial: &[u8], years: i64, is_ca: bool, issuer: Option<&(Certificate, PrivateKey)>| {
+            let key = PrivateKey::generate(&mut rng);
+            let request = IssueRequest {
+                subject,
+                public_key: &key.verifying_key(),
+                serial,
+                not_before_unix: NOW - YEAR,
+                not_after_unix: NOW + years * YEAR,
+                is_ca,
+            };
+            let cert = match issuer {
+                Some((issuer_cert, issuer_key)) => cert::issue(&request, Some(issuer_cert), issuer_key)?,
+                None => cert::issue(&request, None, &key)?,
+            };
+            anyhow::Ok((cert, key))
+        };
+    let root = issue("CN=ggzy bench root CA,O=ggzy bench,C=CN", &[1], 10, true, None)?;
+    let sub = issue("CN=ggzy bench sub CA,O=ggzy bench,C=CN", &[2], 5, true, Some(&root))?;
     let mut bidders = Vec::with_capacity(BIDDERS);
     for i in 0..BIDDERS {
-        let key = PrivateKey::generate(&mut rng);
         let credit_code = format!("91330106MA27XY12{i:02}");
-        let leaf = cert::issue(
-            &IssueRequest {
-                subject: &format!("CN={credit_code},O=bench bidder {i},C=CN"),
-                public_key: &key.verifying_key(),
-                serial: &[0x10, u8::try_from(i)?],
-                not_before_unix: NOW - YEAR,
-                not_after_unix: NOW + YEAR,
-                is_ca: false,
-            },
-            Some(&sub),
-            &sub_key,
-        )?;
+        let subject = format!("CN={credit_code},O=bench bidder {i},C=CN");
+        let (leaf, key) = issue(&subject, &[0x10, u8::try_from(i)?], 1, false, Some(&sub))?;
         bidders.push((leaf, key, credit_code));
     }
     let opening = PrivateKey::generate(&mut rng);
@@ -211,9 +194,8 @@ fn setup(args: &Args, dir: &Path) -> Result<(Opener, Vec<Bid>)> {
         let (_, signed_len) = layout(&sealed)?;
         ensure!(sm3(&sealed[..signed_len]) == receipt, "the signed part is not where docs/envelope.md says");
 
-        let envelope_path = dir.join(format!("bid-{i:03}.envelope"));
-        let ciphertext_path = dir.join(format!("bid-{i:03}.ciphertext"));
-        let signed_path = dir.join(format!("bid-{i:03}.signed"));
+        let path = |extension: &str| dir.join(format!("bid-{i:03}.{extension}"));
+        let (envelope_path, ciphertext_path, signed_path) = (path("envelope"), path("ciphertext"), path("signed"));
         std::fs::write(&envelope_path, &sealed)?;
         std::fs::write(&ciphertext_path, &parsed.ciphertext)?;
         std::fs::write(&signed_path, &sealed[..signed_len])?;
@@ -231,32 +213,17 @@ fn setup(args: &Args, dir: &Path) -> Result<(Opener, Vec<Bid>)> {
             eprintln!("  sealed {}/{}", i + 1, args.bids);
         }
     }
-    let opener = Opener { opening, trust: TrustStore::new(vec![root]), intermediates: vec![sub] };
+    let opener = Opener { opening, trust: TrustStore::new(vec![root.0]), intermediates: vec![sub.0] };
     Ok((opener, bids))
 }
 
-/// The opening path for one envelope; returns the bytes opened.
+/// The opening path for one envelope, as the server runs it (SM3 over the envelope once); returns
+/// the bytes opened.
 fn open_one(opener: &Opener, bytes: &[u8], receipt: &Sm3Digest, file_len: usize) -> Result<usize> {
-    let envelope = Envelope::parse(bytes)?;
-    ensure!(envelope.digest() == *receipt, "digest differs from the receipt");
-    let cert = envelope.verify_signature()?;
-    opener.trust.verify(&cert, &opener.intermediates, NOW)?;
-    let key = envelope.unwrap_key(&opener.opening, KeyHolder::Opening)?;
-    let payload = envelope.open(&key)?;
-    let opened: usize = payload.files.iter().map(|file| file.bytes.len()).sum();
-    ensure!(opened == file_len, "payload of {opened} bytes, sealed {file_len}");
-    Ok(bytes.len())
-}
-
-/// The same checks with the digest computed once: the signature is checked over the digest just
-/// compared with the receipt, through the public `Certificate` / `PublicKey` API, instead of
-/// `verify_signature()` hashing the ciphertext a second time. A what-if for a crypto-crate change.
-fn open_one_digest_once(opener: &Opener, bytes: &[u8], receipt: &Sm3Digest, file_len: usize) -> Result<usize> {
     let envelope = Envelope::parse(bytes)?;
     let digest = envelope.digest();
     ensure!(digest == *receipt, "digest differs from the receipt");
-    let cert = Certificate::from_der(&envelope.header.bidder_cert_der)?;
-    cert.public_key()?.verify(&digest, &envelope.signature)?;
+    let cert = envelope.verify_signature_over(&digest)?;
     opener.trust.verify(&cert, &opener.intermediates, NOW)?;
     let key = envelope.unwrap_key(&opener.opening, KeyHolder::Opening)?;
     let payload = envelope.open(&key)?;
@@ -265,50 +232,38 @@ fn open_one_digest_once(opener: &Opener, bytes: &[u8], receipt: &Sm3Digest, file
     Ok(bytes.len())
 }
 
-/// Which variant of the opening path a pass runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Envelopes from memory, the path as the crate offers it.
-    Memory,
-    /// Each envelope read from its file first.
-    Files,
-    /// From memory, SM3 over the envelope once ([`open_one_digest_once`]).
-    DigestOnce,
+/// Runs `work(worker)` for each of `workers` scoped threads; the results in worker order.
+fn in_parallel<T: Send>(workers: usize, work: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|worker| scope.spawn(move || work(worker))).collect();
+        handles.into_iter().map(|handle| handle.join().map_err(|_| anyhow!("a worker panicked"))?).collect()
+    })
 }
 
-/// Opens every bid over `threads` workers (bids dealt round-robin); wall time.
-fn run_ours(opener: &Opener, bids: &[Bid], threads: usize, mode: Mode) -> Result<Duration> {
+/// The bids a worker gets when they are dealt round-robin.
+fn dealt(bids: &[Bid], worker: usize, workers: usize) -> impl Iterator<Item = &Bid> {
+    bids.iter().skip(worker).step_by(workers)
+}
+
+/// Opens every bid over `threads` workers, from memory or reading each envelope file first; wall time.
+fn run_ours(opener: &Opener, bids: &[Bid], threads: usize, from_files: bool) -> Result<Duration> {
     let started = Instant::now();
-    let opened = std::thread::scope(|scope| -> Result<usize> {
-        let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                scope.spawn(move || -> Result<usize> {
-                    let mut opened = 0;
-                    for bid in bids.iter().skip(worker).step_by(threads) {
-                        opened += match mode {
-                            Mode::Memory => open_one(opener, &bid.envelope, &bid.receipt, bid.file_len)?,
-                            Mode::Files => {
-                                let bytes = std::fs::read(&bid.envelope_path)?;
-                                open_one(opener, &bytes, &bid.receipt, bid.file_len)?
-                            }
-                            Mode::DigestOnce => {
-                                open_one_digest_once(opener, &bid.envelope, &bid.receipt, bid.file_len)?
-                            }
-                        };
-                    }
-                    Ok(opened)
-                })
-            })
-            .collect();
+    let opened = in_parallel(threads, |worker| {
         let mut opened = 0;
-        for worker in workers {
-            opened += worker.join().map_err(|_| anyhow!("a worker panicked"))??;
+        for bid in dealt(bids, worker, threads) {
+            let bytes = if from_files { &std::fs::read(&bid.envelope_path)? } else { &bid.envelope };
+            opened += open_one(opener, bytes, &bid.receipt, bid.file_len)?;
         }
         Ok(opened)
     })?;
     let elapsed = started.elapsed();
-    ensure!(opened == bids.iter().map(|bid| bid.envelope.len()).sum::<usize>(), "not every bid was opened");
+    ensure!(opened.iter().sum::<usize>() == envelope_bytes(bids), "not every bid was opened");
     Ok(elapsed)
+}
+
+fn envelope_bytes(bids: &[Bid]) -> usize {
+    bids.iter().map(|bid| bid.envelope.len()).sum()
 }
 
 /// Time of each step of the opening path, summed over the bids, plus the primitives alone.
@@ -323,7 +278,6 @@ struct Steps {
     check: Duration,
     // Primitives alone, on the same bytes (not part of the path's total).
     sm3_in_place: Duration,
-    sm2_verify_alone: Duration,
     gcm_open_alone: Duration,
     sm4_ctr_alone: Duration,
 }
@@ -347,7 +301,7 @@ fn run_steps(opener: &Opener, bids: &[Bid]) -> Result<Steps> {
         let envelope = timed(&mut s.parse, || Envelope::parse(&bid.envelope))?;
         let digest = timed(&mut s.digest, || envelope.digest());
         ensure!(digest == bid.receipt, "digest differs from the receipt");
-        let cert = timed(&mut s.signature, || envelope.verify_signature())?;
+        let cert = timed(&mut s.signature, || envelope.verify_signature_over(&digest))?;
         timed(&mut s.chain, || opener.trust.verify(&cert, &opener.intermediates, NOW))?;
         let key = timed(&mut s.unwrap, || envelope.unwrap_key(&opener.opening, KeyHolder::Opening))?;
         let payload = timed(&mut s.open, || envelope.open(&key))?;
@@ -358,16 +312,10 @@ fn run_steps(opener: &Opener, bids: &[Bid]) -> Result<Steps> {
         let (header, signed_len) = layout(&bid.envelope)?;
         let in_place = timed(&mut s.sm3_in_place, || sm3(&bid.envelope[..signed_len]));
         ensure!(in_place == bid.receipt, "SM3 in place differs from the receipt");
-        timed(&mut s.sm2_verify_alone, || -> Result<()> {
-            let cert = Certificate::from_der(&envelope.header.bidder_cert_der)?;
-            cert.public_key()?.verify(&digest, &envelope.signature)?;
-            Ok(())
-        })?;
         let plain =
             timed(&mut s.gcm_open_alone, || sm4_gcm::open(&key, &envelope.header.nonce, header, &envelope.ciphertext))?;
         // SM4-CTR alone over the same ciphertext (without the tag), from GCM's first payload counter.
-        let body = &envelope.ciphertext[..envelope.ciphertext.len() - sm4_gcm::TAG_LEN];
-        let mut buffer = body.to_vec();
+        let mut buffer = envelope.ciphertext[..envelope.ciphertext.len() - sm4_gcm::TAG_LEN].to_vec();
         timed(&mut s.sm4_ctr_alone, || {
             let mut ctr =
                 ctr::Ctr32BE::<sm4::Sm4>::new(&key.into(), &gcm_payload_counter(&envelope.header.nonce).into());
@@ -440,8 +388,8 @@ fn check_openssl(bid: &Bid, dir: &Path) -> Result<String> {
     Ok(version)
 }
 
-/// The per-bid openssl baseline over `threads` parallel workers: wall time, and the time of each
-/// tool summed over its invocations.
+/// An openssl baseline over parallel workers: wall time, and the time of each tool summed over its
+/// invocations.
 #[derive(Debug, Clone, Copy)]
 struct Baseline {
     wall: Duration,
@@ -449,31 +397,33 @@ struct Baseline {
     dgst: Duration,
 }
 
-fn run_openssl_per_bid(bids: &[Bid], threads: usize) -> Result<Baseline> {
-    let started = Instant::now();
-    let (enc, dgst) = std::thread::scope(|scope| -> Result<(Duration, Duration)> {
-        let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                scope.spawn(move || -> Result<(Duration, Duration)> {
-                    let (mut enc, mut dgst) = (Duration::ZERO, Duration::ZERO);
-                    for bid in bids.iter().skip(worker).step_by(threads) {
-                        timed(&mut enc, || openssl_decrypt(bid, &bid.ciphertext_path, "/dev/null"))?;
-                        let digest = timed(&mut dgst, || openssl_sm3(&bid.signed_path))?;
-                        ensure!(digest == hex(&bid.receipt), "openssl dgst -sm3 differs from the receipt");
-                    }
-                    Ok((enc, dgst))
-                })
-            })
-            .collect();
-        let (mut enc, mut dgst) = (Duration::ZERO, Duration::ZERO);
-        for worker in workers {
-            let (e, d) = worker.join().map_err(|_| anyhow!("a worker panicked"))??;
-            enc += e;
-            dgst += d;
+impl Baseline {
+    /// Runs `work(worker, enc, dgst)` on `workers` threads, each adding its tools' times.
+    fn measure(
+        workers: usize,
+        work: impl Fn(usize, &mut Duration, &mut Duration) -> Result<()> + Sync,
+    ) -> Result<Baseline> {
+        let started = Instant::now();
+        let times = in_parallel(workers, |worker| {
+            let (mut enc, mut dgst) = (Duration::ZERO, Duration::ZERO);
+            work(worker, &mut enc, &mut dgst)?;
+            Ok((enc, dgst))
+        })?;
+        let wall = started.elapsed();
+        Ok(Baseline { wall, enc: times.iter().map(|t| t.0).sum(), dgst: times.iter().map(|t| t.1).sum() })
+    }
+}
+
+/// Per bid, one `enc` and one `dgst` process, bids dealt round-robin over `workers`.
+fn run_openssl_per_bid(bids: &[Bid], workers: usize) -> Result<Baseline> {
+    Baseline::measure(workers, |worker, enc, dgst| {
+        for bid in dealt(bids, worker, workers) {
+            timed(enc, || openssl_decrypt(bid, &bid.ciphertext_path, "/dev/null"))?;
+            let digest = timed(dgst, || openssl_sm3(&bid.signed_path))?;
+            ensure!(digest == hex(&bid.receipt), "openssl dgst -sm3 differs from the receipt");
         }
-        Ok((enc, dgst))
-    })?;
-    Ok(Baseline { wall: started.elapsed(), enc, dgst })
+        Ok(())
+    })
 }
 
 /// Concatenated ciphertexts and signed parts of a share of the bids.
@@ -482,67 +432,42 @@ struct Part {
     signed: PathBuf,
 }
 
-/// The openssl baseline over concatenated files: per part (one part per worker, run in parallel)
-/// one `enc` and one `dgst` process. Decrypting every bid under bid 0's key yields garbage past
-/// bid 0, at the same speed.
+/// Per part (one part per worker, run in parallel), one `enc` and one `dgst` process. Decrypting
+/// every bid under bid 0's key yields garbage past bid 0, at the same speed.
 fn run_openssl_concatenated(first: &Bid, parts: &[Part]) -> Result<Baseline> {
-    let started = Instant::now();
-    let (enc, dgst) = std::thread::scope(|scope| -> Result<(Duration, Duration)> {
-        let workers: Vec<_> = parts
-            .iter()
-            .map(|part| {
-                scope.spawn(move || -> Result<(Duration, Duration)> {
-                    let (mut enc, mut dgst) = (Duration::ZERO, Duration::ZERO);
-                    timed(&mut enc, || openssl_decrypt(first, &part.ciphertexts, "/dev/null"))?;
-                    let digest = timed(&mut dgst, || openssl_sm3(&part.signed))?;
-                    ensure!(digest.len() == 64, "openssl dgst printed {digest:?}");
-                    Ok((enc, dgst))
-                })
-            })
-            .collect();
-        let (mut enc, mut dgst) = (Duration::ZERO, Duration::ZERO);
-        for worker in workers {
-            let (e, d) = worker.join().map_err(|_| anyhow!("a worker panicked"))??;
-            enc += e;
-            dgst += d;
-        }
-        Ok((enc, dgst))
-    })?;
-    Ok(Baseline { wall: started.elapsed(), enc, dgst })
+    Baseline::measure(parts.len(), |worker, enc, dgst| {
+        let part = &parts[worker];
+        timed(enc, || openssl_decrypt(first, &part.ciphertexts, "/dev/null"))?;
+        let digest = timed(dgst, || openssl_sm3(&part.signed))?;
+        ensure!(digest.len() == 64, "openssl dgst printed {digest:?}");
+        Ok(())
+    })
 }
 
 /// Writes `count` parts, bids dealt round-robin as the workers get them.
 fn write_parts(bids: &[Bid], count: usize, dir: &Path) -> Result<Vec<Part>> {
-    let mut parts = Vec::with_capacity(count);
-    for index in 0..count {
-        let part = Part {
-            ciphertexts: dir.join(format!("part-{count}-{index}.ciphertext")),
-            signed: dir.join(format!("part-{count}-{index}.signed")),
-        };
-        let mine = || bids.iter().skip(index).step_by(count);
-        concatenate(mine().map(|bid| bid.ciphertext_path.clone()), &part.ciphertexts)?;
-        concatenate(mine().map(|bid| bid.signed_path.clone()), &part.signed)?;
-        parts.push(part);
-    }
-    Ok(parts)
-}
-
-fn concatenate(paths: impl Iterator<Item = PathBuf>, into: &Path) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(into)?);
-    for path in paths {
-        out.write_all(&std::fs::read(&path)?)?;
-    }
-    out.flush()?;
-    Ok(())
+    let concatenate = |paths: &mut dyn Iterator<Item = &PathBuf>, into: &Path| -> Result<()> {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(into)?);
+        for path in paths {
+            out.write_all(&std::fs::read(path)?)?;
+        }
+        Ok(out.flush()?)
+    };
+    (0..count)
+        .map(|index| {
+            let part = Part {
+                ciphertexts: dir.join(format!("part-{count}-{index}.ciphertext")),
+                signed: dir.join(format!("part-{count}-{index}.signed")),
+            };
+            concatenate(&mut dealt(bids, index, count).map(|bid| &bid.ciphertext_path), &part.ciphertexts)?;
+            concatenate(&mut dealt(bids, index, count).map(|bid| &bid.signed_path), &part.signed)?;
+            Ok(part)
+        })
+        .collect()
 }
 
 /// Best (shortest) of `runs` measurements.
-fn best_of<T>(
-    runs: usize,
-    what: &str,
-    mut key: impl FnMut(&T) -> Duration,
-    mut f: impl FnMut() -> Result<T>,
-) -> Result<T> {
+fn best_of<T>(runs: usize, what: &str, key: impl Fn(&T) -> Duration, mut f: impl FnMut() -> Result<T>) -> Result<T> {
     let mut best: Option<T> = None;
     for run in 1..=runs {
         let measured = f().with_context(|| what.to_owned())?;
@@ -568,57 +493,49 @@ fn main() -> Result<()> {
     let openssl_version = check_openssl(first, dir.path())?;
     eprintln!("{openssl_version}: dgst -sm3 and enc -sm4-ctr agree with ours on bid 0");
     let whole = write_parts(&bids, 1, dir.path())?;
-    let parts = if args.threads > 1 { write_parts(&bids, args.threads, dir.path())? } else { Vec::new() };
-
-    let bytes = bids.iter().map(|bid| bid.envelope.len()).sum::<usize>() as f64;
-    let runs = args.runs;
+    let (runs, threads, threaded) = (args.runs, args.threads, args.threads > 1);
+    let parts = if threaded { write_parts(&bids, threads, dir.path())? } else { Vec::new() };
     let wall = |d: &Duration| *d;
     let baseline_wall = |b: &Baseline| b.wall;
 
     eprintln!("warm-up ...");
-    run_ours(&opener, &bids[..bids.len().min(2)], 1, Mode::Memory)?;
-    let ours_1 = best_of(runs, "ours, 1 thread", wall, || run_ours(&opener, &bids, 1, Mode::Memory))?;
-    let ours_files = best_of(runs, "ours from files, 1 thread", wall, || run_ours(&opener, &bids, 1, Mode::Files))?;
-    let ours_once =
-        best_of(runs, "ours, digest once, 1 thread", wall, || run_ours(&opener, &bids, 1, Mode::DigestOnce))?;
-    let ours_n = if args.threads > 1 {
-        let what = format!("ours, {} threads", args.threads);
-        Some(best_of(runs, &what, wall, || run_ours(&opener, &bids, args.threads, Mode::Memory))?)
-    } else {
-        None
-    };
+    run_ours(&opener, &bids[..bids.len().min(2)], 1, false)?;
+    let ours_1 = best_of(runs, "ours, 1 thread", wall, || run_ours(&opener, &bids, 1, false))?;
+    let ours_files = best_of(runs, "ours from files, 1 thread", wall, || run_ours(&opener, &bids, 1, true))?;
+    let ours_n = threaded
+        .then(|| best_of(runs, &format!("ours, {threads} threads"), wall, || run_ours(&opener, &bids, threads, false)))
+        .transpose()?;
     let steps = best_of(runs, "per-step pass", Steps::path_total, || run_steps(&opener, &bids))?;
     let per_bid = best_of(runs, "openssl per bid, 1 worker", baseline_wall, || run_openssl_per_bid(&bids, 1))?;
-    let per_bid_n = if args.threads > 1 {
-        let what = format!("openssl per bid, {} workers", args.threads);
-        Some(best_of(runs, &what, baseline_wall, || run_openssl_per_bid(&bids, args.threads))?)
-    } else {
-        None
-    };
+    let per_bid_n = threaded
+        .then(|| {
+            let what = format!("openssl per bid, {threads} workers");
+            best_of(runs, &what, baseline_wall, || run_openssl_per_bid(&bids, threads))
+        })
+        .transpose()?;
     let concatenated =
         best_of(runs, "openssl, concatenated files", baseline_wall, || run_openssl_concatenated(first, &whole))?;
-    let concatenated_n = if args.threads > 1 {
-        let what = format!("openssl, {} concatenated parts in parallel", args.threads);
-        Some(best_of(runs, &what, baseline_wall, || run_openssl_concatenated(first, &parts))?)
-    } else {
-        None
-    };
+    let concatenated_n = threaded
+        .then(|| {
+            let what = format!("openssl, {threads} concatenated parts in parallel");
+            best_of(runs, &what, baseline_wall, || run_openssl_concatenated(first, &parts))
+        })
+        .transpose()?;
 
-    let report = Report {
+    Report {
         args: &args,
-        bytes,
+        bytes: envelope_bytes(&bids) as f64,
         openssl_version,
         ours_1,
         ours_files,
-        ours_once,
         ours_n,
         steps,
         per_bid,
         per_bid_n,
         concatenated,
         concatenated_n,
-    };
-    report.print();
+    }
+    .print();
     Ok(())
 }
 
@@ -629,7 +546,6 @@ struct Report<'a> {
     openssl_version: String,
     ours_1: Duration,
     ours_files: Duration,
-    ours_once: Duration,
     ours_n: Option<Duration>,
     steps: Steps,
     per_bid: Baseline,
@@ -646,7 +562,6 @@ impl Report<'_> {
     fn print(&self) {
         let args = self.args;
         let n = args.bids as f64;
-        let mb = self.bytes / 1e6;
         // Each ratio is taken against the faster openssl measurement with as many workers (the
         // stricter baseline: process spawns do not count in our favour).
         let faster = |per_bid: Baseline, concatenated: Baseline| {
@@ -656,8 +571,8 @@ impl Report<'_> {
                 (concatenated.wall, "concatenated files")
             }
         };
-        let (openssl_1, openssl_1_label) = faster(self.per_bid, self.concatenated);
         let ratio_of = |ours: Duration, openssl: Duration| openssl.as_secs_f64() / ours.as_secs_f64();
+        let (openssl_1, openssl_1_label) = faster(self.per_bid, self.concatenated);
         let ratio = ratio_of(self.ours_1, openssl_1);
         let threaded = match (self.ours_n, self.per_bid_n, self.concatenated_n) {
             (Some(ours), Some(per_bid), Some(concatenated)) => {
@@ -669,10 +584,11 @@ impl Report<'_> {
 
         println!();
         println!(
-            "P2 opening: {} bids of {} MB ({mb:.1} MB of envelopes), {BIDDERS} bidders, chain leaf -> sub-CA -> root; \
+            "P2 opening: {} bids of {} MB ({:.1} MB of envelopes), {BIDDERS} bidders, chain leaf -> sub-CA -> root; \
              best of {} runs; {}; {}.",
             args.bids,
             args.size_mb,
+            self.bytes / 1e6,
             args.runs,
             self.openssl_version,
             machine_facts()
@@ -685,24 +601,14 @@ impl Report<'_> {
             println!("| {label} | {threads} | {:.3} | {:.1} | {ratio} |", d.as_secs_f64(), self.mbps(d));
         };
         row(
-            "ours: parse, `digest()` = receipt, `verify_signature()`, chain, `unwrap_key`, `open`, length check \
-             (envelopes in memory)",
+            "ours: parse, `digest()` = receipt, `verify_signature_over(&digest)`, chain, `unwrap_key`, `open`, \
+             length check (envelopes in memory)",
             1,
             self.ours_1,
             Some(ratio),
         );
-        row(
-            "ours, reading each envelope from its file first",
-            1,
-            self.ours_files,
-            Some(ratio_of(self.ours_files, openssl_1)),
-        );
-        row(
-            "what-if: ours with SM3 once (signature checked over the receipt digest via public cert/key API)",
-            1,
-            self.ours_once,
-            Some(ratio_of(self.ours_once, openssl_1)),
-        );
+        let files_ratio = ratio_of(self.ours_files, openssl_1);
+        row("ours, reading each envelope from its file first", 1, self.ours_files, Some(files_ratio));
         if let Some((ours, ratio_n, _)) = threaded {
             row("ours, bids dealt round-robin over std threads", args.threads, ours, Some(ratio_n));
         }
@@ -731,9 +637,9 @@ impl Report<'_> {
         }
         if let Some((_, ratio_n, label)) = threaded {
             println!(
-                "| **ratio ours / openssl, {} threads / workers, against the faster openssl row ({label})** | {} | | | \
+                "| **ratio ours / openssl, {0} threads / workers, against the faster openssl row ({label})** | {0} | | | \
                  **{ratio_n:.2}** |",
-                args.threads, args.threads
+                args.threads
             );
         }
         let spawn_ms = (self.per_bid.wall.as_secs_f64() - self.concatenated.wall.as_secs_f64()) * 1e3 / (2.0 * n);
@@ -741,65 +647,55 @@ impl Report<'_> {
         println!(
             "Goal ratio >= 0.8 (1 thread): **{}** ({ratio:.2}). Spawning a process per file costs openssl about \
              {spawn_ms:.1} ms per invocation (per-bid minus concatenated, over {} invocations); every ratio uses the \
-             faster openssl row, so spawn overhead does not flatter us. MB/s = envelope bytes / seconds on every row, \
-             so a ratio is a ratio of times over the same bids.",
+             faster openssl row, so spawn overhead does not flatter us.",
             if ratio >= 0.8 { "holds" } else { "does not hold" },
             2 * args.bids
         );
 
         let s = &self.steps;
-        let total = s.path_total().as_secs_f64();
-        let share = |d: Duration| 100.0 * d.as_secs_f64() / total;
+        let total = s.path_total();
         let ms = |d: Duration| d.as_secs_f64() * 1e3 / n;
+        let share = |d: Duration| 100.0 * d.as_secs_f64() / total.as_secs_f64();
         println!();
         println!("Where the time goes (1 thread, each step timed separately, best pass of {}):", args.runs);
         println!();
-        println!("| step | ms per bid | share | MB/s |");
-        println!("|---|---:|---:|---:|");
+        println!("| step | algorithm | ms per bid | share | MB/s |");
+        println!("|---|---|---:|---:|---:|");
         // MB/s only for the steps that run over the whole envelope.
-        let step = |label: &str, d: Duration, bulk: bool| {
+        let step = |label: &str, algorithm: &str, d: Duration, bulk: bool| {
             let rate = if bulk { format!("{:.0}", self.mbps(d)) } else { "-".to_owned() };
-            println!("| {label} | {:.2} | {:.1}% | {rate} |", ms(d), share(d));
+            println!("| {label} | {algorithm} | {:.2} | {:.1}% | {rate} |", ms(d), share(d));
         };
-        step("`Envelope::parse` (copies the ciphertext out)", s.parse, true);
-        step("`digest()` = receipt (copies magic + header + ciphertext, then SM3)", s.digest, true);
-        step("`verify_signature()` (cert parse, the same SM3 digest again, SM2 verify)", s.signature, true);
-        step("chain `TrustStore::verify` (2 SM2 verifies: leaf, sub-CA)", s.chain, false);
-        step("`unwrap_key(opening, Opening)` (SM2 decrypt)", s.unwrap, false);
-        step("`open` (SM4-GCM decrypt + tag, payload parse copies the file out)", s.open, true);
-        step("payload length check", s.check, false);
-        step("**total**", s.path_total(), true);
-
-        // By algorithm: SM3 twice (digest, and inside verify_signature), SM2, SM4-GCM, copies.
-        let sm2 = s.sm2_verify_alone + s.chain + s.unwrap;
-        let sm3_both = s.digest + s.signature.saturating_sub(s.sm2_verify_alone);
-        let rest = s.path_total().saturating_sub(sm2 + sm3_both + s.open);
+        step("`Envelope::parse` (copies the ciphertext out)", "copy", s.parse, true);
+        step("`digest()` = receipt (copies magic + header + ciphertext, then SM3)", "SM3", s.digest, true);
+        step("`verify_signature_over(&digest)` (cert parse, SM2 verify)", "SM2", s.signature, false);
+        step("chain `TrustStore::verify` (2 SM2 verifies: leaf, sub-CA)", "SM2", s.chain, false);
+        step("`unwrap_key(opening, Opening)` (SM2 decrypt)", "SM2", s.unwrap, false);
+        step("`open` (SM4-GCM decrypt + tag, payload parse copies the file out)", "SM4-GCM", s.open, true);
+        step("payload length check", "-", s.check, false);
+        step("**total**", "", total, true);
         println!();
-        println!("| by algorithm | ms per bid | share |");
-        println!("|---|---:|---:|");
-        let algo = |label: &str, d: Duration| println!("| {label} | {:.2} | {:.1}% |", ms(d), share(d));
-        algo("SM4-GCM (`open`)", s.open);
-        algo("SM3 (`digest()` + the digest inside `verify_signature()`), with their copies", sm3_both);
-        algo("SM2 (signature, chain, unwrap)", sm2);
-        algo("parse copy, length check", rest);
+        println!(
+            "By algorithm: SM4-GCM {:.1}%, SM3 {:.1}%, SM2 {:.1}% (signature, chain, unwrap), parse copy and check {:.1}%.",
+            share(s.open),
+            share(s.digest),
+            share(s.signature + s.chain + s.unwrap),
+            share(s.parse + s.check)
+        );
 
-        let signed_bytes = self.bytes;
-        let mb_alone = |d: Duration| signed_bytes / 1e6 / d.as_secs_f64();
         println!();
         println!("Primitives alone on the same bytes (1 thread; MB/s over the envelope bytes):");
         println!();
         println!("| primitive | ms per bid | MB/s |");
         println!("|---|---:|---:|");
-        let prim = |label: &str, d: Duration| println!("| {label} | {:.2} | {:.0} |", ms(d), mb_alone(d));
+        let prim = |label: &str, d: Duration| println!("| {label} | {:.2} | {:.0} |", ms(d), self.mbps(d));
         prim("SM3 over the signed bytes in place (`sm3::sm3`, no copy)", s.sm3_in_place);
-        println!(
-            "| SM2 signature verify alone (cert parse, key, verify of the 32-byte digest) | {:.2} | - |",
-            ms(s.sm2_verify_alone)
-        );
         prim("SM4-GCM open alone (`sm4_gcm::open`, no payload parse)", s.gcm_open_alone);
         prim("SM4-CTR alone (RustCrypto sm4 0.6 + ctr 0.10), no GHASH", s.sm4_ctr_alone);
-        let ghash_ms = (s.gcm_open_alone.as_secs_f64() - s.sm4_ctr_alone.as_secs_f64()) * 1e3 / n;
-        println!("| GHASH + tag (SM4-GCM open minus SM4-CTR, derived; noise when near 0) | {ghash_ms:.2} | - |");
+        let ghash_ms = ms(s.gcm_open_alone) - ms(s.sm4_ctr_alone);
+        println!(
+            "| GHASH + tag (SM4-GCM open minus SM4-CTR, derived; noise when near or below 0) | {ghash_ms:.2} | - |"
+        );
         prim("`openssl enc -d -sm4-ctr`, concatenated file (incl. 1 spawn, file read)", self.concatenated.enc);
         prim("`openssl dgst -sm3`, concatenated file (incl. 1 spawn, file read)", self.concatenated.dgst);
 

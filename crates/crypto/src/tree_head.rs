@@ -3,7 +3,7 @@
 //! one (RFC 9162 consistency proof), and any receipt's event can be proven included.
 
 use crate::encoding::{put_bytes, put_i64};
-use crate::merkle::{CompactRange, Hash, leaf_hash};
+use crate::merkle::{CompactRange, Hash, MerkleError, leaf_hash, verify_inclusion};
 use crate::sm2::{PrivateKey, PublicKey, Sm2Error};
 
 /// Domain separation tag of the signed bytes.
@@ -70,6 +70,14 @@ impl TreeHead {
     /// Checks a signature by the platform key.
     pub fn verify(&self, key: &PublicKey, signature: &[u8]) -> Result<(), Sm2Error> {
         key.verify(&self.encode(), signature)
+    }
+
+    /// Checks that the event at `position` (1-based) with `event_hash` is in this head's tree,
+    /// given the audit path from `/api/v1/log/proof/inclusion`.
+    pub fn verify_inclusion(&self, position: i64, event_hash: &[u8], audit_path: &[Hash]) -> Result<(), MerkleError> {
+        let index = u64::try_from(position - 1).map_err(|_| MerkleError::IndexOutOfRange { index: 0, size: 0 })?;
+        let size = u64::try_from(self.tree_size).unwrap_or(0);
+        verify_inclusion::<sm3::Sm3>(index, size, &event_leaf(event_hash), audit_path, &self.root_hash)
     }
 }
 

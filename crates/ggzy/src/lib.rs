@@ -3,6 +3,7 @@
 //! use it to spawn the real server in-process with a fake clock.
 
 pub mod ceremony;
+pub mod client;
 pub mod config;
 pub mod demo;
 pub mod export;

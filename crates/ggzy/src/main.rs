@@ -13,6 +13,8 @@ use ggzy_app::clock::SystemClock;
 use ggzy_app::identity::NewUser;
 use ggzy_domain::role::{Role, RoleGrant};
 
+mod tools;
+
 /// 公共资源交易平台 (public resource trading platform).
 #[derive(Parser)]
 #[command(name = "ggzy", version, about)]
@@ -78,9 +80,18 @@ enum Command {
     /// The statutory rulesets built into this binary.
     #[command(subcommand)]
     Rules(RulesCommand),
-    /// Bidder tools: seal bid files into an envelope offline, inspect an envelope.
+    /// Bidder tools: seal bid files into an envelope offline, inspect, submit, decrypt at opening.
     #[command(subcommand)]
     Bid(BidCommand),
+    /// Receipts of bids: verify offline and against the signed log.
+    #[command(subcommand)]
+    Receipt(tools::ReceiptCommand),
+    /// Tender tools: the opening-key ceremony, offline.
+    #[command(subcommand)]
+    Tender(tools::TenderToolCommand),
+    /// Escrow officials: hand in a share of a tender's opening key.
+    #[command(subcommand)]
+    Escrow(tools::EscrowCommand),
     /// Checks the event hash chain offline and names the first bad position.
     Verify {
         /// A SQLite file, a database URL, or an export (`.jsonl`).
@@ -152,6 +163,8 @@ enum BidCommand {
         /// The envelope file.
         envelope: PathBuf,
     },
+    #[command(flatten)]
+    Online(tools::OnlineBidCommand),
 }
 
 #[derive(Subcommand)]
@@ -320,7 +333,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             eprintln!("created user {} ({})", user.username, user.user_id);
         }
         Command::Ca(command) => run_ca(command)?,
-        Command::Bid(command) => run_bid(command)?,
+        Command::Bid(command) => run_bid(command).await?,
+        Command::Receipt(command) => tools::run_receipt(command).await?,
+        Command::Tender(command) => tools::run_tender_tool(command)?,
+        Command::Escrow(command) => tools::run_escrow(command).await?,
         Command::Rules(command) => run_rules(command)?,
         Command::Verify { source, platform_key } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
@@ -464,7 +480,7 @@ fn mac_hash() -> [u8; 32] {
     ggzy_crypto::sm3::sm3(macs.join(",").as_bytes())
 }
 
-fn run_bid(command: BidCommand) -> anyhow::Result<()> {
+async fn run_bid(command: BidCommand) -> anyhow::Result<()> {
     use ggzy_crypto::cert::Certificate;
     use ggzy_crypto::envelope::{BidFile, Envelope, Payload, SealRequest, seal};
     match command {
@@ -507,6 +523,7 @@ fn run_bid(command: BidCommand) -> anyhow::Result<()> {
             eprintln!("sealed {} file(s) into {} ({} bytes)", files.len(), out.display(), sealed.len());
             writeln!(std::io::stdout(), "digest {}", hex::encode(digest))?;
         }
+        BidCommand::Online(command) => tools::run_online_bid(command).await?,
         BidCommand::Inspect { envelope } => {
             let bytes = std::fs::read(&envelope).with_context(|| format!("reading {}", envelope.display()))?;
             let parsed = Envelope::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", envelope.display()))?;

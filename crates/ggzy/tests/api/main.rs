@@ -5,6 +5,7 @@ mod tender_fixture;
 
 mod auth;
 mod bids;
+mod cli_tools;
 mod entities;
 mod log;
 mod opening;
