@@ -101,6 +101,12 @@ impl App {
         })
     }
 
+    /// The same app (store, keys, services) under another clock: the sandbox runs a procedure
+    /// under an accelerated fake clock, and the demo seeds its history in the past.
+    pub fn with_clock(&self, clock: Arc<dyn clock::Clock>) -> App {
+        App { clock, ..self.clone() }
+    }
+
     /// The store (for health checks and offline tools).
     pub fn store(&self) -> &Store {
         &self.store

@@ -212,7 +212,7 @@ struct DemoUser {
     member_of: Option<usize>,
 }
 
-const DEMO_USERS: [DemoUser; 10] = [
+const DEMO_USERS: [DemoUser; 11] = [
     DemoUser { username: "admin", display_name: "王建国", role: Role::Admin, region: "330000", member_of: None },
     DemoUser {
         username: "center", display_name: "李晓燕", role: Role::CenterStaff, region: "330100", member_of: None
@@ -241,6 +241,7 @@ const DEMO_USERS: [DemoUser; 10] = [
     DemoUser { username: "agency", display_name: "孙磊", role: Role::Agency, region: "330100", member_of: Some(10) },
     DemoUser { username: "bidder1", display_name: "张伟", role: Role::Bidder, region: "330100", member_of: Some(4) },
     DemoUser { username: "bidder2", display_name: "刘芳", role: Role::Bidder, region: "330100", member_of: Some(6) },
+    DemoUser { username: "bidder3", display_name: "何俊", role: Role::Bidder, region: "330100", member_of: Some(8) },
     DemoUser { username: "expert", display_name: "吴海涛", role: Role::Expert, region: "330100", member_of: None },
     DemoUser { username: "expert2", display_name: "郑丽华", role: Role::Expert, region: "330100", member_of: None },
 ];
@@ -340,7 +341,7 @@ pub async fn summary(app: &App) -> anyhow::Result<DemoSummary> {
 }
 
 /// An app error with its field messages spelled out (the error's own Display omits them).
-fn explain(error: AppError) -> anyhow::Error {
+pub(crate) fn explain(error: AppError) -> anyhow::Error {
     match error {
         AppError::Invalid(fields) => {
             let details: Vec<String> =

@@ -6,6 +6,8 @@ pub mod ceremony;
 pub mod client;
 pub mod config;
 pub mod demo;
+pub mod demo_ca;
+pub mod demo_tenders;
 pub mod export;
 pub mod keys;
 pub mod server;

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use ggzy::config::{Config, FlagOverrides, LogFormat};
-use ggzy::{demo, export, server, telemetry, verify};
+use ggzy::{demo, demo_tenders, export, server, telemetry, verify};
 use ggzy_app::Actor;
-use ggzy_app::clock::SystemClock;
+use ggzy_app::clock::{FakeClock, SystemClock};
 use ggzy_app::identity::NewUser;
 use ggzy_domain::role::{Role, RoleGrant};
 
@@ -266,9 +266,20 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 std::fs::remove_dir_all(&config.data_dir)
                     .with_context(|| format!("removing {}", config.data_dir.display()))?;
             }
+            let now_ms = jiff::Timestamp::now().as_millisecond();
+            demo_tenders::prepare_pki(&config.data_dir, now_ms / 1000)?;
             let server = server::build(&config, Arc::new(SystemClock)).await?;
+            let mut tenders = Vec::new();
             let summary = if server.app.platform_regions().await?.is_empty() {
-                demo::seed_demo(&server.app).await.context("seeding demo data")?
+                // The demo's history happens under a fake clock that starts 40 days ago and stops
+                // before now, so that procedures can pass their deadlines.
+                let clock = FakeClock::at(now_ms - 40 * 86_400_000);
+                let seeding = server.app.with_clock(Arc::new(clock.clone()));
+                let summary = demo::seed_demo(&seeding).await.context("seeding demo data")?;
+                tenders = demo_tenders::seed_tenders(&seeding, &clock, &config.data_dir)
+                    .await
+                    .context("seeding demo tenders")?;
+                summary
             } else {
                 demo::summary(&server.app).await?
             };
@@ -284,6 +295,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             for (username, role) in &summary.users {
                 writeln!(out, "  {username:<14} {role}")?;
             }
+            for tender in &tenders {
+                writeln!(out, "招标项目 {}  {}  {}", tender.tender_id, tender.state, tender.title)?;
+            }
+            writeln!(
+                out,
+                "演示证书与私钥：{}（可用 ggzy bid seal / ggzy bid submit 向投标中的项目投标）",
+                demo_tenders::keys_dir(&config.data_dir).display()
+            )?;
             if seed_only {
                 server.app.store().close().await;
                 return Ok(std::process::ExitCode::SUCCESS);
@@ -384,74 +403,24 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 }
 
 /// Escapes a value for an RFC 4514 distinguished name.
-fn dn_value(value: &str) -> String {
-    value.chars().fold(String::new(), |mut out, c| {
-        if matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '=') {
-            out.push('\\');
-        }
-        out.push(c);
-        out
-    })
-}
-
 fn run_ca(command: CaCommand) -> anyhow::Result<()> {
-    use ggzy_crypto::cert::{Certificate, IssueRequest, issue};
-    const DAY: i64 = 86_400;
+    use ggzy::demo_ca::DemoCa;
     let now = jiff::Timestamp::now().as_second();
-    let mut serial = [0u8; 16];
-    ggzy_app::entropy::Entropy::fill(&ggzy_app::entropy::OsEntropy, &mut serial);
-    // Serial numbers are positive INTEGERs: clear the sign bit.
-    serial[0] &= 0x7f;
-    serial[0] |= 0x01;
     match command {
         CaCommand::Init { dir, name } => {
-            let key = ggzy::keys::generate();
-            ggzy::keys::write_private(&dir.join("ca-key.pem"), &key)?;
-            let public = key.verifying_key();
-            let subject = format!("CN={},O=ggzy,C=CN", dn_value(&name));
-            let request = IssueRequest {
-                subject: &subject,
-                public_key: &public,
-                serial: &serial,
-                not_before_unix: now - DAY,
-                not_after_unix: now + 3650 * DAY,
-                is_ca: true,
-            };
-            let cert = issue(&request, None, &key).map_err(|e| anyhow::anyhow!("issuing the CA certificate: {e}"))?;
-            std::fs::write(dir.join("ca.pem"), cert.to_pem().map_err(|e| anyhow::anyhow!("{e}"))?)
-                .with_context(|| format!("writing {}", dir.join("ca.pem").display()))?;
+            DemoCa::init(&dir, &name, now)?;
             eprintln!("CA created in {}: ca.pem (trust this), ca-key.pem (keep secret)", dir.display());
         }
         CaCommand::Issue { dir, credit_code, name, out } => {
             let code = ggzy_domain::CreditCode::parse(&credit_code)
                 .map_err(|e| anyhow::anyhow!("--credit-code {credit_code}: 统一社会信用代码{e}"))?;
-            let ca_key = ggzy::keys::read_private(&dir.join("ca-key.pem"))?;
-            let ca_pem = std::fs::read_to_string(dir.join("ca.pem"))
-                .with_context(|| format!("reading {}", dir.join("ca.pem").display()))?;
-            let ca = Certificate::from_pem(&ca_pem).map_err(|e| anyhow::anyhow!("ca.pem: {e}"))?;
-            let key = ggzy::keys::generate();
-            let public = key.verifying_key();
-            let subject = format!("CN={},O={},C=CN", code.as_str(), dn_value(&name));
-            let request = IssueRequest {
-                subject: &subject,
-                public_key: &public,
-                serial: &serial,
-                not_before_unix: now - DAY,
-                not_after_unix: now + 730 * DAY,
-                is_ca: false,
-            };
-            let cert = issue(&request, Some(&ca), &ca_key).map_err(|e| anyhow::anyhow!("issuing: {e}"))?;
-            let key_path = out.with_extension("key.pem");
-            ggzy::keys::write_private(&key_path, &key)?;
-            let cert_path = out.with_extension("pem");
-            std::fs::write(&cert_path, cert.to_pem().map_err(|e| anyhow::anyhow!("{e}"))?)
-                .with_context(|| format!("writing {}", cert_path.display()))?;
+            let (cert, _) = DemoCa::open(&dir)?.issue(code.as_str(), &name, now, &out)?;
             eprintln!(
                 "issued {} (serial {}): {}, key {}",
                 code.as_str(),
                 cert.serial_hex(),
-                cert_path.display(),
-                key_path.display()
+                out.with_extension("pem").display(),
+                out.with_extension("key.pem").display()
             );
         }
     }
