@@ -13,3 +13,4 @@ pub mod keys;
 pub mod server;
 pub mod telemetry;
 pub mod verify;
+pub mod verify_bids;

@@ -100,6 +100,10 @@ enum Command {
         /// default: `platform-key.pem` beside a SQLite file, if present.
         #[arg(long)]
         platform_key: Option<PathBuf>,
+        /// A receipt a bidder holds (repeatable): signed by the platform and naming an event of
+        /// this log that says the same.
+        #[arg(long = "receipt")]
+        receipts: Vec<PathBuf>,
     },
     /// Writes every event as JSON Lines (for offline verification and archives).
     Export {
@@ -357,7 +361,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Tender(command) => tools::run_tender_tool(command)?,
         Command::Escrow(command) => tools::run_escrow(command).await?,
         Command::Rules(command) => run_rules(command)?,
-        Command::Verify { source, platform_key } => {
+        Command::Verify { source, platform_key, receipts } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
             let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
             let key = key_file.as_deref().map(verify::load_platform_key).transpose()?;
@@ -370,6 +374,22 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     };
                     writeln!(std::io::stdout(), "chain intact: {events} events, head {head_hash_hex}")?;
                     writeln!(std::io::stdout(), "tree heads: {tree_heads} match the chain ({signatures})")?;
+                    let bids = ggzy::verify_bids::verify_bids(&source, key.as_ref(), &receipts).await?;
+                    if let Some((file, finding)) = bids.finding {
+                        match file {
+                            Some(file) => {
+                                eprintln!("receipt {file} fails at position {}: {}", finding.position, finding.reason)
+                            }
+                            None => eprintln!("bid file broken at position {}: {}", finding.position, finding.reason),
+                        }
+                        return Ok(std::process::ExitCode::from(1));
+                    }
+                    if let Some(files) = bids.blobs_checked {
+                        writeln!(std::io::stdout(), "bid files: {files} match their SM3 addresses")?;
+                    }
+                    if !receipts.is_empty() {
+                        writeln!(std::io::stdout(), "receipts: {} verified", bids.receipts_checked)?;
+                    }
                 }
                 verify::VerifyOutcome::TreeHeadMismatch { tree_size, reason } => {
                     eprintln!("tree head of size {tree_size} does not match: {reason}");
@@ -402,7 +422,6 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-/// Escapes a value for an RFC 4514 distinguished name.
 fn run_ca(command: CaCommand) -> anyhow::Result<()> {
     use ggzy::demo_ca::DemoCa;
     let now = jiff::Timestamp::now().as_second();

@@ -88,7 +88,7 @@ pub async fn verify_source(source: &str, platform_key: Option<&PublicKey>) -> an
 }
 
 /// The URL to open for a source, read-only where the backend allows it.
-fn database_url(source: &str) -> anyhow::Result<String> {
+pub(crate) fn database_url(source: &str) -> anyhow::Result<String> {
     if source.starts_with("postgres://") || source.starts_with("postgresql://") {
         return Ok(source.to_owned());
     }

@@ -482,3 +482,223 @@ fn rules_are_listed_shown_and_diffed_with_their_sources() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("可选：construction@2019-03-02"));
 }
+
+/// A demo bidder signed in over HTTP, with its certificate and key from the demo's key directory.
+struct DemoBidder {
+    client: reqwest::Client,
+    csrf: String,
+    code: String,
+    cert: ggzy_crypto::cert::Certificate,
+    key: ggzy_crypto::sm2::PrivateKey,
+}
+
+async fn demo_bidder(address: &str, username: &str, keys: &std::path::Path) -> DemoBidder {
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let login = client
+        .post(format!("http://{address}/api/v1/auth/login"))
+        .json(&serde_json::json!({"username": username, "password": ggzy::demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    let body: serde_json::Value = login.json().await.expect("json");
+    let code = body["user"]["entities"][0].as_str().expect("the demo bidder acts for an entity").to_owned();
+    let pem = std::fs::read_to_string(keys.join(format!("{code}.pem"))).expect("demo certificate");
+    DemoBidder {
+        client,
+        csrf: body["csrf_token"].as_str().expect("csrf").to_owned(),
+        cert: ggzy_crypto::cert::Certificate::from_pem(&pem).expect("certificate"),
+        key: ggzy::keys::read_private(&keys.join(format!("{code}.key.pem"))).expect("demo key"),
+        code,
+    }
+}
+
+/// Submits a sealed bid with an idempotency key of its own.
+async fn submit_bid(
+    bidder: &DemoBidder,
+    address: &str,
+    tender: &str,
+    key: &str,
+    envelope: &(Vec<u8>, String),
+) -> reqwest::Result<reqwest::Response> {
+    bidder
+        .client
+        .post(format!("http://{address}/api/v1/tenders/{tender}/lots/1/bids?bidder={}", bidder.code))
+        .header("x-csrf-token", &bidder.csrf)
+        .header("idempotency-key", key)
+        .header("content-type", "application/octet-stream")
+        .header("bid-digest", &envelope.1)
+        .body(envelope.0.clone())
+        .send()
+        .await
+}
+
+#[test]
+fn kill_9_mid_bid_surge_keeps_every_receipted_bid_and_retries_never_duplicate() {
+    use ggzy_crypto::envelope::{BidFile, Envelope, Payload, SealRequest, seal};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let data = dir.path().join("data");
+    std::fs::write(dir.path().join("empty.toml"), "").expect("empty config file");
+    let seeded = ggzy(dir.path()).args(["demo", "--seed-only", "--data-dir"]).arg(&data).output().expect("demo");
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let stdout = String::from_utf8_lossy(&seeded.stdout);
+    let tender = stdout
+        .lines()
+        .find(|line| line.contains("投标中"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .expect("the demo has a tender taking bids")
+        .to_owned();
+    let keys = data.join("demo-ca/keys");
+    let (server, address) = start_server(dir.path(), &data);
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let (bidders, sealed) = runtime.block_on(async {
+        let mut bidders = Vec::new();
+        for username in ["bidder1", "bidder2", "bidder3"] {
+            bidders.push(demo_bidder(&address, username, &keys).await);
+        }
+        let registered = bidders[2]
+            .client
+            .post(format!("http://{address}/api/v1/tenders/{tender}/lots/1/registrations"))
+            .header("x-csrf-token", &bidders[2].csrf)
+            .json(&serde_json::json!({"bidder_credit_code": bidders[2].code}))
+            .send()
+            .await
+            .expect("register");
+        assert_eq!(registered.status(), 204);
+        let view: serde_json::Value = reqwest::get(format!("http://{address}/api/v1/tenders/{tender}"))
+            .await
+            .expect("tender")
+            .json()
+            .await
+            .expect("json");
+        let opening =
+            ggzy_crypto::sm2::PublicKey::from_public_key_pem(view["opening_public_key_pem"].as_str().expect("key"))
+                .expect("opening key");
+        // 30 sealed bids of 10 KB per bidder, each one a replacement of the bidder's previous one.
+        let mut sealed = Vec::new();
+        for bidder in &bidders {
+            let mut own = Vec::new();
+            for n in 0..30 {
+                let payload = Payload {
+                    declared_json: serde_json::json!({"price_fen": 40_000_000 + n}).to_string(),
+                    files: vec![BidFile { name: "投标函.pdf".to_owned(), bytes: vec![b'%'; 10_000] }],
+                };
+                let request = SealRequest {
+                    tender_id: &tender,
+                    lot_id: "1",
+                    bidder_credit_code: &bidder.code,
+                    sealed_at_ms: 0,
+                    tool_version: "kill-test",
+                    machine_id_hash: [0; 32],
+                    mac_hash: [0; 32],
+                    bidder_cert: &bidder.cert,
+                    bidder_key: &bidder.key,
+                    opening_key: &opening,
+                    payload: &payload,
+                };
+                let bytes = seal(&request, &mut rand::rng()).expect("seal");
+                let digest = hex::encode(Envelope::parse(&bytes).expect("parse").digest());
+                own.push((bytes, digest));
+            }
+            sealed.push(own);
+        }
+        (bidders, sealed)
+    });
+    let bidders = Arc::new(bidders);
+    let sealed = Arc::new(sealed);
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let enough = Arc::new(tokio::sync::Notify::new());
+    let (acked, attempted) = runtime.block_on(async {
+        let mut tasks = Vec::new();
+        for b in 0..3 {
+            let (bidders, sealed, address, tender) = (bidders.clone(), sealed.clone(), address.clone(), tender.clone());
+            let (acknowledged, enough) = (acknowledged.clone(), enough.clone());
+            tasks.push(tokio::spawn(async move {
+                let (mut acked, mut attempted) = (Vec::new(), Vec::new());
+                for n in 0..30 {
+                    attempted.push((b, n));
+                    let key = format!("bid-{b}-{n}");
+                    match submit_bid(&bidders[b], &address, &tender, &key, &sealed[b][n]).await {
+                        Ok(response) if response.status() == 201 => {
+                            let receipt: serde_json::Value = response.json().await.expect("receipt");
+                            acked.push(((b, n), receipt));
+                            if acknowledged.fetch_add(1, Ordering::SeqCst) + 1 == 24 {
+                                enough.notify_one();
+                            }
+                        }
+                        Ok(response) => panic!("unexpected status {} before the kill", response.status()),
+                        Err(_) => break,
+                    }
+                }
+                (acked, attempted)
+            }));
+        }
+        enough.notified().await;
+        assert!(Command::new("kill").args(["-KILL", &server.id().to_string()]).status().expect("kill").success());
+        let (mut acked, mut attempted) = (Vec::new(), Vec::new());
+        for task in tasks {
+            let (a, t) = task.await.expect("client task");
+            acked.extend(a);
+            attempted.extend(t);
+        }
+        (acked, attempted)
+    });
+    assert!(acked.len() >= 24, "{} receipts before the kill", acked.len());
+
+    // Restart: every receipted bid replays its receipt; the rest are accepted or still claimed.
+    // The bidders keep their sessions (they survive a restart): idempotency keys are per credential.
+    let (mut server, address) = start_server(dir.path(), &data);
+    runtime.block_on(async {
+        let relogged = &bidders;
+        for ((b, n), receipt) in &acked {
+            let retry = submit_bid(&relogged[*b], &address, &tender, &format!("bid-{b}-{n}"), &sealed[*b][*n]).await;
+            let retry = retry.expect("retry");
+            assert_eq!(retry.status(), 201);
+            assert_eq!(retry.headers()["idempotent-replayed"], "true");
+            let again: serde_json::Value = retry.json().await.expect("json");
+            assert_eq!(&again, receipt, "the same receipt, not a second bid");
+        }
+        for (b, n) in attempted.iter().filter(|attempt| !acked.iter().any(|(a, _)| a == *attempt)) {
+            let retry = submit_bid(&relogged[*b], &address, &tender, &format!("bid-{b}-{n}"), &sealed[*b][*n]).await;
+            let retry = retry.expect("retry");
+            let status = retry.status().as_u16();
+            let body: serde_json::Value = retry.json().await.expect("json");
+            let allowed = status == 201 || (status == 409 && body["code"] == "idempotency_key_in_progress");
+            assert!(allowed, "retry of unacknowledged bid {b}/{n}: {status} {body}");
+        }
+    });
+    assert!(Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill").success());
+    assert!(server.wait().expect("exit").success());
+
+    // Offline: the chain, every bid file, and every receipt the bidders hold.
+    let mut verify = ggzy(dir.path());
+    verify.arg("verify").arg(data.join("platform.db")).arg("--platform-key").arg(data.join("platform-key.pem"));
+    for (i, (_, receipt)) in acked.iter().enumerate() {
+        let path = dir.path().join(format!("receipt-{i}.json"));
+        std::fs::write(&path, receipt.to_string()).expect("receipt file");
+        verify.arg("--receipt").arg(path);
+    }
+    let output = verify.output().expect("verify");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(text.contains(&format!("receipts: {} verified", acked.len())), "{text}");
+    // No bid was recorded twice: every BidSubmitted names a different sealed envelope.
+    let export = dir.path().join("export.jsonl");
+    let exported = ggzy(dir.path()).args(["export", "--data-dir"]).arg(&data).arg("--out").arg(&export).output();
+    assert!(exported.expect("export").status.success());
+    let digests: Vec<String> = std::fs::read_to_string(&export)
+        .expect("export")
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect("line"))
+        .filter(|line| line["event_type"] == "BidSubmitted")
+        .map(|line| {
+            let payload: serde_json::Value =
+                serde_json::from_str(line["payload"].as_str().expect("payload")).expect("json");
+            payload["envelope_digest_hex"].as_str().expect("digest").to_owned()
+        })
+        .collect();
+    let unique: std::collections::HashSet<&String> = digests.iter().collect();
+    assert_eq!(unique.len(), digests.len(), "a bid was recorded twice");
+}

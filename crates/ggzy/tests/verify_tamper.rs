@@ -27,10 +27,17 @@ const COLUMNS: [&str; 10] = [
     "hash",
 ];
 
-/// Seeded tamper cases against the database.
+/// Seeded tamper cases against the database (the full run sets `GGZY_TAMPER_CASES`, e.g. 1000).
 const DB_CASES: usize = 40;
 /// Seeded one-byte edits of the export.
 const EXPORT_CASES: usize = 25;
+/// Seeded one-bit edits of stored bid files.
+const BLOB_CASES: usize = 12;
+
+/// The number of cases: the default, or `GGZY_TAMPER_CASES` for the long run.
+fn cases(default: usize) -> usize {
+    std::env::var("GGZY_TAMPER_CASES").ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+}
 
 /// The binary, run in `dir` with no `GGZY_*` settings inherited, so neither a `./ggzy.toml` nor the
 /// caller's environment can point it at another database.
@@ -172,7 +179,7 @@ async fn one_changed_byte_in_any_column_of_any_row_is_found_at_that_row() {
 
     let mut rng = StdRng::seed_from_u64(0x6767_7a79_7665_7269);
     let mut columns_hit = std::collections::BTreeSet::new();
-    for case in 0..DB_CASES {
+    for case in 0..cases(DB_CASES) {
         let copy = dir.path().join(format!("case{case}.db"));
         std::fs::copy(&db, &copy).expect("copy the database");
         // Each column once first, then random ones; every eighth case hits the last row, where a
@@ -225,7 +232,7 @@ async fn one_changed_byte_in_an_export_line_is_found_at_that_line() {
     }
 
     let mut rng = StdRng::seed_from_u64(0x6578_706f_7274);
-    for case in 0..EXPORT_CASES {
+    for case in 0..cases(EXPORT_CASES) {
         let index = rng.random_range(0..lines.len());
         let line = lines[index];
         // Any ASCII byte of the line but its newline: keys, punctuation, numbers, hex, payload.
@@ -249,6 +256,62 @@ async fn one_changed_byte_in_an_export_line_is_found_at_that_line() {
             char::from(line[at]),
             char::from(edited_line[at]),
         );
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() { files.extend(files_under(&path)) } else { files.push(path) }
+    }
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn one_changed_bit_in_any_stored_bid_file_is_found_at_the_event_that_names_it() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (db, _) = seed(dir.path()).await;
+    let blobs = db.with_file_name("blobs");
+    let stored = files_under(&blobs);
+    assert!(stored.len() >= 5, "the demo stores its bids: {stored:?}");
+    let output = ggzy(dir.path()).arg("verify").arg(&db).output().expect("verify");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("bid files: {} match", stored.len())));
+
+    let mut rng = StdRng::seed_from_u64(0x626c_6f62);
+    for case in 0..cases(BLOB_CASES) {
+        let copy = dir.path().join(format!("blobcase{case}"));
+        std::fs::create_dir_all(&copy).expect("case dir");
+        std::fs::copy(&db, copy.join("platform.db")).expect("copy db");
+        for file in &stored {
+            let target = copy.join("blobs").join(file.strip_prefix(&blobs).expect("under blobs"));
+            std::fs::create_dir_all(target.parent().expect("parent")).expect("dirs");
+            std::fs::copy(file, &target).expect("copy blob");
+        }
+        let victim = &stored[rng.random_range(0..stored.len())];
+        let target = copy.join("blobs").join(victim.strip_prefix(&blobs).expect("under blobs"));
+        let mut bytes = std::fs::read(&target).expect("blob");
+        let at = rng.random_range(0..bytes.len());
+        bytes[at] ^= 1 << rng.random_range(0..8);
+        std::fs::write(&target, bytes).expect("tampered blob");
+        let address = victim.file_name().expect("name").to_string_lossy().into_owned();
+        let mut conn = SqliteConnection::connect(&sqlite_url(&db)).await.expect("open");
+        let position: i64 = sqlx::query("SELECT position FROM event WHERE payload LIKE $1")
+            .bind(format!("%{address}%"))
+            .fetch_one(&mut conn)
+            .await
+            .expect("the event naming the file")
+            .get(0);
+        conn.close().await.expect("close");
+        let output = ggzy(dir.path()).arg("verify").arg(copy.join("platform.db")).output().expect("verify");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "case {case}: {}", output_text(&output));
+        assert!(
+            stderr.contains(&format!("bid file broken at position {position}: bid file {address} was altered")),
+            "case {case}: {stderr}"
+        );
+        std::fs::remove_dir_all(&copy).ok();
     }
 }
 
