@@ -1,6 +1,15 @@
 //! The audit view of the record: the event change feed, scoped to the regions a reader oversees.
+//!
+//! Events that name potential bidders (registrations, bids, withdrawals) stay sealed in the feed
+//! until their tender's opening: the reader sees the position, type and hash (so the chain and the
+//! count of log entries stay checkable) but not the stream, the actor or the payload (法 22: the
+//! names of potential bidders are kept secret; DESIGN §5).
+
+use std::collections::HashMap;
 
 use ggzy_domain::authz::{self, Action};
+use ggzy_domain::tender::TenderState;
+use ggzy_store::StoredEvent;
 use ggzy_store::feed::FeedPage;
 
 use crate::App;
@@ -27,6 +36,34 @@ impl App {
         if ranges.is_empty() {
             return Err(AppError::Forbidden(authz::Denied { action: Action::ReadEventLog, region: actor.region }));
         }
-        Ok(self.store.feed(after.max(0), limit, Some(&ranges)).await?)
+        let mut page = self.store.feed(after.max(0), limit, Some(&ranges)).await?;
+        self.seal_bidder_events(&mut page.events).await?;
+        Ok(page)
+    }
+
+    async fn seal_bidder_events(&self, events: &mut [StoredEvent]) -> AppResult<()> {
+        let mut states: HashMap<String, bool> = HashMap::new();
+        for event in events.iter_mut().filter(|event| SEALED_UNTIL_OPENING.contains(&event.event_type.as_str())) {
+            let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
+            let tender_id = payload["tender_id"].as_str().unwrap_or_default().to_owned();
+            let sealed = match states.get(&tender_id) {
+                Some(sealed) => *sealed,
+                None => {
+                    let state = self.store.tender(&tender_id).await?.and_then(|row| TenderState::parse(&row.state));
+                    let sealed = matches!(state, None | Some(TenderState::Draft | TenderState::Bidding));
+                    states.insert(tender_id, sealed);
+                    sealed
+                }
+            };
+            if sealed {
+                event.stream_id = "sealed".to_owned();
+                event.actor = "sealed".to_owned();
+                event.payload = format!(r#"{{"type":"{}","sealed_until_opening":true}}"#, event.event_type);
+            }
+        }
+        Ok(())
     }
 }
+
+/// Event types that name potential bidders before the opening.
+const SEALED_UNTIL_OPENING: [&str; 3] = ["BidderRegistered", "BidSubmitted", "BidWithdrawn"];

@@ -285,6 +285,23 @@ async fn before_the_deadline_the_principal_sees_neither_bids_nor_bidders() {
         assert!(!text.contains("bid_count") && !text.contains("registrations"), "{text}");
         let (status, _, _) = call(fixture.principal.client.get(app.url("/api/v1/events?after=0"))).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "the principal cannot read the event log");
+        // The regulator's audit feed shows that bids arrived (positions, types, hashes), not who sent them.
+        let regulator =
+            tender_fixture::session(&app, "regulator", &[(ggzy_domain::role::Role::Regulator, "330100")]).await;
+        let (status, _, feed) = call(regulator.client.get(app.url("/api/v1/events?after=0&limit=1000"))).await;
+        assert_eq!(status, StatusCode::OK, "{feed}");
+        let bid_events: Vec<&Value> = feed["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| ["BidderRegistered", "BidSubmitted"].contains(&e["event_type"].as_str().unwrap_or("")))
+            .collect();
+        assert_eq!(bid_events.len(), BIDDERS.len() + 1, "four registrations and one bid are in the feed");
+        for event in bid_events {
+            let text = event.to_string();
+            assert!(text.contains("sealed_until_opening"), "{text}");
+            assert!(BIDDERS.iter().all(|code| !text.contains(code)), "names no bidder before opening: {text}");
+        }
         // The bidder's upload endpoints are the bidder's own: another user sees no upload.
         let (status, _, _) = call(fixture.principal.client.get(app.url("/api/v1/uploads/up0000"))).await;
         assert_eq!(status, StatusCode::NOT_FOUND);

@@ -48,6 +48,11 @@ async fn bidders_decrypt_online_the_escrow_quorum_opens_the_rest_and_the_record_
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["state"], "opening");
         assert_eq!(body["lines"].as_array().map(Vec::len), Some(4));
+        // From the opening on, the audit feed names the bidders.
+        let regulator =
+            tender_fixture::session(&app, "regulator", &[(ggzy_domain::role::Role::Regulator, "330100")]).await;
+        let (_, _, feed) = call(regulator.client.get(app.url("/api/v1/events?after=0&limit=1000"))).await;
+        assert!(feed.to_string().contains(fixture.bidders[3].code), "{feed}");
         // Lot 2 had no bid: it failed, citing the article.
         assert!(body["failed_lots"][0]["reason"].as_str().is_some_and(|r| r.contains("第二十八条")), "{body}");
 
