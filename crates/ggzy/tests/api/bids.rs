@@ -308,3 +308,53 @@ async fn before_the_deadline_the_principal_sees_neither_bids_nor_bidders() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_truncated_upload_leaves_nothing_behind() {
+    use tokio::io::AsyncWriteExt as _;
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let fixture = tender_fixture::tender(&app, &ca, true).await;
+        let bidder = &fixture.bidders[0];
+        let (status, _, token) =
+            call(bidder.session.post(&app, "/api/v1/api-tokens").json(&json!({"name": "投标工具", "days": 30}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{token}");
+        let (bytes, digest) = fixture.seal(bidder, 1, 50_000);
+        // The client announces the whole file, sends a third of it and hangs up.
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.expect("connect");
+        let head = format!(
+            "POST {}?bidder={} HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer {}\r\n\
+             content-type: application/octet-stream\r\nbid-digest: {digest}\r\ncontent-length: {}\r\n\r\n",
+            fixture.path("/lots/1/bids"),
+            bidder.code,
+            token["token"].as_str().expect("token"),
+            bytes.len()
+        );
+        stream.write_all(head.as_bytes()).await.expect("head");
+        stream.write_all(&bytes[..bytes.len() / 3]).await.expect("part of the body");
+        stream.flush().await.expect("flush");
+        // Wait (bounded) until the server is streaming the body to disk, then hang up.
+        let incoming = app.data_dir().join("blobs/incoming");
+        let streaming = wait_for(|| walk(&incoming) == 1).await;
+        assert!(streaming, "the upload started");
+        drop(stream);
+        // The server notices the broken body and drops the upload.
+        let left = wait_for(|| walk(&incoming) == 0).await;
+        assert!(left, "no partial file is kept");
+        assert_eq!(walk(&app.data_dir().join("blobs/sm3")), 0, "nothing was stored");
+        assert!(app.app.store().submitted_bids(&fixture.tender_id).await.expect("bids").is_empty());
+        app.finish().await;
+    }
+}
+
+/// Polls `done` every 10 ms for up to 5 s.
+async fn wait_for(done: impl Fn() -> bool) -> bool {
+    for _ in 0..500 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    false
+}
