@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use ggzy_domain::authz::{self, Action};
+use ggzy_domain::authz::{self, Action, BidVisibility, bid_visibility};
 use ggzy_domain::tender::TenderState;
 use ggzy_store::StoredEvent;
 use ggzy_store::feed::FeedPage;
@@ -37,11 +37,11 @@ impl App {
             return Err(AppError::Forbidden(authz::Denied { action: Action::ReadEventLog, region: actor.region }));
         }
         let mut page = self.store.feed(after.max(0), limit, Some(&ranges)).await?;
-        self.seal_bidder_events(&mut page.events).await?;
+        self.seal_bidder_events(actor, &mut page.events).await?;
         Ok(page)
     }
 
-    async fn seal_bidder_events(&self, events: &mut [StoredEvent]) -> AppResult<()> {
+    async fn seal_bidder_events(&self, reader: &Actor, events: &mut [StoredEvent]) -> AppResult<()> {
         let mut states: HashMap<String, bool> = HashMap::new();
         for event in events.iter_mut().filter(|event| SEALED_UNTIL_OPENING.contains(&event.event_type.as_str())) {
             let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
@@ -50,7 +50,9 @@ impl App {
                 Some(sealed) => *sealed,
                 None => {
                     let state = self.store.tender(&tender_id).await?.and_then(|row| TenderState::parse(&row.state));
-                    let sealed = matches!(state, None | Some(TenderState::Draft | TenderState::Bidding));
+                    let sealed = state.is_none_or(|state| {
+                        reader.grants.iter().all(|grant| bid_visibility(grant.role, state) == BidVisibility::Nothing)
+                    });
                     states.insert(tender_id, sealed);
                     sealed
                 }

@@ -11,7 +11,8 @@ use ggzy_crypto::opening_record::{OpeningLine, OpeningRecord};
 use ggzy_crypto::shamir::{self, Share};
 use ggzy_crypto::sm2::{PrivateKey, PublicKey};
 use ggzy_crypto::sm3::sm3;
-use ggzy_domain::authz::Action;
+use ggzy_domain::authz::{Action, BidVisibility, bid_visibility};
+use ggzy_domain::role::Role;
 use ggzy_domain::tender::{OpeningRefusal, TenderCommand, TenderState, decide_at_deadline, transition};
 use ggzy_domain::{CreditCode, china_time};
 use ggzy_store::tender_projection::{BidRow, TenderOp, TenderRow};
@@ -403,7 +404,8 @@ impl App {
     pub async fn opening(&self, tender_id: &str) -> AppResult<OpeningView> {
         let row = self.tender_row(tender_id).await?;
         let state = tender_state(&row)?;
-        if matches!(state, TenderState::Draft | TenderState::Bidding) {
+        // Public read: the viewer is anyone, so the public's visibility decides.
+        if bid_visibility(Role::Public, state) == BidVisibility::Nothing {
             return Err(AppError::refused(
                 "opening_not_started",
                 "开标尚未开始：投标截止前不公开任何投标人或投标文件的信息（招标投标法 第二十二条）".to_owned(),

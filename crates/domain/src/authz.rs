@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::region::RegionCode;
 use crate::role::{Role, RoleGrant};
+use crate::tender::TenderState;
 
 /// Something a user may try to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -186,5 +187,29 @@ pub fn authorize(grants: &[RoleGrant], action: Action, target: &RegionCode) -> R
     match decide(grants, action, target) {
         Decision::Allow => Ok(()),
         Decision::AllowIfOwnEntity | Decision::Deny => Err(Denied { action, region: *target }),
+    }
+}
+
+/// What anyone may see of a tender's bids and bidders, by procedure state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BidVisibility {
+    /// Nothing: not who registered or bid, not how many, not any content (招标投标法 第二十二条;
+    /// 电子招标投标办法 第二十八条). The log shows only that entries were appended.
+    Nothing,
+    /// The opening record: bidders, status, declared fields (招标投标法 第三十六条).
+    OpeningRecord,
+}
+
+/// The procedure-state dimension of the policy for bids. No role is exempt before the opening:
+/// not the principal, not the centre, not the regulator, not the platform's admin.
+pub fn bid_visibility(role: Role, state: TenderState) -> BidVisibility {
+    // The role is part of the signature so that the matrix test walks every role, and so that a
+    // future exception would have to be written here, in the one policy.
+    let _ = role;
+    match state {
+        TenderState::Draft | TenderState::Bidding => BidVisibility::Nothing,
+        TenderState::Opening | TenderState::Opened | TenderState::Failed | TenderState::Terminated => {
+            BidVisibility::OpeningRecord
+        }
     }
 }

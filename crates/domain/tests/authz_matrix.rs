@@ -100,3 +100,18 @@ fn several_grants_take_the_most_permissive() {
     assert_eq!(decide(&grants, Action::UpdateEntity, &region("330100")), Decision::AllowIfOwnEntity);
     assert_eq!(decide(&grants, Action::ManageUsers, &region("330100")), Decision::Deny);
 }
+
+#[test]
+fn no_role_sees_bids_or_bidders_before_the_opening() {
+    use ggzy_domain::authz::{BidVisibility, bid_visibility};
+    use ggzy_domain::tender::TenderState;
+    for role in Role::ALL {
+        for state in TenderState::ALL {
+            let expected = match state {
+                TenderState::Draft | TenderState::Bidding => BidVisibility::Nothing,
+                _ => BidVisibility::OpeningRecord,
+            };
+            assert_eq!(bid_visibility(role, state), expected, "{role} in {}", state.as_str());
+        }
+    }
+}
