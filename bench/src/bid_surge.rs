@@ -504,8 +504,7 @@ async fn setup(args: &Args, running: &Running, ca: Ca) -> Result<Fixture> {
     }
     made.sort_by_key(|(i, _, _)| *i);
     let actors: Vec<Actor> = made.iter().map(|(_, actor, _)| actor.clone()).collect();
-    let clients: Vec<Client> =
-        made.into_iter().map(|(_, _, token)| Client { token }).collect();
+    let clients: Vec<Client> = made.into_iter().map(|(_, _, token)| Client { token }).collect();
     eprintln!("    users: {:.1} s", started.elapsed().as_secs_f64());
 
     let new = NewTender {

@@ -83,6 +83,22 @@ pub enum Event {
         /// Rule id and article of the floor checked.
         deadline_rule: String,
     },
+    /// A clarification or amendment of the tender documents was issued; if it came too late for the
+    /// bids, the deadline was pushed out (顺延) and the event says why.
+    AmendmentIssued {
+        /// Tender.
+        tender_id: String,
+        /// What changed, as published.
+        summary: String,
+        /// Whether it may affect the preparation of bids (then the 15-day rule applies).
+        affects_bids: bool,
+        /// The deadline before, UTC ms.
+        previous_deadline_ms: i64,
+        /// The deadline now, UTC ms (equal when not extended).
+        bid_deadline_ms: i64,
+        /// Why the deadline moved, citing the article (empty when it did not).
+        extension_reason: String,
+    },
     /// A potential bidder registered for a lot (its name is sealed from the principal until opening, 法 22).
     BidderRegistered {
         /// Tender.
@@ -304,6 +320,7 @@ impl Event {
             Event::TenderCreated(_) => "TenderCreated",
             Event::OpeningKeyCeremonyHeld { .. } => "OpeningKeyCeremonyHeld",
             Event::TenderNoticePublished { .. } => "TenderNoticePublished",
+            Event::AmendmentIssued { .. } => "AmendmentIssued",
             Event::BidderRegistered { .. } => "BidderRegistered",
             Event::BidSubmitted(_) => "BidSubmitted",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
@@ -361,6 +378,7 @@ impl Event {
             Event::TenderCreated(_)
             | Event::OpeningKeyCeremonyHeld { .. }
             | Event::TenderNoticePublished { .. }
+            | Event::AmendmentIssued { .. }
             | Event::BidderRegistered { .. }
             | Event::BidSubmitted(_)
             | Event::BidWithdrawn { .. }

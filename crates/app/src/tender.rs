@@ -97,6 +97,19 @@ pub struct TenderView {
     pub version: i64,
 }
 
+/// An amendment as recorded, with what it did to the deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendmentView {
+    /// The tender after it.
+    pub tender: TenderView,
+    /// The deadline before, UTC ms.
+    pub previous_deadline_ms: i64,
+    /// Whether the deadline was pushed out.
+    pub extended: bool,
+    /// Why, citing the article (empty when not extended).
+    pub extension_reason: String,
+}
+
 fn field(name: &str, code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError::new(name, code, message)])
 }
@@ -331,6 +344,79 @@ impl App {
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;
         self.tender(tender_id).await
+    }
+
+    /// Issues a clarification or amendment. One that may affect bid preparation must come at least
+    /// the ruleset's period before the deadline (招标投标法 第二十三条: 15 days); a later one stands and
+    /// pushes the deadline out (顺延, 实施条例 第二十一条), keeping its time of day. Returns the
+    /// amendment as recorded.
+    pub async fn issue_amendment(
+        &self,
+        actor: &Actor,
+        tender_id: &str,
+        summary: &str,
+        affects_bids: bool,
+    ) -> AppResult<AmendmentView> {
+        let row = self.tender_row(tender_id).await?;
+        self.authorize_tender(actor, &row)?;
+        let summary = summary.trim();
+        if summary.is_empty() || summary.chars().count() > 2000 {
+            return Err(field("summary", "invalid_text", "澄清或修改的内容不能为空，且不超过2000字"));
+        }
+        transition(tender_state(&row)?, TenderCommand::IssueAmendment)
+            .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
+        let now_ms = self.now_ms();
+        let previous_deadline_ms = row.bid_deadline_ms.unwrap_or(i64::MAX);
+        crate::bid::check_accepting(&row, now_ms)?;
+        let (bid_deadline_ms, extension_reason) = if affects_bids {
+            const RULE: &str = "amendment_before_bid_deadline_days_min";
+            let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+            let rule = ruleset.get(RULE).ok_or_else(|| AppError::Internal(format!("ruleset lacks {RULE}")))?;
+            let extension = deadline::extend_for_late_amendment(
+                &self.calendar,
+                china_time::date_of(now_ms),
+                china_time::date_of(previous_deadline_ms),
+                rule,
+            )
+            .map_err(|error| match error {
+                DeadlineError::Calendar(error) => AppError::refused("calendar_not_covered", error.to_string()),
+                other => AppError::Internal(format!("{RULE}: {other}")),
+            })?;
+            if extension.extended {
+                let time_of_day = china_time::datetime_of(previous_deadline_ms).time();
+                let moved = china_time::instant_of(extension.deadline.day.to_datetime(time_of_day))
+                    .ok_or_else(|| AppError::Internal("deadline out of range".to_owned()))?;
+                let reason = format!(
+                    "澄清或修改可能影响投标文件编制，发出时距投标截止时间不足{}日，投标截止时间顺延至{}",
+                    rule.value, extension.deadline
+                );
+                (moved, reason)
+            } else {
+                (previous_deadline_ms, String::new())
+            }
+        } else {
+            (previous_deadline_ms, String::new())
+        };
+        let stream_id = stream::tender(tender_id);
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: row.region_code.clone(),
+            event: Event::AmendmentIssued {
+                tender_id: tender_id.to_owned(),
+                summary: summary.to_owned(),
+                affects_bids,
+                previous_deadline_ms,
+                bid_deadline_ms,
+                extension_reason: extension_reason.clone(),
+            },
+        };
+        self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;
+        Ok(AmendmentView {
+            tender: self.tender(tender_id).await?,
+            previous_deadline_ms,
+            extended: bid_deadline_ms != previous_deadline_ms,
+            extension_reason,
+        })
     }
 
     /// Registers a bidder as a potential bidder for a lot (获取招标文件). Its name stays sealed from

@@ -75,6 +75,10 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             },
             set_state(tender_id, TenderState::Bidding, stream_version, at_ms),
         ],
+        Event::AmendmentIssued { tender_id, bid_deadline_ms, .. } => vec![
+            TenderOp::SetDeadline { tender_id: tender_id.clone(), bid_deadline_ms: *bid_deadline_ms },
+            TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
+        ],
         Event::BidderRegistered { tender_id, lot_id, bidder_credit_code } => vec![TenderOp::InsertRegistration {
             tender_id: tender_id.clone(),
             lot_id: lot_id.clone(),

@@ -70,6 +70,8 @@ impl TenderState {
 pub enum TenderCommand {
     /// Publish the tender notice and issue the documents.
     PublishNotice,
+    /// Issue a clarification or amendment of the tender documents (澄清或者修改).
+    IssueAmendment,
     /// Start the opening session at the deadline.
     StartOpening,
     /// Sign the opening record and close the session.
@@ -85,6 +87,7 @@ impl TenderCommand {
     pub fn label(self) -> &'static str {
         match self {
             TenderCommand::PublishNotice => "发布招标公告",
+            TenderCommand::IssueAmendment => "发出澄清或者修改",
             TenderCommand::StartOpening => "开标",
             TenderCommand::CloseOpening => "签署开标记录",
             TenderCommand::DeclareFailed => "宣布流标",
@@ -117,6 +120,7 @@ use TenderState as S;
 #[rustfmt::skip]
 pub const TRANSITIONS: &[Transition] = &[
     line(S::Draft,   C::PublishNotice, S::Bidding,    "招标投标法 第十六条；招标投标法实施条例 第十五条"),
+    line(S::Bidding, C::IssueAmendment, S::Bidding,   "招标投标法 第二十三条；招标投标法实施条例 第二十一条"),
     line(S::Bidding, C::StartOpening,  S::Opening,    "招标投标法 第三十四条；招标投标法实施条例 第四十四条"),
     line(S::Bidding, C::DeclareFailed, S::Failed,     "招标投标法 第二十八条；招标投标法实施条例 第四十四条"),
     line(S::Opening, C::CloseOpening,  S::Opened,     "招标投标法 第三十六条"),
@@ -240,7 +244,9 @@ mod tests {
     #[test]
     fn a_terminated_or_failed_tender_accepts_nothing() {
         for state in [TenderState::Failed, TenderState::Terminated] {
-            for command in [C::PublishNotice, C::StartOpening, C::CloseOpening, C::DeclareFailed, C::Terminate] {
+            for command in
+                [C::PublishNotice, C::IssueAmendment, C::StartOpening, C::CloseOpening, C::DeclareFailed, C::Terminate]
+            {
                 let refused = transition(state, command).expect_err("final state");
                 assert!(refused.to_string().contains(state.label()));
             }

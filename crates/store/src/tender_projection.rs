@@ -136,6 +136,13 @@ pub enum TenderOp {
         /// Bid deadline, UTC ms.
         bid_deadline_ms: i64,
     },
+    /// The bid deadline moved (a late amendment pushed it out).
+    SetDeadline {
+        /// Tender.
+        tender_id: String,
+        /// Bid deadline, UTC ms.
+        bid_deadline_ms: i64,
+    },
     /// The tender moved to a state.
     SetState {
         /// Tender.
@@ -305,6 +312,14 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                     .bind(*bid_deadline_ms)
                     .execute(&mut *conn)
                     .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::SetDeadline { tender_id, bid_deadline_ms } => {
+            let result = sqlx::query("UPDATE tender SET bid_deadline_ms = $2 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(*bid_deadline_ms)
+                .execute(&mut *conn)
+                .await?;
             expect_one(result, "tender to update does not exist")?;
         }
         TenderOp::SetState { tender_id, state, version, updated_at_ms } => {

@@ -358,3 +358,54 @@ async fn wait_for(done: impl Fn() -> bool) -> bool {
     }
     false
 }
+
+#[tokio::test]
+async fn a_late_amendment_pushes_the_deadline_out_and_says_why() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        // Deadline 2026-12-19 16:00 CST. An amendment on 2026-12-01: 15 days counted from 12-02 end on
+        // 12-16, before the deadline (招标投标法 第二十三条): nothing moves.
+        app.clock.set_ms(T0_MS + 7 * 86_400_000);
+        fixture.relogin(&app).await;
+        let amend = |summary: &str, affects: bool| {
+            fixture
+                .principal
+                .post(&app, &fixture.path("/amendments"))
+                .json(&json!({"summary": summary, "affects_bids": affects}))
+        };
+        let (status, _, body) = call(amend("第三章技术条款第2.1条更正", true)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(
+            (body["extended"].as_bool(), body["tender"]["bid_deadline"].as_str()),
+            (Some(false), Some("2026-12-19T08:00:00Z"))
+        );
+        // On 2026-12-10 (Thursday) it is late: 15 days counted from 12-11 end on Friday 2026-12-25, a
+        // working day, so the deadline moves to 2026-12-25 16:00 CST, same time of day.
+        app.clock.set_ms(T0_MS + 16 * 86_400_000);
+        fixture.relogin(&app).await;
+        let amend = |summary: &str, affects: bool| {
+            fixture
+                .principal
+                .post(&app, &fixture.path("/amendments"))
+                .json(&json!({"summary": summary, "affects_bids": affects}))
+        };
+        let (status, _, body) = call(amend("工程量清单第5项数量更正", true)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["extended"], true);
+        assert_eq!(body["tender"]["bid_deadline"], "2026-12-25T08:00:00Z");
+        let reason = body["extension_reason"].as_str().expect("reason");
+        assert!(reason.contains("2026年12月25日") && reason.contains("招标投标法 第二十三条"), "{reason}");
+        // One that cannot affect the bids (e.g. a venue change) moves nothing.
+        let (status, _, body) = call(amend("开标地点变更为线上开标大厅", false)).await;
+        assert_eq!((status, body["extended"].as_bool()), (StatusCode::CREATED, Some(false)));
+        // Bids are accepted until the new deadline.
+        app.clock.set_ms(T0_MS + 25 * 86_400_000 + 1000);
+        fixture.relogin(&app).await;
+        let (bytes, digest) = fixture.seal(&fixture.bidders[0], 1, 100);
+        let (status, body) = fixture.submit(&app, &fixture.bidders[0], bytes, &digest).await;
+        assert_eq!(status, StatusCode::CREATED, "after the old deadline, before the new one: {body}");
+        app.finish().await;
+    }
+}

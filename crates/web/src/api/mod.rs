@@ -86,6 +86,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::create_tender))
         .routes(routes!(tenders::record_key_ceremony))
         .routes(routes!(tenders::publish_notice))
+        .routes(routes!(tenders::issue_amendment))
         .routes(routes!(tenders::register_bidder))
         .routes(routes!(bids::start_upload))
         .routes(routes!(bids::upload_status, bids::append_upload, bids::abandon_upload))

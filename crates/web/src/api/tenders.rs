@@ -246,3 +246,49 @@ pub async fn register_bidder(
     state.app.register_bidder(&actor, &tender_id, &lot_id, &bidder).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// A clarification or amendment of the tender documents.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AmendmentRequest {
+    /// What changes, as published to every potential bidder.
+    summary: String,
+    /// Whether it may affect the preparation of bids: then it must come 15 days before the deadline,
+    /// or the deadline is pushed out (招标投标法 第二十三条).
+    affects_bids: bool,
+}
+
+/// An amendment as recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AmendmentDto {
+    /// The tender after the amendment.
+    tender: TenderDto,
+    /// The deadline before (RFC 3339).
+    previous_deadline: String,
+    /// Whether the deadline was pushed out.
+    extended: bool,
+    /// Why, with the new date and the article (empty when not extended).
+    extension_reason: String,
+}
+
+/// Issues a clarification or amendment; a late one pushes the bid deadline out and says why.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/amendments", tag = "tenders", request_body = AmendmentRequest, responses(
+    (status = 201, body = AmendmentDto),
+    (status = 409, description = "invalid_transition, bid_deadline_passed", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn issue_amendment(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<AmendmentRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let view = state.app.issue_amendment(&actor, &tender_id, &request.summary, request.affects_bids).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(AmendmentDto {
+            tender: tender_dto(view.tender),
+            previous_deadline: rfc3339(view.previous_deadline_ms),
+            extended: view.extended,
+            extension_reason: view.extension_reason,
+        }),
+    ))
+}

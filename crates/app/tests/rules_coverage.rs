@@ -1,0 +1,124 @@
+//! Keeps `docs/rules-coverage.md` (issue `[W1-C]`) in step with the code: every ruleset entry the table names
+//! exists in the built-in `construction` ruleset, every entry of that ruleset is in the table, the files and
+//! tests it names exist, and the totals add up.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use ggzy_app::rulesets;
+
+/// The test-file abbreviations of the table, as explained in its introduction.
+const TEST_FILES: &[(&str, &str)] = &[
+    ("RS", "crates/app/src/rulesets.rs"),
+    ("TU", "crates/domain/src/tender.rs"),
+    ("DT", "crates/domain/tests/deadline_table.rs"),
+    ("DP", "crates/domain/tests/deadline_props.rs"),
+    ("BP", "crates/domain/tests/bid_deadline_props.rs"),
+    ("ENV", "crates/crypto/tests/envelope.rs"),
+    ("BIDS", "crates/ggzy/tests/api/bids.rs"),
+    ("OPEN", "crates/ggzy/tests/api/opening.rs"),
+];
+
+const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];
+
+/// One row of the table: id, ruleset entry, enforced in, test, status (the other columns are prose).
+struct Row {
+    id: String,
+    ruleset: String,
+    enforced: String,
+    tests: String,
+    status: String,
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(relative: &str) -> String {
+    let path = workspace().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
+}
+
+/// The text between backticks in a cell.
+fn quoted(cell: &str) -> Vec<&str> {
+    cell.split('`').skip(1).step_by(2).collect()
+}
+
+/// The table rows: lines `| id | rule | source | ruleset entry | enforced in | test | status |` whose id
+/// starts with a section number.
+fn rows(doc: &str) -> Vec<Row> {
+    doc.lines()
+        .filter(|line| line.starts_with("| ") && line.as_bytes().get(2).is_some_and(u8::is_ascii_digit))
+        .map(|line| {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
+            assert_eq!(cells.len(), 7, "a row has 7 cells (no `|` inside a cell): {line}");
+            Row {
+                id: cells[0].to_owned(),
+                ruleset: cells[3].to_owned(),
+                enforced: cells[4].to_owned(),
+                tests: cells[5].to_owned(),
+                status: cells[6].to_owned(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_rules_coverage_table_matches_the_ruleset_the_code_and_its_totals() {
+    let doc = read("docs/rules-coverage.md");
+    let rows = rows(&doc);
+    assert!(rows.len() >= 50, "the table has its rows ({} found)", rows.len());
+
+    let mut ids = BTreeSet::new();
+    for row in &rows {
+        assert!(ids.insert(row.id.as_str()), "rule id {} appears twice", row.id);
+        assert!(STATUSES.contains(&row.status.as_str()), "{}: unknown status “{}”", row.id, row.status);
+    }
+
+    // Ruleset entries: named ones exist; every construction entry is named.
+    let sets = rulesets::builtin().expect("the built-in rulesets load");
+    let construction: BTreeSet<&str> = sets
+        .iter()
+        .filter(|set| set.id == "construction")
+        .flat_map(|set| set.rules().iter().map(|rule| rule.id.as_str()))
+        .collect();
+    assert!(!construction.is_empty(), "a construction ruleset is built in");
+    let named: BTreeSet<&str> = rows.iter().flat_map(|row| quoted(&row.ruleset)).collect();
+    for id in &named {
+        assert!(construction.contains(id), "the table names ruleset entry {id}, which the construction ruleset lacks");
+    }
+    let missing: Vec<&&str> = construction.iter().filter(|id| !named.contains(*id)).collect();
+    assert!(missing.is_empty(), "construction entries missing from docs/rules-coverage.md: {missing:?}");
+
+    // Files named as enforcing a rule exist; tests named exist in their file.
+    for row in &rows {
+        for path in quoted(&row.enforced).into_iter().filter(|text| text.contains('/') && text.ends_with(".rs")) {
+            assert!(workspace().join(path).is_file(), "{}: {path} does not exist", row.id);
+        }
+        for test in quoted(&row.tests) {
+            let (prefix, name) =
+                test.split_once("::").unwrap_or_else(|| panic!("{}: test {test} lacks FILE::", row.id));
+            let file = TEST_FILES
+                .iter()
+                .find(|(abbreviation, _)| *abbreviation == prefix)
+                .map(|(_, file)| *file)
+                .unwrap_or_else(|| panic!("{}: unknown test file abbreviation {prefix}", row.id));
+            assert!(read(file).contains(&format!("fn {name}(")), "{}: no test {name} in {file}", row.id);
+        }
+        if row.status == "covered" {
+            assert!(!quoted(&row.tests).is_empty(), "{} is covered but names no test", row.id);
+        }
+    }
+
+    // Totals.
+    let count = |status: &str| rows.iter().filter(|row| row.status == status).count();
+    let (covered, encoded, not_yet) = (count("covered"), count("encoded only"), count("not yet"));
+    let total = rows.len();
+    let per_mille = (covered * 1000 + total / 2) / total;
+    let totals = format!(
+        "**Totals:** {total} H-rules, covered {covered} ({}.{}%), encoded only {encoded}, not yet {not_yet}.",
+        per_mille / 10,
+        per_mille % 10
+    );
+    assert!(doc.contains(&totals), "docs/rules-coverage.md should state: {totals}");
+}
