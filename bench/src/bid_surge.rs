@@ -24,8 +24,11 @@
 //!    `--chunk-mib`, `POST .../submit`), `--large-clients` at a time. Baseline: `dd if=/dev/zero
 //!    bs=1M oflag=direct` of as many bytes into the same temporary directory.
 //!
-//! Then the store is checked (one submitted bid per bidder, the whole chain verified), and each
-//! step the server runs per bid is timed alone on one core, to show where the time goes.
+//! Then the store is checked (one submitted bid per bidder, the whole chain verified). To show where
+//! the time goes: the CPU the process (server and clients) and the machine used in each phase
+//! (from `/proc`); the same bids once more through the app's use cases in-process, as the HTTP
+//! handler calls them, without HTTP (each bidder replaces its bid with the same envelope); and each
+//! step the server runs per bid, timed alone on one core.
 //!
 //! ```text
 //! cargo run --release -p ggzy-bench --bin bid-surge -- [--bids 5000] [--clients 64] [--size-kb 10] \
@@ -75,6 +78,8 @@ const PASSWORD: &str = "bid-surge-password";
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 /// Envelopes timed alone per step in the profile.
 const PROFILE_SAMPLES: usize = 200;
+/// Large envelopes timed alone per size-dependent step.
+const LARGE_PROFILE_SAMPLES: usize = 5;
 
 #[derive(Debug, Clone)]
 struct Args {
@@ -625,6 +630,67 @@ async fn json_of(response: reqwest::Response, expected: reqwest::StatusCode) -> 
     serde_json::from_str(&text).context("the answer is not valid JSON")
 }
 
+/// CPU time of this process (server and clients) and of the whole machine, from `/proc` (Linux;
+/// zeros elsewhere), in seconds.
+#[derive(Debug, Clone, Copy, Default)]
+struct CpuSample {
+    user: f64,
+    system: f64,
+    machine_busy: f64,
+    machine_total: f64,
+}
+
+/// What a phase used.
+#[derive(Debug, Clone, Copy, Default)]
+struct CpuUse {
+    user: f64,
+    system: f64,
+    /// Share of all cores' time the machine was not idle (nor waiting for I/O).
+    machine_busy: f64,
+}
+
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse::<f64>().ok())
+        .filter(|ticks| *ticks > 0.0)
+        .unwrap_or(100.0)
+}
+
+impl CpuSample {
+    fn now(ticks: f64) -> CpuSample {
+        let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // Fields after the command name: state is field 3, utime 14, stime 15.
+        let after = own.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<f64> = after.split_whitespace().map(|field| field.parse().unwrap_or(0.0)).collect();
+        let field = |n: usize| fields.get(n - 3).copied().unwrap_or(0.0) / ticks;
+        let machine = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let cpu: Vec<f64> = machine
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .map(|field| field.parse().unwrap_or(0.0))
+            .collect();
+        let total: f64 = cpu.iter().sum();
+        let idle = cpu.get(3).copied().unwrap_or(0.0) + cpu.get(4).copied().unwrap_or(0.0);
+        CpuSample { user: field(14), system: field(15), machine_busy: total - idle, machine_total: total }
+    }
+
+    fn since(self, earlier: CpuSample) -> CpuUse {
+        let total = self.machine_total - earlier.machine_total;
+        CpuUse {
+            user: self.user - earlier.user,
+            system: self.system - earlier.system,
+            machine_busy: if total > 0.0 { (self.machine_busy - earlier.machine_busy) / total } else { f64::NAN },
+        }
+    }
+}
+
 /// One request's outcome.
 struct Outcome {
     /// Index into the sealed bids of the phase.
@@ -743,6 +809,60 @@ async fn upload_one(
     }
     let response = http.post(format!("{path}/submit")).bearer_auth(token).send().await?;
     receipt_of(response).await.context("submitting")
+}
+
+/// For the profile: the same bids again (each replaces itself), through the app's use cases in this
+/// process as the HTTP handler calls them (start, write, submit), without HTTP or token lookup per
+/// request. Returns the wall time, receipts that verify, and latencies.
+async fn direct_surge(args: &Args, fixture: &Arc<Fixture>, app: &App, platform_key: &PublicKey) -> Result<Checked> {
+    let mut actors = Vec::with_capacity(args.clients);
+    for client in &fixture.clients {
+        actors.push(app.token_actor(&client.token).await.map_err(explain).context("token actor")?);
+    }
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(args.clients);
+    for (client, actor) in actors.into_iter().enumerate() {
+        let fixture = fixture.clone();
+        let app = app.clone();
+        let stride = args.clients;
+        tasks.push(tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            for bid in (client..fixture.small.len()).step_by(stride) {
+                let sealed = &fixture.small[bid];
+                let began = Instant::now();
+                let answer = async {
+                    let digest: [u8; 32] =
+                        hex::decode(&sealed.digest_hex)?.try_into().map_err(|_| anyhow!("digest is not 32 bytes"))?;
+                    let start = ggzy_app::bid::UploadStart {
+                        tender_id: fixture.tender_id.clone(),
+                        lot_id: "1".to_owned(),
+                        bidder: bidder_code(sealed.bidder)?,
+                        size_bytes: u64::try_from(sealed.bytes.len())?,
+                        declared_digest: digest,
+                    };
+                    let view = app.start_upload(&actor, start).await.map_err(explain)?;
+                    let mut writer = app.write_upload(&actor, &view.upload_id, 0).await.map_err(explain)?;
+                    writer.write(&sealed.bytes).await.map_err(explain)?;
+                    writer.finish().await.map_err(explain)?;
+                    let receipt = app.submit_upload(&actor, &view.upload_id, "127.0.0.1").await.map_err(explain)?;
+                    Ok::<_, anyhow::Error>(ReceiptDto::from(receipt))
+                }
+                .await;
+                outcomes.push(Outcome {
+                    bid,
+                    latency_us: micros(began.elapsed()),
+                    receipt: answer.map_err(|e| format!("{e:#}")),
+                });
+            }
+            outcomes
+        }));
+    }
+    let mut outcomes = Vec::with_capacity(fixture.small.len());
+    for task in tasks {
+        outcomes.extend(task.await.context("direct task panicked")?);
+    }
+    let elapsed = started.elapsed();
+    Ok(check_receipts(outcomes, &fixture.small, fixture, platform_key, elapsed))
 }
 
 /// Large bids: `--large-clients` at a time, each uploading in chunks.
@@ -914,6 +1034,8 @@ struct Profile {
     steps: Vec<(&'static str, f64)>,
     /// Steps that are CPU (not the blob store's disk path).
     cpu_us: f64,
+    /// The steps whose cost grows with the size, on large envelopes (µs per bid), if any.
+    large_steps: Vec<(&'static str, f64)>,
 }
 
 fn per_op_us(samples: usize, f: impl FnMut(usize) -> Result<()>) -> Result<f64> {
@@ -1009,7 +1131,39 @@ async fn profile_steps(fixture: &Fixture, dir: &Path) -> Result<Profile> {
         "blob store: write, fsync, rename, fsync directory (disk, not CPU)",
         started.elapsed().as_secs_f64() * 1e6 / n as f64,
     ));
-    Ok(Profile { steps, cpu_us })
+    let large: Vec<&Sealed> = fixture.large.iter().take(LARGE_PROFILE_SAMPLES).collect();
+    let mut large_steps = Vec::new();
+    if !large.is_empty() {
+        let m = large.len();
+        large_steps.push((
+            "`Envelope::parse` (copies the ciphertext)",
+            per_op_us(m, |i| Envelope::parse(&large[i].bytes).map(drop).map_err(|e| anyhow!("{e}")))?,
+        ));
+        let parsed: Vec<Envelope> =
+            large.iter().map(|s| Envelope::parse(&s.bytes)).collect::<Result<_, _>>().map_err(|e| anyhow!("{e}"))?;
+        large_steps.push((
+            "`Envelope::digest` (copies the signed part, then SM3)",
+            per_op_us(m, |i| {
+                std::hint::black_box(parsed[i].digest());
+                Ok(())
+            })?,
+        ));
+        large_steps.push((
+            "SM3 of the bytes again (blob address)",
+            per_op_us(m, |i| {
+                std::hint::black_box(sm3(&large[i].bytes));
+                Ok(())
+            })?,
+        ));
+        large_steps.push((
+            "`to_vec` of the envelope (one copy, as reading the file back into memory costs at least)",
+            per_op_us(m, |i| {
+                std::hint::black_box(large[i].bytes.to_vec());
+                Ok(())
+            })?,
+        ));
+    }
+    Ok(Profile { steps, cpu_us, large_steps })
 }
 
 /// How the store looks after the phases.
@@ -1058,10 +1212,18 @@ async fn main() -> Result<()> {
         .map_err(|e| anyhow!("platform key: {e}"))?;
 
     eprintln!("surge: {} clients, {} bids ...", args.clients, fixture.small.len());
+    let ticks = clock_ticks_per_second();
+    let cpu_before = CpuSample::now(ticks);
     let (elapsed, outcomes) = surge(&args, &fixture, &running.base).await?;
+    let small_cpu = CpuSample::now(ticks).since(cpu_before);
     eprintln!("  {:.2} s; verifying receipts ...", elapsed.as_secs_f64());
     let small = check_receipts(outcomes, &fixture.small, &fixture, &platform_key, elapsed);
     let after_surge = check_store(&running.app, &fixture).await?;
+
+    eprintln!("profile variant: the same bids again through the app in-process, no HTTP ...");
+    let cpu_before = CpuSample::now(ticks);
+    let direct = direct_surge(&args, &fixture, &running.app, &platform_key).await?;
+    let direct_cpu = CpuSample::now(ticks).since(cpu_before);
 
     eprintln!("baseline: file + fsync, then one row per transaction, one thread ...");
     let (baseline, sqlite_version) = baseline_small(&dir.join("baseline"), &fixture.small, false).await?;
@@ -1071,14 +1233,16 @@ async fn main() -> Result<()> {
     let mut large = None;
     if !fixture.large.is_empty() {
         eprintln!("large: {} clients, {} bids of {} MiB ...", args.large_clients, fixture.large.len(), args.large_mb);
+        let cpu_before = CpuSample::now(ticks);
         let (elapsed, outcomes) = large_surge(&args, &fixture, &running.base).await?;
+        let large_cpu = CpuSample::now(ticks).since(cpu_before);
         eprintln!("  {:.2} s; verifying receipts ...", elapsed.as_secs_f64());
         let checked = check_receipts(outcomes, &fixture.large, &fixture, &platform_key, elapsed);
         let total: u64 = fixture.large.iter().map(|s| s.bytes.len() as u64).sum();
         eprintln!("dd of {:.0} MB with oflag=direct ...", total as f64 / 1e6);
         let dd_dir = dir.clone();
         let dd = tokio::task::spawn_blocking(move || dd_baseline(&dd_dir, total)).await.context("dd task")??;
-        large = Some((checked, dd));
+        large = Some((checked, dd, large_cpu));
     }
     let after_all = check_store(&running.app, &fixture).await?;
 
@@ -1093,6 +1257,9 @@ async fn main() -> Result<()> {
         fixture: &fixture,
         setup_time,
         small,
+        small_cpu,
+        direct,
+        direct_cpu,
         baseline,
         baseline_blob,
         sqlite_version,
@@ -1110,12 +1277,15 @@ struct Report<'a> {
     fixture: &'a Fixture,
     setup_time: Duration,
     small: Checked,
-    baseline: (Measured, String),
-    baseline_blob: (Measured, String),
+    small_cpu: CpuUse,
+    direct: Checked,
+    direct_cpu: CpuUse,
+    baseline: Measured,
+    baseline_blob: Measured,
     sqlite_version: String,
     after_surge: StoreCheck,
     after_all: StoreCheck,
-    large: Option<(Checked, (Measured, String))>,
+    large: Option<(Checked, (Measured, String), CpuUse)>,
     profile: Profile,
 }
 
@@ -1166,6 +1336,23 @@ fn row(label: &str, m: &Measured) {
     );
 }
 
+/// CPU used by a phase: this process (server and clients together) and the machine.
+fn cpu_line(phase: &str, cpu: &CpuUse, measured: &Measured) {
+    let wall = measured.elapsed.as_secs_f64();
+    println!(
+        "CPU during the {phase}: this process (server and clients) {:.1} s user + {:.1} s system in {:.1} s \
+         = {:.2} of {} cores, {:.0} µs per receipted bid ({:.0} % in the kernel); the machine was {:.0} % busy.",
+        cpu.user,
+        cpu.system,
+        wall,
+        (cpu.user + cpu.system) / wall,
+        cores(),
+        (cpu.user + cpu.system) * 1e6 / measured.count.max(1) as f64,
+        100.0 * cpu.system / (cpu.user + cpu.system),
+        100.0 * cpu.machine_busy
+    );
+}
+
 fn mean_len(sealed: &[Sealed]) -> f64 {
     sealed.iter().map(|s| s.bytes.len() as f64).sum::<f64>() / sealed.len().max(1) as f64
 }
@@ -1174,7 +1361,7 @@ impl Report<'_> {
     fn print(&self) {
         let (args, fixture) = (self.args, self.fixture);
         let small = &self.small.measured;
-        let baseline = &self.baseline.0;
+        let baseline = &self.baseline;
         println!();
         println!(
             "P1 bid surge on SQLite {} (WAL, synchronous=FULL), server and clients in one process; {}.",
@@ -1207,8 +1394,15 @@ impl Report<'_> {
             "| **ratio surge / baseline** (goal ≥ 0.5) | | **{:.2}** | | | | |",
             small.per_second() / baseline.per_second()
         );
-        row("(not in the ratio) baseline + rename + directory fsync, as the blob store", &self.baseline_blob.0);
-        if let Some((large, (dd, _))) = &self.large {
+        row("(not in the ratio) baseline + rename + directory fsync, as the blob store", &self.baseline_blob);
+        row(
+            &format!(
+                "(profile) the same bids again through the app in-process (start, write, submit), {} tasks, no HTTP",
+                args.clients
+            ),
+            &self.direct.measured,
+        );
+        if let Some((large, (dd, _), _)) = &self.large {
             row(
                 &format!(
                     "**large**: chunked upload ({} MiB chunks), {} clients, {} MiB envelopes, receipted and verified",
@@ -1236,7 +1430,18 @@ impl Report<'_> {
         for failure in self.small.failures.iter().take(3) {
             println!("  failure: {failure}");
         }
-        if let Some((large, (_, dd_summary))) = &self.large {
+        cpu_line("surge", &self.small_cpu, small);
+        println!(
+            "Profile variant (in-process, no HTTP): {} receipted and verified, {} failed, {} receipts did not verify.",
+            self.direct.measured.count,
+            self.direct.failures.len(),
+            self.direct.bad_receipts
+        );
+        for failure in self.direct.failures.iter().take(3) {
+            println!("  failure: {failure}");
+        }
+        cpu_line("in-process variant", &self.direct_cpu, &self.direct.measured);
+        if let Some((large, (_, dd_summary), large_cpu)) = &self.large {
             println!(
                 "Large: {} of {} receipted and verified; {} failed, {} receipts did not verify. dd said: {dd_summary}",
                 large.measured.count,
@@ -1247,6 +1452,7 @@ impl Report<'_> {
             for failure in large.failures.iter().take(3) {
                 println!("  failure: {failure}");
             }
+            cpu_line("large phase", large_cpu, &large.measured);
         }
         for (when, check) in [("after the surge", &self.after_surge), ("at the end", &self.after_all)] {
             println!(
@@ -1286,5 +1492,27 @@ impl Report<'_> {
             thousands(1e6 * cores() as f64 / self.profile.cpu_us),
             cores()
         );
+        if !self.profile.large_steps.is_empty() {
+            let size = mean_len(&fixture.large);
+            println!();
+            println!(
+                "The steps that grow with size, on {} large envelopes ({:.0} bytes mean), alone on one core:",
+                LARGE_PROFILE_SAMPLES.min(fixture.large.len()),
+                size
+            );
+            println!();
+            println!("| step | ms per bid | MB/s |");
+            println!("|---|---:|---:|");
+            for (step, us) in &self.profile.large_steps {
+                println!("| {step} | {:.1} | {:.0} |", us / 1000.0, size / us);
+            }
+            let total: f64 = self.profile.large_steps.iter().map(|(_, us)| us).sum();
+            println!(
+                "| together | **{:.1}** | at most {:.0} MB/s on {} cores |",
+                total / 1000.0,
+                size * cores() as f64 / total,
+                cores()
+            );
+        }
     }
 }

@@ -68,6 +68,26 @@ pub struct UploadView {
     pub received_bytes: u64,
 }
 
+/// Largest bid accepted whole in one request (it is held in memory); larger ones use uploads.
+pub const ONE_SHOT_MAX_BYTES: u64 = 32 << 20;
+
+/// What a bid is submitted for, and what the bidder declared.
+struct Target<'a> {
+    tender_id: &'a str,
+    lot_id: &'a str,
+    bidder_credit_code: &'a str,
+    declared_digest: &'a [u8],
+    size_bytes: i64,
+}
+
+/// Where the bytes of a bid are until they are stored under their address.
+enum Blob<'a> {
+    /// In an upload's file, moved into place.
+    Upload(&'a str),
+    /// In memory, written once.
+    Whole,
+}
+
 /// A signed receipt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BidReceipt {
@@ -294,7 +314,15 @@ impl App {
                 format!("已接收 {received} 字节，声明的文件大小为 {} 字节；请续传剩余部分后再提交", upload.size_bytes),
             ));
         }
-        match self.check_and_record(actor, &upload, services, client_ip).await {
+        let bytes = services.blobs.read_incoming(&upload.upload_id).await.map_err(io_error)?;
+        let target = Target {
+            tender_id: &upload.tender_id,
+            lot_id: &upload.lot_id,
+            bidder_credit_code: &upload.bidder_credit_code,
+            declared_digest: &upload.declared_digest,
+            size_bytes: upload.size_bytes,
+        };
+        match self.check_and_record(actor, &target, &bytes, Blob::Upload(upload_id), client_ip).await {
             Ok(receipt) => Ok(receipt),
             Err(error) => {
                 self.discard_upload(upload_id).await?;
@@ -303,23 +331,54 @@ impl App {
         }
     }
 
+    /// Submits a small sealed bid received whole in one request: the same checks in the same order
+    /// as an upload, without an upload to track (nothing to resume); nothing is stored if refused.
+    pub async fn submit_bid(
+        &self,
+        actor: &Actor,
+        start: UploadStart,
+        bytes: Vec<u8>,
+        client_ip: &str,
+    ) -> AppResult<BidReceipt> {
+        let services = self.bid_services()?;
+        let limit = services.max_bid_bytes.min(ONE_SHOT_MAX_BYTES);
+        if start.size_bytes > limit || bytes.len() as u64 > limit {
+            return Err(AppError::refused(
+                "bid_too_large",
+                format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),
+            ));
+        }
+        if bytes.is_empty() || bytes.len() as u64 != start.size_bytes {
+            return Err(envelope_invalid("收到的字节数与声明的文件大小不一致"));
+        }
+        let target = Target {
+            tender_id: &start.tender_id,
+            lot_id: &start.lot_id,
+            bidder_credit_code: start.bidder.as_str(),
+            declared_digest: &start.declared_digest,
+            size_bytes: i64::try_from(start.size_bytes).unwrap_or(i64::MAX),
+        };
+        self.check_and_record(actor, &target, &bytes, Blob::Whole, client_ip).await
+    }
+
     async fn check_and_record(
         &self,
         actor: &Actor,
-        upload: &UploadRow,
-        services: &BidServices,
+        upload: &Target<'_>,
+        bytes: &[u8],
+        blob: Blob<'_>,
         client_ip: &str,
     ) -> AppResult<BidReceipt> {
-        let row = self.tender_row(&upload.tender_id).await?;
+        let services = self.bid_services()?;
+        let row = self.tender_row(upload.tender_id).await?;
         // 1-2. Open for bids, and the one comparison with server time at ingest.
         let received_at_ms = self.now_ms();
         check_accepting(&row, received_at_ms)?;
         // 3. Registered (and still a member acting for the bidder).
         let region = stored_region(&row.region_code)?;
-        actor.authorize_on_entity(Action::SubmitBid, &region, &upload.bidder_credit_code)?;
-        self.check_registered(&upload.tender_id, &upload.lot_id, &upload.bidder_credit_code).await?;
-        let bytes = services.blobs.read_incoming(&upload.upload_id).await.map_err(io_error)?;
-        let envelope = Envelope::parse(&bytes).map_err(envelope_invalid)?;
+        actor.authorize_on_entity(Action::SubmitBid, &region, upload.bidder_credit_code)?;
+        self.check_registered(upload.tender_id, upload.lot_id, upload.bidder_credit_code).await?;
+        let envelope = Envelope::parse(bytes).map_err(envelope_invalid)?;
         let header = &envelope.header;
         if header.tender_id != upload.tender_id
             || header.lot_id != upload.lot_id
@@ -341,7 +400,7 @@ impl App {
         // 4. Certificate: chain, validity, revocation, and it names the bidder.
         let cert = ggzy_crypto::cert::Certificate::from_der(&header.bidder_cert_der).map_err(envelope_invalid)?;
         services.trust.verify(&cert, &[], received_at_ms.div_euclid(1000)).map_err(certificate_refusal)?;
-        if cert.common_name().as_deref() != Some(upload.bidder_credit_code.as_str()) {
+        if cert.common_name().as_deref() != Some(upload.bidder_credit_code) {
             return Err(AppError::refused(
                 "bid_envelope_mismatch",
                 format!("签名证书的主体为 {}，不是投标人 {} 的证书", cert.subject(), upload.bidder_credit_code),
@@ -349,26 +408,35 @@ impl App {
         }
         // 5. Signature over the declared digest.
         let key = cert.public_key().map_err(certificate_refusal)?;
-        if key.verify(&upload.declared_digest, &envelope.signature).is_err() {
+        if key.verify(upload.declared_digest, &envelope.signature).is_err() {
             return Err(AppError::refused(
                 "bid_signature_invalid",
                 "投标文件的签名与声明的摘要不符：文件可能被改动，或不是用本证书的私钥签名；请重新加密签名后上传",
             ));
         }
         // 6. Digest over the bytes.
-        if envelope.digest().as_slice() != upload.declared_digest.as_slice() {
+        if envelope.digest().as_slice() != upload.declared_digest {
             return Err(AppError::refused(
                 "bid_digest_mismatch",
                 "上传内容的SM3摘要与声明的摘要不一致：文件在传输中损坏或被改动；请重新上传",
             ));
         }
-        let blob_sm3 = sm3(&bytes);
-        services.blobs.commit_incoming(&upload.upload_id, &blob_sm3).await.map_err(io_error)?;
+        let blob_sm3 = sm3(bytes);
+        let mut extra = vec![bidding_guard(upload.tender_id)];
+        match blob {
+            Blob::Upload(upload_id) => {
+                services.blobs.commit_incoming(upload_id, &blob_sm3).await.map_err(io_error)?;
+                extra.push(ProjectionOp::Tender(TenderOp::DeleteUpload { upload_id: upload_id.to_owned() }));
+            }
+            Blob::Whole => {
+                services.blobs.put(std::sync::Arc::new(bytes.to_vec()), blob_sm3).await.map_err(io_error)?;
+            }
+        }
         let details = BidDetails {
-            tender_id: upload.tender_id.clone(),
-            lot_id: upload.lot_id.clone(),
-            bidder_credit_code: upload.bidder_credit_code.clone(),
-            envelope_digest_hex: hex::encode(&upload.declared_digest),
+            tender_id: upload.tender_id.to_owned(),
+            lot_id: upload.lot_id.to_owned(),
+            bidder_credit_code: upload.bidder_credit_code.to_owned(),
+            envelope_digest_hex: hex::encode(upload.declared_digest),
             blob_sm3_hex: hex::encode(blob_sm3),
             size_bytes: upload.size_bytes,
             cert_serial: cert.serial_hex(),
@@ -380,14 +448,10 @@ impl App {
             received_at_ms,
         };
         let event = Recorded {
-            stream_id: stream::bidder(&upload.tender_id, &upload.lot_id, &upload.bidder_credit_code),
+            stream_id: stream::bidder(upload.tender_id, upload.lot_id, upload.bidder_credit_code),
             region_code: row.region_code.clone(),
             event: Event::BidSubmitted(details),
         };
-        let extra = vec![
-            bidding_guard(&upload.tender_id),
-            ProjectionOp::Tender(TenderOp::DeleteUpload { upload_id: upload.upload_id.clone() }),
-        ];
         let appended = self.record(actor, Vec::new(), vec![event], extra).await.map_err(|error| match error {
             // The opening started between the check and the commit: the deadline had passed.
             AppError::Refused { code: "state_changed", .. } => refusal(BidRefusal::DeadlinePassed {
@@ -398,10 +462,10 @@ impl App {
         })?;
         let fields = ReceiptFields {
             kind: ReceiptKind::Submitted,
-            tender_id: upload.tender_id.clone(),
-            lot_id: upload.lot_id.clone(),
-            bidder_credit_code: upload.bidder_credit_code.clone(),
-            envelope_digest: upload.declared_digest.clone(),
+            tender_id: upload.tender_id.to_owned(),
+            lot_id: upload.lot_id.to_owned(),
+            bidder_credit_code: upload.bidder_credit_code.to_owned(),
+            envelope_digest: upload.declared_digest.to_vec(),
             received_at_ms,
             log_position: appended.first_position,
             event_hash: first_hash(&appended),

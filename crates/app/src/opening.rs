@@ -58,12 +58,13 @@ fn refused_opening(refused: OpeningRefusal) -> AppError {
     }
 }
 
-fn require_opening(row: &TenderRow, command: TenderCommand) -> AppResult<()> {
+/// Decryption and escrow shares happen only while the opening session runs.
+fn require_opening(row: &TenderRow, what: &str) -> AppResult<()> {
     let state = tender_state(row)?;
     if state != TenderState::Opening {
         return Err(AppError::refused(
             "invalid_transition",
-            format!("招标项目当前状态为“{}”，不能{}", state.label(), command.label()),
+            format!("招标项目当前状态为“{}”，不在开标中，不能{what}", state.label()),
         ));
     }
     Ok(())
@@ -147,7 +148,7 @@ impl App {
         let row = self.tender_row(tender_id).await?;
         let region = stored_region(&row.region_code)?;
         actor.authorize_on_entity(Action::SubmitBid, &region, bidder.as_str())?;
-        require_opening(&row, TenderCommand::CloseOpening)?;
+        require_opening(&row, "解密投标文件")?;
         let bid = self.opened_lot_bid(tender_id, lot_id, bidder.as_str()).await?;
         let envelope = self.stored_envelope(&bid).await?;
         let (event, extra) = match envelope.open(&data_key) {
@@ -246,7 +247,7 @@ impl App {
     ) -> AppResult<OpeningView> {
         let row = self.tender_row(tender_id).await?;
         actor.authorize(Action::EscrowOpening, &stored_region(&row.region_code)?)?;
-        require_opening(&row, TenderCommand::CloseOpening)?;
+        require_opening(&row, "提交开标密钥分片")?;
         let own = self.store.escrow_shares(tender_id).await?.into_iter().find(|s| s.official_user_id == actor.user_id);
         let own = own.ok_or(AppError::NotFound { what: "本人的开标密钥分片" })?;
         if share_value.len() != 32 {

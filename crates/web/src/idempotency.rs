@@ -43,12 +43,13 @@ pub async fn layer(State(state): State<WebState>, request: Request, next: Next) 
         .or_else(|| CookieJar::from_headers(request.headers()).get(SESSION_COOKIE).map(|c| c.value().to_owned()));
     let scope = credential_scope(credential.as_deref());
     let (parts, body) = request.into_parts();
-    // A one-shot sealed bid is octet-stream up to the bid limit; everything else is JSON.
+    // A one-shot sealed bid is octet-stream up to the one-shot limit; everything else is JSON.
     let is_file = parts
         .headers
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"application/octet-stream"));
-    let limit = if is_file { state.config.max_bid_bytes } else { state.config.max_json_bytes };
+    let one_shot = usize::try_from(ggzy_app::bid::ONE_SHOT_MAX_BYTES).unwrap_or(usize::MAX);
+    let limit = if is_file { state.config.max_bid_bytes.min(one_shot) } else { state.config.max_json_bytes };
     let Ok(bytes) = to_bytes(body, limit).await else {
         return ApiError::new("payload_too_large", "请求体过大，请减小后重试").into_response();
     };

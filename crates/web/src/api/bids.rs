@@ -8,8 +8,7 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use ggzy_app::Actor;
-use ggzy_app::bid::{BidReceipt, UploadStart, UploadView, UploadWriter};
+use ggzy_app::bid::{BidReceipt, ONE_SHOT_MAX_BYTES, UploadStart, UploadView, UploadWriter};
 use ggzy_crypto::receipt::{ReceiptFields, ReceiptKind};
 use http_body_util::BodyExt as _;
 use serde::{Deserialize, Serialize};
@@ -258,25 +257,28 @@ pub struct BidderQuery {
     bidder: String,
 }
 
-async fn one_shot(
-    state: &WebState,
-    actor: &Actor,
-    start: UploadStart,
-    body: Body,
-    client_ip: &str,
-) -> ApiResult<BidReceipt> {
-    let view = state.app.start_upload(actor, start).await?;
-    let writer = state.app.write_upload(actor, &view.upload_id, 0).await?;
-    if let Err(error) = pump(body, writer).await {
-        // A one-shot upload cannot be resumed: a truncated body leaves nothing behind.
-        state.app.abandon_upload(actor, &view.upload_id).await?;
-        return Err(error);
+/// Reads a one-shot body whole, refusing it as soon as it passes `limit`; a broken body stores nothing.
+async fn read_whole(body: Body, limit: u64) -> ApiResult<Vec<u8>> {
+    let mut body = body;
+    let mut bytes = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|_| ApiError::new("upload_incomplete", "上传在传输中断开，未保存任何内容；请重新提交"))?;
+        if let Ok(data) = frame.into_data() {
+            if bytes.len() as u64 + data.len() as u64 > limit {
+                return Err(ApiError::new(
+                    "bid_too_large",
+                    format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),
+                ));
+            }
+            bytes.extend_from_slice(&data);
+        }
     }
-    Ok(state.app.submit_upload(actor, &view.upload_id, client_ip).await?)
+    Ok(bytes)
 }
 
-/// Submits a sealed bid in one request (application/octet-stream with `Content-Length` and
-/// `Bid-Digest`); for large files use `/api/v1/uploads`.
+/// Submits a sealed bid of up to 32 MiB in one request (application/octet-stream with
+/// `Content-Length` and `Bid-Digest`); larger files go through `/api/v1/uploads`.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/bids", tag = "bids",
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     params(BidderQuery, ("bid-digest" = String, Header, description = "envelope digest (SM3, hex) the bidder signed")),
@@ -305,7 +307,15 @@ pub async fn submit_bid(
             ApiError::new("envelope_invalid", "缺少 Content-Length：一次性提交须给出文件大小；大文件请用分片上传")
         })?;
     let start = parse_start(tender_id, lot_id, &query.bidder, size, digest)?;
-    let receipt = one_shot(&state, &actor, start, body, &peer.ip().to_string()).await?;
+    let limit = u64::try_from(state.config.max_bid_bytes).unwrap_or(u64::MAX).min(ONE_SHOT_MAX_BYTES);
+    if size > limit {
+        return Err(ApiError::new(
+            "bid_too_large",
+            format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),
+        ));
+    }
+    let bytes = read_whole(body, limit).await?;
+    let receipt = state.app.submit_bid(&actor, start, bytes, &peer.ip().to_string()).await?;
     Ok((StatusCode::CREATED, axum::Json(ReceiptDto::from(receipt))))
 }
 
