@@ -107,7 +107,7 @@ pub struct UploadWriter {
 impl UploadWriter {
     /// Appends a piece; refuses (and keeps what came before) if it would exceed the announced size.
     pub async fn write(&mut self, data: &[u8]) -> AppResult<()> {
-        if self.incoming.len() + data.len() as u64 > self.size_bytes {
+        if self.incoming.received() + data.len() as u64 > self.size_bytes {
             return Err(AppError::refused(
                 "bid_too_large",
                 format!("上传的数据超过了开始上传时声明的文件大小（{} 字节），请核对文件后重新上传", self.size_bytes),
@@ -281,10 +281,13 @@ impl App {
         let Some(incoming) = incoming else {
             return Err(AppError::NotFound { what: "上传任务" });
         };
-        if incoming.len() != offset {
+        if incoming.received() != offset {
             return Err(AppError::refused(
                 "upload_offset_mismatch",
-                format!("续传位置应为已接收的 {} 字节，请求给出的是 {offset}；请先查询上传进度再续传", incoming.len()),
+                format!(
+                    "续传位置应为已接收的 {} 字节，请求给出的是 {offset}；请先查询上传进度再续传",
+                    incoming.received()
+                ),
             ));
         }
         Ok(UploadWriter { incoming, size_bytes: u64::try_from(row.size_bytes).unwrap_or(0) })

@@ -2,7 +2,7 @@
 //! directory (`ca.pem`, `ca-key.pem` mode 0600) issuing end-entity certificates. Real deployments
 //! import the CAs they recognise (`trusted_ca_files`) instead.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Context as _;
 use ggzy_crypto::cert::{Certificate, IssueRequest, issue};
@@ -12,7 +12,6 @@ const DAY: i64 = 86_400;
 
 /// A CA on disk.
 pub struct DemoCa {
-    dir: PathBuf,
     /// The CA certificate.
     pub cert: Certificate,
     key: PrivateKey,
@@ -55,7 +54,7 @@ impl DemoCa {
         let cert = issue(&request, None, &key).map_err(|e| anyhow::anyhow!("issuing the CA certificate: {e}"))?;
         std::fs::write(dir.join("ca.pem"), cert.to_pem().map_err(|e| anyhow::anyhow!("{e}"))?)
             .with_context(|| format!("writing {}", dir.join("ca.pem").display()))?;
-        Ok(DemoCa { dir: dir.to_owned(), cert, key })
+        Ok(DemoCa { cert, key })
     }
 
     /// Opens a CA made by [`DemoCa::init`].
@@ -64,12 +63,7 @@ impl DemoCa {
         let pem = std::fs::read_to_string(dir.join("ca.pem"))
             .with_context(|| format!("reading {}", dir.join("ca.pem").display()))?;
         let cert = Certificate::from_pem(&pem).map_err(|e| anyhow::anyhow!("ca.pem: {e}"))?;
-        Ok(DemoCa { dir: dir.to_owned(), cert, key })
-    }
-
-    /// The CA's directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+        Ok(DemoCa { cert, key })
     }
 
     /// Issues a certificate for `common_name` (an entity's credit code, or an official's name)

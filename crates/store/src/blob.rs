@@ -23,7 +23,6 @@ pub struct BlobStore {
 #[derive(Debug)]
 pub struct Incoming {
     file: fs::File,
-    path: PathBuf,
     len: u64,
 }
 
@@ -49,7 +48,7 @@ impl BlobStore {
     pub async fn create_incoming(&self, upload_id: &str) -> io::Result<Incoming> {
         let path = self.incoming_path(upload_id);
         let file = fs::File::create(&path).await?;
-        Ok(Incoming { file, path, len: 0 })
+        Ok(Incoming { file, len: 0 })
     }
 
     /// Reopens an upload to append at its end; `None` if it does not exist.
@@ -58,7 +57,7 @@ impl BlobStore {
         match fs::OpenOptions::new().append(true).open(&path).await {
             Ok(file) => {
                 let len = file.metadata().await?.len();
-                Ok(Some(Incoming { file, path, len }))
+                Ok(Some(Incoming { file, len }))
             }
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(error) => Err(error),
@@ -139,24 +138,14 @@ impl Incoming {
     }
 
     /// Bytes in the file.
-    pub fn len(&self) -> u64 {
+    pub fn received(&self) -> u64 {
         self.len
-    }
-
-    /// Whether nothing was written.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// Flushes what was written (a resumable upload keeps what reached the disk).
     pub async fn finish(mut self) -> io::Result<u64> {
         self.file.flush().await?;
         Ok(self.len)
-    }
-
-    /// The file's path.
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 
@@ -186,7 +175,7 @@ mod tests {
         incoming.write(b"hello ").await.expect("write");
         assert_eq!(incoming.finish().await.expect("finish"), 6);
         let mut resumed = blobs.reopen_incoming("u1").await.expect("reopen").expect("exists");
-        assert_eq!(resumed.len(), 6);
+        assert_eq!(resumed.received(), 6);
         resumed.write(b"world").await.expect("write");
         resumed.finish().await.expect("finish");
         assert_eq!(blobs.incoming_len("u1").await.expect("len"), 11);
