@@ -137,6 +137,15 @@ pub enum Event {
         /// The article.
         source: String,
     },
+    /// The principal terminated the tender (终止招标); what it owes bidders is named with the article.
+    TenderTerminated {
+        /// Tender.
+        tender_id: String,
+        /// Why, as published in the notice of termination.
+        reason: String,
+        /// The article and the obligations it sets.
+        source: String,
+    },
     /// A bid was decrypted at opening and its digest matched; its declared fields are now public.
     BidDecrypted {
         /// Tender.
@@ -326,6 +335,7 @@ impl Event {
             Event::BidWithdrawn { .. } => "BidWithdrawn",
             Event::OpeningStarted { .. } => "OpeningStarted",
             Event::TenderFailed { .. } => "TenderFailed",
+            Event::TenderTerminated { .. } => "TenderTerminated",
             Event::BidDecrypted { .. } => "BidDecrypted",
             Event::BidDecryptionFailed { .. } => "BidDecryptionFailed",
             Event::EscrowQuorumReached { .. } => "EscrowQuorumReached",
@@ -384,6 +394,7 @@ impl Event {
             | Event::BidWithdrawn { .. }
             | Event::OpeningStarted { .. }
             | Event::TenderFailed { .. }
+            | Event::TenderTerminated { .. }
             | Event::BidDecrypted { .. }
             | Event::BidDecryptionFailed { .. }
             | Event::EscrowQuorumReached { .. }

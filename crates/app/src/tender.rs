@@ -419,6 +419,35 @@ impl App {
         })
     }
 
+    /// Terminates the tender (终止招标, 招标投标法实施条例 第三十一条): the termination is published with its
+    /// reason, and the principal owes the bidders a refund of document fees, and of bid deposits with
+    /// their interest; from now on nothing is accepted.
+    pub async fn terminate_tender(&self, actor: &Actor, tender_id: &str, reason: &str) -> AppResult<TenderView> {
+        let row = self.tender_row(tender_id).await?;
+        self.authorize_tender(actor, &row)?;
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 2000 {
+            return Err(field("reason", "invalid_text", "终止招标须说明理由（不超过2000字），理由将随终止公告公开"));
+        }
+        let line = transition(tender_state(&row)?, TenderCommand::Terminate)
+            .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
+        let stream_id = stream::tender(tender_id);
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: row.region_code.clone(),
+            event: Event::TenderTerminated {
+                tender_id: tender_id.to_owned(),
+                reason: reason.to_owned(),
+                source: format!(
+                    "{}：及时发布公告，或以书面形式通知被邀请的或已获取资格预审文件、招标文件的潜在投标人；已收取的资格预审文件、招标文件费用以及所收取的投标保证金及银行同期存款利息应当退还",
+                    line.source
+                ),
+            },
+        };
+        self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;
+        self.tender(tender_id).await
+    }
+
     /// Registers a bidder as a potential bidder for a lot (获取招标文件). Its name stays sealed from
     /// the principal until opening (招标投标法 第二十二条).
     pub async fn register_bidder(

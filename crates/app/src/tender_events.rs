@@ -118,6 +118,9 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             ops
         }
         Event::TenderFailed { tender_id, .. } => vec![set_state(tender_id, TenderState::Failed, stream_version, at_ms)],
+        Event::TenderTerminated { tender_id, .. } => {
+            vec![set_state(tender_id, TenderState::Terminated, stream_version, at_ms)]
+        }
         Event::BidDecrypted { tender_id, lot_id, bidder_credit_code, method, declared_json } => {
             vec![TenderOp::PutOpening(BidOpeningRow {
                 tender_id: tender_id.clone(),

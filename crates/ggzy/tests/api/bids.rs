@@ -396,3 +396,40 @@ async fn a_late_amendment_pushes_the_deadline_out_and_says_why() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_terminated_tender_accepts_nothing_more_and_says_what_is_owed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let fixture = tender_fixture::tender(&app, &ca, true).await;
+        let (bytes, digest) = fixture.seal(&fixture.bidders[0], 1, 100);
+        let (status, _) = fixture.submit(&app, &fixture.bidders[0], bytes, &digest).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let terminate =
+            |reason: &str| fixture.principal.post(&app, &fixture.path("/termination")).json(&json!({"reason": reason}));
+        let (status, _, body) = call(terminate(" ")).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_text")));
+        // A bidder cannot terminate the principal's tender.
+        let (status, _, _) =
+            call(fixture.bidders[0].session.post(&app, &fixture.path("/termination")).json(&json!({"reason": "无"})))
+                .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, body) = call(terminate("项目建设规划调整，招标项目取消")).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("terminated")), "{body}");
+        let events = app.app.store().stream(&format!("tender-{}", fixture.tender_id)).await.expect("stream");
+        let last = events.last().expect("event");
+        assert_eq!(last.event_type, "TenderTerminated");
+        assert!(last.payload.contains("第三十一条") && last.payload.contains("投标保证金"), "{}", last.payload);
+        // Nothing more is accepted, and nothing accepted before changed.
+        let (bytes, digest) = fixture.seal(&fixture.bidders[1], 2, 100);
+        let (status, body) = fixture.submit(&app, &fixture.bidders[1], bytes, &digest).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("tender_not_accepting_bids")));
+        let (status, _, body) = call(terminate("再次终止")).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("已终止")), "{body}");
+        let bids = app.app.store().submitted_bids(&fixture.tender_id).await.expect("bids");
+        assert_eq!(bids.len(), 1);
+        app.finish().await;
+    }
+}

@@ -292,3 +292,24 @@ pub async fn issue_amendment(
         }),
     ))
 }
+
+/// The termination of a tender.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TerminationRequest {
+    /// Why, as published in the notice of termination.
+    reason: String,
+}
+
+/// Terminates the tender (终止招标, 招标投标法实施条例 第三十一条); nothing is accepted afterwards.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/termination", tag = "tenders", request_body = TerminationRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 409, description = "invalid_transition", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn terminate_tender(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<TerminationRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    Ok(axum::Json(tender_dto(state.app.terminate_tender(&actor, &tender_id, &request.reason).await?)))
+}
