@@ -85,6 +85,20 @@ async fn party(app: &App, ca: &DemoCa, username: &str, now_unix: i64, keys: &Pat
     Ok(Party { actor, code, cert, key })
 }
 
+/// The tenders of a seeded demo, to list them again on a later start.
+pub async fn list(app: &App) -> anyhow::Result<Vec<DemoTender>> {
+    let rows = app.store().tenders(100).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| DemoTender {
+            state: ggzy_domain::tender::TenderState::parse(&row.state)
+                .map_or(row.state.clone(), |s| s.label().to_owned()),
+            tender_id: row.tender_id,
+            title: row.title,
+        })
+        .collect())
+}
+
 /// Seeds the demo tenders on `app`, whose clock is `clock`; returns them in creation order.
 pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyhow::Result<Vec<DemoTender>> {
     let ca = DemoCa::open(&ca_dir(data_dir))?;

@@ -273,19 +273,18 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let now_ms = jiff::Timestamp::now().as_millisecond();
             demo_tenders::prepare_pki(&config.data_dir, now_ms / 1000)?;
             let server = server::build(&config, Arc::new(SystemClock)).await?;
-            let mut tenders = Vec::new();
-            let summary = if server.app.platform_regions().await?.is_empty() {
+            let (summary, tenders) = if server.app.platform_regions().await?.is_empty() {
                 // The demo's history happens under a fake clock that starts 40 days ago and stops
                 // before now, so that procedures can pass their deadlines.
                 let clock = FakeClock::at(now_ms - 40 * 86_400_000);
                 let seeding = server.app.with_clock(Arc::new(clock.clone()));
                 let summary = demo::seed_demo(&seeding).await.context("seeding demo data")?;
-                tenders = demo_tenders::seed_tenders(&seeding, &clock, &config.data_dir)
+                let tenders = demo_tenders::seed_tenders(&seeding, &clock, &config.data_dir)
                     .await
                     .context("seeding demo tenders")?;
-                summary
+                (summary, tenders)
             } else {
-                demo::summary(&server.app).await?
+                (demo::summary(&server.app).await?, demo_tenders::list(&server.app).await?)
             };
             let mut out = std::io::stdout().lock();
             writeln!(

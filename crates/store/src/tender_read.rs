@@ -135,6 +135,17 @@ impl Store {
         Ok(row.as_ref().map(tender_from_row).transpose()?)
     }
 
+    /// Tenders in creation order, at most `limit`.
+    pub async fn tenders(&self, limit: i64) -> StoreResult<Vec<TenderRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TENDER_COLUMNS} FROM tender ORDER BY created_at_ms, tender_id LIMIT $1"
+        )))
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(tender_from_row).collect::<Result<_, sqlx::Error>>().map_err(Into::into)
+    }
+
     /// The lots of a tender, in id order.
     pub async fn tender_lots(&self, tender_id: &str) -> StoreResult<Vec<LotRow>> {
         let rows =
