@@ -54,7 +54,7 @@ use ggzy_app::actor::{Actor, Credential};
 use ggzy_app::clock::SystemClock;
 use ggzy_app::entity::EntityInput;
 use ggzy_app::identity::NewUser;
-use ggzy_app::tender::{CeremonyShare, KeyCeremony, NewTender};
+use ggzy_app::tender::NewTender;
 use ggzy_app::{App, AppError};
 use ggzy_crypto::cert::{Certificate, IssueRequest, TrustStore, issue};
 use ggzy_crypto::envelope::{self, BidFile, Envelope, Payload, SealRequest};
@@ -75,7 +75,6 @@ const TENDER_REGION: &str = "330100";
 const ENTITY_REGION: &str = "330106";
 const PASSWORD: &str = "bid-surge-password";
 /// GB 11714 weights of the organisation code body.
-const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 /// Envelopes timed alone per step in the profile.
 const PROFILE_SAMPLES: usize = 200;
 /// Large envelopes timed alone per size-dependent step.
@@ -207,27 +206,10 @@ fn region(code: &str) -> Result<RegionCode> {
     RegionCode::parse(code).map_err(|e| anyhow!("region {code}: {e}"))
 }
 
-fn org_check_char(body: &str) -> Result<char> {
-    ensure!(body.chars().count() == ORG_WEIGHTS.len(), "organisation code body {body} is not 8 characters");
-    let mut sum = 0;
-    for (c, weight) in body.chars().zip(ORG_WEIGHTS) {
-        let value = c.to_digit(36).filter(|_| !c.is_ascii_lowercase()).with_context(|| format!("bad character {c}"))?;
-        sum += value * weight;
-    }
-    Ok(match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        digit => char::from_digit(digit, 10).with_context(|| format!("check value {digit}"))?,
-    })
-}
-
 /// A valid unified social credit code (GB 32100, with the GB 11714 organisation code inside) of an
 /// enterprise registered in 西湖区, from an 8-digit number.
 fn credit_code(number: u32) -> Result<CreditCode> {
-    let org_body = format!("{number:08}");
-    let body = format!("91{ENTITY_REGION}{org_body}{}", org_check_char(&org_body)?);
-    let check = CreditCode::check_char_for(&body).with_context(|| format!("credit code body {body}"))?;
-    CreditCode::parse(&format!("{body}{check}")).map_err(|e| anyhow!("credit code {body}{check}: {e}"))
+    ggzy::demo::credit_code(ENTITY_REGION, &format!("{number:08}"))
 }
 
 /// The principal's number and the first bidder's (bidders count up from it).
@@ -522,16 +504,7 @@ async fn setup(args: &Args, running: &Running, ca: Ca) -> Result<Fixture> {
     let tender_id = app.create_tender(&system, new).await.map_err(explain).context("creating the tender")?.tender_id;
     let file = ceremony::hold(2, &officials, &mut rand::rng())?;
     let opening_key = PublicKey::from_public_key_pem(&file.public_key_pem).map_err(|e| anyhow!("opening key: {e}"))?;
-    let mut shares = Vec::new();
-    for share in file.shares {
-        shares.push(CeremonyShare {
-            official_user_id: share.official_user_id,
-            official_cert_pem: share.official_cert_pem,
-            share_index: share.share_index,
-            encrypted_share: hex::decode(&share.encrypted_share_hex).context("share hex")?,
-        });
-    }
-    let ceremony = KeyCeremony { public_key_pem: file.public_key_pem, threshold: file.threshold, shares };
+    let ceremony = file.to_key_ceremony()?;
     app.record_key_ceremony(&system, &tender_id, ceremony).await.map_err(explain).context("key ceremony")?;
     let deadline = now_ms() + 25 * DAY_MS;
     app.publish_notice(&system, &tender_id, deadline).await.map_err(explain).context(

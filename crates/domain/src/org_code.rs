@@ -47,6 +47,12 @@ fn check_from_values(values: &[u32; 8]) -> char {
 }
 
 impl OrgCode {
+    /// The check character of an 8-character body (digits and upper-case letters), e.g. to
+    /// build valid codes for demo or test data; `None` if the body is not 8 such characters.
+    pub fn check_char_for(body: &str) -> Option<char> {
+        check_char(&body.chars().collect::<Vec<_>>())
+    }
+
     /// Parses an organisation code, with or without the dash before the check character
     /// (`60003734-1` or `600037341`). Surrounding whitespace is trimmed and lower-case letters are
     /// normalised to upper case.

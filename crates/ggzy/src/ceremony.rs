@@ -43,6 +43,30 @@ pub struct CeremonyFile {
     pub shares: Vec<CeremonyShare>,
 }
 
+impl CeremonyFile {
+    /// The ceremony as the app records it (the shares' hex decoded).
+    pub fn to_key_ceremony(&self) -> anyhow::Result<ggzy_app::tender::KeyCeremony> {
+        let shares = self
+            .shares
+            .iter()
+            .map(|share| {
+                Ok(ggzy_app::tender::CeremonyShare {
+                    official_user_id: share.official_user_id.clone(),
+                    official_cert_pem: share.official_cert_pem.clone(),
+                    share_index: share.share_index,
+                    encrypted_share: hex::decode(&share.encrypted_share_hex)
+                        .with_context(|| format!("share of {} is not hex", share.official_user_id))?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(ggzy_app::tender::KeyCeremony {
+            public_key_pem: self.public_key_pem.clone(),
+            threshold: self.threshold,
+            shares,
+        })
+    }
+}
+
 /// Holds a ceremony for `officials` with threshold `k`.
 pub fn hold(threshold: u8, officials: &[Official], rng: &mut impl rand::CryptoRng) -> anyhow::Result<CeremonyFile> {
     anyhow::ensure!(officials.len() >= 2, "开标密钥至少分给2名监督人员");

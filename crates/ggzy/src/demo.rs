@@ -14,7 +14,7 @@ use ggzy_app::entity::EntityInput;
 use ggzy_app::error::AppError;
 use ggzy_app::identity::NewUser;
 use ggzy_domain::role::{Role, RoleGrant};
-use ggzy_domain::{CreditCode, RegionCode, ResidentId};
+use ggzy_domain::{CreditCode, OrgCode, RegionCode, ResidentId};
 
 /// The password of every demo user (documented in the README; never use the demo in production).
 pub const DEMO_PASSWORD: &str = "ggzy-demo-2026";
@@ -356,35 +356,12 @@ fn region(code: &str) -> anyhow::Result<RegionCode> {
     RegionCode::parse(code).map_err(|e| anyhow!("demo region code {code}: {e}"))
 }
 
-/// GB 11714 weights of the 8 body characters (RULES.md 8.2).
-const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-
-/// The GB 11714 check character of an 8-character organisation code body: digits count as
-/// themselves and letters A–Z as 10–35; C₉ = 11 − (Σ vᵢ·Wᵢ mod 11), 10 written `X`, 11 written `0`.
-fn org_check_char(body: &str) -> anyhow::Result<char> {
-    if body.chars().count() != ORG_WEIGHTS.len() {
-        bail!("organisation code body {body} is not 8 characters");
-    }
-    let mut sum = 0;
-    for (c, weight) in body.chars().zip(ORG_WEIGHTS) {
-        let value = c
-            .to_digit(36)
-            .filter(|_| !c.is_ascii_lowercase())
-            .with_context(|| format!("organisation code body {body}: bad character {c}"))?;
-        sum += value * weight;
-    }
-    Ok(match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        digit => char::from_digit(digit, 10).with_context(|| format!("check value {digit}"))?,
-    })
-}
-
 /// A unified social credit code of an enterprise (`9` 市场监管, `1` 企业) registered in `region`,
 /// embedding the organisation code `org_body` + its GB 11714 check, closed by the GB 32100 check
 /// character. Parsed back through [`CreditCode::parse`], which re-checks both check characters.
-fn credit_code(region: &str, org_body: &str) -> anyhow::Result<CreditCode> {
-    let body = format!("91{region}{org_body}{}", org_check_char(org_body)?);
+pub fn credit_code(region: &str, org_body: &str) -> anyhow::Result<CreditCode> {
+    let org_check = OrgCode::check_char_for(org_body).with_context(|| format!("organisation code body {org_body}"))?;
+    let body = format!("91{region}{org_body}{org_check}");
     let check = CreditCode::check_char_for(&body).with_context(|| format!("credit code body {body}"))?;
     CreditCode::parse(&format!("{body}{check}")).map_err(|e| anyhow!("demo credit code {body}{check}: {e}"))
 }
@@ -441,8 +418,8 @@ pub(crate) mod tests {
     #[test]
     fn check_characters_match_the_published_examples() {
         // RULES.md 8.1–8.3: 91110000600037341L, org body 60003734 → 1, 11010519491231002X.
-        assert_eq!(org_check_char("60003734").expect("org check"), '1');
-        assert_eq!(org_check_char("M000100Y").expect("org check"), '4');
+        assert_eq!(OrgCode::check_char_for("60003734"), Some('1'));
+        assert_eq!(OrgCode::check_char_for("M000100Y"), Some('4'));
         assert_eq!(credit_code("110000", "60003734").expect("credit code").as_str(), "91110000600037341L");
         assert_eq!(resident_id("110105", "19491231", "002").expect("resident id").as_str(), "11010519491231002X");
         assert_eq!(resident_id("360426", "19910101", "007").expect("resident id").as_str(), "360426199101010071");

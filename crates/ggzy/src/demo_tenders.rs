@@ -12,7 +12,7 @@ use ggzy_app::App;
 use ggzy_app::actor::Actor;
 use ggzy_app::bid::UploadStart;
 use ggzy_app::clock::FakeClock;
-use ggzy_app::tender::{CeremonyShare, KeyCeremony, NewTender};
+use ggzy_app::tender::NewTender;
 use ggzy_crypto::cert::Certificate;
 use ggzy_crypto::envelope::{self, BidFile, Envelope, KeyHolder, Payload, SealRequest};
 use ggzy_crypto::sm2::{PrivateKey, PublicKey};
@@ -178,16 +178,7 @@ impl Demo<'_> {
     async fn announced(&self, title: &str, lots: &[&str]) -> anyhow::Result<(String, String)> {
         let tender = self.draft(title, lots).await?;
         let file = ceremony::hold(2, &self.officials, &mut rand::rng())?;
-        let mut shares = Vec::new();
-        for share in file.shares {
-            shares.push(CeremonyShare {
-                official_user_id: share.official_user_id,
-                official_cert_pem: share.official_cert_pem,
-                share_index: share.share_index,
-                encrypted_share: hex::decode(&share.encrypted_share_hex).context("share hex")?,
-            });
-        }
-        let ceremony = KeyCeremony { public_key_pem: file.public_key_pem, threshold: file.threshold, shares };
+        let ceremony = file.to_key_ceremony()?;
         self.app.record_key_ceremony(&self.principal, &tender.0, ceremony).await.map_err(explain)?;
         let deadline = self.app.now_ms() + BIDDING_DAYS * DAY_MS;
         self.app.publish_notice(&self.principal, &tender.0, deadline).await.map_err(explain).context("notice")?;
