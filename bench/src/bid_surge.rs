@@ -17,8 +17,7 @@
 //! 2. Its baseline, one thread: per envelope, write the same bytes to a new file and fsync it,
 //!    then INSERT one row (id, digest, length) in its own transaction into SQLite (WAL,
 //!    `synchronous=FULL`). That is the issue's definition: the least durable work one bid needs,
-//!    done the simplest way. Also shown, not used in the ratio: the same with the blob store's
-//!    rename and directory fsync.
+//!    done the simplest way.
 //! 3. Large bids: `--large` bidders (the first ones; each replaces its own bid, a new receipted
 //!    bid) upload through the resumable API (`POST /api/v1/uploads`, `PATCH` chunks of
 //!    `--chunk-mib`, `POST .../submit`), `--large-clients` at a time. Baseline: `dd if=/dev/zero
@@ -57,7 +56,7 @@ use ggzy_app::identity::NewUser;
 use ggzy_app::tender::NewTender;
 use ggzy_app::{App, AppError};
 use ggzy_crypto::cert::{Certificate, IssueRequest, TrustStore, issue};
-use ggzy_crypto::envelope::{self, BidFile, Envelope, Payload, SealRequest};
+use ggzy_crypto::envelope::{self, BidFile, Envelope, Payload, SealRequest, envelope_digests};
 use ggzy_crypto::receipt::{ReceiptFields, ReceiptKind};
 use ggzy_crypto::sm2::{PrivateKey, PublicKey};
 use ggzy_crypto::sm3::sm3;
@@ -931,9 +930,8 @@ fn check_receipts(
 }
 
 /// The issue's baseline, one thread: per envelope, a new file with its bytes and an fsync, then one
-/// row in its own transaction (SQLite WAL, `synchronous=FULL`). With `like_blob_store`, the file
-/// is also renamed into a fan-out directory which is then fsynced, as the blob store does.
-async fn baseline_small(dir: &Path, bids: &[Sealed], like_blob_store: bool) -> Result<(Measured, String)> {
+/// row in its own transaction (SQLite WAL, `synchronous=FULL`).
+async fn baseline_small(dir: &Path, bids: &[Sealed]) -> Result<(Measured, String)> {
     let files = dir.join("files");
     std::fs::create_dir_all(&files).with_context(|| format!("creating {}", files.display()))?;
     let url = format!("sqlite://{}?mode=rwc", dir.join("baseline.db").display());
@@ -955,12 +953,6 @@ async fn baseline_small(dir: &Path, bids: &[Sealed], like_blob_store: bool) -> R
             let mut file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
             file.write_all(&bid.bytes)?;
             file.sync_all()?;
-        }
-        if like_blob_store {
-            let fan_out = files.join(&bid.digest_hex[..2]);
-            std::fs::create_dir_all(&fan_out)?;
-            std::fs::rename(&path, fan_out.join(&bid.digest_hex))?;
-            std::fs::File::open(&fan_out)?.sync_all()?;
         }
         let digest = hex::decode(&bid.digest_hex)?;
         let mut tx = conn.begin().await?;
@@ -1040,18 +1032,8 @@ async fn profile_steps(fixture: &Fixture, dir: &Path) -> Result<Profile> {
         per_op_us(n, |i| Envelope::parse(&samples[i].bytes).map(drop).map_err(|e| anyhow!("{e}")))?,
     ));
     steps.push((
-        "`Envelope::digest` (SM3 of the envelope)",
-        per_op_us(n, |i| {
-            std::hint::black_box(envelopes[i].digest());
-            Ok(())
-        })?,
-    ));
-    steps.push((
-        "SM3 of the bytes again (blob address)",
-        per_op_us(n, |i| {
-            std::hint::black_box(sm3(&samples[i].bytes));
-            Ok(())
-        })?,
+        "`envelope_digests` (one SM3 pass: the signed digest and the blob address)",
+        per_op_us(n, |i| envelope_digests(&samples[i].bytes).map(drop).map_err(|e| anyhow!("{e}")))?,
     ));
     steps.push((
         "`Certificate::from_der` + common name",
@@ -1090,18 +1072,15 @@ async fn profile_steps(fixture: &Fixture, dir: &Path) -> Result<Profile> {
         })?,
     ));
     let cpu_us = steps.iter().map(|(_, us)| us).sum();
-    // The blob store's disk path, alone: write the upload, fsync, rename, fsync the directory.
+    // The blob store's disk path, one bid at a time (so every bid pays a whole `syncfs`; in the
+    // surge concurrent bids share one): write, rename into place, sync the filesystem.
     let blobs = BlobStore::open(&dir.join("profile-blobs")).await?;
     let started = Instant::now();
-    for (i, sample) in samples.iter().enumerate() {
-        let id = format!("p{i}");
-        let mut incoming = blobs.create_incoming(&id).await?;
-        incoming.write(&sample.bytes).await?;
-        incoming.finish().await?;
-        blobs.commit_incoming(&id, &sm3(&sample.bytes)).await?;
+    for sample in &samples {
+        blobs.put(std::sync::Arc::new(sample.bytes.clone()), sm3(&sample.bytes)).await?;
     }
     steps.push((
-        "blob store: write, fsync, rename, fsync directory (disk, not CPU)",
+        "blob store alone: write, rename, `syncfs` (disk, not CPU)",
         started.elapsed().as_secs_f64() * 1e6 / n as f64,
     ));
     let large: Vec<&Sealed> = fixture.large.iter().take(LARGE_PROFILE_SAMPLES).collect();
@@ -1112,21 +1091,9 @@ async fn profile_steps(fixture: &Fixture, dir: &Path) -> Result<Profile> {
             "`Envelope::parse` (copies the ciphertext)",
             per_op_us(m, |i| Envelope::parse(&large[i].bytes).map(drop).map_err(|e| anyhow!("{e}")))?,
         ));
-        let parsed: Vec<Envelope> =
-            large.iter().map(|s| Envelope::parse(&s.bytes)).collect::<Result<_, _>>().map_err(|e| anyhow!("{e}"))?;
         large_steps.push((
-            "`Envelope::digest` (copies the signed part, then SM3)",
-            per_op_us(m, |i| {
-                std::hint::black_box(parsed[i].digest());
-                Ok(())
-            })?,
-        ));
-        large_steps.push((
-            "SM3 of the bytes again (blob address)",
-            per_op_us(m, |i| {
-                std::hint::black_box(sm3(&large[i].bytes));
-                Ok(())
-            })?,
+            "`envelope_digests` (one SM3 pass: the signed digest and the blob address)",
+            per_op_us(m, |i| envelope_digests(&large[i].bytes).map(drop).map_err(|e| anyhow!("{e}")))?,
         ));
         large_steps.push((
             "`to_vec` of the envelope (one copy, as reading the file back into memory costs at least)",
@@ -1199,9 +1166,7 @@ async fn main() -> Result<()> {
     let direct_cpu = CpuSample::now(ticks).since(cpu_before);
 
     eprintln!("baseline: file + fsync, then one row per transaction, one thread ...");
-    let (baseline, sqlite_version) = baseline_small(&dir.join("baseline"), &fixture.small, false).await?;
-    eprintln!("baseline as the blob store writes (+ rename + directory fsync) ...");
-    let (baseline_blob, _) = baseline_small(&dir.join("baseline-blob"), &fixture.small, true).await?;
+    let (baseline, sqlite_version) = baseline_small(&dir.join("baseline"), &fixture.small).await?;
 
     let mut large = None;
     if !fixture.large.is_empty() {
@@ -1234,7 +1199,6 @@ async fn main() -> Result<()> {
         direct,
         direct_cpu,
         baseline,
-        baseline_blob,
         sqlite_version,
         after_surge,
         after_all,
@@ -1254,7 +1218,6 @@ struct Report<'a> {
     direct: Checked,
     direct_cpu: CpuUse,
     baseline: Measured,
-    baseline_blob: Measured,
     sqlite_version: String,
     after_surge: StoreCheck,
     after_all: StoreCheck,
@@ -1367,7 +1330,6 @@ impl Report<'_> {
             "| **ratio surge / baseline** (goal ≥ 0.5) | | **{:.2}** | | | | |",
             small.per_second() / baseline.per_second()
         );
-        row("(not in the ratio) baseline + rename + directory fsync, as the blob store", &self.baseline_blob);
         row(
             &format!(
                 "(profile) the same bids again through the app in-process (start, write, submit), {} tasks, no HTTP",

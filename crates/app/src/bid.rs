@@ -8,9 +8,9 @@
 //! declared digest; the digest matches the bytes. A refused upload leaves nothing behind.
 
 use ggzy_crypto::cert::{CertError, TrustStore};
-use ggzy_crypto::envelope::Envelope;
+use ggzy_crypto::envelope::{Envelope, envelope_digests};
 use ggzy_crypto::receipt::{ReceiptFields, ReceiptKind};
-use ggzy_crypto::sm3::{Sm3Digest, sm3};
+use ggzy_crypto::sm3::Sm3Digest;
 use ggzy_domain::authz::Action;
 use ggzy_domain::tender::{BidRefusal, TenderState, accept_bid};
 use ggzy_domain::{CreditCode, china_time};
@@ -382,6 +382,7 @@ impl App {
         actor.authorize_on_entity(Action::SubmitBid, &region, upload.bidder_credit_code)?;
         self.check_registered(upload.tender_id, upload.lot_id, upload.bidder_credit_code).await?;
         let envelope = Envelope::parse(bytes).map_err(envelope_invalid)?;
+        let digests = envelope_digests(bytes).map_err(envelope_invalid)?;
         let header = &envelope.header;
         if header.tender_id != upload.tender_id
             || header.lot_id != upload.lot_id
@@ -418,13 +419,13 @@ impl App {
             ));
         }
         // 6. Digest over the bytes.
-        if envelope.digest().as_slice() != upload.declared_digest {
+        if digests.signed.as_slice() != upload.declared_digest {
             return Err(AppError::refused(
                 "bid_digest_mismatch",
                 "上传内容的SM3摘要与声明的摘要不一致：文件在传输中损坏或被改动；请重新上传",
             ));
         }
-        let blob_sm3 = sm3(bytes);
+        let blob_sm3 = digests.whole;
         let mut extra = vec![bidding_guard(upload.tender_id)];
         match blob {
             Blob::Upload(upload_id) => {

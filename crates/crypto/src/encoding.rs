@@ -38,6 +38,11 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
+    /// Bytes not read yet.
+    pub(crate) fn remaining(&self) -> usize {
+        self.rest.len()
+    }
+
     pub(crate) fn bytes(&mut self) -> Result<&'a [u8], Truncated> {
         let len = u32::from_be_bytes(self.take(4)?.try_into().map_err(|_| Truncated)?);
         self.take(usize::try_from(len).map_err(|_| Truncated)?)

@@ -12,7 +12,7 @@ use sm2::elliptic_curve::rand_core::CryptoRng;
 use crate::cert::Certificate;
 use crate::encoding::{Reader, put_bytes, put_i64};
 use crate::sm2::{CiphertextFormat, PrivateKey, PublicKey};
-use crate::sm3::{Sm3Digest, sm3};
+use crate::sm3::{Sm3Digest, Sm3Hasher, sm3};
 use crate::sm4_gcm;
 
 /// First bytes of every version-1 envelope.
@@ -223,6 +223,33 @@ fn digest_of(header_bytes: &[u8], ciphertext: &[u8]) -> Sm3Digest {
     put_bytes(&mut signed, header_bytes);
     put_bytes(&mut signed, ciphertext);
     sm3(&signed)
+}
+
+/// The two SM3 digests a stored sealed file needs: the envelope digest (what the bidder signs) and
+/// the SM3 of every byte (the blob's address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvelopeDigests {
+    /// SM3 over magic, header and ciphertext, as [`Envelope::digest`].
+    pub signed: Sm3Digest,
+    /// SM3 over the whole encoding, signature included.
+    pub whole: Sm3Digest,
+}
+
+/// Both digests in one pass over the bytes: the signed part is a prefix of the encoding, so the
+/// hash state at its end is finished once for the signed digest and fed on with the signature.
+pub fn envelope_digests(bytes: &[u8]) -> Result<EnvelopeDigests, EnvelopeError> {
+    let Some(rest) = bytes.strip_prefix(MAGIC) else {
+        return Err(EnvelopeError::Malformed("not a version-1 envelope"));
+    };
+    let mut outer = Reader::new(rest);
+    outer.bytes().map_err(|_| TRUNCATED)?;
+    outer.bytes().map_err(|_| TRUNCATED)?;
+    let (signed_part, signature_part) = bytes.split_at(bytes.len() - outer.remaining());
+    let mut hasher = Sm3Hasher::new();
+    hasher.update(signed_part);
+    let signed = hasher.clone().finalize();
+    hasher.update(signature_part);
+    Ok(EnvelopeDigests { signed, whole: hasher.finalize() })
 }
 
 impl Envelope {

@@ -2,7 +2,9 @@
 //! quorum, and refusal of every kind of tampering.
 
 use ggzy_crypto::cert::{Certificate, TrustStore};
-use ggzy_crypto::envelope::{BidFile, Envelope, EnvelopeError, KeyHolder, MAGIC, Payload, SealRequest, seal};
+use ggzy_crypto::envelope::{
+    BidFile, Envelope, EnvelopeError, KeyHolder, MAGIC, Payload, SealRequest, envelope_digests, seal,
+};
 use ggzy_crypto::shamir;
 use ggzy_crypto::sm2::PrivateKey;
 use ggzy_crypto::sm3::sm3;
@@ -147,6 +149,22 @@ fn the_published_vector_opens_with_both_keys() {
     assert_eq!(payload.files[0].name, "投标函.txt");
     assert_eq!(String::from_utf8_lossy(&payload.files[0].bytes), "投标总价：壹佰贰拾叁万肆仟伍佰陆拾柒元捌角玖分");
     assert_eq!(hex_digest(&envelope.digest()), DOCUMENTED_DIGEST, "the digest docs/envelope.md publishes");
+}
+
+/// The one-pass digests equal the signed digest and the SM3 of the whole file, for the published
+/// vector and a fresh envelope; a file that is not an envelope has neither.
+#[test]
+fn one_pass_digests_match_the_signed_digest_and_the_whole_file() {
+    let vector: &[u8] = include_bytes!("data/envelope-v1.bin");
+    let fresh = sealed().sealed;
+    for bytes in [vector, fresh.as_slice()] {
+        let digests = envelope_digests(bytes).expect("digests");
+        assert_eq!(digests.signed, Envelope::parse(bytes).expect("parse").digest());
+        assert_eq!(digests.whole, sm3(bytes));
+    }
+    assert_eq!(hex_digest(&envelope_digests(vector).expect("digests").signed), DOCUMENTED_DIGEST);
+    assert_eq!(envelope_digests(&fresh[..20]), Err(EnvelopeError::Malformed("truncated")));
+    assert_eq!(envelope_digests(b"PK\x03\x04"), Err(EnvelopeError::Malformed("not a version-1 envelope")));
 }
 
 /// The vector's signed digest as published in `docs/envelope.md`.
