@@ -11,6 +11,8 @@ pub mod china_time;
 pub mod code_error;
 pub mod credit_code;
 pub mod deadline;
+pub mod evaluation;
+pub mod lot_award;
 pub mod money;
 pub mod org_code;
 pub mod region;
