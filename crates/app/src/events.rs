@@ -179,6 +179,131 @@ pub enum Event {
     },
     /// The opening record (开标记录表), signed by the platform; the opening is closed.
     OpeningRecordSigned(OpeningRecordDetails),
+    /// The evaluation committee of a lot was formed (招标投标法 第三十七条); names stay sealed from
+    /// the public until the winner is decided.
+    CommitteeFormed(CommitteeDetails),
+    /// The committee's report for a lot: ranking, candidates, rejections (条例 第五十三条).
+    EvaluationReported(EvaluationDetails),
+    /// The committee rejected every bid of a lot (招标投标法 第四十二条).
+    EvaluationFailed {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Why, citing the article.
+        reason: String,
+        /// The rejected bids with their grounds.
+        rejected: Vec<RejectedDetails>,
+    },
+    /// The candidates were publicised (条例 第五十四条).
+    CandidatesPublicized {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// First day of publicity (`YYYY-MM-DD`, China time); the period counts from the next day.
+        start_day: String,
+        /// The latest day the law allowed to start (3 days after the report).
+        latest_start_day: String,
+    },
+    /// An objection to the result was raised during publicity; the clock stops (条例 第五十四条).
+    ObjectionRaised {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Objection id.
+        objection_id: String,
+        /// The objecting bidder.
+        objector_credit_code: String,
+        /// What it says.
+        text: String,
+        /// Day raised (`YYYY-MM-DD`).
+        raised_day: String,
+    },
+    /// The principal answered an objection; the clock runs again.
+    ObjectionAnswered {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Objection id.
+        objection_id: String,
+        /// The reply.
+        reply: String,
+        /// Day answered (`YYYY-MM-DD`).
+        answered_day: String,
+    },
+    /// The principal decided the winner (招标投标法 第四十条, 条例 第五十五条).
+    AwardDecided {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// The winner.
+        winner_credit_code: String,
+        /// Its rank among the candidates.
+        rank: i64,
+        /// Whether state funds control or lead the project (the principal's declaration).
+        state_funded: bool,
+        /// On what basis (`first_candidate`, `next_candidate_or_retender`, `any_candidate`).
+        basis: String,
+    },
+    /// The winner dropped out on one of the grounds of 条例 第五十五条.
+    WinnerDropped {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// The bidder.
+        bidder_credit_code: String,
+        /// Ground identifier.
+        ground: String,
+    },
+    /// The principal re-tenders the lot instead of taking the next candidate.
+    LotRetendered {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Why.
+        reason: String,
+    },
+    /// The award letter went to the winner and the result to every other bidder (招标投标法 第四十五条).
+    AwardLetterIssued {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// The winner.
+        winner_credit_code: String,
+        /// The bidders told the result.
+        notified: Vec<String>,
+        /// Day issued (`YYYY-MM-DD`).
+        issued_day: String,
+        /// Last day for the written contract (招标投标法 第四十六条); absent when the period reaches
+        /// a year without holiday data.
+        contract_due_day: Option<String>,
+        /// The period's last day by counting alone.
+        contract_counted_day: String,
+    },
+    /// The written contract was signed (招标投标法 第四十六条).
+    ContractSigned {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// The winner.
+        winner_credit_code: String,
+        /// Contract amount, fen.
+        amount_fen: i64,
+        /// Performance bond, fen (0 when none).
+        performance_bond_fen: i64,
+        /// Day signed (`YYYY-MM-DD`).
+        signed_day: String,
+        /// Whether it was signed within the legal period.
+        in_time: bool,
+    },
 }
 
 /// A lot that failed at the deadline.
@@ -294,6 +419,101 @@ pub struct BidDetails {
     pub received_at_ms: i64,
 }
 
+/// A lot's evaluation committee as formed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeDetails {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// The evaluation method of the tender documents (`lowest_evaluated_price`, `comprehensive_scoring`).
+    pub method: String,
+    /// Members.
+    pub members: Vec<MemberDetails>,
+    /// The scoring table of the tender documents (comprehensive scoring only).
+    pub scoring_table: Option<ScoringTableDetails>,
+}
+
+/// A committee member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetails {
+    /// Name (or expert id once the expert library exists).
+    pub name: String,
+    /// `expert` or `principal_representative`.
+    pub kind: String,
+}
+
+/// A scoring table as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoringTableDetails {
+    /// Criteria.
+    pub criteria: Vec<CriterionDetails>,
+    /// `lowest_valid` or `average_valid`.
+    pub benchmark: String,
+    /// Price-score deduction per 100% above the benchmark, basis points.
+    pub penalty_above_bp: i64,
+    /// Price-score deduction per 100% below the benchmark, basis points.
+    pub penalty_below_bp: i64,
+}
+
+/// One criterion of a scoring table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionDetails {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Maximum, hundredths of a point.
+    pub max_centipoints: i64,
+    /// `price`, `technical` or `commercial`.
+    pub kind: String,
+}
+
+/// A committee's report as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationDetails {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Method.
+    pub method: String,
+    /// Every bid that stands, ranked.
+    pub ranking: Vec<RankedDetails>,
+    /// The candidates (the first of the ranking, at most the ruleset's number).
+    pub candidates: Vec<String>,
+    /// Rejected bids with their grounds.
+    pub rejected: Vec<RejectedDetails>,
+    /// Bids flagged as abnormally low (asked to explain; not rejected by the flag).
+    pub abnormally_low: Vec<String>,
+    /// Fewer valid bids than the ruleset's minimum: the committee noted a lack of competition.
+    pub competition_lacking: bool,
+}
+
+/// One ranked bid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RankedDetails {
+    /// Rank, 1-based.
+    pub rank: i64,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// Bid price, fen.
+    pub price_fen: i64,
+    /// Evaluated price, fen.
+    pub evaluated_price_fen: i64,
+    /// Total score, hundredths of a point (comprehensive scoring only).
+    pub total_centipoints: Option<i64>,
+}
+
+/// A rejected bid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedDetails {
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// Ground identifiers (条例 第五十一条).
+    pub grounds: Vec<String>,
+}
+
 /// The details of a market entity as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityDetails {
@@ -340,6 +560,17 @@ impl Event {
             Event::BidDecryptionFailed { .. } => "BidDecryptionFailed",
             Event::EscrowQuorumReached { .. } => "EscrowQuorumReached",
             Event::OpeningRecordSigned(_) => "OpeningRecordSigned",
+            Event::CommitteeFormed(_) => "CommitteeFormed",
+            Event::EvaluationReported(_) => "EvaluationReported",
+            Event::EvaluationFailed { .. } => "EvaluationFailed",
+            Event::CandidatesPublicized { .. } => "CandidatesPublicized",
+            Event::ObjectionRaised { .. } => "ObjectionRaised",
+            Event::ObjectionAnswered { .. } => "ObjectionAnswered",
+            Event::AwardDecided { .. } => "AwardDecided",
+            Event::WinnerDropped { .. } => "WinnerDropped",
+            Event::LotRetendered { .. } => "LotRetendered",
+            Event::AwardLetterIssued { .. } => "AwardLetterIssued",
+            Event::ContractSigned { .. } => "ContractSigned",
         }
     }
 
@@ -402,6 +633,18 @@ impl Event {
                 .into_iter()
                 .map(ProjectionOp::Tender)
                 .collect(),
+            // A lot's award procedure is read by folding its own short stream (`crate::award`).
+            Event::CommitteeFormed(_)
+            | Event::EvaluationReported(_)
+            | Event::EvaluationFailed { .. }
+            | Event::CandidatesPublicized { .. }
+            | Event::ObjectionRaised { .. }
+            | Event::ObjectionAnswered { .. }
+            | Event::AwardDecided { .. }
+            | Event::WinnerDropped { .. }
+            | Event::LotRetendered { .. }
+            | Event::AwardLetterIssued { .. }
+            | Event::ContractSigned { .. } => Vec::new(),
         }
     }
 }
@@ -439,6 +682,10 @@ pub mod stream {
     /// Stream of one bidder's registration and bids for one lot (no two bidders share a stream).
     pub fn bidder(tender_id: &str, lot_id: &str, credit_code: &str) -> String {
         format!("bid-{tender_id}-{lot_id}-{credit_code}")
+    }
+    /// Stream of one lot's award procedure after opening (committee to contract).
+    pub fn lot(tender_id: &str, lot_id: &str) -> String {
+        format!("lot-{tender_id}-{lot_id}")
     }
     /// Stream of a platform region.
     pub fn platform_region(region_code: &str) -> String {

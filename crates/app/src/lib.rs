@@ -7,6 +7,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod award;
 pub mod bid;
 pub mod calendar;
 pub mod clock;

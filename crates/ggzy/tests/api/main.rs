@@ -4,6 +4,7 @@ mod helpers;
 mod tender_fixture;
 
 mod auth;
+mod award;
 mod bids;
 mod cli_tools;
 mod entities;

@@ -1,6 +1,7 @@
 //! `/api/v1`: the JSON API, its OpenAPI 3.1 document and the Swagger UI.
 
 pub mod auth;
+pub mod award;
 pub mod bids;
 pub mod entities;
 pub mod events;
@@ -74,6 +75,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(log::consistency_proof))
         .routes(routes!(tenders::get_tender))
         .routes(routes!(opening::get_opening, opening::start_opening))
+        .routes(routes!(award::get_lot_award, award::decide_award))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -97,7 +99,16 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(opening::decrypt_bid))
         .routes(routes!(opening::own_escrow_share))
         .routes(routes!(opening::give_escrow_share))
-        .routes(routes!(opening::close_opening));
+        .routes(routes!(opening::close_opening))
+        .routes(routes!(award::form_committee))
+        .routes(routes!(award::submit_evaluation))
+        .routes(routes!(award::publish_candidates))
+        .routes(routes!(award::raise_objection))
+        .routes(routes!(award::answer_objection))
+        .routes(routes!(award::record_dropout))
+        .routes(routes!(award::retender_lot))
+        .routes(routes!(award::issue_award_letter))
+        .routes(routes!(award::sign_contract));
     public.merge(private).split_for_parts()
 }
 

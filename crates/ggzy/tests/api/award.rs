@@ -1,0 +1,241 @@
+//! A lot from opening to contract over HTTP: committee (法37), report (条例51, 53), publicity with an
+//! objection that stops and restarts the clock (条例54), award with the first candidate's dropout
+//! (条例55), award letter (法45) and contract (法46, 条例58). Every day asserted is computed by hand
+//! in the comments.
+
+use ggzy::ceremony;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{call, spawn_apps_with};
+use crate::tender_fixture::{self, Ca, DEADLINE_MS, TenderFixture, trust};
+
+/// 10:00 China time on `day` (`YYYY-MM-DD`), UTC ms.
+fn morning(day: &str) -> i64 {
+    format!("{day}T10:00:00+08:00").parse::<jiff::Timestamp>().expect("timestamp").as_millisecond()
+}
+
+/// Bids from all four bidders (prices 10.0, 10.5, 11.0 and 11.5 million yuan in fen), the opening at
+/// the deadline, the escrow quorum opening every bid, the record signed.
+async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFixture) {
+    for (i, bidder) in fixture.bidders.iter().enumerate() {
+        let (bytes, digest) = fixture.seal(bidder, 1_000_000_000 + 50_000_000 * i as i64, 2_000);
+        let (status, body) = fixture.submit(app, bidder, bytes, &digest).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    app.clock.set_ms(DEADLINE_MS);
+    fixture.relogin(app).await;
+    let (status, _, body) = call(fixture.principal.post(app, &fixture.path("/opening"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (official, key) in fixture.officials.iter().take(2) {
+        let (_, _, mine) = call(official.client.get(app.url(&fixture.path("/escrow-shares/mine")))).await;
+        let share = ceremony::CeremonyShare {
+            official_user_id: official.user_id.clone(),
+            official_cert_pem: String::new(),
+            share_index: u8::try_from(mine["share_index"].as_u64().expect("index")).expect("u8"),
+            encrypted_share_hex: mine["encrypted_share_hex"].as_str().expect("share").to_owned(),
+        };
+        let value = ceremony::decrypt_share(&share, key).expect("share");
+        let (status, _, body) =
+            call(official.post(app, &fixture.path("/escrow-shares")).json(&json!({"share_hex": hex::encode(value.y)})))
+                .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, _, body) = call(fixture.principal.post(app, &fixture.path("/opening/close"))).await;
+    assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("opened")), "{body}");
+}
+
+/// Bidders as the API lists them (by credit code).
+fn sorted<const N: usize>(mut codes: [&str; N]) -> Value {
+    codes.sort_unstable();
+    json!(codes.to_vec())
+}
+
+fn members(experts: usize, representatives: usize) -> Value {
+    let experts = (0..experts).map(|i| json!({"name": format!("专家{i}"), "kind": "expert"}));
+    let representatives =
+        (0..representatives).map(|i| json!({"name": format!("招标人代表{i}"), "kind": "principal_representative"}));
+    Value::Array(experts.chain(representatives).collect())
+}
+
+#[tokio::test]
+async fn a_lot_goes_from_opening_to_contract_through_an_objection_and_a_dropout() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        let lot = fixture.path("/lots/1");
+        let early = json!({"method": "lowest_evaluated_price", "members": members(4, 1)});
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/committee")).json(&early)).await;
+        assert_eq!(status, StatusCode::CONFLICT, "no committee before the opening: {body}");
+        opened(&app, &mut fixture).await;
+        let [b0, b1, b2, b3] = [0, 1, 2, 3].map(|i| fixture.bidders[i].code);
+
+        // 2026-12-21 (Mon): the committee. Four members, or too few experts, are refused (法37).
+        app.clock.set_ms(morning("2026-12-21"));
+        fixture.relogin(&app).await;
+        let principal = &fixture.principal;
+        let committee = |members: Value| json!({"method": "lowest_evaluated_price", "members": members});
+        let (status, _, body) =
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(3, 1)))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_too_small")));
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第三十七条")), "{body}");
+        let (status, _, body) =
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(3, 2)))).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_experts_too_few")),
+            "3 experts of 5 are fewer than two thirds: {body}"
+        );
+        let (status, _, body) =
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(4, 1)))).await;
+        assert_eq!((status, body["stage"].as_str()), (StatusCode::OK, Some("evaluating")), "{body}");
+        // The public does not see the committee's names before the award (法37).
+        let (_, _, public) = call(app.client.get(app.url(&format!("{lot}/award")))).await;
+        assert!(!public.to_string().contains("专家0"), "{public}");
+
+        // The report: bidder 3 rejected as not responsive (条例51(六)); the rest ranked by price.
+        let (status, _, body) = call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({
+            "rejections": [{"bidder_credit_code": b3, "grounds": ["no_such_ground"]}],
+        })))
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("rejection_ground_invalid"))
+        );
+        let (status, _, body) = call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({
+            "rejections": [{"bidder_credit_code": b3, "grounds": ["not_responsive"]}],
+        })))
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["stage"], "recommended");
+        assert_eq!(body["report"]["candidates"], json!([b0, b1, b2]));
+        assert_eq!(body["report"]["rejected"], json!([{"bidder_credit_code": b3, "grounds": ["not_responsive"]}]));
+        assert_eq!(body["report"]["ranking"][0]["price_fen"], 1_000_000_000);
+
+        // Publicity from 2026-12-21: the 3 days (条例54) run 12-22..12-24 (Thu, a working day). The law
+        // allowed starting as late as 12-24 (3 days after the report).
+        let (status, _, body) = call(principal.post(&app, &format!("{lot}/publicity"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["publicity"]["start_day"], "2026-12-21");
+        assert_eq!(body["publicity"]["latest_start_day"], "2026-12-24");
+        assert_eq!(body["publicity"]["ends_day"], "2026-12-24");
+
+        // 2026-12-22: bidder 1 objects. The clock stops (12-22 counts as run); no award meanwhile.
+        app.clock.set_ms(morning("2026-12-22"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(
+            fixture.bidders[1]
+                .session
+                .post(&app, &format!("{lot}/objections"))
+                .json(&json!({"objector_credit_code": b1, "text": "第一名的项目经理不具备注册建造师资格"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["publicity"]["suspended"], true);
+        assert_eq!(body["publicity"]["ends_day"], Value::Null);
+        // The reply is due within 3 days: 12-25 (Fri).
+        assert_eq!(body["objections"][0]["reply_due_day"], "2026-12-25");
+        let objection_id = body["objections"][0]["objection_id"].as_str().expect("id").to_owned();
+        let award = |winner: &str| json!({"winner_credit_code": winner, "state_funded": true});
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b0))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("objection_pending")));
+
+        // 2026-12-23: the reply. One day had run (12-22); 2 remain from 12-23: the end moves to 12-25.
+        app.clock.set_ms(morning("2026-12-23"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(
+            fixture
+                .principal
+                .post(&app, &format!("{lot}/objections/{objection_id}/reply"))
+                .json(&json!({"reply": "经核查，项目经理持有一级注册建造师证书，异议不成立"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["publicity"]["ends_day"], "2026-12-25");
+        assert_eq!(body["objections"][0]["answered_day"], "2026-12-23");
+
+        // 2026-12-25: still the last day of publicity.
+        app.clock.set_ms(morning("2026-12-25"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b0))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("publicity_not_over")));
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("2026年12月25日")), "{body}");
+
+        // 2026-12-26: state-funded, so the first candidate wins (条例55), not the second.
+        app.clock.set_ms(morning("2026-12-26"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b1))).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("award_not_first_candidate")),
+            "{body}"
+        );
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b0))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["winner"], json!({"credit_code": b0, "rank": 1}));
+        // After publicity no objection to the result is taken.
+        let (status, _, body) = call(
+            fixture.bidders[2]
+                .session
+                .post(&app, &format!("{lot}/objections"))
+                .json(&json!({"objector_credit_code": b2, "text": "异议"})),
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("objection_out_of_time")));
+
+        // The letter (法45): every other bidder is told. The contract is due 30 days after 12-26:
+        // counting reaches 2027-01-25, whose 顺延 is unknown while 2027's holidays are not in the
+        // calendar, so the due day is left open and the counted day shown.
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award-letter"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["letter"]["notified"], sorted([b1, b2, b3]));
+        assert_eq!(body["letter"]["contract_counted_day"], "2027-01-25");
+        assert_eq!(body["letter"]["contract_due_day"], Value::Null);
+
+        // The winner declines (条例55): the next candidate, not the third, may be chosen.
+        let (status, _, body) =
+            call(fixture.principal.post(&app, &format!("{lot}/award/dropout")).json(&json!({"ground": "declined"})))
+                .await;
+        assert_eq!((status, body["stage"].as_str()), (StatusCode::OK, Some("award_pending")), "{body}");
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b2))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b1))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["winner"], json!({"credit_code": b1, "rank": 2}));
+        assert_eq!(body["dropouts"], json!([{"bidder_credit_code": b0, "ground": "declined"}]));
+
+        // 2026-12-28: the new letter, then the contract; a bond above 10% is refused (条例58).
+        app.clock.set_ms(morning("2026-12-28"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award-letter"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["letter"]["notified"], sorted([b0, b2, b3]));
+        let contract = |bond: i64| json!({"amount_fen": 1_050_000_000_i64, "performance_bond_fen": bond});
+        let (status, _, body) =
+            call(fixture.principal.post(&app, &format!("{lot}/contract")).json(&contract(105_000_001))).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("performance_bond_above_cap")),
+            "{body}"
+        );
+        let (status, _, body) =
+            call(fixture.principal.post(&app, &format!("{lot}/contract")).json(&contract(105_000_000))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["stage"], "contracted");
+        assert_eq!(body["contract"]["in_time"], true);
+        assert_eq!(body["contract"]["signed_day"], "2026-12-28");
+        // Nothing more after the contract; the public now sees the committee.
+        let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/publicity"))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+        let (_, _, public) = call(app.client.get(app.url(&format!("{lot}/award")))).await;
+        assert!(public.to_string().contains("专家0"), "{public}");
+        assert_eq!(public["objections"][0]["objector_credit_code"], "", "objectors stay unnamed to the public");
+        // Lot 2 failed at opening (no bids): nothing of the award procedure applies.
+        let (status, _, body) =
+            call(fixture.principal.post(&app, &fixture.path("/lots/2/committee")).json(&committee(members(4, 1))))
+                .await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+        app.finish().await;
+    }
+}
