@@ -17,6 +17,9 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("ENV", "crates/crypto/tests/envelope.rs"),
     ("BIDS", "crates/ggzy/tests/api/bids.rs"),
     ("OPEN", "crates/ggzy/tests/api/opening.rs"),
+    ("AW", "crates/ggzy/tests/api/award.rs"),
+    ("EM", "crates/domain/tests/evaluation_methods.rs"),
+    ("EP", "crates/domain/tests/evaluation_props.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];
