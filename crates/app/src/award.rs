@@ -347,13 +347,6 @@ fn deadline_error(error: DeadlineError) -> AppError {
     }
 }
 
-fn invalid_lot_transition(stage: LotStage, command: LotCommand) -> AppError {
-    match lot_transition(stage, command) {
-        Ok(_) => AppError::Internal("transition allowed".to_owned()),
-        Err(invalid) => AppError::refused("invalid_transition", invalid.to_string()),
-    }
-}
-
 impl App {
     async fn lot_fold(&self, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
         let mut fold = LotAward::new(tender_id, lot_id);
@@ -620,16 +613,13 @@ impl App {
                 .collect()
         };
         let event = match outcome {
-            EvaluationOutcome::Failed { reason, rejected } => {
-                lot_transition(fold.stage, LotCommand::FailEvaluation)
-                    .map_err(|_| invalid_lot_transition(fold.stage, LotCommand::FailEvaluation))?;
-                Event::EvaluationFailed {
-                    tender_id: tender_id.to_owned(),
-                    lot_id: lot_id.to_owned(),
-                    reason: format!("{}（{}），应当依法重新招标", reason.label(), reason.article()),
-                    rejected: rejected_of(&rejected),
-                }
-            }
+            // Evaluating allows both the report and the failure (the stage table's two lines).
+            EvaluationOutcome::Failed { reason, rejected } => Event::EvaluationFailed {
+                tender_id: tender_id.to_owned(),
+                lot_id: lot_id.to_owned(),
+                reason: format!("{}（{}），应当依法重新招标", reason.label(), reason.article()),
+                rejected: rejected_of(&rejected),
+            },
             EvaluationOutcome::Ranked(report) => {
                 let percent = input.abnormally_low_percent.unwrap_or(ABNORMALLY_LOW_DEFAULT_PERCENT);
                 let prices: Vec<Fen> = report.ranking.iter().map(|r| r.evaluated_price).collect();
@@ -718,19 +708,21 @@ impl App {
         objector: &str,
         text: &str,
     ) -> AppResult<LotAward> {
-        let row = self.tender_row(tender_id).await?;
-        let region = stored_region(&row.region_code)?;
-        actor.authorize_on_entity(Action::SubmitBid, &region, objector)?;
-        let fold = self.lot_fold(tender_id, lot_id).await?;
-        let in_publicity = fold.stage == LotStage::Publicity && self.publicity(&row, &fold)?.is_some_and(|p| !p.over);
-        if !in_publicity {
-            return Err(AppError::refused(
+        let out_of_time = || {
+            AppError::refused(
                 "objection_out_of_time",
-                "对评标结果的异议应当在中标候选人公示期间提出（招标投标法实施条例 第五十四条）；该标段当前不在公示期内"
-                    .to_owned(),
-            ));
+                "对评标结果的异议应当在中标候选人公示期间提出（招标投标法实施条例 第五十四条）；该标段当前不在公示期内",
+            )
+        };
+        let (row, fold) =
+            self.lot_for(tender_id, lot_id, LotCommand::RaiseObjection).await.map_err(|error| match error {
+                AppError::Refused { code: "invalid_transition", .. } => out_of_time(),
+                other => other,
+            })?;
+        actor.authorize_on_entity(Action::SubmitBid, &stored_region(&row.region_code)?, objector)?;
+        if self.publicity(&row, &fold)?.is_some_and(|p| p.over) {
+            return Err(out_of_time());
         }
-        let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::RaiseObjection).await?;
         let bid_in_lot = self
             .store
             .bid_openings(tender_id)
