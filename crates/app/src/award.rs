@@ -197,6 +197,12 @@ pub struct LotAward {
     pub letter: Option<LetterView>,
     /// The contract.
     pub contract: Option<ContractView>,
+    /// Day the (last) winner was decided: 法 47's 15 days run from it.
+    pub awarded_day: Option<Date>,
+    /// Securities refunded: day, and whether in time (条例 第五十七条).
+    pub refunded: Option<(Date, bool)>,
+    /// The report to the regulator: day, and whether in time (招标投标法 第四十七条).
+    pub regulator_report: Option<(Date, bool)>,
 }
 
 fn day(text: &str) -> Date {
@@ -224,6 +230,9 @@ impl LotAward {
             dropouts: Vec::new(),
             letter: None,
             contract: None,
+            awarded_day: None,
+            refunded: None,
+            regulator_report: None,
         }
     }
 
@@ -286,6 +295,7 @@ impl LotAward {
             }
             Event::AwardDecided { winner_credit_code, rank, state_funded, .. } => {
                 self.winner = Some((winner_credit_code.clone(), *rank));
+                self.awarded_day = Some(china_time::date_of(at_ms));
                 self.state_funded = Some(*state_funded);
                 self.letter = None;
                 self.step(LotCommand::DecideAward);
@@ -317,6 +327,15 @@ impl LotAward {
                 });
                 self.step(LotCommand::SignContract);
             }
+            Event::SecuritiesRefunded { refunded_day, in_time, .. } => {
+                self.refunded = Some((day(refunded_day), *in_time));
+                self.step(LotCommand::RefundSecurities);
+            }
+            Event::RegulatorReported { reported_day, in_time, .. } => {
+                self.regulator_report = Some((day(reported_day), *in_time));
+                self.step(LotCommand::ReportToRegulator);
+            }
+            Event::LotArchived { .. } => self.step(LotCommand::Archive),
             _ => {}
         }
     }
@@ -900,17 +919,9 @@ impl App {
         let (winner, _) =
             fold.winner.clone().ok_or_else(|| AppError::Internal("awarded without a winner".to_owned()))?;
         let today = china_time::date_of(self.now_ms());
-        let contract_rule = rule(ruleset, "contract_days_max")?;
         // The letter goes out even when the period reaches a year without holiday data: the last
         // day by counting is known, only its 顺延 is not (shown as unknown, never guessed).
-        let counted = today
-            .checked_add(jiff::Span::new().days(contract_rule.value))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let due = match deadline::deadline(&self.calendar, today, contract_rule) {
-            Ok(due) => Some(due.day),
-            Err(DeadlineError::Calendar(_)) => None,
-            Err(other) => return Err(AppError::Internal(other.to_string())),
-        };
+        let (due, counted) = self.limit(today, rule(ruleset, "contract_days_max")?)?;
         let notified = self
             .store
             .submitted_bids(tender_id)
@@ -968,6 +979,100 @@ impl App {
             in_time: today <= letter.contract_due_day.unwrap_or(letter.contract_counted_day),
         };
         self.record_lot(actor, &row, &fold, event).await
+    }
+
+    /// Refunds the lot's bid securities: after the contract within the ruleset's days
+    /// (招标投标法实施条例 第五十七条: 5 days, with interest on cash), or when the lot failed.
+    pub async fn refund_securities(&self, actor: &Actor, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
+        let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::RefundSecurities).await?;
+        self.authorize_tender(actor, &row)?;
+        let bidders: Vec<String> = self
+            .store
+            .securities(tender_id, lot_id)
+            .await?
+            .into_iter()
+            .filter(|s| s.refunded_day.is_none())
+            .map(|s| s.bidder_credit_code)
+            .collect();
+        if bidders.is_empty() {
+            return Err(AppError::refused("nothing_to_refund", "该标段没有尚未退还的投标保证金"));
+        }
+        let today = china_time::date_of(self.now_ms());
+        // Only a contract starts 条例57's clock; a failed lot's refunds have no period of their own here.
+        let (due, in_time) = match &fold.contract {
+            Some(contract) => {
+                let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+                let (due, counted) =
+                    self.limit(contract.signed_day, rule(ruleset, "deposit_refund_after_contract_days_max")?)?;
+                (due, today <= due.unwrap_or(counted))
+            }
+            None => (None, true),
+        };
+        let event = Event::SecuritiesRefunded {
+            tender_id: tender_id.to_owned(),
+            lot_id: lot_id.to_owned(),
+            bidders,
+            refunded_day: today.to_string(),
+            due_day: due.map(|d| d.to_string()),
+            in_time,
+        };
+        self.record_lot(actor, &row, &fold, event).await
+    }
+
+    /// Records the written report on the tendering sent to the regulator (招标投标法 第四十七条:
+    /// within 15 days of deciding the winner; a later one is recorded as late).
+    pub async fn report_to_regulator(&self, actor: &Actor, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
+        let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::ReportToRegulator).await?;
+        self.authorize_tender(actor, &row)?;
+        if fold.regulator_report.is_some() {
+            return Err(AppError::refused("already_reported", "该标段的招标投标情况书面报告已经提交"));
+        }
+        let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+        let awarded = fold.awarded_day.ok_or_else(|| AppError::Internal("reporting without an award".to_owned()))?;
+        let (due, counted) = self.limit(awarded, rule(ruleset, "report_to_regulator_days_max")?)?;
+        let today = china_time::date_of(self.now_ms());
+        let event = Event::RegulatorReported {
+            tender_id: tender_id.to_owned(),
+            lot_id: lot_id.to_owned(),
+            reported_day: today.to_string(),
+            due_day: due.map(|d| d.to_string()),
+            in_time: today <= due.unwrap_or(counted),
+        };
+        self.record_lot(actor, &row, &fold, event).await
+    }
+
+    /// Archives the lot once nothing is owed: the report went to the regulator (after a contract)
+    /// and every security lodged was refunded.
+    pub async fn archive_lot(&self, actor: &Actor, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
+        let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::Archive).await?;
+        self.authorize_tender(actor, &row)?;
+        if fold.stage == LotStage::Contracted && fold.regulator_report.is_none() {
+            return Err(AppError::refused(
+                "archive_incomplete",
+                "归档前须向行政监督部门提交招标投标情况的书面报告（招标投标法 第四十七条）",
+            ));
+        }
+        if self.store.securities(tender_id, lot_id).await?.iter().any(|s| s.refunded_day.is_none()) {
+            return Err(AppError::refused(
+                "archive_incomplete",
+                "归档前须退还全部投标保证金（招标投标法实施条例 第五十七条）",
+            ));
+        }
+        let event = Event::LotArchived { tender_id: tender_id.to_owned(), lot_id: lot_id.to_owned() };
+        self.record_lot(actor, &row, &fold, event).await
+    }
+
+    /// The last day of a calendar-day cap counted from `start`, and the day counting alone reaches.
+    /// The last day is `None` when it reaches a year without holiday data: its 顺延 is unknown, never
+    /// guessed; the counted day is never later than the law's, so "on or before it" is in time.
+    fn limit(&self, start: Date, rule: &Rule) -> AppResult<(Option<Date>, Date)> {
+        let counted =
+            start.checked_add(jiff::Span::new().days(rule.value)).map_err(|e| AppError::Internal(e.to_string()))?;
+        match deadline::deadline(&self.calendar, start, rule) {
+            Ok(due) => Ok((Some(due.day), counted)),
+            Err(DeadlineError::Calendar(_)) => Ok((None, counted)),
+            Err(other) => Err(AppError::Internal(other.to_string())),
+        }
     }
 }
 

@@ -175,7 +175,7 @@ pub(crate) fn check_accepting(row: &TenderRow, now_ms: i64) -> AppResult<()> {
     accept_bid(state, deadline_ms, now_ms).map_err(refusal)
 }
 
-fn bidding_guard(tender_id: &str) -> ProjectionOp {
+pub(crate) fn bidding_guard(tender_id: &str) -> ProjectionOp {
     ProjectionOp::Tender(TenderOp::RequireState {
         tender_id: tender_id.to_owned(),
         state: TenderState::Bidding.as_str().to_owned(),
@@ -249,7 +249,7 @@ impl App {
         Ok(upload_view(&upload, 0))
     }
 
-    async fn check_registered(&self, tender_id: &str, lot_id: &str, bidder: &str) -> AppResult<()> {
+    pub(crate) async fn check_registered(&self, tender_id: &str, lot_id: &str, bidder: &str) -> AppResult<()> {
         if self.store.is_registered(tender_id, lot_id, bidder).await? {
             return Ok(());
         }

@@ -82,6 +82,12 @@ pub enum Event {
         earliest_legal_deadline_ms: i64,
         /// Rule id and article of the floor checked.
         deadline_rule: String,
+        /// The tender's estimated price, fen (the base of the bid-security cap, 条例 第二十六条).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        estimate_fen: Option<i64>,
+        /// The bid security each bidder must lodge, fen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bid_security_fen: Option<i64>,
     },
     /// A clarification or amendment of the tender documents was issued; if it came too late for the
     /// bids, the deadline was pushed out (顺延) and the event says why.
@@ -304,6 +310,44 @@ pub enum Event {
         /// Whether it was signed within the legal period.
         in_time: bool,
     },
+    /// A bidder lodged its bid security for a lot (cash or an electronic guarantee), before the
+    /// deadline, on its own stream (sealed from the principal until opening like the bid).
+    SecurityLodged(SecurityDetails),
+    /// A lot's securities were refunded (条例 第五十七条: within 5 days of the contract).
+    SecuritiesRefunded {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// The bidders refunded.
+        bidders: Vec<String>,
+        /// Day (`YYYY-MM-DD`).
+        refunded_day: String,
+        /// The last legal day, when the calendar covers it.
+        due_day: Option<String>,
+        /// Whether it was in time.
+        in_time: bool,
+    },
+    /// The written report on the tendering went to the regulator (招标投标法 第四十七条).
+    RegulatorReported {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Day (`YYYY-MM-DD`).
+        reported_day: String,
+        /// The last legal day (15 days after the winner was decided), when the calendar covers it.
+        due_day: Option<String>,
+        /// Whether it was in time.
+        in_time: bool,
+    },
+    /// The lot's procedure is archived (归档): nothing more happens to it.
+    LotArchived {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+    },
 }
 
 /// A lot that failed at the deadline.
@@ -417,6 +461,29 @@ pub struct BidDetails {
     pub client_ip: String,
     /// Server time at ingest, UTC ms.
     pub received_at_ms: i64,
+}
+
+/// A bid security as lodged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityDetails {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// `cash` or `e_guarantee`.
+    pub kind: String,
+    /// Amount, fen.
+    pub amount_fen: i64,
+    /// Bank transfer reference or guarantee number.
+    pub reference: String,
+    /// Guarantee issuer; empty for cash.
+    pub issuer: String,
+    /// Last valid day of the guarantee (`YYYY-MM-DD`); empty for cash.
+    pub valid_until: String,
+    /// SM3 of the guarantee document, hex.
+    pub document_sm3_hex: Option<String>,
 }
 
 /// A lot's evaluation committee as formed.
@@ -571,6 +638,10 @@ impl Event {
             Event::LotRetendered { .. } => "LotRetendered",
             Event::AwardLetterIssued { .. } => "AwardLetterIssued",
             Event::ContractSigned { .. } => "ContractSigned",
+            Event::SecurityLodged(_) => "SecurityLodged",
+            Event::SecuritiesRefunded { .. } => "SecuritiesRefunded",
+            Event::RegulatorReported { .. } => "RegulatorReported",
+            Event::LotArchived { .. } => "LotArchived",
         }
     }
 
@@ -629,7 +700,9 @@ impl Event {
             | Event::BidDecrypted { .. }
             | Event::BidDecryptionFailed { .. }
             | Event::EscrowQuorumReached { .. }
-            | Event::OpeningRecordSigned(_) => crate::tender_events::projections(self, at_ms, stream_version)
+            | Event::OpeningRecordSigned(_)
+            | Event::SecurityLodged(_)
+            | Event::SecuritiesRefunded { .. } => crate::tender_events::projections(self, at_ms, stream_version)
                 .into_iter()
                 .map(ProjectionOp::Tender)
                 .collect(),
@@ -644,7 +717,9 @@ impl Event {
             | Event::WinnerDropped { .. }
             | Event::LotRetendered { .. }
             | Event::AwardLetterIssued { .. }
-            | Event::ContractSigned { .. } => Vec::new(),
+            | Event::ContractSigned { .. }
+            | Event::RegulatorReported { .. }
+            | Event::LotArchived { .. } => Vec::new(),
         }
     }
 }

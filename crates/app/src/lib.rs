@@ -21,6 +21,7 @@ pub mod opening;
 pub mod regions;
 pub mod rulesets;
 pub mod search;
+pub mod security;
 pub mod tender;
 mod tender_events;
 pub mod transparency;

@@ -9,7 +9,7 @@ use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::deadline::{self, DeadlineError};
 use ggzy_domain::ruleset::Ruleset;
 use ggzy_domain::tender::{TenderCommand, TenderState, transition};
-use ggzy_domain::{CreditCode, RegionCode, china_time};
+use ggzy_domain::{CreditCode, Fen, RegionCode, china_time};
 use ggzy_store::ExpectedVersion;
 use ggzy_store::tender_projection::TenderRow;
 
@@ -91,10 +91,25 @@ pub struct TenderView {
     pub opening_public_key_pem: Option<String>,
     /// Shares needed to open by escrow.
     pub escrow_threshold: Option<i64>,
+    /// The estimate (招标项目估算价), fen, if the notice gave it.
+    pub estimate_fen: Option<i64>,
+    /// The bid security required, fen.
+    pub bid_security_fen: Option<i64>,
     /// Lots: (id, name).
     pub lots: Vec<(String, String)>,
     /// Stream version.
     pub version: i64,
+}
+
+/// A notice to publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoticeInput {
+    /// Bid deadline (and opening time), UTC ms.
+    pub bid_deadline_ms: i64,
+    /// The tender's estimated price (招标项目估算价), fen.
+    pub estimate_fen: Option<i64>,
+    /// The bid security each bidder must lodge, fen (at most 2% of the estimate).
+    pub bid_security_fen: Option<i64>,
 }
 
 /// An amendment as recorded, with what it did to the deadline.
@@ -226,6 +241,8 @@ impl App {
             bid_deadline_ms: row.bid_deadline_ms,
             opening_public_key_pem: row.opening_public_key,
             escrow_threshold: row.escrow_threshold,
+            estimate_fen: row.estimate_fen,
+            bid_security_fen: row.bid_security_fen,
             lots,
             version: row.version,
         })
@@ -316,6 +333,23 @@ impl App {
     /// Publishes the notice: documents are issued now and bids are accepted until `bid_deadline_ms`,
     /// which must respect the ruleset's floor (招标投标法 第二十四条: at least 20 days).
     pub async fn publish_notice(&self, actor: &Actor, tender_id: &str, bid_deadline_ms: i64) -> AppResult<TenderView> {
+        self.publish_notice_with(
+            actor,
+            tender_id,
+            NoticeInput { bid_deadline_ms, estimate_fen: None, bid_security_fen: None },
+        )
+        .await
+    }
+
+    /// Publishes the notice with its bid-security terms: a required security above the ruleset's
+    /// percent of the estimate is refused (招标投标法实施条例 第二十六条: 2%).
+    pub async fn publish_notice_with(
+        &self,
+        actor: &Actor,
+        tender_id: &str,
+        notice: NoticeInput,
+    ) -> AppResult<TenderView> {
+        let NoticeInput { bid_deadline_ms, estimate_fen, bid_security_fen } = notice;
         let row = self.tender_row(tender_id).await?;
         self.authorize_tender(actor, &row)?;
         let state = tender_state(&row)?;
@@ -330,6 +364,23 @@ impl App {
         let now_ms = self.now_ms();
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
         let floor = check_bid_deadline(&self.calendar, ruleset, now_ms, bid_deadline_ms)?;
+        if estimate_fen.is_some_and(|fen| fen <= 0) {
+            return Err(field("estimate_fen", "invalid_amount", "招标项目估算价须大于0（单位：分）"));
+        }
+        if let Some(security) = bid_security_fen {
+            let Some(estimate) = estimate_fen else {
+                return Err(field(
+                    "estimate_fen",
+                    "invalid_amount",
+                    "要求投标保证金时须写明招标项目估算价：保证金不得超过估算价的2%（招标投标法实施条例 第二十六条）",
+                ));
+            };
+            let cap = ruleset
+                .get("bid_deposit_percent_max")
+                .ok_or_else(|| AppError::Internal("ruleset lacks bid_deposit_percent_max".to_owned()))?;
+            ggzy_domain::evaluation::check_bid_deposit(Fen(security), Fen(estimate), cap.value)
+                .map_err(|error| AppError::refused(error.code(), error.to_string()))?;
+        }
         let stream_id = stream::tender(tender_id);
         let event = Recorded {
             stream_id: stream_id.clone(),
@@ -340,6 +391,8 @@ impl App {
                 bid_deadline_ms,
                 earliest_legal_deadline_ms: floor.earliest_ms,
                 deadline_rule: floor.rule,
+                estimate_fen,
+                bid_security_fen,
             },
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;

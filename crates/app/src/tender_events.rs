@@ -1,7 +1,7 @@
 //! How tender and bid events update the tender read models.
 
 use ggzy_domain::tender::TenderState;
-use ggzy_store::tender_projection::{BidOpeningRow, BidRow, TenderOp, TenderRow};
+use ggzy_store::tender_projection::{BidOpeningRow, BidRow, SecurityRow, TenderOp, TenderRow};
 
 use crate::events::Event;
 
@@ -36,6 +36,8 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 opening_public_key: None,
                 escrow_threshold: None,
                 opening_record: None,
+                estimate_fen: None,
+                bid_security_fen: None,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -67,14 +69,44 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             });
             ops
         }
-        Event::TenderNoticePublished { tender_id, documents_issued_ms, bid_deadline_ms, .. } => vec![
+        Event::TenderNoticePublished {
+            tender_id,
+            documents_issued_ms,
+            bid_deadline_ms,
+            estimate_fen,
+            bid_security_fen,
+            ..
+        } => vec![
             TenderOp::SetSchedule {
                 tender_id: tender_id.clone(),
                 documents_issued_ms: *documents_issued_ms,
                 bid_deadline_ms: *bid_deadline_ms,
             },
+            TenderOp::SetSecurityTerms {
+                tender_id: tender_id.clone(),
+                estimate_fen: *estimate_fen,
+                bid_security_fen: *bid_security_fen,
+            },
             set_state(tender_id, TenderState::Bidding, stream_version, at_ms),
         ],
+        Event::SecurityLodged(security) => vec![TenderOp::PutSecurity(SecurityRow {
+            tender_id: security.tender_id.clone(),
+            lot_id: security.lot_id.clone(),
+            bidder_credit_code: security.bidder_credit_code.clone(),
+            kind: security.kind.clone(),
+            amount_fen: security.amount_fen,
+            reference: security.reference.clone(),
+            issuer: security.issuer.clone(),
+            valid_until: security.valid_until.clone(),
+            document_sm3: security.document_sm3_hex.as_deref().map(unhex),
+            lodged_at_ms: at_ms,
+            refunded_day: None,
+        })],
+        Event::SecuritiesRefunded { tender_id, lot_id, refunded_day, .. } => vec![TenderOp::RefundSecurities {
+            tender_id: tender_id.clone(),
+            lot_id: lot_id.clone(),
+            refunded_day: refunded_day.clone(),
+        }],
         Event::AmendmentIssued { tender_id, bid_deadline_ms, .. } => vec![
             TenderOp::SetDeadline { tender_id: tender_id.clone(), bid_deadline_ms: *bid_deadline_ms },
             TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },

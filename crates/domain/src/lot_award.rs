@@ -32,11 +32,13 @@ pub enum LotStage {
     Contracted,
     /// The evaluation rejected every bid, or the principal re-tenders: no award for this lot.
     Failed,
+    /// The procedure's records are closed and archived (归档).
+    Archived,
 }
 
 impl LotStage {
     /// Every stage.
-    pub const ALL: [LotStage; 9] = [
+    pub const ALL: [LotStage; 10] = [
         LotStage::Opened,
         LotStage::Evaluating,
         LotStage::Recommended,
@@ -46,6 +48,7 @@ impl LotStage {
         LotStage::Notified,
         LotStage::Contracted,
         LotStage::Failed,
+        LotStage::Archived,
     ];
 
     /// Identifier shown by the API.
@@ -60,6 +63,7 @@ impl LotStage {
             LotStage::Notified => "notified",
             LotStage::Contracted => "contracted",
             LotStage::Failed => "failed",
+            LotStage::Archived => "archived",
         }
     }
 
@@ -80,6 +84,7 @@ impl LotStage {
             LotStage::Notified => "已发出中标通知书",
             LotStage::Contracted => "已签订合同",
             LotStage::Failed => "否决所有投标或重新招标",
+            LotStage::Archived => "已归档",
         }
     }
 }
@@ -109,6 +114,12 @@ pub enum LotCommand {
     IssueAwardLetter,
     /// Record the signed contract.
     SignContract,
+    /// Refund the lot's bid securities.
+    RefundSecurities,
+    /// Send the written report on the tendering to the regulator.
+    ReportToRegulator,
+    /// Close and archive the lot's records.
+    Archive,
 }
 
 impl LotCommand {
@@ -126,6 +137,9 @@ impl LotCommand {
             LotCommand::Retender => "重新招标",
             LotCommand::IssueAwardLetter => "发出中标通知书",
             LotCommand::SignContract => "登记合同",
+            LotCommand::RefundSecurities => "退还投标保证金",
+            LotCommand::ReportToRegulator => "提交招标投标情况书面报告",
+            LotCommand::Archive => "归档",
         }
     }
 }
@@ -166,6 +180,13 @@ pub const LOT_TRANSITIONS: &[LotTransition] = &[
     line(S::AwardPending, C::Retender,          S::Failed,       "招标投标法实施条例 第五十五条"),
     line(S::Awarded,      C::IssueAwardLetter,  S::Notified,     "招标投标法 第四十五条"),
     line(S::Notified,     C::SignContract,      S::Contracted,   "招标投标法 第四十六条"),
+    line(S::Contracted,   C::RefundSecurities,  S::Contracted,   "招标投标法实施条例 第五十七条"),
+    line(S::Failed,       C::RefundSecurities,  S::Failed,       "招标投标法实施条例 第五十七条"),
+    line(S::Awarded,      C::ReportToRegulator, S::Awarded,      "招标投标法 第四十七条"),
+    line(S::Notified,     C::ReportToRegulator, S::Notified,     "招标投标法 第四十七条"),
+    line(S::Contracted,   C::ReportToRegulator, S::Contracted,   "招标投标法 第四十七条"),
+    line(S::Contracted,   C::Archive,           S::Archived,     "招标投标法 第四十七条"),
+    line(S::Failed,       C::Archive,           S::Archived,     "招标投标法 第四十二条"),
 ];
 
 /// A command the lot's stage does not allow.
@@ -229,5 +250,7 @@ mod tests {
         assert_eq!(refused.to_string(), "该标段当前为“已提交评标报告”，不能确定中标人");
         assert!(lot_transition(S::Contracted, C::RecordDropout).is_err());
         assert!(lot_transition(S::Failed, C::FormCommittee).is_err());
+        assert_eq!(lot_transition(S::Contracted, C::Archive).map(|line| line.to), Ok(S::Archived));
+        assert!(lot_transition(S::Archived, C::RefundSecurities).is_err());
     }
 }

@@ -31,6 +31,10 @@ pub struct TenderRow {
     pub escrow_threshold: Option<i64>,
     /// The signed opening record (JSON), once the opening closed.
     pub opening_record: Option<String>,
+    /// The tender's estimated price (招标项目估算价), fen, if the notice gave it.
+    pub estimate_fen: Option<i64>,
+    /// The bid security each bidder must lodge (投标保证金), fen, if the notice requires one.
+    pub bid_security_fen: Option<i64>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -91,11 +95,58 @@ pub struct BidOpeningRow {
     pub at_ms: i64,
 }
 
+/// A bidder's bid security for a lot (投标保证金: cash or an electronic guarantee, 电子保函).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityRow {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder.
+    pub bidder_credit_code: String,
+    /// `cash` or `e_guarantee`.
+    pub kind: String,
+    /// Amount, fen.
+    pub amount_fen: i64,
+    /// Bank transfer reference or guarantee number.
+    pub reference: String,
+    /// Guarantee issuer (bank or insurer); empty for cash.
+    pub issuer: String,
+    /// Last day the guarantee is valid (`YYYY-MM-DD`); empty for cash.
+    pub valid_until: String,
+    /// SM3 of the guarantee document, to verify a presented copy.
+    pub document_sm3: Option<Vec<u8>>,
+    /// When lodged, UTC ms.
+    pub lodged_at_ms: i64,
+    /// Day refunded (`YYYY-MM-DD`), once refunded.
+    pub refunded_day: Option<String>,
+}
+
 /// One write to the tender read models.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TenderOp {
     /// A new tender.
     InsertTender(TenderRow),
+    /// The notice's estimate and required bid security.
+    SetSecurityTerms {
+        /// Tender.
+        tender_id: String,
+        /// Estimate, fen.
+        estimate_fen: Option<i64>,
+        /// Required bid security, fen.
+        bid_security_fen: Option<i64>,
+    },
+    /// A bidder lodges (or replaces) its bid security.
+    PutSecurity(SecurityRow),
+    /// Every security of a lot not yet refunded is refunded on a day.
+    RefundSecurities {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Day (`YYYY-MM-DD`).
+        refunded_day: String,
+    },
     /// A lot of a tender.
     InsertLot {
         /// Tender.
@@ -313,6 +364,49 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                     .execute(&mut *conn)
                     .await?;
             expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::SetSecurityTerms { tender_id, estimate_fen, bid_security_fen } => {
+            let result = sqlx::query("UPDATE tender SET estimate_fen = $2, bid_security_fen = $3 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(*estimate_fen)
+                .bind(*bid_security_fen)
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::PutSecurity(row) => {
+            sqlx::query(
+                "INSERT INTO bid_security (tender_id, lot_id, bidder_credit_code, kind, amount_fen, reference, issuer, \
+                 valid_until, document_sm3, lodged_at_ms, refunded_day) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL) \
+                 ON CONFLICT (tender_id, lot_id, bidder_credit_code) DO UPDATE SET kind = excluded.kind, \
+                 amount_fen = excluded.amount_fen, reference = excluded.reference, issuer = excluded.issuer, \
+                 valid_until = excluded.valid_until, document_sm3 = excluded.document_sm3, \
+                 lodged_at_ms = excluded.lodged_at_ms, refunded_day = NULL",
+            )
+            .bind(row.tender_id.as_str())
+            .bind(row.lot_id.as_str())
+            .bind(row.bidder_credit_code.as_str())
+            .bind(row.kind.as_str())
+            .bind(row.amount_fen)
+            .bind(row.reference.as_str())
+            .bind(row.issuer.as_str())
+            .bind(row.valid_until.as_str())
+            .bind(row.document_sm3.clone())
+            .bind(row.lodged_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::RefundSecurities { tender_id, lot_id, refunded_day } => {
+            sqlx::query(
+                "UPDATE bid_security SET refunded_day = $3 \
+                 WHERE tender_id = $1 AND lot_id = $2 AND refunded_day IS NULL",
+            )
+            .bind(tender_id.as_str())
+            .bind(lot_id.as_str())
+            .bind(refunded_day.as_str())
+            .execute(&mut *conn)
+            .await?;
         }
         TenderOp::SetDeadline { tender_id, bid_deadline_ms } => {
             let result = sqlx::query("UPDATE tender SET bid_deadline_ms = $2 WHERE tender_id = $1")

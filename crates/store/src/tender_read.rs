@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 
 use crate::connect::Store;
 use crate::error::StoreResult;
-use crate::tender_projection::{BidOpeningRow, BidRow, TenderRow};
+use crate::tender_projection::{BidOpeningRow, BidRow, SecurityRow, TenderRow};
 
 /// A lot of a tender.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub struct UploadRow {
 
 const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_code, agency_credit_code, \
      ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
-     opening_record, created_at_ms, updated_at_ms, version";
+     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen";
 
 fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
     Ok(TenderRow {
@@ -82,6 +82,8 @@ fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
         created_at_ms: row.try_get(12)?,
         updated_at_ms: row.try_get(13)?,
         version: row.try_get(14)?,
+        estimate_fen: row.try_get(15)?,
+        bid_security_fen: row.try_get(16)?,
     })
 }
 
@@ -272,6 +274,37 @@ impl Store {
                     declared_json: row.try_get(5)?,
                     reason: row.try_get(6)?,
                     at_ms: row.try_get(7)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The bid securities lodged for a lot, by bidder.
+    pub async fn securities(&self, tender_id: &str, lot_id: &str) -> StoreResult<Vec<SecurityRow>> {
+        let rows = sqlx::query(
+            "SELECT tender_id, lot_id, bidder_credit_code, kind, amount_fen, reference, issuer, valid_until, \
+             document_sm3, lodged_at_ms, refunded_day FROM bid_security WHERE tender_id = $1 AND lot_id = $2 \
+             ORDER BY bidder_credit_code",
+        )
+        .bind(tender_id)
+        .bind(lot_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SecurityRow {
+                    tender_id: row.try_get(0)?,
+                    lot_id: row.try_get(1)?,
+                    bidder_credit_code: row.try_get(2)?,
+                    kind: row.try_get(3)?,
+                    amount_fen: row.try_get(4)?,
+                    reference: row.try_get(5)?,
+                    issuer: row.try_get(6)?,
+                    valid_until: row.try_get(7)?,
+                    document_sm3: row.try_get(8)?,
+                    lodged_at_ms: row.try_get(9)?,
+                    refunded_day: row.try_get(10)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()

@@ -180,11 +180,24 @@ impl TenderFixture {
 
     /// Ceremony, notice (deadline [`DEADLINE_MS`]) and every bidder registered for lot 1.
     pub(crate) async fn publish(&self, app: &TestApp) {
+        self.hold_ceremony(app).await;
+        self.announce(app, json!({})).await;
+    }
+
+    /// The opening-key ceremony.
+    pub(crate) async fn hold_ceremony(&self, app: &TestApp) {
         let (status, _, body) = call(self.principal.post(app, &self.path("/opening-key")).json(&self.ceremony)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let (status, _, body) =
-            call(self.principal.post(app, &self.path("/notice")).json(&json!({"bid_deadline": rfc3339(DEADLINE_MS)})))
-                .await;
+    }
+
+    /// The notice (deadline [`DEADLINE_MS`], plus the fields of `extra`) and every bidder registered
+    /// for lot 1.
+    pub(crate) async fn announce(&self, app: &TestApp, extra: Value) {
+        let mut notice = json!({"bid_deadline": rfc3339(DEADLINE_MS)});
+        if let (Some(notice), Some(extra)) = (notice.as_object_mut(), extra.as_object()) {
+            notice.extend(extra.clone());
+        }
+        let (status, _, body) = call(self.principal.post(app, &self.path("/notice")).json(&notice)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         for bidder in &self.bidders {
             let (status, _, body) = call(

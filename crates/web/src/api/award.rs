@@ -267,6 +267,21 @@ pub struct LotAwardDto {
     letter: Option<LetterDto>,
     /// The contract.
     contract: Option<ContractDto>,
+    /// Day the (last) winner was decided.
+    awarded_day: Option<String>,
+    /// Securities refunded (条例 第五十七条).
+    refunded: Option<DoneDto>,
+    /// The written report to the regulator (招标投标法 第四十七条).
+    regulator_report: Option<DoneDto>,
+}
+
+/// A step done on a day, in time or late.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoneDto {
+    /// Day.
+    day: String,
+    /// Within the legal period (or its counted part, when the calendar does not cover the year).
+    in_time: bool,
 }
 
 fn dto(fold: LotAward) -> LotAwardDto {
@@ -344,6 +359,9 @@ fn dto(fold: LotAward) -> LotAwardDto {
             signed_day: c.signed_day.to_string(),
             in_time: c.in_time,
         }),
+        awarded_day: fold.awarded_day.map(|d| d.to_string()),
+        refunded: fold.refunded.map(|(day, in_time)| DoneDto { day: day.to_string(), in_time }),
+        regulator_report: fold.regulator_report.map(|(day, in_time)| DoneDto { day: day.to_string(), in_time }),
     }
 }
 
@@ -603,4 +621,43 @@ pub async fn sign_contract(
     ApiJson(request): ApiJson<ContractRequest>,
 ) -> Award {
     ok(state.app.sign_contract(&actor, &tender_id, &lot_id, request.amount_fen, request.performance_bond_fen).await?)
+}
+
+/// Refunds the lot's bid securities (条例 第五十七条: within 5 days of the contract).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/securities/refunds", tag = "award", responses(
+    (status = 200, body = LotAwardDto),
+    (status = 409, description = "invalid_transition, nothing_to_refund", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn refund_securities(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+) -> Award {
+    ok(state.app.refund_securities(&actor, &tender_id, &lot_id).await?)
+}
+
+/// Records the written report to the regulator (招标投标法 第四十七条: within 15 days of the award).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/regulator-report", tag = "award", responses(
+    (status = 200, body = LotAwardDto),
+    (status = 409, description = "invalid_transition, already_reported", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn report_to_regulator(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+) -> Award {
+    ok(state.app.report_to_regulator(&actor, &tender_id, &lot_id).await?)
+}
+
+/// Archives the lot once the report is filed and every security refunded.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/archive", tag = "award", responses(
+    (status = 200, body = LotAwardDto),
+    (status = 409, description = "invalid_transition, archive_incomplete", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn archive_lot(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+) -> Award {
+    ok(state.app.archive_lot(&actor, &tender_id, &lot_id).await?)
 }

@@ -8,6 +8,7 @@ pub mod events;
 pub mod log;
 pub mod opening;
 pub mod regions;
+pub mod securities;
 pub mod tenders;
 pub mod users;
 
@@ -108,7 +109,12 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(award::record_dropout))
         .routes(routes!(award::retender_lot))
         .routes(routes!(award::issue_award_letter))
-        .routes(routes!(award::sign_contract));
+        .routes(routes!(award::sign_contract))
+        .routes(routes!(award::refund_securities))
+        .routes(routes!(award::report_to_regulator))
+        .routes(routes!(award::archive_lot))
+        .routes(routes!(securities::lodge_security, securities::list_securities))
+        .routes(routes!(securities::verify_guarantee));
     public.merge(private).split_for_parts()
 }
 

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use ggzy_app::tender::{CeremonyShare, KeyCeremony, NewTender, TenderView};
+use ggzy_app::tender::{CeremonyShare, KeyCeremony, NewTender, NoticeInput, TenderView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -70,6 +70,10 @@ pub struct TenderDto {
     /// Shares needed to open a bid by escrow.
     #[serde(skip_serializing_if = "Option::is_none")]
     escrow_threshold: Option<i64>,
+    /// The estimate (招标项目估算价), fen.
+    estimate_fen: Option<i64>,
+    /// The bid security each bidder must lodge (投标保证金), fen.
+    bid_security_fen: Option<i64>,
     /// Lots.
     lots: Vec<LotDto>,
     /// Stream version.
@@ -90,6 +94,8 @@ fn tender_dto(view: TenderView) -> TenderDto {
         bid_deadline: view.bid_deadline_ms.map(rfc3339),
         opening_public_key_pem: view.opening_public_key_pem,
         escrow_threshold: view.escrow_threshold,
+        estimate_fen: view.estimate_fen,
+        bid_security_fen: view.bid_security_fen,
         lots: view.lots.into_iter().map(|(lot_id, name)| LotDto { lot_id, name }).collect(),
         version: view.version,
     }
@@ -204,13 +210,19 @@ pub struct NoticeRequest {
     /// Bid deadline and opening time (RFC 3339, e.g. `2026-12-21T09:30:00+08:00`); at least the
     /// ruleset's floor after the documents are issued (now).
     bid_deadline: String,
+    /// The tender's estimated price (招标项目估算价), fen.
+    #[serde(default)]
+    estimate_fen: Option<i64>,
+    /// The bid security each bidder must lodge (投标保证金), fen: at most 2% of the estimate (条例 第二十六条).
+    #[serde(default)]
+    bid_security_fen: Option<i64>,
 }
 
 /// Publishes the tender notice: documents are issued now and bidding opens.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/notice", tag = "tenders", request_body = NoticeRequest, responses(
     (status = 200, body = TenderDto),
     (status = 409, description = "invalid_transition, opening_key_missing", body = ErrorBody),
-    (status = 422, description = "deadline_below_statutory_minimum, invalid_time", body = ErrorBody),
+    (status = 422, description = "deadline_below_statutory_minimum, invalid_time, deposit_above_cap, invalid_amount", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn publish_notice(
     State(state): State<WebState>,
@@ -220,7 +232,12 @@ pub async fn publish_notice(
 ) -> ApiResult<axum::Json<TenderDto>> {
     let deadline_ms =
         parse::timestamp_ms("bid_deadline", &request.bid_deadline).map_err(|e| ApiError::invalid(vec![e]))?;
-    Ok(axum::Json(tender_dto(state.app.publish_notice(&actor, &tender_id, deadline_ms).await?)))
+    let notice = NoticeInput {
+        bid_deadline_ms: deadline_ms,
+        estimate_fen: request.estimate_fen,
+        bid_security_fen: request.bid_security_fen,
+    };
+    Ok(axum::Json(tender_dto(state.app.publish_notice_with(&actor, &tender_id, notice).await?)))
 }
 
 /// A registration for a lot.

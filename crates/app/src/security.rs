@@ -1,0 +1,176 @@
+//! Bid security (投标保证金, 招标投标法实施条例 第二十六条): each bidder lodges cash or an electronic
+//! guarantee (电子保函) for a lot before the deadline; a guarantee is recorded with its issuer, number,
+//! amount, validity and the SM3 of its document, so that a copy presented later can be verified by
+//! hash. Refunds belong to the lot's award procedure (`award.rs`, 条例 第五十七条).
+
+use ggzy_crypto::sm3::sm3;
+use ggzy_domain::authz::Action;
+use ggzy_domain::china_time;
+use ggzy_domain::tender::TenderState;
+pub use ggzy_store::tender_projection::SecurityRow;
+use jiff::civil::Date;
+
+use crate::App;
+use crate::actor::Actor;
+use crate::bid::{bidding_guard, check_accepting};
+use crate::entity::stored_region;
+use crate::error::{AppError, AppResult};
+use crate::events::{Event, Recorded, SecurityDetails, stream};
+use crate::tender::tender_state;
+
+/// How a bidder secures its bid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// A transfer from the bidder's basic account (基本账户) into the centre's deposit account.
+    Cash {
+        /// The bank transfer reference.
+        reference: String,
+    },
+    /// An electronic guarantee (电子保函) by a bank or insurer.
+    Guarantee {
+        /// Issuer.
+        issuer: String,
+        /// Guarantee number.
+        number: String,
+        /// Last day it is valid.
+        valid_until: Date,
+        /// SM3 of the guarantee document.
+        document_sm3: [u8; 32],
+    },
+}
+
+/// A security to lodge.
+#[derive(Debug, Clone)]
+pub struct SecurityInput {
+    /// Lot.
+    pub lot_id: String,
+    /// Bidder (the caller acts for it).
+    pub bidder: String,
+    /// Amount, fen.
+    pub amount_fen: i64,
+    /// Cash or guarantee.
+    pub kind: SecurityKind,
+}
+
+/// What a presented guarantee document was checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuaranteeCheck {
+    /// Whether its SM3 equals the one recorded.
+    pub matches: bool,
+    /// The security as recorded.
+    pub security: SecurityRow,
+}
+
+fn text(value: &str, what: &str, max: usize) -> AppResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(AppError::refused("invalid_text", format!("{what}不能为空，且不超过{max}个字")));
+    }
+    Ok(value.to_owned())
+}
+
+impl App {
+    /// Lodges (or replaces) a bidder's security for a lot, before the deadline: at least the amount
+    /// the notice requires; a guarantee must stay valid at least to the deadline's day.
+    pub async fn lodge_security(&self, actor: &Actor, tender_id: &str, input: SecurityInput) -> AppResult<SecurityRow> {
+        let row = self.tender_row(tender_id).await?;
+        actor.authorize_on_entity(Action::SubmitBid, &stored_region(&row.region_code)?, &input.bidder)?;
+        check_accepting(&row, self.now_ms())?;
+        self.check_registered(tender_id, &input.lot_id, &input.bidder).await?;
+        let Some(required) = row.bid_security_fen else {
+            return Err(AppError::refused("security_not_required", "本招标项目的招标公告未要求投标保证金，无需提交"));
+        };
+        if input.amount_fen < required {
+            return Err(AppError::refused(
+                "security_insufficient",
+                format!(
+                    "投标保证金为{}元，少于招标公告要求的{}元；请按要求足额提交",
+                    ggzy_domain::Fen(input.amount_fen),
+                    ggzy_domain::Fen(required)
+                ),
+            ));
+        }
+        let (kind, reference, issuer, valid_until, document_sm3_hex) = match &input.kind {
+            SecurityKind::Cash { reference } => {
+                ("cash", text(reference, "转账凭证号", 100)?, String::new(), String::new(), None)
+            }
+            SecurityKind::Guarantee { issuer, number, valid_until, document_sm3 } => {
+                let deadline_day = china_time::date_of(row.bid_deadline_ms.unwrap_or_default());
+                if *valid_until < deadline_day {
+                    return Err(AppError::refused(
+                        "guarantee_validity_too_short",
+                        format!(
+                            "电子保函有效期至{}，早于投标截止日{}：保函有效期应与投标有效期一致（招标投标法实施条例 第二十六条）",
+                            ggzy_domain::deadline::chinese_date(*valid_until),
+                            ggzy_domain::deadline::chinese_date(deadline_day)
+                        ),
+                    ));
+                }
+                (
+                    "e_guarantee",
+                    text(number, "保函编号", 100)?,
+                    text(issuer, "出函机构", 200)?,
+                    valid_until.to_string(),
+                    Some(hex::encode(document_sm3)),
+                )
+            }
+        };
+        let details = SecurityDetails {
+            tender_id: tender_id.to_owned(),
+            lot_id: input.lot_id.clone(),
+            bidder_credit_code: input.bidder.clone(),
+            kind: kind.to_owned(),
+            amount_fen: input.amount_fen,
+            reference,
+            issuer,
+            valid_until,
+            document_sm3_hex,
+        };
+        let event = Recorded {
+            stream_id: stream::bidder(tender_id, &input.lot_id, &input.bidder),
+            region_code: row.region_code.clone(),
+            event: Event::SecurityLodged(details),
+        };
+        // Guarded like a bid: a security checked a moment before the deadline cannot land after it.
+        self.record(actor, Vec::new(), vec![event], vec![bidding_guard(tender_id)]).await?;
+        self.store
+            .securities(tender_id, &input.lot_id)
+            .await?
+            .into_iter()
+            .find(|s| s.bidder_credit_code == input.bidder)
+            .ok_or_else(|| AppError::Internal("lodged security not found".to_owned()))
+    }
+
+    /// A lot's securities, for the tender's managers once bids are opened (before, who lodged one
+    /// would reveal the bidders, 招标投标法 第二十二条).
+    pub async fn securities(&self, actor: &Actor, tender_id: &str, lot_id: &str) -> AppResult<Vec<SecurityRow>> {
+        let row = self.tender_row(tender_id).await?;
+        self.authorize_tender(actor, &row)?;
+        if matches!(tender_state(&row)?, TenderState::Draft | TenderState::Bidding | TenderState::Opening) {
+            return Err(AppError::refused(
+                "opening_not_started",
+                "开标前不公开投标保证金的提交情况：提交人即投标人（招标投标法 第二十二条）",
+            ));
+        }
+        Ok(self.store.securities(tender_id, lot_id).await?)
+    }
+
+    /// Checks a presented guarantee document against the SM3 recorded when it was lodged.
+    pub async fn verify_guarantee(
+        &self,
+        actor: &Actor,
+        tender_id: &str,
+        lot_id: &str,
+        bidder: &str,
+        document: &[u8],
+    ) -> AppResult<GuaranteeCheck> {
+        let security = self
+            .securities(actor, tender_id, lot_id)
+            .await?
+            .into_iter()
+            .find(|s| s.bidder_credit_code == bidder && s.kind == "e_guarantee")
+            .ok_or(AppError::NotFound { what: "电子保函" })?;
+        let matches = security.document_sm3.as_deref() == Some(sm3(document).as_slice());
+        Ok(GuaranteeCheck { matches, security })
+    }
+}
