@@ -152,6 +152,24 @@ pub enum Event {
         /// The article and the obligations it sets.
         source: String,
     },
+    /// The regulator suspended the procedure while handling a complaint (条例 第六十二条).
+    TenderSuspended {
+        /// Tender.
+        tender_id: String,
+        /// Why.
+        reason: String,
+        /// The state it was suspended from.
+        suspended_from: String,
+    },
+    /// The regulator let the procedure go on.
+    TenderResumed {
+        /// Tender.
+        tender_id: String,
+        /// Why.
+        reason: String,
+        /// The state it returned to.
+        resumed_to: String,
+    },
     /// A bid was decrypted at opening and its digest matched; its declared fields are now public.
     BidDecrypted {
         /// Tender.
@@ -623,6 +641,8 @@ impl Event {
             Event::OpeningStarted { .. } => "OpeningStarted",
             Event::TenderFailed { .. } => "TenderFailed",
             Event::TenderTerminated { .. } => "TenderTerminated",
+            Event::TenderSuspended { .. } => "TenderSuspended",
+            Event::TenderResumed { .. } => "TenderResumed",
             Event::BidDecrypted { .. } => "BidDecrypted",
             Event::BidDecryptionFailed { .. } => "BidDecryptionFailed",
             Event::EscrowQuorumReached { .. } => "EscrowQuorumReached",
@@ -697,6 +717,8 @@ impl Event {
             | Event::OpeningStarted { .. }
             | Event::TenderFailed { .. }
             | Event::TenderTerminated { .. }
+            | Event::TenderSuspended { .. }
+            | Event::TenderResumed { .. }
             | Event::BidDecrypted { .. }
             | Event::BidDecryptionFailed { .. }
             | Event::EscrowQuorumReached { .. }

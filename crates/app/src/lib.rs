@@ -22,6 +22,7 @@ pub mod regions;
 pub mod rulesets;
 pub mod search;
 pub mod security;
+pub mod supervision;
 pub mod tender;
 mod tender_events;
 pub mod transparency;

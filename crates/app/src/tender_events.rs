@@ -153,6 +153,14 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
         Event::TenderTerminated { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Terminated, stream_version, at_ms)]
         }
+        Event::TenderSuspended { tender_id, .. } => {
+            vec![set_state(tender_id, TenderState::Suspended, stream_version, at_ms)]
+        }
+        Event::TenderResumed { tender_id, resumed_to, .. } => {
+            // Written by `resume_tender` from a parsed state; an unknown one would be a bug.
+            let state = TenderState::parse(resumed_to).unwrap_or(TenderState::Suspended);
+            vec![set_state(tender_id, state, stream_version, at_ms)]
+        }
         Event::BidDecrypted { tender_id, lot_id, bidder_credit_code, method, declared_json } => {
             vec![TenderOp::PutOpening(BidOpeningRow {
                 tender_id: tender_id.clone(),

@@ -20,6 +20,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("AW", "crates/ggzy/tests/api/award.rs"),
     ("EM", "crates/domain/tests/evaluation_methods.rs"),
     ("EP", "crates/domain/tests/evaluation_props.rs"),
+    ("SUP", "crates/ggzy/tests/api/supervision.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -35,11 +35,13 @@ pub enum Action {
     SubmitBid,
     /// Hold a share of a tender's opening key and give it to the escrow quorum after the deadline.
     EscrowOpening,
+    /// Suspend a procedure while handling a complaint, and let it go on (行政监督, 条例 第六十二条).
+    SuperviseTender,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -51,6 +53,7 @@ impl Action {
         Action::ManageTender,
         Action::SubmitBid,
         Action::EscrowOpening,
+        Action::SuperviseTender,
     ];
 
     /// Stable identifier.
@@ -67,6 +70,7 @@ impl Action {
             Action::ManageTender => "manage_tender",
             Action::SubmitBid => "submit_bid",
             Action::EscrowOpening => "escrow_opening",
+            Action::SuperviseTender => "supervise_tender",
         }
     }
 }
@@ -127,6 +131,8 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     // Opening-key shares are held by named officials of the centre and the regulator (DESIGN §5).
     (Role::CenterStaff, Action::EscrowOpening,      Scope::GrantRegion),
     (Role::Regulator,   Action::EscrowOpening,      Scope::GrantRegion),
+    // The administrative supervisor of the region suspends and resumes procedures (条例 第六十二条).
+    (Role::Regulator,   Action::SuperviseTender,    Scope::GrantRegion),
     (Role::Bidder,      Action::IssueApiToken,      Scope::Anywhere),
     (Role::Principal,   Action::IssueApiToken,      Scope::Anywhere),
     (Role::Agency,      Action::IssueApiToken,      Scope::Anywhere),
@@ -207,7 +213,8 @@ pub fn bid_visibility(role: Role, state: TenderState) -> BidVisibility {
     // future exception would have to be written here, in the one policy.
     let _ = role;
     match state {
-        TenderState::Draft | TenderState::Bidding => BidVisibility::Nothing,
+        // A suspension may come from bidding: nothing is shown until it is lifted.
+        TenderState::Draft | TenderState::Bidding | TenderState::Suspended => BidVisibility::Nothing,
         TenderState::Opening | TenderState::Opened | TenderState::Failed | TenderState::Terminated => {
             BidVisibility::OpeningRecord
         }

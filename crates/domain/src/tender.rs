@@ -22,17 +22,21 @@ pub enum TenderState {
     Failed,
     /// Terminated by the principal (终止招标).
     Terminated,
+    /// Suspended by the regulator while it handles a complaint (暂停招标投标活动); resumption returns
+    /// to the state it was suspended from.
+    Suspended,
 }
 
 impl TenderState {
     /// Every state.
-    pub const ALL: [TenderState; 6] = [
+    pub const ALL: [TenderState; 7] = [
         TenderState::Draft,
         TenderState::Bidding,
         TenderState::Opening,
         TenderState::Opened,
         TenderState::Failed,
         TenderState::Terminated,
+        TenderState::Suspended,
     ];
 
     /// Identifier stored in projections and shown by the API.
@@ -44,6 +48,7 @@ impl TenderState {
             TenderState::Opened => "opened",
             TenderState::Failed => "failed",
             TenderState::Terminated => "terminated",
+            TenderState::Suspended => "suspended",
         }
     }
 
@@ -61,6 +66,7 @@ impl TenderState {
             TenderState::Opened => "已开标",
             TenderState::Failed => "流标",
             TenderState::Terminated => "已终止",
+            TenderState::Suspended => "暂停（行政监督部门处理投诉期间）",
         }
     }
 }
@@ -80,6 +86,10 @@ pub enum TenderCommand {
     DeclareFailed,
     /// Terminate the tender.
     Terminate,
+    /// The regulator suspends the procedure while it handles a complaint.
+    Suspend,
+    /// The regulator lets the procedure go on.
+    Resume,
 }
 
 impl TenderCommand {
@@ -92,6 +102,8 @@ impl TenderCommand {
             TenderCommand::CloseOpening => "签署开标记录",
             TenderCommand::DeclareFailed => "宣布流标",
             TenderCommand::Terminate => "终止招标",
+            TenderCommand::Suspend => "暂停招标投标活动",
+            TenderCommand::Resume => "恢复招标投标活动",
         }
     }
 }
@@ -128,6 +140,15 @@ pub const TRANSITIONS: &[Transition] = &[
     line(S::Bidding, C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
     line(S::Opening, C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
     line(S::Opened,  C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
+    line(S::Draft,     C::Suspend,     S::Suspended,  "招标投标法实施条例 第六十二条"),
+    line(S::Bidding,   C::Suspend,     S::Suspended,  "招标投标法实施条例 第六十二条"),
+    line(S::Opening,   C::Suspend,     S::Suspended,  "招标投标法实施条例 第六十二条"),
+    line(S::Opened,    C::Suspend,     S::Suspended,  "招标投标法实施条例 第六十二条"),
+    line(S::Suspended, C::Resume,      S::Draft,      "招标投标法实施条例 第六十二条"),
+    line(S::Suspended, C::Resume,      S::Bidding,    "招标投标法实施条例 第六十二条"),
+    line(S::Suspended, C::Resume,      S::Opening,    "招标投标法实施条例 第六十二条"),
+    line(S::Suspended, C::Resume,      S::Opened,     "招标投标法实施条例 第六十二条"),
+    line(S::Suspended, C::Terminate,   S::Terminated, "招标投标法实施条例 第三十一条"),
 ];
 
 /// A command the current state does not allow.
@@ -145,12 +166,22 @@ impl fmt::Display for InvalidTransition {
     }
 }
 
-/// The move a command makes from a state, if the table allows it.
+/// The move a command makes from a state, if the table allows it (for `Resume`, whose target
+/// depends on the suspension, use [`resumption`]).
 pub fn transition(state: TenderState, command: TenderCommand) -> Result<&'static Transition, InvalidTransition> {
     TRANSITIONS
         .iter()
         .find(|line| line.from == state && line.command == command)
         .ok_or(InvalidTransition { state, command })
+}
+
+/// The resumption of a suspended tender, back to the state it was suspended from (`Resume` has one
+/// line per state a suspension can come from, so [`transition`] alone cannot choose).
+pub fn resumption(state: TenderState, suspended_from: TenderState) -> Result<&'static Transition, InvalidTransition> {
+    TRANSITIONS
+        .iter()
+        .find(|line| line.from == state && line.command == TenderCommand::Resume && line.to == suspended_from)
+        .ok_or(InvalidTransition { state, command: TenderCommand::Resume })
 }
 
 /// Why a bid is not accepted.
@@ -233,12 +264,18 @@ mod tests {
 
     #[test]
     fn the_table_has_one_line_per_state_and_command() {
+        // Resume alone has one line per state a suspension comes from (chosen by `resumption`).
         for (i, a) in TRANSITIONS.iter().enumerate() {
             assert!(!a.source.is_empty());
             for b in &TRANSITIONS[i + 1..] {
-                assert!(!(a.from == b.from && a.command == b.command), "{a:?} and {b:?} collide");
+                let same = a.from == b.from && a.command == b.command;
+                assert!(!same || (a.command == C::Resume && a.to != b.to), "{a:?} and {b:?} collide");
             }
         }
+        for line in TRANSITIONS.iter().filter(|line| line.command == C::Suspend) {
+            assert_eq!(resumption(S::Suspended, line.from).map(|back| back.to), Ok(line.from), "{line:?}");
+        }
+        assert!(resumption(S::Bidding, S::Bidding).is_err(), "only a suspended tender resumes");
     }
 
     #[test]

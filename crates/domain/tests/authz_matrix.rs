@@ -108,7 +108,8 @@ fn no_role_sees_bids_or_bidders_before_the_opening() {
     for role in Role::ALL {
         for state in TenderState::ALL {
             let expected = match state {
-                TenderState::Draft | TenderState::Bidding => BidVisibility::Nothing,
+                // A suspension may come from bidding: it shows nothing until it is lifted.
+                TenderState::Draft | TenderState::Bidding | TenderState::Suspended => BidVisibility::Nothing,
                 _ => BidVisibility::OpeningRecord,
             };
             assert_eq!(bid_visibility(role, state), expected, "{role} in {}", state.as_str());

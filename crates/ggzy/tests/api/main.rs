@@ -11,3 +11,4 @@ mod entities;
 mod log;
 mod opening;
 mod platform;
+mod supervision;

@@ -91,6 +91,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::publish_notice))
         .routes(routes!(tenders::issue_amendment))
         .routes(routes!(tenders::terminate_tender))
+        .routes(routes!(tenders::suspend_tender))
+        .routes(routes!(tenders::resume_tender))
         .routes(routes!(tenders::register_bidder))
         .routes(routes!(bids::start_upload))
         .routes(routes!(bids::upload_status, bids::append_upload, bids::abandon_upload))

@@ -310,10 +310,11 @@ pub async fn issue_amendment(
     ))
 }
 
-/// The termination of a tender.
+/// A reason: for a termination, as published in its notice; for a suspension or resumption, as
+/// told to the principal and the bidders.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TerminationRequest {
-    /// Why, as published in the notice of termination.
+    /// Why.
     reason: String,
 }
 
@@ -329,4 +330,35 @@ pub async fn terminate_tender(
     ApiJson(request): ApiJson<TerminationRequest>,
 ) -> ApiResult<axum::Json<TenderDto>> {
     Ok(axum::Json(tender_dto(state.app.terminate_tender(&actor, &tender_id, &request.reason).await?)))
+}
+
+/// Suspends the procedure while the regulator handles a complaint (招标投标法实施条例 第六十二条):
+/// no bid, opening or award step is accepted until it is resumed.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/suspension", tag = "tenders", request_body = TerminationRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 403, description = "forbidden (regulators of the tender's region only)", body = ErrorBody),
+    (status = 409, description = "invalid_transition", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn suspend_tender(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<TerminationRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    Ok(axum::Json(tender_dto(state.app.suspend_tender(&actor, &tender_id, &request.reason).await?)))
+}
+
+/// Lets a suspended procedure go on, in the state it was suspended from.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/resumption", tag = "tenders", request_body = TerminationRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 403, description = "forbidden (regulators of the tender's region only)", body = ErrorBody),
+    (status = 409, description = "invalid_transition", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn resume_tender(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<TerminationRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    Ok(axum::Json(tender_dto(state.app.resume_tender(&actor, &tender_id, &request.reason).await?)))
 }
