@@ -152,6 +152,33 @@ pub enum Event {
         /// The article and the obligations it sets.
         source: String,
     },
+    /// The pre-qualification notice went out (条例 第十五条至第十七条).
+    PrequalificationPublished {
+        /// Tender.
+        tender_id: String,
+        /// Last day the documents are on sale (`YYYY-MM-DD`).
+        sale_ends_day: String,
+        /// Application deadline, UTC ms.
+        application_deadline_ms: i64,
+    },
+    /// An applicant applied for pre-qualification.
+    PrequalificationApplied {
+        /// Tender.
+        tender_id: String,
+        /// Applicant.
+        applicant_credit_code: String,
+    },
+    /// The review's result (条例 第十八条、第十九条); with too few qualified the tender fails.
+    PrequalificationRecorded {
+        /// Tender.
+        tender_id: String,
+        /// Qualified applicants.
+        qualified: Vec<String>,
+        /// Rejected applicants and why.
+        rejected: Vec<PqRejection>,
+        /// Set when too few qualified: the tender fails and must be re-run.
+        failed_reason: Option<String>,
+    },
     /// The regulator suspended the procedure while handling a complaint (条例 第六十二条).
     TenderSuspended {
         /// Tender.
@@ -481,6 +508,15 @@ pub struct BidDetails {
     pub received_at_ms: i64,
 }
 
+/// An applicant that did not pass pre-qualification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqRejection {
+    /// Applicant.
+    pub applicant_credit_code: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// A bid security as lodged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityDetails {
@@ -642,6 +678,9 @@ impl Event {
             Event::TenderFailed { .. } => "TenderFailed",
             Event::TenderTerminated { .. } => "TenderTerminated",
             Event::TenderSuspended { .. } => "TenderSuspended",
+            Event::PrequalificationPublished { .. } => "PrequalificationPublished",
+            Event::PrequalificationApplied { .. } => "PrequalificationApplied",
+            Event::PrequalificationRecorded { .. } => "PrequalificationRecorded",
             Event::TenderResumed { .. } => "TenderResumed",
             Event::BidDecrypted { .. } => "BidDecrypted",
             Event::BidDecryptionFailed { .. } => "BidDecryptionFailed",
@@ -719,6 +758,9 @@ impl Event {
             | Event::TenderTerminated { .. }
             | Event::TenderSuspended { .. }
             | Event::TenderResumed { .. }
+            | Event::PrequalificationPublished { .. }
+            | Event::PrequalificationApplied { .. }
+            | Event::PrequalificationRecorded { .. }
             | Event::BidDecrypted { .. }
             | Event::BidDecryptionFailed { .. }
             | Event::EscrowQuorumReached { .. }
@@ -779,6 +821,10 @@ pub mod stream {
     /// Stream of one bidder's registration and bids for one lot (no two bidders share a stream).
     pub fn bidder(tender_id: &str, lot_id: &str, credit_code: &str) -> String {
         format!("bid-{tender_id}-{lot_id}-{credit_code}")
+    }
+    /// Stream of one applicant's pre-qualification application.
+    pub fn applicant(tender_id: &str, credit_code: &str) -> String {
+        format!("pq-{tender_id}-{credit_code}")
     }
     /// Stream of one lot's award procedure after opening (committee to contract).
     pub fn lot(tender_id: &str, lot_id: &str) -> String {

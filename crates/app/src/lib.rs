@@ -18,6 +18,7 @@ pub mod events;
 pub mod idempotency;
 pub mod identity;
 pub mod opening;
+pub mod prequalification;
 pub mod regions;
 pub mod rulesets;
 pub mod search;

@@ -59,7 +59,8 @@ impl App {
         self.record_tender(actor, &row.region_code, tender_id, row.version, event).await
     }
 
-    async fn record_tender(
+    /// Appends one event to a tender's stream, expecting the version it was read at.
+    pub(crate) async fn record_tender(
         &self,
         actor: &Actor,
         region_code: &str,

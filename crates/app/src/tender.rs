@@ -258,7 +258,9 @@ impl App {
     ) -> AppResult<TenderView> {
         let row = self.tender_row(tender_id).await?;
         let region = self.authorize_tender(actor, &row)?;
-        if tender_state(&row)? != TenderState::Draft || row.opening_public_key.is_some() {
+        let before_notice =
+            matches!(tender_state(&row)?, TenderState::Draft | TenderState::Prequalifying | TenderState::Prequalified);
+        if !before_notice || row.opening_public_key.is_some() {
             return Err(AppError::refused(
                 "invalid_transition",
                 format!(
@@ -518,6 +520,7 @@ impl App {
             return Err(AppError::NotFound { what: "标段" });
         }
         crate::bid::check_accepting(&row, self.now_ms())?;
+        self.check_prequalified(&row, bidder.as_str()).await?;
         if self.store.is_registered(tender_id, lot_id, bidder.as_str()).await? {
             return Err(AppError::AlreadyExists { what: "投标报名" });
         }

@@ -38,6 +38,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 opening_record: None,
                 estimate_fen: None,
                 bid_security_fen: None,
+                pq_deadline_ms: None,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -152,6 +153,35 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
         Event::TenderFailed { tender_id, .. } => vec![set_state(tender_id, TenderState::Failed, stream_version, at_ms)],
         Event::TenderTerminated { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Terminated, stream_version, at_ms)]
+        }
+        Event::PrequalificationPublished { tender_id, application_deadline_ms, .. } => vec![
+            TenderOp::SetPqDeadline { tender_id: tender_id.clone(), pq_deadline_ms: *application_deadline_ms },
+            set_state(tender_id, TenderState::Prequalifying, stream_version, at_ms),
+        ],
+        Event::PrequalificationApplied { tender_id, applicant_credit_code } => vec![TenderOp::InsertPqApplication {
+            tender_id: tender_id.clone(),
+            applicant_credit_code: applicant_credit_code.clone(),
+            applied_at_ms: at_ms,
+        }],
+        Event::PrequalificationRecorded { tender_id, qualified, rejected, failed_reason } => {
+            let mut ops: Vec<TenderOp> = qualified
+                .iter()
+                .map(|code| TenderOp::SetPqResult {
+                    tender_id: tender_id.clone(),
+                    applicant_credit_code: code.clone(),
+                    result: "qualified".to_owned(),
+                    reason: String::new(),
+                })
+                .chain(rejected.iter().map(|r| TenderOp::SetPqResult {
+                    tender_id: tender_id.clone(),
+                    applicant_credit_code: r.applicant_credit_code.clone(),
+                    result: "rejected".to_owned(),
+                    reason: r.reason.clone(),
+                }))
+                .collect();
+            let state = if failed_reason.is_some() { TenderState::Failed } else { TenderState::Prequalified };
+            ops.push(set_state(tender_id, state, stream_version, at_ms));
+            ops
         }
         Event::TenderSuspended { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Suspended, stream_version, at_ms)]

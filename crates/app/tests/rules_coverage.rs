@@ -21,6 +21,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("EM", "crates/domain/tests/evaluation_methods.rs"),
     ("EP", "crates/domain/tests/evaluation_props.rs"),
     ("SUP", "crates/ggzy/tests/api/supervision.rs"),
+    ("PQ", "crates/ggzy/tests/api/prequalification.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -214,7 +214,11 @@ pub fn bid_visibility(role: Role, state: TenderState) -> BidVisibility {
     let _ = role;
     match state {
         // A suspension may come from bidding: nothing is shown until it is lifted.
-        TenderState::Draft | TenderState::Bidding | TenderState::Suspended => BidVisibility::Nothing,
+        TenderState::Draft
+        | TenderState::Prequalifying
+        | TenderState::Prequalified
+        | TenderState::Bidding
+        | TenderState::Suspended => BidVisibility::Nothing,
         TenderState::Opening | TenderState::Opened | TenderState::Failed | TenderState::Terminated => {
             BidVisibility::OpeningRecord
         }

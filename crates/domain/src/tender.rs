@@ -12,6 +12,10 @@ use std::fmt;
 pub enum TenderState {
     /// Being prepared; nothing is public yet.
     Draft,
+    /// Pre-qualification (资格预审): its notice is out, documents on sale, applications coming in.
+    Prequalifying,
+    /// Pre-qualification done with enough qualified applicants; the tender notice goes to them.
+    Prequalified,
     /// Notice published and documents issued; bids are accepted until the deadline.
     Bidding,
     /// The deadline has passed and the opening session is running (bidders decrypt online).
@@ -29,8 +33,10 @@ pub enum TenderState {
 
 impl TenderState {
     /// Every state.
-    pub const ALL: [TenderState; 7] = [
+    pub const ALL: [TenderState; 9] = [
         TenderState::Draft,
+        TenderState::Prequalifying,
+        TenderState::Prequalified,
         TenderState::Bidding,
         TenderState::Opening,
         TenderState::Opened,
@@ -43,6 +49,8 @@ impl TenderState {
     pub fn as_str(self) -> &'static str {
         match self {
             TenderState::Draft => "draft",
+            TenderState::Prequalifying => "prequalifying",
+            TenderState::Prequalified => "prequalified",
             TenderState::Bidding => "bidding",
             TenderState::Opening => "opening",
             TenderState::Opened => "opened",
@@ -61,6 +69,8 @@ impl TenderState {
     pub fn label(self) -> &'static str {
         match self {
             TenderState::Draft => "草稿",
+            TenderState::Prequalifying => "资格预审中",
+            TenderState::Prequalified => "资格预审已完成",
             TenderState::Bidding => "投标中",
             TenderState::Opening => "开标中",
             TenderState::Opened => "已开标",
@@ -74,6 +84,12 @@ impl TenderState {
 /// What someone asks the procedure to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TenderCommand {
+    /// Publish the pre-qualification notice and put its documents on sale (资格预审公告).
+    PublishPrequalification,
+    /// A potential bidder applies for pre-qualification (资格预审申请).
+    ApplyForPrequalification,
+    /// Record the review's result (资格审查结果).
+    RecordPrequalification,
     /// Publish the tender notice and issue the documents.
     PublishNotice,
     /// Issue a clarification or amendment of the tender documents (澄清或者修改).
@@ -96,6 +112,9 @@ impl TenderCommand {
     /// The Chinese name shown in errors.
     pub fn label(self) -> &'static str {
         match self {
+            TenderCommand::PublishPrequalification => "发布资格预审公告",
+            TenderCommand::ApplyForPrequalification => "提交资格预审申请",
+            TenderCommand::RecordPrequalification => "登记资格审查结果",
             TenderCommand::PublishNotice => "发布招标公告",
             TenderCommand::IssueAmendment => "发出澄清或者修改",
             TenderCommand::StartOpening => "开标",
@@ -132,6 +151,17 @@ use TenderState as S;
 #[rustfmt::skip]
 pub const TRANSITIONS: &[Transition] = &[
     line(S::Draft,   C::PublishNotice, S::Bidding,    "招标投标法 第十六条；招标投标法实施条例 第十五条"),
+    line(S::Draft,         C::PublishPrequalification,  S::Prequalifying, "招标投标法实施条例 第十五条、第十六条、第十七条"),
+    line(S::Prequalifying, C::ApplyForPrequalification, S::Prequalifying, "招标投标法实施条例 第十七条"),
+    line(S::Prequalifying, C::RecordPrequalification,   S::Prequalified,  "招标投标法实施条例 第十八条、第十九条"),
+    line(S::Prequalifying, C::DeclareFailed,            S::Failed,        "招标投标法实施条例 第十九条"),
+    line(S::Prequalified,  C::PublishNotice,            S::Bidding,       "招标投标法实施条例 第十九条"),
+    line(S::Prequalifying, C::Terminate,                S::Terminated,    "招标投标法实施条例 第三十一条"),
+    line(S::Prequalified,  C::Terminate,                S::Terminated,    "招标投标法实施条例 第三十一条"),
+    line(S::Prequalifying, C::Suspend,                  S::Suspended,     "招标投标法实施条例 第六十二条"),
+    line(S::Prequalified,  C::Suspend,                  S::Suspended,     "招标投标法实施条例 第六十二条"),
+    line(S::Suspended,     C::Resume,                   S::Prequalifying, "招标投标法实施条例 第六十二条"),
+    line(S::Suspended,     C::Resume,                   S::Prequalified,  "招标投标法实施条例 第六十二条"),
     line(S::Bidding, C::IssueAmendment, S::Bidding,   "招标投标法 第二十三条；招标投标法实施条例 第二十一条"),
     line(S::Bidding, C::StartOpening,  S::Opening,    "招标投标法 第三十四条；招标投标法实施条例 第四十四条"),
     line(S::Bidding, C::DeclareFailed, S::Failed,     "招标投标法 第二十八条；招标投标法实施条例 第四十四条"),

@@ -109,7 +109,11 @@ fn no_role_sees_bids_or_bidders_before_the_opening() {
         for state in TenderState::ALL {
             let expected = match state {
                 // A suspension may come from bidding: it shows nothing until it is lifted.
-                TenderState::Draft | TenderState::Bidding | TenderState::Suspended => BidVisibility::Nothing,
+                TenderState::Draft
+                | TenderState::Prequalifying
+                | TenderState::Prequalified
+                | TenderState::Bidding
+                | TenderState::Suspended => BidVisibility::Nothing,
                 _ => BidVisibility::OpeningRecord,
             };
             assert_eq!(bid_visibility(role, state), expected, "{role} in {}", state.as_str());

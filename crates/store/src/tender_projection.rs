@@ -35,6 +35,8 @@ pub struct TenderRow {
     pub estimate_fen: Option<i64>,
     /// The bid security each bidder must lodge (投标保证金), fen, if the notice requires one.
     pub bid_security_fen: Option<i64>,
+    /// Deadline for pre-qualification applications, UTC ms, when the tender pre-qualifies.
+    pub pq_deadline_ms: Option<i64>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -138,6 +140,33 @@ pub enum TenderOp {
     },
     /// A bidder lodges (or replaces) its bid security.
     PutSecurity(SecurityRow),
+    /// The pre-qualification notice's application deadline.
+    SetPqDeadline {
+        /// Tender.
+        tender_id: String,
+        /// UTC ms.
+        pq_deadline_ms: i64,
+    },
+    /// An applicant applies for pre-qualification.
+    InsertPqApplication {
+        /// Tender.
+        tender_id: String,
+        /// Applicant.
+        applicant_credit_code: String,
+        /// When, UTC ms.
+        applied_at_ms: i64,
+    },
+    /// The review's result for one applicant (`qualified` or `rejected`).
+    SetPqResult {
+        /// Tender.
+        tender_id: String,
+        /// Applicant.
+        applicant_credit_code: String,
+        /// `qualified` or `rejected`.
+        result: String,
+        /// Why rejected (empty when qualified).
+        reason: String,
+    },
     /// Every security of a lot not yet refunded is refunded on a day.
     RefundSecurities {
         /// Tender.
@@ -373,6 +402,37 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                 .execute(&mut *conn)
                 .await?;
             expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::SetPqDeadline { tender_id, pq_deadline_ms } => {
+            let result = sqlx::query("UPDATE tender SET pq_deadline_ms = $2 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(*pq_deadline_ms)
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::InsertPqApplication { tender_id, applicant_credit_code, applied_at_ms } => {
+            sqlx::query(
+                "INSERT INTO pq_application (tender_id, applicant_credit_code, applied_at_ms, result, reason) \
+                 VALUES ($1, $2, $3, 'pending', '')",
+            )
+            .bind(tender_id.as_str())
+            .bind(applicant_credit_code.as_str())
+            .bind(*applied_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::SetPqResult { tender_id, applicant_credit_code, result, reason } => {
+            let done = sqlx::query(
+                "UPDATE pq_application SET result = $3, reason = $4 WHERE tender_id = $1 AND applicant_credit_code = $2",
+            )
+            .bind(tender_id.as_str())
+            .bind(applicant_credit_code.as_str())
+            .bind(result.as_str())
+            .bind(reason.as_str())
+            .execute(&mut *conn)
+            .await?;
+            expect_one(done, "pre-qualification application does not exist")?;
         }
         TenderOp::PutSecurity(row) => {
             sqlx::query(

@@ -63,7 +63,7 @@ pub struct UploadRow {
 
 const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_code, agency_credit_code, \
      ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
-     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen";
+     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen, pq_deadline_ms";
 
 fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
     Ok(TenderRow {
@@ -84,6 +84,7 @@ fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
         version: row.try_get(14)?,
         estimate_fen: row.try_get(15)?,
         bid_security_fen: row.try_get(16)?,
+        pq_deadline_ms: row.try_get(17)?,
     })
 }
 
@@ -276,6 +277,22 @@ impl Store {
                     at_ms: row.try_get(7)?,
                 })
             })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// A tender's pre-qualification applicants with their results (`pending`, `qualified`,
+    /// `rejected`) and reasons, by credit code.
+    pub async fn pq_applications(&self, tender_id: &str) -> StoreResult<Vec<(String, String, String)>> {
+        let rows = sqlx::query(
+            "SELECT applicant_credit_code, result, reason FROM pq_application WHERE tender_id = $1 \
+             ORDER BY applicant_credit_code",
+        )
+        .bind(tender_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
     }

@@ -11,4 +11,5 @@ mod entities;
 mod log;
 mod opening;
 mod platform;
+mod prequalification;
 mod supervision;

@@ -7,6 +7,7 @@ pub mod entities;
 pub mod events;
 pub mod log;
 pub mod opening;
+pub mod prequalification;
 pub mod regions;
 pub mod securities;
 pub mod tenders;
@@ -92,6 +93,9 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::issue_amendment))
         .routes(routes!(tenders::terminate_tender))
         .routes(routes!(tenders::suspend_tender))
+        .routes(routes!(prequalification::publish_prequalification))
+        .routes(routes!(prequalification::apply_for_prequalification))
+        .routes(routes!(prequalification::record_prequalification))
         .routes(routes!(tenders::resume_tender))
         .routes(routes!(tenders::register_bidder))
         .routes(routes!(bids::start_upload))

@@ -80,7 +80,7 @@ pub struct TenderDto {
     version: i64,
 }
 
-fn tender_dto(view: TenderView) -> TenderDto {
+pub(crate) fn tender_dto(view: TenderView) -> TenderDto {
     TenderDto {
         tender_id: view.tender_id,
         region_code: view.region_code,
