@@ -19,6 +19,20 @@ impl Clock for SystemClock {
     }
 }
 
+/// The real clock shifted by a fixed offset: it runs at real speed from another instant (the demo
+/// sandbox, when the holiday calendar does not yet cover the weeks ahead of the real date).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OffsetClock {
+    /// Added to the real time, milliseconds (negative: behind).
+    pub offset_ms: i64,
+}
+
+impl Clock for OffsetClock {
+    fn now_ms(&self) -> i64 {
+        SystemClock.now_ms() + self.offset_ms
+    }
+}
+
 /// A clock that only moves when told to; clones share the same time.
 #[derive(Debug, Clone)]
 pub struct FakeClock {

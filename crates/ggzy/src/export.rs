@@ -20,10 +20,11 @@ use crate::verify::VerifyOutcome;
 /// Rows read per page while exporting.
 const EXPORT_PAGE: i64 = 1000;
 
-/// One line of an export: an event row with every column.
+/// One line of an export: an event row with every column. The dossier (`dossier.rs`) carries the
+/// same object for each of its events.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ExportLine<'a> {
+pub(crate) struct ExportLine<'a> {
     position: i64,
     #[serde(borrow)]
     stream_id: Cow<'a, str>,
@@ -45,7 +46,7 @@ struct ExportLine<'a> {
 }
 
 impl<'a> ExportLine<'a> {
-    fn of(event: &'a StoredEvent) -> ExportLine<'a> {
+    pub(crate) fn of(event: &'a StoredEvent) -> ExportLine<'a> {
         ExportLine {
             position: event.position,
             stream_id: Cow::Borrowed(&event.stream_id),
@@ -58,6 +59,28 @@ impl<'a> ExportLine<'a> {
             prev_hash: hex::encode(&event.prev_hash),
             hash: hex::encode(&event.hash),
         }
+    }
+
+    /// The row back, its hash columns decoded. Hex must be lower case, as the exporter writes it:
+    /// a line that only decodes to the same values is still an edited line.
+    pub(crate) fn to_stored(&self) -> Result<StoredEvent, String> {
+        let decode = |name: &str, text: &str| match hex::decode(text) {
+            Ok(bytes) if hex::encode(&bytes) == text => Ok(bytes),
+            Ok(_) => Err(format!("{name}: not lower-case hex")),
+            Err(error) => Err(format!("{name}: {error}")),
+        };
+        Ok(StoredEvent {
+            position: self.position,
+            stream_id: self.stream_id.clone().into_owned(),
+            stream_version: self.stream_version,
+            event_type: self.event_type.clone().into_owned(),
+            region_code: self.region_code.clone().into_owned(),
+            actor: self.actor.clone().into_owned(),
+            recorded_at_ms: self.recorded_at_ms,
+            payload: self.payload.clone().into_owned(),
+            prev_hash: decode("prev_hash", &self.prev_hash)?,
+            hash: decode("hash", &self.hash)?,
+        })
     }
 }
 

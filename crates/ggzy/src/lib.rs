@@ -1,13 +1,15 @@
 //! The ggzy server as a library: configuration, building and serving, demo data, offline
-//! verification and export. The `ggzy` binary (`main.rs`) is the command line over it; tests
-//! use it to spawn the real server in-process with a fake clock.
+//! verification, export and the dossier of a tender. The `ggzy` binary (`main.rs`) is the command
+//! line over it; tests use it to spawn the real server in-process with a fake clock.
 
 pub mod ceremony;
 pub mod client;
 pub mod config;
 pub mod demo;
 pub mod demo_ca;
+pub mod demo_clock;
 pub mod demo_tenders;
+pub mod dossier;
 pub mod export;
 pub mod keys;
 pub mod server;

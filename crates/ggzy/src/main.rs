@@ -1,4 +1,5 @@
-//! `ggzy`: the one binary of the platform — `serve`, `demo`, `migrate`, `admin`, `verify`, `export`.
+//! `ggzy`: the one binary of the platform — `serve`, `demo`, `migrate`, `admin`, `verify`, `export`
+//! (and a tender's dossier: `export --dossier`, `verify --dossier`).
 
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
@@ -7,9 +8,9 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use ggzy::config::{Config, FlagOverrides, LogFormat};
-use ggzy::{demo, demo_tenders, export, server, telemetry, verify};
+use ggzy::{demo, demo_clock, demo_tenders, export, server, telemetry, verify};
 use ggzy_app::Actor;
-use ggzy_app::clock::{FakeClock, SystemClock};
+use ggzy_app::clock::{Clock as _, FakeClock, SystemClock};
 use ggzy_app::identity::NewUser;
 use ggzy_domain::role::{Role, RoleGrant};
 
@@ -92,12 +93,18 @@ enum Command {
     /// Escrow officials: hand in a share of a tender's opening key.
     #[command(subcommand)]
     Escrow(tools::EscrowCommand),
-    /// Checks the event hash chain offline and names the first bad position.
+    /// Checks the event hash chain offline and names the first bad position; or, with `--dossier`,
+    /// a tender's dossier (docs/dossier.md), offline, naming the first failed check.
     Verify {
         /// A SQLite file, a database URL, or an export (`.jsonl`).
-        source: String,
+        #[arg(required_unless_present = "dossier")]
+        source: Option<String>,
+        /// A tender's dossier written by `ggzy export --dossier` (instead of SOURCE).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["source", "receipts"])]
+        dossier: Option<PathBuf>,
         /// The platform's key (public SPKI or private PKCS#8 PEM) to check tree-head signatures;
-        /// default: `platform-key.pem` beside a SQLite file, if present.
+        /// default: `platform-key.pem` beside a SQLite file, if present. With `--dossier`, the key
+        /// the dossier's own key must be.
         #[arg(long)]
         platform_key: Option<PathBuf>,
         /// A receipt a bidder holds (repeatable): signed by the platform and naming an event of
@@ -105,13 +112,17 @@ enum Command {
         #[arg(long = "receipt")]
         receipts: Vec<PathBuf>,
     },
-    /// Writes every event as JSON Lines (for offline verification and archives).
+    /// Writes every event as JSON Lines (for offline verification and archives); with `--dossier`,
+    /// the dossier of one tender (its events with inclusion proofs, and its sealed bid files).
     Export {
         #[command(flatten)]
         flags: ServerFlags,
         /// Output file (`-` for standard output).
         #[arg(long)]
         out: PathBuf,
+        /// Write the dossier (电子档案) of this tender instead of the whole log (docs/dossier.md).
+        #[arg(long, value_name = "TENDER_ID")]
+        dossier: Option<String>,
     },
 }
 
@@ -270,9 +281,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 std::fs::remove_dir_all(&config.data_dir)
                     .with_context(|| format!("removing {}", config.data_dir.display()))?;
             }
-            let now_ms = jiff::Timestamp::now().as_millisecond();
+            let fresh_database = !config.data_dir.join("platform.db").exists();
+            let clock =
+                demo_clock::demo_clock(&config.data_dir, fresh_database, jiff::Timestamp::now().as_millisecond())?;
+            let now_ms = clock.now_ms();
             demo_tenders::prepare_pki(&config.data_dir, now_ms / 1000)?;
-            let server = server::build(&config, Arc::new(SystemClock)).await?;
+            let server = server::build(&config, Arc::new(clock)).await?;
             let (summary, tenders) = if server.app.platform_regions().await?.is_empty() {
                 // The demo's history happens under a fake clock that starts 40 days ago and stops
                 // before now, so that procedures can pass their deadlines.
@@ -294,6 +308,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 summary.entities,
                 config.data_dir.display()
             )?;
+            if clock.offset_ms != 0 {
+                writeln!(
+                    out,
+                    "演示时钟：{}（比实际时间早 {} 天：节假日日历只收录到国务院已公布安排的年份，演示中的期限须落在其中）",
+                    ggzy_domain::china_time::text(now_ms),
+                    -clock.offset_ms / 86_400_000
+                )?;
+            }
             writeln!(out, "演示账号（密码均为 {}）：", demo::DEMO_PASSWORD)?;
             for (username, role) in &summary.users {
                 writeln!(out, "  {username:<14} {role}")?;
@@ -319,6 +341,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 "平台已启动：http://{address}/  （接口文档 http://{address}/api/v1/docs/ ，按 Ctrl-C 停止）"
             )?;
             drop(out);
+            tracing::info!(address = %address, "serving");
             server.serve(listener, server::shutdown_signal()).await?;
         }
         Command::Migrate(flags) => {
@@ -360,7 +383,18 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Tender(command) => tools::run_tender_tool(command)?,
         Command::Escrow(command) => tools::run_escrow(command).await?,
         Command::Rules(command) => run_rules(command)?,
-        Command::Verify { source, platform_key, receipts } => {
+        Command::Verify { source: None, dossier: Some(dossier), platform_key, .. } => {
+            let key = platform_key.as_deref().map(verify::load_platform_key).transpose()?;
+            match ggzy::dossier::verify_file(&dossier, key).await? {
+                ggzy::dossier::DossierOutcome::Intact(summary) => writeln!(std::io::stdout(), "{summary}")?,
+                ggzy::dossier::DossierOutcome::Broken(finding) => {
+                    eprintln!("dossier broken at {finding}");
+                    return Ok(std::process::ExitCode::from(1));
+                }
+            }
+        }
+        Command::Verify { source: None, .. } => anyhow::bail!("give SOURCE or --dossier FILE"),
+        Command::Verify { source: Some(source), platform_key, receipts, .. } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
             let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
             let key = key_file.as_deref().map(verify::load_platform_key).transpose()?;
@@ -400,7 +434,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
         }
-        Command::Export { flags, out } => {
+        Command::Export { flags, out, dossier: Some(tender_id) } => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let summary = ggzy::dossier::export_with_config(&config, &tender_id, &out).await?;
+            eprintln!(
+                "exported the dossier of {tender_id}: {} events in {} streams, {} bid files, proven against the \
+                 tree head of size {}",
+                summary.events, summary.streams, summary.blobs, summary.tree_size
+            );
+        }
+        Command::Export { flags, out, dossier: None } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
             let store = ggzy_store::Store::connect(&config.database_url(), ggzy_store::StoreOptions::default())
                 .await

@@ -18,13 +18,23 @@ fn ggzy(data_dir: &std::path::Path) -> Command {
 
 /// Starts `ggzy serve` with JSON logs on a free port; returns the process and the address it logs.
 fn start_server(dir: &std::path::Path, data: &std::path::Path) -> (std::process::Child, String) {
+    start(dir, data, "serve")
+}
+
+/// Serves a demo data directory with `ggzy demo` (on the demo's own clock, see `demo_clock`).
+fn start_demo(dir: &std::path::Path, data: &std::path::Path) -> (std::process::Child, String) {
+    start(dir, data, "demo")
+}
+
+fn start(dir: &std::path::Path, data: &std::path::Path, command: &str) -> (std::process::Child, String) {
     let mut server = ggzy(dir)
-        .arg("serve")
+        .arg(command)
         .args(["--data-dir", data.to_str().expect("utf-8 path")])
         .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .stdout(Stdio::null()) // `demo` prints its summary there
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run serve");
+        .expect("run the server");
     let mut logs = BufReader::new(server.stderr.take().expect("stderr"));
     let mut line = String::new();
     // Bounded: the server logs a handful of lines before it serves.
@@ -551,7 +561,7 @@ fn kill_9_mid_bid_surge_keeps_every_receipted_bid_and_retries_never_duplicate() 
         .expect("the demo has a tender taking bids")
         .to_owned();
     let keys = data.join("demo-ca/keys");
-    let (server, address) = start_server(dir.path(), &data);
+    let (server, address) = start_demo(dir.path(), &data);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let (bidders, sealed) = runtime.block_on(async {
         let mut bidders = Vec::new();
@@ -649,7 +659,7 @@ fn kill_9_mid_bid_surge_keeps_every_receipted_bid_and_retries_never_duplicate() 
 
     // Restart: every receipted bid replays its receipt; the rest are accepted or still claimed.
     // The bidders keep their sessions (they survive a restart): idempotency keys are per credential.
-    let (mut server, address) = start_server(dir.path(), &data);
+    let (mut server, address) = start_demo(dir.path(), &data);
     runtime.block_on(async {
         let relogged = &bidders;
         for ((b, n), receipt) in &acked {
