@@ -168,8 +168,21 @@ fn refusal(refused: BidRefusal) -> AppError {
     }
 }
 
-/// The tender takes bids now: bidding, and the server time strictly before the deadline.
+/// The tender takes bids now: bidding, the server time strictly before the deadline, and no
+/// objection to the documents waiting for its reply (条例 第二十二条: the activity stops meanwhile).
 pub(crate) fn check_accepting(row: &TenderRow, now_ms: i64) -> AppResult<()> {
+    check_bidding(row, now_ms)?;
+    if row.open_objections > 0 {
+        return Err(AppError::refused(
+            "objection_pending",
+            "对招标文件的异议尚未答复，招标投标活动暂停；招标人答复后恢复，投标截止时间相应顺延（招标投标法实施条例 第二十二条）",
+        ));
+    }
+    Ok(())
+}
+
+/// Bidding and before the deadline (what an amendment, which may answer an objection, needs).
+pub(crate) fn check_bidding(row: &TenderRow, now_ms: i64) -> AppResult<()> {
     let state = tender_state(row)?;
     let deadline_ms = row.bid_deadline_ms.unwrap_or(i64::MIN);
     accept_bid(state, deadline_ms, now_ms).map_err(refusal)

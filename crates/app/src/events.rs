@@ -152,6 +152,40 @@ pub enum Event {
         /// The article and the obligations it sets.
         source: String,
     },
+    /// An objection to the tender documents (条例 第二十二条): the tendering activity stops until the
+    /// reply. The objector is sealed from the principal (招标投标法 第二十二条).
+    DocumentObjectionRaised {
+        /// Tender.
+        tender_id: String,
+        /// Objection id.
+        objection_id: String,
+        /// The objector.
+        objector_credit_code: String,
+        /// What it says.
+        text: String,
+        /// Day raised (`YYYY-MM-DD`).
+        raised_day: String,
+    },
+    /// The principal answered an objection to the documents; when it was the last one open, the bid
+    /// deadline moves out by the days the activity stood still.
+    DocumentObjectionAnswered {
+        /// Tender.
+        tender_id: String,
+        /// Objection id.
+        objection_id: String,
+        /// The reply.
+        reply: String,
+        /// Day answered (`YYYY-MM-DD`).
+        answered_day: String,
+        /// Whether within the reply period (3 days).
+        in_time: bool,
+        /// The deadline before, UTC ms.
+        previous_deadline_ms: i64,
+        /// The deadline after, UTC ms.
+        bid_deadline_ms: i64,
+        /// Why it moved (empty when it did not).
+        extension_reason: String,
+    },
     /// The pre-qualification notice went out (条例 第十五条至第十七条).
     PrequalificationPublished {
         /// Tender.
@@ -679,6 +713,8 @@ impl Event {
             Event::TenderTerminated { .. } => "TenderTerminated",
             Event::TenderSuspended { .. } => "TenderSuspended",
             Event::PrequalificationPublished { .. } => "PrequalificationPublished",
+            Event::DocumentObjectionRaised { .. } => "DocumentObjectionRaised",
+            Event::DocumentObjectionAnswered { .. } => "DocumentObjectionAnswered",
             Event::PrequalificationApplied { .. } => "PrequalificationApplied",
             Event::PrequalificationRecorded { .. } => "PrequalificationRecorded",
             Event::TenderResumed { .. } => "TenderResumed",
@@ -759,6 +795,8 @@ impl Event {
             | Event::TenderSuspended { .. }
             | Event::TenderResumed { .. }
             | Event::PrequalificationPublished { .. }
+            | Event::DocumentObjectionRaised { .. }
+            | Event::DocumentObjectionAnswered { .. }
             | Event::PrequalificationApplied { .. }
             | Event::PrequalificationRecorded { .. }
             | Event::BidDecrypted { .. }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod identity;
+pub mod objection;
 pub mod opening;
 pub mod prequalification;
 pub mod regions;

@@ -422,7 +422,7 @@ impl App {
             .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
         let now_ms = self.now_ms();
         let previous_deadline_ms = row.bid_deadline_ms.unwrap_or(i64::MAX);
-        crate::bid::check_accepting(&row, now_ms)?;
+        crate::bid::check_bidding(&row, now_ms)?;
         let (bid_deadline_ms, extension_reason) = if affects_bids {
             const RULE: &str = "amendment_before_bid_deadline_days_min";
             let ruleset = self.pinned_ruleset(&row.ruleset_version)?;

@@ -39,6 +39,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 estimate_fen: None,
                 bid_security_fen: None,
                 pq_deadline_ms: None,
+                open_objections: 0,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -183,6 +184,15 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             ops.push(set_state(tender_id, state, stream_version, at_ms));
             ops
         }
+        Event::DocumentObjectionRaised { tender_id, .. } => vec![
+            TenderOp::CountObjection { tender_id: tender_id.clone(), delta: 1 },
+            TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
+        ],
+        Event::DocumentObjectionAnswered { tender_id, bid_deadline_ms, .. } => vec![
+            TenderOp::CountObjection { tender_id: tender_id.clone(), delta: -1 },
+            TenderOp::SetDeadline { tender_id: tender_id.clone(), bid_deadline_ms: *bid_deadline_ms },
+            TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
+        ],
         Event::TenderSuspended { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Suspended, stream_version, at_ms)]
         }

@@ -22,6 +22,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("EP", "crates/domain/tests/evaluation_props.rs"),
     ("SUP", "crates/ggzy/tests/api/supervision.rs"),
     ("PQ", "crates/ggzy/tests/api/prequalification.rs"),
+    ("OBJ", "crates/ggzy/tests/api/objections.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

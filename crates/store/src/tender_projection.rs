@@ -37,6 +37,8 @@ pub struct TenderRow {
     pub bid_security_fen: Option<i64>,
     /// Deadline for pre-qualification applications, UTC ms, when the tender pre-qualifies.
     pub pq_deadline_ms: Option<i64>,
+    /// Objections to the documents waiting for their reply (the activity stops meanwhile).
+    pub open_objections: i64,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -140,6 +142,13 @@ pub enum TenderOp {
     },
     /// A bidder lodges (or replaces) its bid security.
     PutSecurity(SecurityRow),
+    /// An objection to the documents is raised (+1) or answered (-1).
+    CountObjection {
+        /// Tender.
+        tender_id: String,
+        /// +1 or -1.
+        delta: i64,
+    },
     /// The pre-qualification notice's application deadline.
     SetPqDeadline {
         /// Tender.
@@ -399,6 +408,14 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                 .bind(tender_id.as_str())
                 .bind(*estimate_fen)
                 .bind(*bid_security_fen)
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::CountObjection { tender_id, delta } => {
+            let result = sqlx::query("UPDATE tender SET open_objections = open_objections + $2 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(*delta)
                 .execute(&mut *conn)
                 .await?;
             expect_one(result, "tender to update does not exist")?;

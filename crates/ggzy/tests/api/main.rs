@@ -9,6 +9,7 @@ mod bids;
 mod cli_tools;
 mod entities;
 mod log;
+mod objections;
 mod opening;
 mod platform;
 mod prequalification;

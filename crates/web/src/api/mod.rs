@@ -6,6 +6,7 @@ pub mod bids;
 pub mod entities;
 pub mod events;
 pub mod log;
+pub mod objections;
 pub mod opening;
 pub mod prequalification;
 pub mod regions;
@@ -78,6 +79,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::get_tender))
         .routes(routes!(opening::get_opening, opening::start_opening))
         .routes(routes!(award::get_lot_award, award::decide_award))
+        .routes(routes!(objections::list_objections, objections::object_to_documents))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -93,6 +95,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::issue_amendment))
         .routes(routes!(tenders::terminate_tender))
         .routes(routes!(tenders::suspend_tender))
+        .routes(routes!(objections::answer_document_objection))
         .routes(routes!(prequalification::publish_prequalification))
         .routes(routes!(prequalification::apply_for_prequalification))
         .routes(routes!(prequalification::record_prequalification))
