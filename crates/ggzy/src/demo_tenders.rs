@@ -1,21 +1,34 @@
 //! Demo tenders: a demo CA, certificates and keys for the demo bidders and officials (written
 //! under `<data_dir>/demo-ca/keys/` so that `ggzy bid seal` and `ggzy bid submit` can be tried
-//! against the demo), and tenders in several states, all made through the ordinary use cases by
-//! the demo users under a fake clock that starts 40 days back and ends before now. In creation
-//! order (day 0 is the clock's start; when the calendar moves the end of a publicity, and so the
-//! award, later, every step after it moves with it):
+//! against the demo), and tenders in every state but the two a procedure passes through between
+//! steps (开标中, 资格预审已完成), and lots in the award stages from opened to archived, all made
+//! through the ordinary use cases by the demo users under a fake clock that starts 40 days back and
+//! ends before now. In creation order (day 0 is the clock's start; when the calendar moves the end of a
+//! period, every step after it moves with it):
 //!
 //! - opened on day 30: three bids decrypted by their bidders, record signed;
 //! - failed on day 30 (two bids);
-//! - lot 1 contracted: opened on day 30 with the committee formed (four experts and the principal's
-//!   representative, lowest evaluated price), report and candidates' publicity on day 31, an
-//!   objection by the second candidate on day 32 that stops the publicity clock, answered on day
-//!   33, so publicity ends on day 35 at the earliest; award and award letter the day after it
-//!   ends, contract (winning price, 5% performance bond) the next day;
-//! - lot 1 in publicity: opened on day 37 with its committee, report and publicity on day 38, so
-//!   its 3 days are not over by now;
-//! - lot 1 evaluating: opened on day 38, committee formed;
-//! - taking bids (announced on day 38, bidder1's bid in, bidder2 registered);
+//! - lot 1 archived: the notice asks for a bid security, which each bidder lodges; opened on day 30
+//!   with the committee formed (four experts and the principal's representative, lowest evaluated
+//!   price), report and candidates' publicity on day 31, an objection by the second candidate on
+//!   day 32 that stops the publicity clock, answered on day 33, so publicity ends on day 35 at the
+//!   earliest; award and award letter the day after it ends, contract (winning price, 5%
+//!   performance bond) the next day; on day 38 the securities refunded (条例57: within 5 days of
+//!   the contract), the written report to the regulator (法47: within 15 days of the award) and
+//!   the archive;
+//! - lot 1 contracted: the same steps on the same days up to the contract, no security;
+//! - terminated on day 5 by the principal (条例31), one potential bidder registered;
+//! - failed at pre-qualification: notice on day 0 with the shortest legal periods (documents on
+//!   sale 5 days, applications until 5 days later, each end moved to a working day), three
+//!   applications, two qualified when they close (条例19: fewer than three);
+//! - lot 1 in publicity: announced on day 7, opened on day 37 with its committee, report and
+//!   publicity on day 38, so its 3 days are not over by now;
+//! - lot 1 evaluating: announced on day 8, opened on day 38, committee formed;
+//! - suspended: announced on day 20 (bids until day 50), bidder1's bid in, suspended on day 22 by
+//!   杭州市's regulator while it investigates a complaint (条例62);
+//! - taking bids (announced on day 38, bidder1's bid in, bidder2 registered): the only tender
+//!   listed as 投标中, the one the README's bid flow uses;
+//! - pre-qualifying: notice on day 38, two applications, applications open until about day 48;
 //! - in draft.
 
 use std::path::{Path, PathBuf};
@@ -26,15 +39,19 @@ use ggzy_app::award::{CommitteeInput, LotAward, ReportInput};
 use ggzy_app::bid::UploadStart;
 use ggzy_app::clock::FakeClock;
 use ggzy_app::events::MemberDetails;
-use ggzy_app::tender::NewTender;
+use ggzy_app::prequalification::PqResultInput;
+use ggzy_app::security::{SecurityInput, SecurityKind};
+use ggzy_app::tender::{NewTender, NoticeInput};
 use ggzy_app::{App, AppError};
 use ggzy_crypto::cert::Certificate;
 use ggzy_crypto::envelope::{self, BidFile, Envelope, KeyHolder, Payload, SealRequest};
 use ggzy_crypto::sm2::{PrivateKey, PublicKey};
 use ggzy_crypto::sm3::sm3;
-use ggzy_domain::CreditCode;
+use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::lot_award::LotStage;
 use ggzy_domain::tender::TenderState;
+use ggzy_domain::{CreditCode, china_time};
+use jiff::civil::Date;
 
 use crate::ceremony::{self, Official};
 use crate::demo::{DEMO_PASSWORD, explain};
@@ -136,6 +153,8 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     let start_ms = app.now_ms();
     let now_unix = start_ms / 1000;
     let principal = login(app, "principal").await?;
+    // 杭州市's regulator: the demo tenders are in 330100, and suspending one is its call (条例62).
+    let regulator = login(app, "regulator").await?;
     let mut bidders = Vec::new();
     for username in ["bidder1", "bidder2", "bidder3"] {
         bidders.push(party(app, &ca, username, now_unix, &keys).await?);
@@ -145,17 +164,40 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
         let official = party(app, &ca, username, now_unix, &keys).await?;
         officials.push(Official { user_id: official.actor.user_id.clone(), cert: official.cert });
     }
-    let demo = Demo { app, clock, principal, officials, keys: &keys };
+    let calendar = ggzy_app::calendar::builtin().map_err(|e| anyhow::anyhow!("built-in calendar: {e}"))?;
+    let demo = Demo { app, clock, principal, officials, keys: &keys, calendar };
 
-    // Day 0: three tenders announced and bid for; they open 30 days later.
+    // Day 0: five tenders announced, four bid for (they open 30 days later), and a pre-qualification.
     let opened = demo.announced("杭州市文三路综合管廊工程施工", &["土建工程"]).await?;
     let failed = demo.announced("杭州市西湖区留下街道农居安置房配套道路工程", &["施工"]).await?;
-    let contracted = demo.announced("杭州市余杭区良渚港河道综合整治工程", &["施工"]).await?;
+    // The lot that goes on to the archive asks for a bid security (40万元 of a 2600万元 estimate,
+    // under 条例26's 2%), so that refunding it is part of its closing.
+    let security_fen = 40_000_000;
+    let archived = demo
+        .announced_with("杭州市余杭区良渚港河道综合整治工程", &["施工"], Some((2_600_000_000, security_fen)))
+        .await?;
+    let contracted = demo.announced("杭州市拱墅区大关路道路综合提升改造工程", &["施工"]).await?;
+    let terminated = demo.announced("杭州市滨江区长河街道社区服务中心装修工程", &["装修"]).await?;
+    let (pq_failed, pq_deadline_ms) =
+        demo.prequalifying("杭州市萧山区湘湖路快速路工程", &["施工总承包"], &bidders).await?;
     let opened_files = demo.bids(&opened, &bidders, [86_000_000, 87_250_000, 88_500_000]).await?;
     for bidder in bidders.iter().take(2) {
         demo.bid(&failed, bidder, 12_800_000).await?;
     }
-    let contracted_files = demo.bids(&contracted, &bidders, [2_368_900_000, 2_415_600_000, 2_452_300_000]).await?;
+    let archived_files = demo.bids(&archived, &bidders, [2_368_900_000, 2_415_600_000, 2_452_300_000]).await?;
+    for bidder in &bidders {
+        demo.security(&archived, bidder, security_fen).await?;
+    }
+    let contracted_files = demo.bids(&contracted, &bidders, [1_286_400_000, 1_302_700_000, 1_315_900_000]).await?;
+    // bidder3 obtains the documents of the tender about to be terminated: the termination is what
+    // it is then notified of, with its fees refunded (条例31).
+    let code = CreditCode::parse(&bidders[2].code).map_err(|e| anyhow::anyhow!("{e}"))?;
+    app.register_bidder(&bidders[2].actor, &terminated.0, "1", &code).await.map_err(explain)?;
+    // Day 5: a change of the land-use plan makes the principal terminate it.
+    demo.not_before(start_ms + 5 * DAY_MS);
+    let reason =
+        "因项目所在地块控制性详细规划调整，本项目建设内容发生重大变化，招标人决定终止本次招标，调整后将重新组织招标";
+    app.terminate_tender(&demo.principal, &terminated.0, reason).await.map_err(explain).context("terminating")?;
     // Days 7 and 8: two more, so that they open near the end of the history.
     demo.not_before(start_ms + 7 * DAY_MS);
     let publicity = demo.announced("杭州市上城区望江路人行天桥新建工程", &["施工"]).await?;
@@ -164,12 +206,33 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     let evaluating = demo.announced("杭州市钱塘区义蓬中学新建工程", &["施工总承包"]).await?;
     let evaluating_files = demo.bids(&evaluating, &bidders, [4_580_000_000, 4_512_000_000, 4_633_000_000]).await?;
 
-    // Day 30: the first three deadlines; one tender stays opened, one fails with two bids.
+    // Once applications are closed: two of the three applicants qualify, fewer than three, so the
+    // pre-qualification fails and the tender is to be re-run (条例19).
+    demo.not_before(pq_deadline_ms);
+    let result = PqResultInput {
+        qualified: vec![bidders[0].code.clone(), bidders[1].code.clone()],
+        rejected: vec![(
+            bidders[2].code.clone(),
+            "未提供资格预审文件要求的市政公用工程施工总承包一级资质证书".to_owned(),
+        )],
+    };
+    app.record_prequalification(&demo.principal, &pq_failed.0, result).await.map_err(explain).context("pq result")?;
+    // Day 20: a tender taking bids until day 50, suspended two days later over a complaint.
+    demo.not_before(start_ms + 20 * DAY_MS);
+    let suspended = demo.announced("杭州市临平区东湖街道老旧小区综合改造工程", &["施工"]).await?;
+    demo.bid(&suspended, &bidders[0], 31_760_000).await?;
+    demo.later(2);
+    let reason = "收到潜在投标人投诉：招标文件将杭州市本地工程业绩作为加分条件，涉嫌以不合理条件排斥潜在投标人（招标投标法实施条例 第三十二条）。本部门正在调查处理，暂停招标投标活动";
+    app.suspend_tender(&regulator, &suspended.0, reason).await.map_err(explain).context("suspending")?;
+
+    // Day 30: the first deadlines; one tender stays opened, one fails with two bids, two go on to
+    // a contract together.
     demo.open(&opened, &bidders, &opened_files).await?;
     demo.not_before(demo.deadline_ms(&failed).await?);
     app.start_opening(&demo.principal, &failed.0).await.map_err(explain).context("failing")?;
+    demo.open(&archived, &bidders, &archived_files).await?;
     demo.open(&contracted, &bidders, &contracted_files).await?;
-    demo.to_contract(&contracted.0, &bidders[1]).await?;
+    demo.to_contract(&[&archived.0, &contracted.0], &bidders[1]).await?;
 
     // Day 37: the candidates' publicity starts the day after the opening and is not over by now.
     demo.open(&publicity, &bidders, &publicity_files).await?;
@@ -187,7 +250,17 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     app.register_bidder(&bidders[1].actor, &bidding.0, "1", &code).await.map_err(explain)?;
     let opening_pem = app.tender(&bidding.0).await.map_err(explain)?.opening_public_key_pem.unwrap_or_default();
     std::fs::write(keys.join(format!("{}-opening.pem", bidding.0)), opening_pem).context("writing the opening key")?;
+    // Pre-qualification with two applications in: its periods end about ten days after day 38, so
+    // applications are still open at now.
+    demo.prequalifying("杭州市钱塘区江东大道智慧交通系统工程", &["系统集成"], &bidders[..2]).await?;
     demo.draft("浙江之江市政园林绿化养护项目", &["养护"]).await?;
+
+    // The archived lot's closing, a day or two after its contract: securities refunded (条例57:
+    // within 5 days of the contract), the written report (法47: within 15 days of the award), archive.
+    let principal = &demo.principal;
+    app.refund_securities(principal, &archived.0, "1").await.map_err(explain).context("refunding")?;
+    app.report_to_regulator(principal, &archived.0, "1").await.map_err(explain).context("reporting")?;
+    app.archive_lot(principal, &archived.0, "1").await.map_err(explain).context("archiving")?;
     list(app).await
 }
 
@@ -197,6 +270,8 @@ struct Demo<'a> {
     principal: Actor,
     officials: Vec<Official>,
     keys: &'a Path,
+    /// The platform's holiday calendar, to choose the shortest legal pre-qualification periods.
+    calendar: HolidayCalendar,
 }
 
 impl Demo<'_> {
@@ -230,13 +305,80 @@ impl Demo<'_> {
 
     /// A tender with its key ceremony held (2 of 3 officials) and its notice published.
     async fn announced(&self, title: &str, lots: &[&str]) -> anyhow::Result<(String, String)> {
+        self.announced_with(title, lots, None).await
+    }
+
+    /// [`Demo::announced`], the notice giving the estimate and requiring a bid security, both in
+    /// fen, when `security` is `(estimate, security)`.
+    async fn announced_with(
+        &self,
+        title: &str,
+        lots: &[&str],
+        security: Option<(i64, i64)>,
+    ) -> anyhow::Result<(String, String)> {
         let tender = self.draft(title, lots).await?;
         let file = ceremony::hold(2, &self.officials, &mut rand::rng())?;
         let ceremony = file.to_key_ceremony()?;
         self.app.record_key_ceremony(&self.principal, &tender.0, ceremony).await.map_err(explain)?;
-        let deadline = self.app.now_ms() + BIDDING_DAYS * DAY_MS;
-        self.app.publish_notice(&self.principal, &tender.0, deadline).await.map_err(explain).context("notice")?;
+        let notice = NoticeInput {
+            bid_deadline_ms: self.app.now_ms() + BIDDING_DAYS * DAY_MS,
+            estimate_fen: security.map(|(estimate, _)| estimate),
+            bid_security_fen: security.map(|(_, security)| security),
+        };
+        self.app.publish_notice_with(&self.principal, &tender.0, notice).await.map_err(explain).context("notice")?;
         Ok(tender)
+    }
+
+    /// A tender in pre-qualification with the shortest legal periods: documents on sale for 5 days
+    /// (条例16), applications until 09:30 of the day 5 days after the sale ends (条例17); then an
+    /// application of each of `applicants`. Returns the tender and the application deadline.
+    async fn prequalifying(
+        &self,
+        title: &str,
+        lots: &[&str],
+        applicants: &[Party],
+    ) -> anyhow::Result<((String, String), i64)> {
+        let tender = self.draft(title, lots).await?;
+        let sale_ends = self.period_end(china_time::date_of(self.app.now_ms()), 5)?;
+        let deadline_day = self.period_end(sale_ends, 5)?;
+        let deadline_ms =
+            china_time::instant_of(deadline_day.at(9, 30, 0, 0)).context("the application deadline's instant")?;
+        self.app
+            .publish_prequalification(&self.principal, &tender.0, sale_ends, deadline_ms)
+            .await
+            .map_err(explain)
+            .context("pre-qualification notice")?;
+        for applicant in applicants {
+            self.app
+                .apply_for_prequalification(&applicant.actor, &tender.0, &applicant.code)
+                .await
+                .map_err(explain)
+                .context("applying for pre-qualification")?;
+        }
+        Ok((tender, deadline_ms))
+    }
+
+    /// The last day of a period of `days` calendar days from `start` as the platform counts a floor:
+    /// from the next day (民法典201), moved to the next working day if it ends on a rest day (民法典203).
+    fn period_end(&self, start: Date, days: i64) -> anyhow::Result<Date> {
+        let mut day = start.checked_add(jiff::Span::new().days(days))?;
+        // Ends: the calendar errors on the first day of a year it does not cover.
+        while !self.calendar.is_working_day(day).map_err(|e| anyhow::anyhow!("holiday calendar: {e}"))? {
+            day = day.tomorrow()?;
+        }
+        Ok(day)
+    }
+
+    /// The bidder lodges the lot-1 bid security by a transfer from its basic account (条例26).
+    async fn security(&self, tender: &(String, String), bidder: &Party, amount_fen: i64) -> anyhow::Result<()> {
+        let input = SecurityInput {
+            lot_id: "1".to_owned(),
+            bidder: bidder.code.clone(),
+            amount_fen,
+            kind: SecurityKind::Cash { reference: format!("ZZ{}-{}", tender.0, bidder.code) },
+        };
+        self.app.lodge_security(&bidder.actor, &tender.0, input).await.map_err(explain).context("bid security")?;
+        Ok(())
     }
 
     async fn deadline_ms(&self, tender: &(String, String)) -> anyhow::Result<i64> {
@@ -304,65 +446,84 @@ impl Demo<'_> {
         app.publish_candidates(&self.principal, tender_id, "1").await.map_err(explain).context("publicity")
     }
 
-    /// Lot 1 from opening to contract, as a real procedure paces it: the committee on the opening
-    /// day, the report and the publicity the next day, an objection by `objector` the day after,
-    /// answered the day after that; the award and the letter the day after the publicity ends
-    /// (the objection stopped its clock for a day), the contract the next day.
-    async fn to_contract(&self, tender_id: &str, objector: &Party) -> anyhow::Result<()> {
+    /// Lot 1 of each tender from opening to contract, side by side, as a real procedure paces it:
+    /// the committee on the opening day, the report and the publicity the next day, an objection
+    /// by `objector` the day after, answered the day after that; the award and the letter the day
+    /// after the (last) publicity ends (the objection stopped its clock for a day), the contract
+    /// the next day.
+    async fn to_contract(&self, tender_ids: &[&str], objector: &Party) -> anyhow::Result<()> {
         let app = self.app;
-        self.committee(tender_id).await?;
+        for tender_id in tender_ids {
+            self.committee(tender_id).await?;
+        }
         self.later(1);
-        self.report_and_publicize(tender_id).await?;
+        for tender_id in tender_ids {
+            self.report_and_publicize(tender_id).await?;
+        }
         self.later(1);
-        let raised = app
-            .raise_objection(
-                &objector.actor,
-                tender_id,
-                "1",
-                &objector.code,
-                "第一中标候选人拟派项目经理同时在其他在建项目任职，不符合招标文件要求",
-            )
-            .await
-            .map_err(explain)
-            .context("raising an objection")?;
-        let objection_id =
-            raised.objections.first().map(|o| o.objection_id.clone()).context("the objection was not recorded")?;
+        let mut objections = Vec::new();
+        for tender_id in tender_ids {
+            let raised = app
+                .raise_objection(
+                    &objector.actor,
+                    tender_id,
+                    "1",
+                    &objector.code,
+                    "第一中标候选人拟派项目经理同时在其他在建项目任职，不符合招标文件要求",
+                )
+                .await
+                .map_err(explain)
+                .context("raising an objection")?;
+            let objection = raised.objections.first().map(|o| o.objection_id.clone());
+            objections.push(objection.context("the objection was not recorded")?);
+        }
         self.later(1);
-        let answered = app
-            .answer_objection(
-                &self.principal,
-                tender_id,
-                "1",
-                &objection_id,
-                "经核查，该项目经理原任职项目已竣工验收并办理变更手续，异议不成立",
-            )
-            .await
-            .map_err(explain)
-            .context("answering the objection")?;
-        let ends = answered
-            .publicity
-            .as_ref()
-            .and_then(|p| p.ends_day)
-            .context("the publicity has no known last day (a year without holiday data?)")?;
-        // The award is decided the day after publicity is over, in China time.
-        let today = ggzy_domain::china_time::date_of(app.now_ms());
+        let mut answered = Vec::new();
+        for (tender_id, objection_id) in tender_ids.iter().zip(&objections) {
+            let lot = app
+                .answer_objection(
+                    &self.principal,
+                    tender_id,
+                    "1",
+                    objection_id,
+                    "经核查，该项目经理原任职项目已竣工验收并办理变更手续，异议不成立",
+                )
+                .await
+                .map_err(explain)
+                .context("answering the objection")?;
+            answered.push(lot);
+        }
+        let mut ends = None;
+        for lot in &answered {
+            let end = lot.publicity.as_ref().and_then(|p| p.ends_day);
+            ends = ends.max(Some(end.context("the publicity has no known last day (a year without holiday data?)")?));
+        }
+        let ends = ends.context("no lot to contract")?;
+        // The awards are decided the day after publicity is over, in China time.
+        let today = china_time::date_of(app.now_ms());
         let days = today.until(ends).context("days to the end of publicity")?.get_days();
         self.later(i64::from(days) + 1);
-        let winner = answered.candidates().into_iter().next().context("the report named no candidate")?;
-        let price_fen = answered
-            .report
-            .as_ref()
-            .and_then(|r| r.ranking.iter().find(|ranked| ranked.bidder_credit_code == winner))
-            .map(|ranked| ranked.price_fen)
-            .context("the winner is not in the ranking")?;
-        app.decide_award(&self.principal, tender_id, "1", &winner, true).await.map_err(explain).context("award")?;
-        app.issue_award_letter(&self.principal, tender_id, "1").await.map_err(explain).context("award letter")?;
+        let mut prices = Vec::new();
+        for (tender_id, lot) in tender_ids.iter().zip(&answered) {
+            let winner = lot.candidates().into_iter().next().context("the report named no candidate")?;
+            let price_fen = lot
+                .report
+                .as_ref()
+                .and_then(|r| r.ranking.iter().find(|ranked| ranked.bidder_credit_code == winner))
+                .map(|ranked| ranked.price_fen)
+                .context("the winner is not in the ranking")?;
+            app.decide_award(&self.principal, tender_id, "1", &winner, true).await.map_err(explain).context("award")?;
+            app.issue_award_letter(&self.principal, tender_id, "1").await.map_err(explain).context("award letter")?;
+            prices.push(price_fen);
+        }
         self.later(1);
-        // The contract at the winning price, with a 5% performance bond (条例58 caps it at 10%).
-        app.sign_contract(&self.principal, tender_id, "1", price_fen, price_fen / 20)
-            .await
-            .map_err(explain)
-            .context("contract")?;
+        // The contracts at the winning prices, with a 5% performance bond (条例58 caps it at 10%).
+        for (tender_id, price_fen) in tender_ids.iter().zip(prices) {
+            app.sign_contract(&self.principal, tender_id, "1", price_fen, price_fen / 20)
+                .await
+                .map_err(explain)
+                .context("contract")?;
+        }
         Ok(())
     }
 
