@@ -186,6 +186,47 @@ pub enum Event {
         /// Why it moved (empty when it did not).
         extension_reason: String,
     },
+    /// A complaint about a tender reached the regulator (条例 第六十条).
+    ComplaintFiled {
+        /// Complaint id.
+        complaint_id: String,
+        /// Tender.
+        tender_id: String,
+        /// The complainant.
+        complainant_credit_code: String,
+        /// What it says.
+        text: String,
+        /// The day it knew or should have known (`YYYY-MM-DD`).
+        known_on: String,
+        /// Day filed (`YYYY-MM-DD`).
+        filed_day: String,
+    },
+    /// The regulator accepted the complaint, or declined with a reason (条例 第六十一条).
+    ComplaintAcceptanceDecided {
+        /// Complaint id.
+        complaint_id: String,
+        /// Accepted for handling.
+        accepted: bool,
+        /// Why not (empty when accepted).
+        reason: String,
+        /// Day (`YYYY-MM-DD`).
+        day: String,
+        /// Within 3 working days of filing.
+        in_time: bool,
+    },
+    /// The regulator decided the complaint in writing (条例 第六十一条).
+    ComplaintDecided {
+        /// Complaint id.
+        complaint_id: String,
+        /// Whether the complaint was upheld.
+        upheld: bool,
+        /// The decision.
+        decision: String,
+        /// Day (`YYYY-MM-DD`).
+        day: String,
+        /// Within 30 working days of acceptance.
+        in_time: bool,
+    },
     /// The pre-qualification notice went out (条例 第十五条至第十七条).
     PrequalificationPublished {
         /// Tender.
@@ -713,6 +754,9 @@ impl Event {
             Event::TenderTerminated { .. } => "TenderTerminated",
             Event::TenderSuspended { .. } => "TenderSuspended",
             Event::PrequalificationPublished { .. } => "PrequalificationPublished",
+            Event::ComplaintFiled { .. } => "ComplaintFiled",
+            Event::ComplaintAcceptanceDecided { .. } => "ComplaintAcceptanceDecided",
+            Event::ComplaintDecided { .. } => "ComplaintDecided",
             Event::DocumentObjectionRaised { .. } => "DocumentObjectionRaised",
             Event::DocumentObjectionAnswered { .. } => "DocumentObjectionAnswered",
             Event::PrequalificationApplied { .. } => "PrequalificationApplied",
@@ -821,7 +865,11 @@ impl Event {
             | Event::AwardLetterIssued { .. }
             | Event::ContractSigned { .. }
             | Event::RegulatorReported { .. }
-            | Event::LotArchived { .. } => Vec::new(),
+            | Event::LotArchived { .. }
+            // A complaint is read by folding its own stream (`crate::complaint`).
+            | Event::ComplaintFiled { .. }
+            | Event::ComplaintAcceptanceDecided { .. }
+            | Event::ComplaintDecided { .. } => Vec::new(),
         }
     }
 }
@@ -859,6 +907,10 @@ pub mod stream {
     /// Stream of one bidder's registration and bids for one lot (no two bidders share a stream).
     pub fn bidder(tender_id: &str, lot_id: &str, credit_code: &str) -> String {
         format!("bid-{tender_id}-{lot_id}-{credit_code}")
+    }
+    /// Stream of one complaint to the regulator.
+    pub fn complaint(complaint_id: &str) -> String {
+        format!("complaint-{complaint_id}")
     }
     /// Stream of one applicant's pre-qualification application.
     pub fn applicant(tender_id: &str, credit_code: &str) -> String {

@@ -11,6 +11,7 @@ pub mod award;
 pub mod bid;
 pub mod calendar;
 pub mod clock;
+pub mod complaint;
 pub mod entity;
 pub mod entropy;
 pub mod error;

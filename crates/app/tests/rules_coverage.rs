@@ -23,6 +23,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("SUP", "crates/ggzy/tests/api/supervision.rs"),
     ("PQ", "crates/ggzy/tests/api/prequalification.rs"),
     ("OBJ", "crates/ggzy/tests/api/objections.rs"),
+    ("CMP", "crates/ggzy/tests/api/complaints.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

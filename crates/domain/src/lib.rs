@@ -9,6 +9,7 @@ pub mod authz;
 pub mod calendar;
 pub mod china_time;
 pub mod code_error;
+pub mod complaint;
 pub mod credit_code;
 pub mod deadline;
 pub mod evaluation;

@@ -428,3 +428,39 @@ fn candidate_publicity_chains_a_cap_and_a_floor() {
     let deposit = rule("bid_deposit_percent_max", 2, Unit::Percent, Bound::Cap, "招标投标法实施条例 第二十六条");
     assert!(matches!(deadline(&calendar, report, &deposit), Err(DeadlineError::NotAPeriod { .. })));
 }
+
+/// `within_cap` decides "in time" from the days up to the act alone, so a 30-working-day decision
+/// period whose last day lies in 2027 (not in the calendar) still judges an act in December 2026.
+#[test]
+fn a_cap_judges_an_act_even_when_its_last_day_is_beyond_the_calendar() {
+    let calendar = calendar();
+    let decision =
+        rule("complaint_decision_wd_max", 30, Unit::WorkingDays, Bound::Cap, "招标投标法实施条例 第六十一条");
+    // From 2026-11-30 (Mon): working days in December up to the 10th are 1-4 and 7-10: 8.
+    assert_eq!(ggzy_domain::deadline::within_cap(&calendar, day("2026-11-30"), day("2026-12-10"), &decision), Ok(true));
+    assert!(matches!(
+        ggzy_domain::deadline::deadline(&calendar, day("2026-11-30"), &decision),
+        Err(DeadlineError::Calendar(_))
+    ));
+    // 3 working days from 2026-11-24 (Tue): 25, 26, 27; the 30th (Mon) is the fourth.
+    let acceptance =
+        rule("complaint_acceptance_wd_max", 3, Unit::WorkingDays, Bound::Cap, "招标投标法实施条例 第六十一条");
+    assert_eq!(
+        ggzy_domain::deadline::within_cap(&calendar, day("2026-11-24"), day("2026-11-27"), &acceptance),
+        Ok(true)
+    );
+    assert_eq!(
+        ggzy_domain::deadline::within_cap(&calendar, day("2026-11-24"), day("2026-11-30"), &acceptance),
+        Ok(false)
+    );
+    // 10 calendar days from 2024-09-21 end 10-01 (国庆节): rolled to 10-08, so 10-08 is in time, 10-09 not.
+    let complaint = rule("complaint_days_max", 10, Unit::CalendarDays, Bound::Cap, "招标投标法实施条例 第六十条");
+    assert_eq!(
+        ggzy_domain::deadline::within_cap(&calendar, day("2024-09-21"), day("2024-10-08"), &complaint),
+        Ok(true)
+    );
+    assert_eq!(
+        ggzy_domain::deadline::within_cap(&calendar, day("2024-09-21"), day("2024-10-09"), &complaint),
+        Ok(false)
+    );
+}

@@ -85,6 +85,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("performance_bond_above_cap", 422, "履约保证金超过上限"),
     ("security_amount_negative", 422, "保证金金额不能为负"),
     ("security_rule_invalid", 500, "规则集中保证金规则有误"),
+    ("complaint_out_of_time", 422, "已超过投诉期限"),
     ("pq_deadline_passed", 409, "已过资格预审申请截止时间"),
     ("pq_deadline_not_passed", 409, "资格预审申请截止时间未到"),
     ("pq_applicant_unknown", 422, "不是资格预审申请人"),

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{Deadline, DeadlineError, Period, add_days, counted_end, deadline, roll};
+use super::{Deadline, DeadlineError, Period, add_days, counted_end, deadline, elapsed, roll};
 use crate::calendar::HolidayCalendar;
 use crate::ruleset::{Bound, Rule, Unit};
 
@@ -51,6 +51,18 @@ pub fn check_cap(
         return Err(DeadlineError::TooLate { proposed, latest });
     }
     Ok(latest)
+}
+
+/// Whether an act on `act` keeps a cap counted from `start`. Decidable whenever the days up to
+/// `act` are in the calendar, even when the period's last day is not yet (a 30-working-day period
+/// reaching an uncovered year): up to `n` units elapsed is in time; beyond, only a 顺延 day can be.
+pub fn within_cap(calendar: &HolidayCalendar, start: Date, act: Date, rule: &Rule) -> Result<bool, DeadlineError> {
+    require_bound(rule, Bound::Cap)?;
+    let period = Period::of_rule(rule)?;
+    if elapsed(calendar, period, start, act)? <= period.length() {
+        return Ok(true);
+    }
+    Ok(act <= deadline(calendar, start, rule)?.day)
 }
 
 /// The last day an act may happen to be at least the rule's period before `deadline_day` (至少N日前,

@@ -42,7 +42,7 @@ mod limits;
 
 pub use clock::{ClockError, ClockStatus, PeriodClock, Suspension};
 pub use error::DeadlineError;
-pub use limits::{Extension, check_cap, check_floor, extend_for_late_amendment, latest_day_before};
+pub use limits::{Extension, check_cap, check_floor, extend_for_late_amendment, latest_day_before, within_cap};
 
 /// The longest run of non-working days rolled over before the calendar is reported as broken. The longest
 /// real run in 2020–2026 is 10 days (春节 2020); a month leaves room and still bounds the loop.

@@ -7,6 +7,7 @@ mod auth;
 mod award;
 mod bids;
 mod cli_tools;
+mod complaints;
 mod entities;
 mod log;
 mod objections;

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod award;
 pub mod bids;
+pub mod complaints;
 pub mod entities;
 pub mod events;
 pub mod log;
@@ -96,6 +97,10 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::terminate_tender))
         .routes(routes!(tenders::suspend_tender))
         .routes(routes!(objections::answer_document_objection))
+        .routes(routes!(complaints::file_complaint))
+        .routes(routes!(complaints::get_complaint))
+        .routes(routes!(complaints::decide_acceptance))
+        .routes(routes!(complaints::decide_complaint))
         .routes(routes!(prequalification::publish_prequalification))
         .routes(routes!(prequalification::apply_for_prequalification))
         .routes(routes!(prequalification::record_prequalification))
