@@ -88,6 +88,9 @@ pub enum Event {
         /// The bid security each bidder must lodge, fen.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bid_security_fen: Option<i64>,
+        /// The published ceiling price (最高投标限价, 条例 第二十七条), fen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ceiling_price_fen: Option<i64>,
     },
     /// A clarification or amendment of the tender documents was issued; if it came too late for the
     /// bids, the deadline was pushed out (顺延) and the event says why.

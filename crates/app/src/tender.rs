@@ -95,6 +95,8 @@ pub struct TenderView {
     pub estimate_fen: Option<i64>,
     /// The bid security required, fen.
     pub bid_security_fen: Option<i64>,
+    /// The ceiling price (最高投标限价), fen.
+    pub ceiling_price_fen: Option<i64>,
     /// Lots: (id, name).
     pub lots: Vec<(String, String)>,
     /// Stream version.
@@ -110,6 +112,8 @@ pub struct NoticeInput {
     pub estimate_fen: Option<i64>,
     /// The bid security each bidder must lodge, fen (at most 2% of the estimate).
     pub bid_security_fen: Option<i64>,
+    /// The ceiling price (最高投标限价), fen: published with the documents; bids above it are rejected.
+    pub ceiling_price_fen: Option<i64>,
 }
 
 /// An amendment as recorded, with what it did to the deadline.
@@ -243,6 +247,7 @@ impl App {
             escrow_threshold: row.escrow_threshold,
             estimate_fen: row.estimate_fen,
             bid_security_fen: row.bid_security_fen,
+            ceiling_price_fen: row.ceiling_price_fen,
             lots,
             version: row.version,
         })
@@ -338,7 +343,7 @@ impl App {
         self.publish_notice_with(
             actor,
             tender_id,
-            NoticeInput { bid_deadline_ms, estimate_fen: None, bid_security_fen: None },
+            NoticeInput { bid_deadline_ms, estimate_fen: None, bid_security_fen: None, ceiling_price_fen: None },
         )
         .await
     }
@@ -351,7 +356,7 @@ impl App {
         tender_id: &str,
         notice: NoticeInput,
     ) -> AppResult<TenderView> {
-        let NoticeInput { bid_deadline_ms, estimate_fen, bid_security_fen } = notice;
+        let NoticeInput { bid_deadline_ms, estimate_fen, bid_security_fen, ceiling_price_fen } = notice;
         let row = self.tender_row(tender_id).await?;
         self.authorize_tender(actor, &row)?;
         let state = tender_state(&row)?;
@@ -366,6 +371,9 @@ impl App {
         let now_ms = self.now_ms();
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
         let floor = check_bid_deadline(&self.calendar, ruleset, now_ms, bid_deadline_ms)?;
+        if ceiling_price_fen.is_some_and(|fen| fen <= 0) {
+            return Err(field("ceiling_price_fen", "invalid_amount", "最高投标限价须大于0（单位：分）"));
+        }
         if estimate_fen.is_some_and(|fen| fen <= 0) {
             return Err(field("estimate_fen", "invalid_amount", "招标项目估算价须大于0（单位：分）"));
         }
@@ -395,6 +403,7 @@ impl App {
                 deadline_rule: floor.rule,
                 estimate_fen,
                 bid_security_fen,
+                ceiling_price_fen,
             },
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;

@@ -40,6 +40,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 bid_security_fen: None,
                 pq_deadline_ms: None,
                 open_objections: 0,
+                ceiling_price_fen: None,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -77,6 +78,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             bid_deadline_ms,
             estimate_fen,
             bid_security_fen,
+            ceiling_price_fen,
             ..
         } => vec![
             TenderOp::SetSchedule {
@@ -88,6 +90,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 tender_id: tender_id.clone(),
                 estimate_fen: *estimate_fen,
                 bid_security_fen: *bid_security_fen,
+                ceiling_price_fen: *ceiling_price_fen,
             },
             set_state(tender_id, TenderState::Bidding, stream_version, at_ms),
         ],

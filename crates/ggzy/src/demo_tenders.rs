@@ -324,6 +324,7 @@ impl Demo<'_> {
             bid_deadline_ms: self.app.now_ms() + BIDDING_DAYS * DAY_MS,
             estimate_fen: security.map(|(estimate, _)| estimate),
             bid_security_fen: security.map(|(_, security)| security),
+            ceiling_price_fen: None,
         };
         self.app.publish_notice_with(&self.principal, &tender.0, notice).await.map_err(explain).context("notice")?;
         Ok(tender)

@@ -39,6 +39,8 @@ pub struct TenderRow {
     pub pq_deadline_ms: Option<i64>,
     /// Objections to the documents waiting for their reply (the activity stops meanwhile).
     pub open_objections: i64,
+    /// The published ceiling price (最高投标限价), fen, if the notice set one.
+    pub ceiling_price_fen: Option<i64>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -131,7 +133,7 @@ pub struct SecurityRow {
 pub enum TenderOp {
     /// A new tender.
     InsertTender(TenderRow),
-    /// The notice's estimate and required bid security.
+    /// The notice's estimate, required bid security and ceiling price.
     SetSecurityTerms {
         /// Tender.
         tender_id: String,
@@ -139,6 +141,8 @@ pub enum TenderOp {
         estimate_fen: Option<i64>,
         /// Required bid security, fen.
         bid_security_fen: Option<i64>,
+        /// Ceiling price, fen.
+        ceiling_price_fen: Option<i64>,
     },
     /// A bidder lodges (or replaces) its bid security.
     PutSecurity(SecurityRow),
@@ -403,11 +407,14 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                     .await?;
             expect_one(result, "tender to update does not exist")?;
         }
-        TenderOp::SetSecurityTerms { tender_id, estimate_fen, bid_security_fen } => {
-            let result = sqlx::query("UPDATE tender SET estimate_fen = $2, bid_security_fen = $3 WHERE tender_id = $1")
-                .bind(tender_id.as_str())
-                .bind(*estimate_fen)
-                .bind(*bid_security_fen)
+        TenderOp::SetSecurityTerms { tender_id, estimate_fen, bid_security_fen, ceiling_price_fen } => {
+            let result = sqlx::query(
+                "UPDATE tender SET estimate_fen = $2, bid_security_fen = $3, ceiling_price_fen = $4 WHERE tender_id = $1",
+            )
+            .bind(tender_id.as_str())
+            .bind(*estimate_fen)
+            .bind(*bid_security_fen)
+            .bind(*ceiling_price_fen)
                 .execute(&mut *conn)
                 .await?;
             expect_one(result, "tender to update does not exist")?;

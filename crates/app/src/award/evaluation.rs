@@ -171,6 +171,13 @@ impl App {
         let committee =
             fold.committee.clone().ok_or_else(|| AppError::Internal("evaluating without a committee".to_owned()))?;
         let mut bids = self.opened_bids(tender_id, lot_id).await?;
+        // A bid above the published ceiling price is rejected, whatever the committee sends
+        // (条例 第五十一条第（五）项); the ceiling is set with the documents (第二十七条).
+        if let Some(ceiling) = row.ceiling_price_fen {
+            for bid in bids.iter_mut().filter(|bid| bid.price.0 > ceiling) {
+                bid.rejections.push(RejectionGround::PriceBelowCostOrAboveCeiling);
+            }
+        }
         for rejection in &input.rejections {
             let bid = find_bid(&mut bids, &rejection.bidder)?;
             for ground in &rejection.grounds {

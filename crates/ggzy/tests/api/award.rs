@@ -107,7 +107,7 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         let lot = fixture.path("/lots/1");
         // The bid security may not exceed 2% of the estimate (条例26): 40,000,001 fen of 2,000,000,000.
         fixture.hold_ceremony(&app).await;
-        let terms = |security: i64| json!({"estimate_fen": 2_000_000_000_i64, "bid_security_fen": security});
+        let terms = |security: i64| json!({"estimate_fen": 2_000_000_000_i64, "bid_security_fen": security, "ceiling_price_fen": 1_140_000_000_i64});
         let mut notice = terms(40_000_001);
         notice["bid_deadline"] = json!(tender_fixture::rfc3339(DEADLINE_MS));
         let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/notice")).json(&notice)).await;
@@ -166,7 +166,9 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         let (_, _, public) = call(app.client.get(app.url(&format!("{lot}/award")))).await;
         assert!(!public.to_string().contains("专家0"), "{public}");
 
-        // The report: bidder 3 rejected as not responsive (条例51(六)); the rest ranked by price.
+        // The report: bidder 2 rejected as not responsive (条例51(六)) by the committee, bidder 3 (11.5
+        // million) by the platform as above the published ceiling of 11.4 million (条例51(五));
+        // the rest ranked by price.
         let (status, _, body) = call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({
             "rejections": [{"bidder_credit_code": b3, "grounds": ["no_such_ground"]}],
         })))
@@ -176,13 +178,19 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
             (StatusCode::UNPROCESSABLE_ENTITY, Some("rejection_ground_invalid"))
         );
         let (status, _, body) = call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({
-            "rejections": [{"bidder_credit_code": b3, "grounds": ["not_responsive"]}],
+            "rejections": [{"bidder_credit_code": b2, "grounds": ["not_responsive"]}],
         })))
         .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["stage"], "recommended");
-        assert_eq!(body["report"]["candidates"], json!([b0, b1, b2]));
-        assert_eq!(body["report"]["rejected"], json!([{"bidder_credit_code": b3, "grounds": ["not_responsive"]}]));
+        assert_eq!(body["report"]["candidates"], json!([b0, b1]));
+        assert_eq!(body["report"]["competition_lacking"], true, "two valid bids of the ruleset's three");
+        let rejected = body["report"]["rejected"].as_array().cloned().unwrap_or_default();
+        assert!(rejected.contains(&json!({"bidder_credit_code": b2, "grounds": ["not_responsive"]})), "{body}");
+        assert!(
+            rejected.contains(&json!({"bidder_credit_code": b3, "grounds": ["price_below_cost_or_above_ceiling"]})),
+            "{body}"
+        );
         assert_eq!(body["report"]["ranking"][0]["price_fen"], 1_000_000_000);
 
         // Publicity from 2026-12-21: the 3 days (条例54) run 12-22..12-24 (Thu, a working day). The law
@@ -265,7 +273,7 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         assert_eq!(body["letter"]["contract_counted_day"], "2027-01-25");
         assert_eq!(body["letter"]["contract_due_day"], Value::Null);
 
-        // The winner declines (条例55): the next candidate, not the third, may be chosen.
+        // The winner declines (条例55): the next candidate may be chosen, not a rejected bidder.
         let (status, _, body) =
             call(fixture.principal.post(&app, &format!("{lot}/award/dropout")).json(&json!({"ground": "declined"})))
                 .await;

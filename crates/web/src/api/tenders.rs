@@ -74,6 +74,8 @@ pub struct TenderDto {
     estimate_fen: Option<i64>,
     /// The bid security each bidder must lodge (投标保证金), fen.
     bid_security_fen: Option<i64>,
+    /// The ceiling price (最高投标限价), fen.
+    ceiling_price_fen: Option<i64>,
     /// Lots.
     lots: Vec<LotDto>,
     /// Stream version.
@@ -96,6 +98,7 @@ pub(crate) fn tender_dto(view: TenderView) -> TenderDto {
         escrow_threshold: view.escrow_threshold,
         estimate_fen: view.estimate_fen,
         bid_security_fen: view.bid_security_fen,
+        ceiling_price_fen: view.ceiling_price_fen,
         lots: view.lots.into_iter().map(|(lot_id, name)| LotDto { lot_id, name }).collect(),
         version: view.version,
     }
@@ -216,6 +219,10 @@ pub struct NoticeRequest {
     /// The bid security each bidder must lodge (投标保证金), fen: at most 2% of the estimate (条例 第二十六条).
     #[serde(default)]
     bid_security_fen: Option<i64>,
+    /// The ceiling price (最高投标限价), fen, published with the documents (条例 第二十七条); bids above it
+    /// are rejected at evaluation (第五十一条第（五）项).
+    #[serde(default)]
+    ceiling_price_fen: Option<i64>,
 }
 
 /// Publishes the tender notice: documents are issued now and bidding opens.
@@ -236,6 +243,7 @@ pub async fn publish_notice(
         bid_deadline_ms: deadline_ms,
         estimate_fen: request.estimate_fen,
         bid_security_fen: request.bid_security_fen,
+        ceiling_price_fen: request.ceiling_price_fen,
     };
     Ok(axum::Json(tender_dto(state.app.publish_notice_with(&actor, &tender_id, notice).await?)))
 }
