@@ -9,7 +9,7 @@
 use ggzy_domain::authz::Action;
 use ggzy_domain::china_time;
 use ggzy_domain::complaint::{ComplaintCommand, ComplaintState, complaint_transition};
-use ggzy_domain::deadline::{self, DeadlineError};
+use ggzy_domain::deadline;
 use ggzy_domain::ruleset::Rule;
 use ggzy_store::ExpectedVersion;
 use jiff::civil::Date;
@@ -19,7 +19,7 @@ use crate::actor::Actor;
 use crate::entity::stored_region;
 use crate::entropy::random_hex;
 use crate::error::{AppError, AppResult};
-use crate::events::{Event, Recorded, stream};
+use crate::events::{Event, Recorded, recorded_day, stream};
 
 /// A complaint as shown to the complainant and the regulator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,18 +49,6 @@ pub struct ComplaintView {
     /// Region of the tender (whose regulators handle it).
     region_code: String,
     version: i64,
-}
-
-fn day(text: &str) -> Date {
-    // Written by the app as `YYYY-MM-DD`; a bad one would be a bug, shown as the epoch day.
-    text.parse().unwrap_or_default()
-}
-
-fn calendar_error(error: DeadlineError) -> AppError {
-    match error {
-        DeadlineError::Calendar(error) => AppError::refused("calendar_not_covered", error.to_string()),
-        other => AppError::Internal(other.to_string()),
-    }
 }
 
 fn text_of(text: &str, what: &str) -> AppResult<String> {
@@ -99,8 +87,8 @@ impl App {
                         tender_id,
                         complainant_credit_code,
                         text,
-                        known_on: day(&known_on),
-                        filed_day: day(&filed_day),
+                        known_on: recorded_day(&known_on),
+                        filed_day: recorded_day(&filed_day),
                         state: ComplaintState::Filed,
                         acceptance_due: None,
                         acceptance: None,
@@ -112,11 +100,11 @@ impl App {
                 }
                 (Event::ComplaintAcceptanceDecided { accepted, reason, day: when, in_time, .. }, Some(view)) => {
                     view.state = if accepted { ComplaintState::Accepted } else { ComplaintState::NotAccepted };
-                    view.acceptance = Some((day(&when), in_time, reason));
+                    view.acceptance = Some((recorded_day(&when), in_time, reason));
                 }
                 (Event::ComplaintDecided { upheld, decision, day: when, in_time, .. }, Some(view)) => {
                     view.state = ComplaintState::Decided;
-                    view.decision = Some((day(&when), in_time, upheld, decision));
+                    view.decision = Some((recorded_day(&when), in_time, upheld, decision));
                 }
                 _ => {}
             }
@@ -164,8 +152,8 @@ impl App {
             return Err(AppError::refused("invalid_time", "知道或者应当知道之日不能晚于今天"));
         }
         let rule = self.complaint_rule(&row.ruleset_version, "complaint_days_max")?;
-        if !deadline::within_cap(&self.calendar, known_on, today, &rule).map_err(calendar_error)? {
-            let last = deadline::deadline(&self.calendar, known_on, &rule).map_err(calendar_error)?;
+        if !deadline::within_cap(&self.calendar, known_on, today, &rule).map_err(AppError::from)? {
+            let last = deadline::deadline(&self.calendar, known_on, &rule).map_err(AppError::from)?;
             return Err(AppError::refused(
                 "complaint_out_of_time",
                 format!(
@@ -210,7 +198,7 @@ impl App {
         let row = self.tender_row(&view.tender_id).await?;
         let rule = self.complaint_rule(&row.ruleset_version, "complaint_acceptance_wd_max")?;
         let today = china_time::date_of(self.now_ms());
-        let in_time = deadline::within_cap(&self.calendar, view.filed_day, today, &rule).map_err(calendar_error)?;
+        let in_time = deadline::within_cap(&self.calendar, view.filed_day, today, &rule).map_err(AppError::from)?;
         let event = Event::ComplaintAcceptanceDecided {
             complaint_id: complaint_id.to_owned(),
             accepted: accept,
@@ -237,7 +225,7 @@ impl App {
         let row = self.tender_row(&view.tender_id).await?;
         let rule = self.complaint_rule(&row.ruleset_version, "complaint_decision_wd_max")?;
         let today = china_time::date_of(self.now_ms());
-        let in_time = deadline::within_cap(&self.calendar, accepted_on, today, &rule).map_err(calendar_error)?;
+        let in_time = deadline::within_cap(&self.calendar, accepted_on, today, &rule).map_err(AppError::from)?;
         let event = Event::ComplaintDecided {
             complaint_id: complaint_id.to_owned(),
             upheld,

@@ -89,6 +89,19 @@ impl AppError {
     }
 }
 
+/// A period that reaches a year the holiday calendar does not hold is the operator's to fix (import
+/// the State Council's notice), shown as `calendar_not_covered`; anything else from the engine is a bug.
+impl From<ggzy_domain::deadline::DeadlineError> for AppError {
+    fn from(error: ggzy_domain::deadline::DeadlineError) -> AppError {
+        match error {
+            ggzy_domain::deadline::DeadlineError::Calendar(error) => {
+                AppError::refused("calendar_not_covered", error.to_string())
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> AppError {
         match error {

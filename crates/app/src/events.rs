@@ -935,6 +935,12 @@ use crate::App;
 use crate::actor::Actor;
 use crate::error::AppResult;
 
+/// A day an event recorded as `YYYY-MM-DD` (the app writes them; a bad one would be a bug, read as
+/// the epoch day rather than failing a read).
+pub(crate) fn recorded_day(text: &str) -> jiff::civil::Date {
+    text.parse().unwrap_or_default()
+}
+
 /// An event bound for a stream.
 #[derive(Debug, Clone)]
 pub struct Recorded {

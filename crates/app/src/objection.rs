@@ -17,7 +17,7 @@ use crate::actor::Actor;
 use crate::entity::stored_region;
 use crate::entropy::random_hex;
 use crate::error::{AppError, AppResult};
-use crate::events::{Event, stream};
+use crate::events::{Event, recorded_day, stream};
 use crate::tender::tender_state;
 
 /// An objection to the documents as shown.
@@ -35,18 +35,6 @@ pub struct DocumentObjection {
     pub answer: Option<(String, Date)>,
 }
 
-fn day(text: &str) -> Date {
-    // Written by the app as `YYYY-MM-DD`; a bad one would be a bug, shown as the epoch day.
-    text.parse().unwrap_or_default()
-}
-
-fn calendar_error(error: DeadlineError) -> AppError {
-    match error {
-        DeadlineError::Calendar(error) => AppError::refused("calendar_not_covered", error.to_string()),
-        other => AppError::Internal(other.to_string()),
-    }
-}
-
 impl App {
     /// The tender's objections to the documents, in the order raised.
     async fn document_objections(&self, tender_id: &str) -> AppResult<Vec<DocumentObjection>> {
@@ -58,13 +46,13 @@ impl App {
                         objection_id,
                         objector_credit_code,
                         text,
-                        raised_day: day(&raised_day),
+                        raised_day: recorded_day(&raised_day),
                         answer: None,
                     });
                 }
                 Ok(Event::DocumentObjectionAnswered { objection_id, reply, answered_day, .. }) => {
                     if let Some(objection) = objections.iter_mut().find(|o| o.objection_id == objection_id) {
-                        objection.answer = Some((reply, day(&answered_day)));
+                        objection.answer = Some((reply, recorded_day(&answered_day)));
                     }
                 }
                 _ => {}
@@ -96,7 +84,7 @@ impl App {
             .get("objection_tender_docs_before_deadline_days")
             .ok_or_else(|| AppError::Internal("ruleset lacks objection_tender_docs_before_deadline_days".to_owned()))?;
         let deadline_day = china_time::date_of(row.bid_deadline_ms.unwrap_or_default());
-        let latest = deadline::latest_day_before(&self.calendar, deadline_day, rule).map_err(calendar_error)?;
+        let latest = deadline::latest_day_before(&self.calendar, deadline_day, rule).map_err(AppError::from)?;
         let today = china_time::date_of(self.now_ms());
         if today > latest {
             return Err(AppError::refused(
@@ -154,7 +142,7 @@ impl App {
         let in_time = match deadline::check_cap(&self.calendar, objection.raised_day, today, reply_rule) {
             Ok(_) => true,
             Err(DeadlineError::TooLate { .. }) => false,
-            Err(other) => return Err(calendar_error(other)),
+            Err(other) => return Err(other.into()),
         };
         // The activity stood still from the first of the objections open now to today.
         let open: Vec<&DocumentObjection> = objections.iter().filter(|o| o.answer.is_none()).collect();

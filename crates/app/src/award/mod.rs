@@ -31,7 +31,7 @@ use jiff::civil::Date;
 use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
-use crate::events::{CommitteeDetails, EvaluationDetails, Event, Recorded, stream};
+use crate::events::{CommitteeDetails, EvaluationDetails, Event, Recorded, recorded_day, stream};
 use crate::tender::tender_state;
 
 /// An objection as shown.
@@ -142,11 +142,6 @@ pub struct LotAward {
     pub regulator_report: Option<(Date, bool)>,
 }
 
-fn day(text: &str) -> Date {
-    // Written by the app itself as `YYYY-MM-DD`; a bad one would be a bug, shown as the epoch day.
-    text.parse().unwrap_or_default()
-}
-
 impl LotAward {
     fn new(tender_id: &str, lot_id: &str) -> LotAward {
         LotAward {
@@ -200,11 +195,11 @@ impl LotAward {
                 self.step(LotCommand::FailEvaluation);
             }
             Event::CandidatesPublicized { start_day, latest_start_day, .. } => {
-                self.publicity_start = Some((day(start_day), day(latest_start_day)));
+                self.publicity_start = Some((recorded_day(start_day), recorded_day(latest_start_day)));
                 self.step(LotCommand::PublishCandidates);
             }
             Event::ObjectionRaised { objection_id, objector_credit_code, text, raised_day, .. } => {
-                let raised = day(raised_day);
+                let raised = recorded_day(raised_day);
                 if self.open_objections() == 0 {
                     self.clock_stops.push((raised, None));
                 }
@@ -219,7 +214,7 @@ impl LotAward {
                 });
             }
             Event::ObjectionAnswered { objection_id, reply, answered_day, .. } => {
-                let answered = day(answered_day);
+                let answered = recorded_day(answered_day);
                 if let Some(objection) = self.objections.iter_mut().find(|o| &o.objection_id == objection_id) {
                     objection.reply = Some(reply.clone());
                     objection.answered_day = Some(answered);
@@ -248,9 +243,9 @@ impl LotAward {
             }
             Event::AwardLetterIssued { notified, issued_day, contract_due_day, contract_counted_day, .. } => {
                 self.letter = Some(LetterView {
-                    issued_day: day(issued_day),
-                    contract_due_day: contract_due_day.as_deref().map(day),
-                    contract_counted_day: day(contract_counted_day),
+                    issued_day: recorded_day(issued_day),
+                    contract_due_day: contract_due_day.as_deref().map(recorded_day),
+                    contract_counted_day: recorded_day(contract_counted_day),
                     notified: notified.clone(),
                 });
                 self.step(LotCommand::IssueAwardLetter);
@@ -259,17 +254,17 @@ impl LotAward {
                 self.contract = Some(ContractView {
                     amount_fen: *amount_fen,
                     performance_bond_fen: *performance_bond_fen,
-                    signed_day: day(signed_day),
+                    signed_day: recorded_day(signed_day),
                     in_time: *in_time,
                 });
                 self.step(LotCommand::SignContract);
             }
             Event::SecuritiesRefunded { refunded_day, in_time, .. } => {
-                self.refunded = Some((day(refunded_day), *in_time));
+                self.refunded = Some((recorded_day(refunded_day), *in_time));
                 self.step(LotCommand::RefundSecurities);
             }
             Event::RegulatorReported { reported_day, in_time, .. } => {
-                self.regulator_report = Some((day(reported_day), *in_time));
+                self.regulator_report = Some((recorded_day(reported_day), *in_time));
                 self.step(LotCommand::ReportToRegulator);
             }
             Event::LotArchived { .. } => self.step(LotCommand::Archive),
@@ -294,13 +289,6 @@ impl LotAward {
 
 pub(super) fn rule<'a>(ruleset: &'a Ruleset, id: &str) -> AppResult<&'a Rule> {
     ruleset.get(id).ok_or_else(|| AppError::Internal(format!("ruleset {} has no rule {id}", ruleset.key())))
-}
-
-pub(super) fn deadline_error(error: DeadlineError) -> AppError {
-    match error {
-        DeadlineError::Calendar(error) => AppError::refused("calendar_not_covered", error.to_string()),
-        other => AppError::Internal(other.to_string()),
-    }
 }
 
 impl App {
@@ -403,7 +391,7 @@ impl App {
             return Ok(None);
         };
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
-        let period = Period::of_rule(rule(ruleset, "candidates_publicity_days_min")?).map_err(deadline_error)?;
+        let period = Period::of_rule(rule(ruleset, "candidates_publicity_days_min")?).map_err(AppError::from)?;
         let mut clock = PeriodClock::new(start_day, period);
         for (stopped, resumed) in &fold.clock_stops {
             clock.suspend(*stopped).map_err(|e| AppError::Internal(e.to_string()))?;

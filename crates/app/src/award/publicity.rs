@@ -5,7 +5,7 @@ use ggzy_domain::china_time;
 use ggzy_domain::deadline;
 use ggzy_domain::lot_award::LotCommand;
 
-use super::{LotAward, deadline_error, rule};
+use super::{LotAward, rule};
 use crate::App;
 use crate::actor::Actor;
 use crate::entity::stored_region;
@@ -22,7 +22,7 @@ impl App {
         let reported = fold.reported_day.ok_or_else(|| AppError::Internal("no report day".to_owned()))?;
         let latest =
             deadline::deadline(&self.calendar, reported, rule(ruleset, "candidates_publicity_start_days_max")?)
-                .map_err(deadline_error)?;
+                .map_err(AppError::from)?;
         let today = china_time::date_of(self.now_ms());
         let event = Event::CandidatesPublicized {
             tender_id: tender_id.to_owned(),
