@@ -91,6 +91,9 @@ pub enum Event {
         /// The published ceiling price (最高投标限价, 条例 第二十七条), fen.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         ceiling_price_fen: Option<i64>,
+        /// Bid validity (投标有效期, 条例 第二十五条), days from the bid deadline.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bid_validity_days: Option<i64>,
     },
     /// A clarification or amendment of the tender documents was issued; if it came too late for the
     /// bids, the deadline was pushed out (顺延) and the event says why.

@@ -95,14 +95,18 @@ impl App {
                 ("cash", text(reference, "转账凭证号", 100)?, String::new(), String::new(), None)
             }
             SecurityKind::Guarantee { issuer, number, valid_until, document_sm3 } => {
+                // 条例26: the security lasts as long as the bid (条例25: validity runs from the deadline).
                 let deadline_day = china_time::date_of(row.bid_deadline_ms.unwrap_or_default());
-                if *valid_until < deadline_day {
+                let needed = deadline_day
+                    .checked_add(jiff::Span::new().days(row.bid_validity_days.unwrap_or(0)))
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                if *valid_until < needed {
                     return Err(AppError::refused(
                         "guarantee_validity_too_short",
                         format!(
-                            "电子保函有效期至{}，早于投标截止日{}：保函有效期应与投标有效期一致（招标投标法实施条例 第二十六条）",
+                            "电子保函有效期至{}，短于投标有效期（至{}）：投标保证金有效期应当与投标有效期一致（招标投标法实施条例 第二十六条）",
                             ggzy_domain::deadline::chinese_date(*valid_until),
-                            ggzy_domain::deadline::chinese_date(deadline_day)
+                            ggzy_domain::deadline::chinese_date(needed)
                         ),
                     ));
                 }

@@ -97,6 +97,8 @@ pub struct TenderView {
     pub bid_security_fen: Option<i64>,
     /// The ceiling price (最高投标限价), fen.
     pub ceiling_price_fen: Option<i64>,
+    /// Bid validity, days from the bid deadline.
+    pub bid_validity_days: Option<i64>,
     /// Lots: (id, name).
     pub lots: Vec<(String, String)>,
     /// Stream version.
@@ -114,6 +116,8 @@ pub struct NoticeInput {
     pub bid_security_fen: Option<i64>,
     /// The ceiling price (最高投标限价), fen: published with the documents; bids above it are rejected.
     pub ceiling_price_fen: Option<i64>,
+    /// Bid validity (投标有效期), days from the bid deadline; bid securities must last as long.
+    pub bid_validity_days: Option<i64>,
 }
 
 /// An amendment as recorded, with what it did to the deadline.
@@ -248,6 +252,7 @@ impl App {
             estimate_fen: row.estimate_fen,
             bid_security_fen: row.bid_security_fen,
             ceiling_price_fen: row.ceiling_price_fen,
+            bid_validity_days: row.bid_validity_days,
             lots,
             version: row.version,
         })
@@ -343,7 +348,13 @@ impl App {
         self.publish_notice_with(
             actor,
             tender_id,
-            NoticeInput { bid_deadline_ms, estimate_fen: None, bid_security_fen: None, ceiling_price_fen: None },
+            NoticeInput {
+                bid_deadline_ms,
+                estimate_fen: None,
+                bid_security_fen: None,
+                ceiling_price_fen: None,
+                bid_validity_days: None,
+            },
         )
         .await
     }
@@ -356,7 +367,15 @@ impl App {
         tender_id: &str,
         notice: NoticeInput,
     ) -> AppResult<TenderView> {
-        let NoticeInput { bid_deadline_ms, estimate_fen, bid_security_fen, ceiling_price_fen } = notice;
+        let NoticeInput { bid_deadline_ms, estimate_fen, bid_security_fen, ceiling_price_fen, bid_validity_days } =
+            notice;
+        if bid_validity_days.is_some_and(|days| !(1..=365).contains(&days)) {
+            return Err(field(
+                "bid_validity_days",
+                "invalid_amount",
+                "投标有效期须为1至365日，自投标截止之日起算（招标投标法实施条例 第二十五条）",
+            ));
+        }
         let row = self.tender_row(tender_id).await?;
         self.authorize_tender(actor, &row)?;
         let state = tender_state(&row)?;
@@ -404,6 +423,7 @@ impl App {
                 estimate_fen,
                 bid_security_fen,
                 ceiling_price_fen,
+                bid_validity_days,
             },
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;

@@ -41,6 +41,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 pq_deadline_ms: None,
                 open_objections: 0,
                 ceiling_price_fen: None,
+                bid_validity_days: None,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -79,6 +80,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             estimate_fen,
             bid_security_fen,
             ceiling_price_fen,
+            bid_validity_days,
             ..
         } => vec![
             TenderOp::SetSchedule {
@@ -91,6 +93,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 estimate_fen: *estimate_fen,
                 bid_security_fen: *bid_security_fen,
                 ceiling_price_fen: *ceiling_price_fen,
+                bid_validity_days: *bid_validity_days,
             },
             set_state(tender_id, TenderState::Bidding, stream_version, at_ms),
         ],

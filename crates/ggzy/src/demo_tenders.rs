@@ -325,6 +325,7 @@ impl Demo<'_> {
             estimate_fen: security.map(|(estimate, _)| estimate),
             bid_security_fen: security.map(|(_, security)| security),
             ceiling_price_fen: None,
+            bid_validity_days: None,
         };
         self.app.publish_notice_with(&self.principal, &tender.0, notice).await.map_err(explain).context("notice")?;
         Ok(tender)

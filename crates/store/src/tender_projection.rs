@@ -41,6 +41,8 @@ pub struct TenderRow {
     pub open_objections: i64,
     /// The published ceiling price (最高投标限价), fen, if the notice set one.
     pub ceiling_price_fen: Option<i64>,
+    /// Bid validity (投标有效期), days from the bid deadline, if the notice set it.
+    pub bid_validity_days: Option<i64>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -143,6 +145,8 @@ pub enum TenderOp {
         bid_security_fen: Option<i64>,
         /// Ceiling price, fen.
         ceiling_price_fen: Option<i64>,
+        /// Bid validity, days.
+        bid_validity_days: Option<i64>,
     },
     /// A bidder lodges (or replaces) its bid security.
     PutSecurity(SecurityRow),
@@ -407,16 +411,24 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                     .await?;
             expect_one(result, "tender to update does not exist")?;
         }
-        TenderOp::SetSecurityTerms { tender_id, estimate_fen, bid_security_fen, ceiling_price_fen } => {
+        TenderOp::SetSecurityTerms {
+            tender_id,
+            estimate_fen,
+            bid_security_fen,
+            ceiling_price_fen,
+            bid_validity_days,
+        } => {
             let result = sqlx::query(
-                "UPDATE tender SET estimate_fen = $2, bid_security_fen = $3, ceiling_price_fen = $4 WHERE tender_id = $1",
+                "UPDATE tender SET estimate_fen = $2, bid_security_fen = $3, ceiling_price_fen = $4, \
+                 bid_validity_days = $5 WHERE tender_id = $1",
             )
             .bind(tender_id.as_str())
             .bind(*estimate_fen)
             .bind(*bid_security_fen)
             .bind(*ceiling_price_fen)
-                .execute(&mut *conn)
-                .await?;
+            .bind(*bid_validity_days)
+            .execute(&mut *conn)
+            .await?;
             expect_one(result, "tender to update does not exist")?;
         }
         TenderOp::CountObjection { tender_id, delta } => {

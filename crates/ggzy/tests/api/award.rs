@@ -67,6 +67,12 @@ async fn lodge_securities(app: &crate::helpers::TestApp, fixture: &TenderFixture
                 (StatusCode::UNPROCESSABLE_ENTITY, Some("guarantee_validity_too_short")),
                 "valid to 12-18, the deadline is 12-19: {body}"
             );
+            // Bids stay valid 90 days from the 12-19 deadline (条例25): to 2027-03-19, and so must the
+            // guarantee (条例26): one day short is refused.
+            guarantee["valid_until"] = json!("2027-03-18");
+            let (status, _, body) = call(lodge(guarantee.clone())).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+            assert!(body["message"].as_str().is_some_and(|m| m.contains("2027年3月19日")), "{body}");
             guarantee["valid_until"] = json!("2027-03-19");
             let (status, _, body) = call(lodge(guarantee)).await;
             assert_eq!(status, StatusCode::OK, "{body}");
@@ -107,7 +113,7 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         let lot = fixture.path("/lots/1");
         // The bid security may not exceed 2% of the estimate (条例26): 40,000,001 fen of 2,000,000,000.
         fixture.hold_ceremony(&app).await;
-        let terms = |security: i64| json!({"estimate_fen": 2_000_000_000_i64, "bid_security_fen": security, "ceiling_price_fen": 1_140_000_000_i64});
+        let terms = |security: i64| json!({"estimate_fen": 2_000_000_000_i64, "bid_security_fen": security, "ceiling_price_fen": 1_140_000_000_i64, "bid_validity_days": 90});
         let mut notice = terms(40_000_001);
         notice["bid_deadline"] = json!(tender_fixture::rfc3339(DEADLINE_MS));
         let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/notice")).json(&notice)).await;

@@ -76,6 +76,8 @@ pub struct TenderDto {
     bid_security_fen: Option<i64>,
     /// The ceiling price (最高投标限价), fen.
     ceiling_price_fen: Option<i64>,
+    /// Bid validity, days from the bid deadline.
+    bid_validity_days: Option<i64>,
     /// Lots.
     lots: Vec<LotDto>,
     /// Stream version.
@@ -99,6 +101,7 @@ pub(crate) fn tender_dto(view: TenderView) -> TenderDto {
         estimate_fen: view.estimate_fen,
         bid_security_fen: view.bid_security_fen,
         ceiling_price_fen: view.ceiling_price_fen,
+        bid_validity_days: view.bid_validity_days,
         lots: view.lots.into_iter().map(|(lot_id, name)| LotDto { lot_id, name }).collect(),
         version: view.version,
     }
@@ -223,6 +226,10 @@ pub struct NoticeRequest {
     /// are rejected at evaluation (第五十一条第（五）项).
     #[serde(default)]
     ceiling_price_fen: Option<i64>,
+    /// Bid validity (投标有效期), days counted from the bid deadline (条例 第二十五条); bid securities
+    /// must stay valid as long (第二十六条).
+    #[serde(default)]
+    bid_validity_days: Option<i64>,
 }
 
 /// Publishes the tender notice: documents are issued now and bidding opens.
@@ -244,6 +251,7 @@ pub async fn publish_notice(
         estimate_fen: request.estimate_fen,
         bid_security_fen: request.bid_security_fen,
         ceiling_price_fen: request.ceiling_price_fen,
+        bid_validity_days: request.bid_validity_days,
     };
     Ok(axum::Json(tender_dto(state.app.publish_notice_with(&actor, &tender_id, notice).await?)))
 }
