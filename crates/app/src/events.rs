@@ -233,6 +233,17 @@ pub enum Event {
         /// Within 30 working days of acceptance.
         in_time: bool,
     },
+    /// The tender became an invited one (邀请招标, 招标投标法 第十七条) on a ground of 条例 第八条.
+    BiddersInvited {
+        /// Tender.
+        tender_id: String,
+        /// The invited entities.
+        invitees: Vec<String>,
+        /// `few_bidders` or `cost_disproportionate` (条例 第八条第（一）、（二）项).
+        ground: String,
+        /// The approving authority's finding (审批、核准 or the regulator's 认定), as cited.
+        approval_reference: String,
+    },
     /// The pre-qualification notice went out (条例 第十五条至第十七条).
     PrequalificationPublished {
         /// Tender.
@@ -760,6 +771,7 @@ impl Event {
             Event::TenderTerminated { .. } => "TenderTerminated",
             Event::TenderSuspended { .. } => "TenderSuspended",
             Event::PrequalificationPublished { .. } => "PrequalificationPublished",
+            Event::BiddersInvited { .. } => "BiddersInvited",
             Event::ComplaintFiled { .. } => "ComplaintFiled",
             Event::ComplaintAcceptanceDecided { .. } => "ComplaintAcceptanceDecided",
             Event::ComplaintDecided { .. } => "ComplaintDecided",
@@ -845,6 +857,7 @@ impl Event {
             | Event::TenderSuspended { .. }
             | Event::TenderResumed { .. }
             | Event::PrequalificationPublished { .. }
+            | Event::BiddersInvited { .. }
             | Event::DocumentObjectionRaised { .. }
             | Event::DocumentObjectionAnswered { .. }
             | Event::PrequalificationApplied { .. }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod idempotency;
 pub mod identity;
+pub mod invitation;
 pub mod objection;
 pub mod opening;
 pub mod prequalification;

@@ -550,6 +550,7 @@ impl App {
         }
         crate::bid::check_accepting(&row, self.now_ms())?;
         self.check_prequalified(&row, bidder.as_str()).await?;
+        self.check_invited(&row, bidder.as_str()).await?;
         if self.store.is_registered(tender_id, lot_id, bidder.as_str()).await? {
             return Err(AppError::AlreadyExists { what: "投标报名" });
         }

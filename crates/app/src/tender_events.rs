@@ -161,6 +161,10 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
         Event::TenderTerminated { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Terminated, stream_version, at_ms)]
         }
+        Event::BiddersInvited { tender_id, invitees, .. } => vec![
+            TenderOp::InsertInvitees { tender_id: tender_id.clone(), invitees: invitees.clone() },
+            TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
+        ],
         Event::PrequalificationPublished { tender_id, application_deadline_ms, .. } => vec![
             TenderOp::SetPqDeadline { tender_id: tender_id.clone(), pq_deadline_ms: *application_deadline_ms },
             set_state(tender_id, TenderState::Prequalifying, stream_version, at_ms),

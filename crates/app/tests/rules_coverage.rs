@@ -24,6 +24,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("PQ", "crates/ggzy/tests/api/prequalification.rs"),
     ("OBJ", "crates/ggzy/tests/api/objections.rs"),
     ("CMP", "crates/ggzy/tests/api/complaints.rs"),
+    ("INV", "crates/ggzy/tests/api/invited.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -84,6 +84,8 @@ impl TenderState {
 /// What someone asks the procedure to do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TenderCommand {
+    /// Turn the tender into an invited one (邀请招标) naming the invited entities.
+    InviteBidders,
     /// Publish the pre-qualification notice and put its documents on sale (资格预审公告).
     PublishPrequalification,
     /// A potential bidder applies for pre-qualification (资格预审申请).
@@ -112,6 +114,7 @@ impl TenderCommand {
     /// The Chinese name shown in errors.
     pub fn label(self) -> &'static str {
         match self {
+            TenderCommand::InviteBidders => "确定邀请招标的被邀请人",
             TenderCommand::PublishPrequalification => "发布资格预审公告",
             TenderCommand::ApplyForPrequalification => "提交资格预审申请",
             TenderCommand::RecordPrequalification => "登记资格审查结果",
@@ -151,6 +154,7 @@ use TenderState as S;
 #[rustfmt::skip]
 pub const TRANSITIONS: &[Transition] = &[
     line(S::Draft,   C::PublishNotice, S::Bidding,    "招标投标法 第十六条；招标投标法实施条例 第十五条"),
+    line(S::Draft,         C::InviteBidders,            S::Draft,         "招标投标法 第十七条；招标投标法实施条例 第八条"),
     line(S::Draft,         C::PublishPrequalification,  S::Prequalifying, "招标投标法实施条例 第十五条、第十六条、第十七条"),
     line(S::Prequalifying, C::ApplyForPrequalification, S::Prequalifying, "招标投标法实施条例 第十七条"),
     line(S::Prequalifying, C::RecordPrequalification,   S::Prequalified,  "招标投标法实施条例 第十八条、第十九条"),

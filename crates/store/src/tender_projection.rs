@@ -150,6 +150,13 @@ pub enum TenderOp {
     },
     /// A bidder lodges (or replaces) its bid security.
     PutSecurity(SecurityRow),
+    /// The entities invited to an invited tender (邀请招标).
+    InsertInvitees {
+        /// Tender.
+        tender_id: String,
+        /// Credit codes.
+        invitees: Vec<String>,
+    },
     /// An objection to the documents is raised (+1) or answered (-1).
     CountObjection {
         /// Tender.
@@ -430,6 +437,15 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             .execute(&mut *conn)
             .await?;
             expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::InsertInvitees { tender_id, invitees } => {
+            for code in invitees {
+                sqlx::query("INSERT INTO tender_invitee (tender_id, credit_code) VALUES ($1, $2)")
+                    .bind(tender_id.as_str())
+                    .bind(code.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+            }
         }
         TenderOp::CountObjection { tender_id, delta } => {
             let result = sqlx::query("UPDATE tender SET open_objections = open_objections + $2 WHERE tender_id = $1")

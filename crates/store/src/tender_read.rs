@@ -300,6 +300,15 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// The entities invited to an invited tender (empty for an open one).
+    pub async fn invitees(&self, tender_id: &str) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query("SELECT credit_code FROM tender_invitee WHERE tender_id = $1 ORDER BY credit_code")
+            .bind(tender_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|row| row.try_get(0)).collect::<Result<_, sqlx::Error>>().map_err(Into::into)
+    }
+
     /// The bid securities lodged for a lot, by bidder.
     pub async fn securities(&self, tender_id: &str, lot_id: &str) -> StoreResult<Vec<SecurityRow>> {
         let rows = sqlx::query(

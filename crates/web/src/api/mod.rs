@@ -96,6 +96,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::issue_amendment))
         .routes(routes!(tenders::terminate_tender))
         .routes(routes!(tenders::suspend_tender))
+        .routes(routes!(tenders::invite_bidders))
         .routes(routes!(objections::answer_document_objection))
         .routes(routes!(complaints::file_complaint))
         .routes(routes!(complaints::get_complaint))

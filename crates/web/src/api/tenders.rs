@@ -348,6 +348,44 @@ pub async fn terminate_tender(
     Ok(axum::Json(tender_dto(state.app.terminate_tender(&actor, &tender_id, &request.reason).await?)))
 }
 
+/// The invited entities of an invited tender.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InvitationRequest {
+    /// At least 3 credit codes (招标投标法 第十七条).
+    invitees: Vec<String>,
+    /// `few_bidders` or `cost_disproportionate` (招标投标法实施条例 第八条).
+    ground: String,
+    /// The approving authority's finding (文号).
+    approval_reference: String,
+}
+
+/// Makes a draft tender an invited one (邀请招标); only the invited may then register.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/invitations", tag = "tenders", request_body = InvitationRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 409, description = "invalid_transition", body = ErrorBody),
+    (status = 422, description = "invited_bidders_too_few, invitation_ground_invalid, invalid_credit_code", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn invite_bidders(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<InvitationRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    let mut errors = Vec::new();
+    let invitees: Vec<_> = request
+        .invitees
+        .iter()
+        .enumerate()
+        .filter_map(|(i, code)| collect(parse::credit_code(&format!("invitees[{i}]"), code), &mut errors))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let view =
+        state.app.invite_bidders(&actor, &tender_id, &invitees, &request.ground, &request.approval_reference).await?;
+    Ok(axum::Json(tender_dto(view)))
+}
+
 /// Suspends the procedure while the regulator handles a complaint (招标投标法实施条例 第六十二条):
 /// no bid, opening or award step is accepted until it is resumed.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/suspension", tag = "tenders", request_body = TerminationRequest, responses(
