@@ -85,13 +85,7 @@ async fn the_bidder_tool_seals_submits_verifies_and_decrypts_and_officials_hold_
         let opening_key = write(w, "opening.pem", ceremony["public_key_pem"].as_str().expect("pem"));
         let mut envelopes = Vec::new();
         for (i, bidder) in fixture.bidders.iter().take(3).enumerate() {
-            let (status, _, _) = call(
-                bidder
-                    .session
-                    .post(&app, &fixture.path("/lots/1/registrations"))
-                    .json(&json!({"bidder_credit_code": bidder.code})),
-            )
-            .await;
+            let (status, _, _) = call(fixture.register(&app, bidder)).await;
             assert_eq!(status, StatusCode::NO_CONTENT);
             let cert = write(w, &format!("b{i}.pem"), &bidder.cert.to_pem().expect("pem"));
             let key = w.join(format!("b{i}.key"));

@@ -36,12 +36,7 @@ async fn an_invited_tender_needs_three_invitees_and_takes_registrations_from_the
         let notice = json!({"bid_deadline": tender_fixture::rfc3339(DEADLINE_MS)});
         let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/notice")).json(&notice)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let register = |i: usize| {
-            fixture.bidders[i]
-                .session
-                .post(&app, &fixture.path("/lots/1/registrations"))
-                .json(&json!({"bidder_credit_code": fixture.bidders[i].code}))
-        };
+        let register = |i: usize| fixture.register(&app, &fixture.bidders[i]);
         let (status, _, body) = call(register(3)).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("bidder_not_invited")));
         let (status, _, body) = call(register(0)).await;

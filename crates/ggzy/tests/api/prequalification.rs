@@ -127,12 +127,7 @@ async fn prequalification_with_three_qualified_goes_on_and_with_two_is_re_tender
         )
         .await;
         assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("bidding")), "{body}");
-        let register = |i: usize| {
-            fixture.bidders[i]
-                .session
-                .post(&app, &fixture.path("/lots/1/registrations"))
-                .json(&json!({"bidder_credit_code": fixture.bidders[i].code}))
-        };
+        let register = |i: usize| fixture.register(&app, &fixture.bidders[i]);
         let (status, _, body) = call(register(3)).await;
         assert_eq!(
             (status, body["code"].as_str()),

@@ -174,6 +174,11 @@ impl TenderFixture {
         }
     }
 
+    /// The request registering `bidder` for lot 1 (获取招标文件).
+    pub(crate) fn register(&self, app: &TestApp, bidder: &Bidder) -> reqwest::RequestBuilder {
+        bidder.session.post(app, &self.path("/lots/1/registrations")).json(&json!({"bidder_credit_code": bidder.code}))
+    }
+
     pub(crate) fn path(&self, rest: &str) -> String {
         format!("/api/v1/tenders/{}{rest}", self.tender_id)
     }
@@ -200,13 +205,7 @@ impl TenderFixture {
         let (status, _, body) = call(self.principal.post(app, &self.path("/notice")).json(&notice)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         for bidder in &self.bidders {
-            let (status, _, body) = call(
-                bidder
-                    .session
-                    .post(app, &self.path("/lots/1/registrations"))
-                    .json(&json!({"bidder_credit_code": bidder.code})),
-            )
-            .await;
+            let (status, _, body) = call(self.register(app, bidder)).await;
             assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
         }
     }
