@@ -5,6 +5,7 @@
 
 pub mod cert;
 pub mod chain;
+pub mod draw_seed;
 mod encoding;
 pub mod envelope;
 pub mod merkle;

@@ -13,6 +13,7 @@ pub mod complaint;
 pub mod credit_code;
 pub mod deadline;
 pub mod evaluation;
+pub mod expert;
 pub mod lot_award;
 pub mod money;
 pub mod org_code;
@@ -24,6 +25,7 @@ pub mod tender;
 
 pub use code_error::CodeError;
 pub use credit_code::CreditCode;
+pub use expert::{Expert, ExpertId, ExpertStatus};
 pub use money::{Fen, MoneyError};
 pub use org_code::OrgCode;
 pub use region::{Region, RegionCode, RegionLevel, RegionTable, RegionTableError};
