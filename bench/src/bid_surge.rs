@@ -53,6 +53,7 @@ use ggzy_app::actor::{Actor, Credential};
 use ggzy_app::clock::SystemClock;
 use ggzy_app::entity::EntityInput;
 use ggzy_app::identity::NewUser;
+use ggzy_app::project::NewProject;
 use ggzy_app::tender::NewTender;
 use ggzy_app::{App, AppError};
 use ggzy_crypto::cert::{Certificate, IssueRequest, TrustStore, issue};
@@ -493,12 +494,38 @@ async fn setup(args: &Args, running: &Running, ca: Ca) -> Result<Fixture> {
     let clients: Vec<Client> = made.into_iter().map(|(_, _, token)| Client { token }).collect();
     eprintln!("    users: {:.1} s", started.elapsed().as_secs_f64());
 
+    // A privately funded project outside the duty to tender: it needs no approval or filing first.
+    let project = NewProject {
+        code: "2026-330100-48-01-000001".to_owned(),
+        name: "杭州市投标高峰压测工程".to_owned(),
+        region: region(TENDER_REGION)?,
+        principal_credit_code: principal.clone(),
+        public_interest: false,
+        foreign_loan_or_aid: false,
+        total_investment_fen: 1_000_000_000,
+        state_budget_funds_fen: 0,
+        state_controlled: false,
+        packages: vec![("works".to_owned(), "施工".to_owned(), 500_000_000)],
+        exemption: None,
+        approval_required: false,
+        method: "open".to_owned(),
+        organisation_form: "self".to_owned(),
+        invitation_ground: None,
+    };
+    let project_id = app
+        .register_project(&system, project)
+        .await
+        .map_err(explain)
+        .context("registering the project")?
+        .details
+        .project_id;
     let new = NewTender {
         region: region(TENDER_REGION)?,
         title: "杭州市投标高峰压测工程施工".to_owned(),
         principal_credit_code: principal,
         agency_credit_code: None,
         lot_names: vec!["施工".to_owned()],
+        project_id,
     };
     let tender_id = app.create_tender(&system, new).await.map_err(explain).context("creating the tender")?.tender_id;
     let file = ceremony::hold(2, &officials, &mut rand::rng())?;

@@ -55,6 +55,37 @@ pub enum Event {
         /// User id.
         user_id: String,
     },
+    /// A project was registered (项目登记) with its funding, packages, method and form.
+    ProjectRegistered(ProjectDetails),
+    /// The approving authority's decision on the project's tender scope, method and organisation
+    /// form was recorded (实施条例 第七条); it binds the project's tenders.
+    ProjectApprovalRecorded {
+        /// Project.
+        project_id: String,
+        /// The approving authority (审批、核准部门).
+        authority: String,
+        /// Its document number (文号).
+        document_number: String,
+        /// Day of the decision (`YYYY-MM-DD`).
+        decided_on: String,
+        /// Approved method.
+        method: String,
+        /// Approved organisation form.
+        organisation_form: String,
+        /// The ground found for invited tendering (实施条例 第八条), if any.
+        invitation_ground: Option<String>,
+    },
+    /// The principal filed its self-tendering with the regulator (招标投标法 第十二条第三款).
+    SelfTenderingFiled {
+        /// Project.
+        project_id: String,
+        /// Technical staff able to run the tender (实施条例 第十条).
+        technical_staff: u32,
+        /// Economic staff.
+        economic_staff: u32,
+        /// The principal's statement of its capacity.
+        statement: String,
+    },
     /// A tender (招标项目) was created with its lots; it pins its ruleset.
     TenderCreated(TenderDetails),
     /// The opening key ceremony: the public key bids are sealed to, and its private key split k-of-n
@@ -543,6 +574,58 @@ pub struct TenderDetails {
     pub ruleset: String,
     /// Lots.
     pub lots: Vec<LotDetails>,
+    /// The registered project (its investment project code); absent in tenders recorded before
+    /// projects were registered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+}
+
+/// A project as registered (项目登记).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectDetails {
+    /// The investment project code (投资项目代码), also the project's id.
+    pub project_id: String,
+    /// Name.
+    pub name: String,
+    /// Region of the platform it is registered on.
+    pub region_code: String,
+    /// The principal (项目业主 / 招标人).
+    pub principal_credit_code: String,
+    /// Ruleset pinned (`id@version`).
+    pub ruleset: String,
+    /// 招标投标法 第三条第（一）项.
+    pub public_interest: bool,
+    /// 招标投标法 第三条第（三）项.
+    pub foreign_loan_or_aid: bool,
+    /// Total investment, fen.
+    pub total_investment_fen: i64,
+    /// Budget funds in it, fen.
+    pub state_budget_funds_fen: i64,
+    /// State-owned funds control or lead.
+    pub state_controlled: bool,
+    /// Procurement packages: (kind, estimate in fen).
+    pub packages: Vec<PackageDetails>,
+    /// A claimed exemption (ground identifier) and its justification.
+    pub exemption: Option<(String, String)>,
+    /// The project needs 审批/核准 (not only 备案).
+    pub approval_required: bool,
+    /// Proposed method (`open` / `invited`).
+    pub method: String,
+    /// Proposed organisation form (`entrusted` / `self`).
+    pub organisation_form: String,
+    /// For invited tendering of a state-funded project: the ground of 实施条例 第八条.
+    pub invitation_ground: Option<String>,
+}
+
+/// One procurement package of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageDetails {
+    /// Kind (`works`, `goods`, `survey`, `design`, `supervision`).
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Contract estimate, fen.
+    pub estimate_fen: i64,
 }
 
 /// A lot (标段).
@@ -759,6 +842,9 @@ impl Event {
             Event::UserCreated { .. } => "UserCreated",
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
+            Event::ProjectRegistered(_) => "ProjectRegistered",
+            Event::ProjectApprovalRecorded { .. } => "ProjectApprovalRecorded",
+            Event::SelfTenderingFiled { .. } => "SelfTenderingFiled",
             Event::TenderCreated(_) => "TenderCreated",
             Event::OpeningKeyCeremonyHeld { .. } => "OpeningKeyCeremonyHeld",
             Event::TenderNoticePublished { .. } => "TenderNoticePublished",
@@ -885,6 +971,10 @@ impl Event {
             | Event::ContractSigned { .. }
             | Event::RegulatorReported { .. }
             | Event::LotArchived { .. }
+            // A project is read by folding its own stream (`crate::project`).
+            | Event::ProjectRegistered(_)
+            | Event::ProjectApprovalRecorded { .. }
+            | Event::SelfTenderingFiled { .. }
             // A complaint is read by folding its own stream (`crate::complaint`).
             | Event::ComplaintFiled { .. }
             | Event::ComplaintAcceptanceDecided { .. }
@@ -918,6 +1008,10 @@ pub mod stream {
     /// Stream of a user.
     pub fn user(user_id: &str) -> String {
         format!("user-{user_id}")
+    }
+    /// Stream of a project (its id is the investment project code, so a code registers once).
+    pub fn project(project_id: &str) -> String {
+        format!("project-{project_id}")
     }
     /// Stream of a tender.
     pub fn tender(tender_id: &str) -> String {

@@ -1,8 +1,10 @@
 //! Invited tendering (邀请招标, 招标投标法 第十七条): at least the ruleset's number (3) of entities are
-//! invited, on one of the two grounds of 招标投标法实施条例 第八条 as found by the approving authority;
-//! only the invited may register (获取招标文件) and bid.
+//! invited; a state-funded project that must tender needs one of the two grounds of 招标投标法实施条例
+//! 第八条 as found by the approving authority (`crate::project`); only the invited may register
+//! (获取招标文件) and bid.
 
 use ggzy_domain::CreditCode;
+use ggzy_domain::project::{TenderingMethod, check_method};
 use ggzy_domain::tender::{TenderCommand, transition};
 use ggzy_store::tender_projection::TenderRow;
 
@@ -10,13 +12,8 @@ use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
+use crate::project::{parse_ground, procedure_refused};
 use crate::tender::{TenderView, tender_state};
-
-/// The grounds on which a project that must tender openly may invite instead (条例 第八条).
-const GROUNDS: [(&str, &str); 2] = [
-    ("few_bidders", "技术复杂、有特殊要求或者受自然环境限制，只有少量潜在投标人可供选择"),
-    ("cost_disproportionate", "采用公开招标方式的费用占项目合同金额的比例过大"),
-];
 
 impl App {
     /// Makes a draft tender an invited one, naming the invited entities.
@@ -35,20 +32,18 @@ impl App {
         if !self.store.invitees(tender_id).await?.is_empty() {
             return Err(AppError::refused("invalid_transition", "该招标项目已经确定了被邀请人"));
         }
-        if !GROUNDS.iter().any(|(id, _)| *id == ground) {
-            return Err(AppError::refused(
-                "invitation_ground_invalid",
-                format!(
-                    "邀请招标的理由须为招标投标法实施条例 第八条所列情形之一：{}",
-                    GROUNDS.iter().map(|(id, text)| format!("{id}（{text}）")).collect::<Vec<_>>().join("；")
-                ),
-            ));
-        }
+        let project = self.check_project_ready(&row, TenderingMethod::Invited).await?;
+        // A ground given here, or the one the project was registered or approved with.
+        let ground = match ground.trim() {
+            "" => project.invitation_ground,
+            text => parse_ground("ground", Some(text))?,
+        };
+        check_method(&project.assessment, TenderingMethod::Invited, ground).map_err(procedure_refused)?;
         let approval_reference = approval_reference.trim();
-        if approval_reference.is_empty() || approval_reference.chars().count() > 500 {
+        if approval_reference.chars().count() > 500 || (ground.is_some() && approval_reference.is_empty()) {
             return Err(AppError::refused(
                 "invalid_text",
-                "须写明项目审批、核准部门或行政监督部门对邀请招标的认定（文号），不超过500字（招标投标法实施条例 第八条）",
+                "以实施条例 第八条的情形邀请招标的，须写明项目审批、核准部门或行政监督部门的认定（文号），不超过500字",
             ));
         }
         let mut codes: Vec<String> = invitees.iter().map(|code| code.as_str().to_owned()).collect();
@@ -75,7 +70,7 @@ impl App {
         let event = Event::BiddersInvited {
             tender_id: tender_id.to_owned(),
             invitees: codes,
-            ground: ground.to_owned(),
+            ground: ground.map(|g| g.as_str().to_owned()).unwrap_or_default(),
             approval_reference: approval_reference.to_owned(),
         };
         self.record_tender(actor, &row.region_code, tender_id, row.version, event).await

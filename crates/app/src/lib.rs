@@ -22,6 +22,7 @@ pub mod invitation;
 pub mod objection;
 pub mod opening;
 pub mod prequalification;
+pub mod project;
 pub mod regions;
 pub mod rulesets;
 pub mod search;

@@ -6,6 +6,7 @@
 use ggzy_domain::authz::Action;
 use ggzy_domain::china_time;
 use ggzy_domain::deadline::{self, DeadlineError};
+use ggzy_domain::project::TenderingMethod;
 use ggzy_domain::ruleset::Rule;
 use ggzy_domain::tender::{TenderCommand, transition};
 use ggzy_store::ExpectedVersion;
@@ -65,6 +66,7 @@ impl App {
         let row = self.tender_row(tender_id).await?;
         self.authorize_tender(actor, &row)?;
         transition(tender_state(&row)?, TenderCommand::PublishPrequalification).map_err(invalid_transition)?;
+        self.check_project_ready(&row, TenderingMethod::Open).await?;
         let today = china_time::date_of(self.now_ms());
         self.check_pq_floor(&row, "doc_sale_days_min", today, sale_ends, "资格预审文件的发售期")?;
         let deadline_day = china_time::date_of(application_deadline_ms);

@@ -7,6 +7,7 @@ use ggzy_crypto::sm2::PublicKey;
 use ggzy_domain::authz::{self, Action};
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::deadline::{self, DeadlineError};
+use ggzy_domain::project::TenderingMethod;
 use ggzy_domain::ruleset::Ruleset;
 use ggzy_domain::tender::{TenderCommand, TenderState, transition};
 use ggzy_domain::{CreditCode, Fen, RegionCode, china_time};
@@ -40,6 +41,8 @@ pub struct NewTender {
     pub agency_credit_code: Option<CreditCode>,
     /// Names of the lots (标段), numbered 1.. in this order.
     pub lot_names: Vec<String>,
+    /// The registered project (its investment project code).
+    pub project_id: String,
 }
 
 /// One official's share as handed in from the offline ceremony.
@@ -101,6 +104,8 @@ pub struct TenderView {
     pub bid_validity_days: Option<i64>,
     /// Lots: (id, name).
     pub lots: Vec<(String, String)>,
+    /// The project (its investment project code).
+    pub project_id: Option<String>,
     /// Stream version.
     pub version: i64,
 }
@@ -151,7 +156,7 @@ impl App {
     }
 
     /// The newest construction ruleset in force today.
-    fn current_construction_ruleset(&self) -> AppResult<&Ruleset> {
+    pub(crate) fn current_construction_ruleset(&self) -> AppResult<&Ruleset> {
         let (year, month, day) = self.today();
         let today = format!("{year:04}-{month:02}-{day:02}");
         self.rulesets
@@ -202,6 +207,8 @@ impl App {
             }
             _ => principal?,
         }
+        self.project_for_new_tender(&new.project_id, &new.principal_credit_code, new.agency_credit_code.as_ref())
+            .await?;
         let ruleset = self.current_construction_ruleset()?.key();
         let (year, month, day) = self.today();
         let tender_id = format!(
@@ -222,6 +229,7 @@ impl App {
                 .enumerate()
                 .map(|(i, name)| LotDetails { lot_id: (i + 1).to_string(), name: name.trim().to_owned() })
                 .collect(),
+            project_id: Some(new.project_id.trim().to_owned()),
         };
         let stream_id = stream::tender(&tender_id);
         let event = Recorded {
@@ -254,6 +262,7 @@ impl App {
             ceiling_price_fen: row.ceiling_price_fen,
             bid_validity_days: row.bid_validity_days,
             lots,
+            project_id: row.project_id,
             version: row.version,
         })
     }
@@ -381,6 +390,12 @@ impl App {
         let state = tender_state(&row)?;
         transition(state, TenderCommand::PublishNotice)
             .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
+        let method = if self.store.invitees(tender_id).await?.is_empty() {
+            TenderingMethod::Open
+        } else {
+            TenderingMethod::Invited
+        };
+        self.check_project_ready(&row, method).await?;
         if row.opening_public_key.is_none() {
             return Err(AppError::refused(
                 "opening_key_missing",

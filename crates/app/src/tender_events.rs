@@ -42,6 +42,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 open_objections: 0,
                 ceiling_price_fen: None,
                 bid_validity_days: None,
+                project_id: details.project_id.clone(),
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,

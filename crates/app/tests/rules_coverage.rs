@@ -25,6 +25,8 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("OBJ", "crates/ggzy/tests/api/objections.rs"),
     ("CMP", "crates/ggzy/tests/api/complaints.rs"),
     ("INV", "crates/ggzy/tests/api/invited.rs"),
+    ("PS", "crates/domain/tests/project_scope.rs"),
+    ("PRJ", "crates/ggzy/tests/api/projects.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -17,6 +17,7 @@ pub mod expert;
 pub mod lot_award;
 pub mod money;
 pub mod org_code;
+pub mod project;
 pub mod region;
 pub mod resident_id;
 pub mod role;

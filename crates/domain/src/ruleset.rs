@@ -16,6 +16,8 @@ pub enum Unit {
     Count,
     /// A fraction: `value / denominator`.
     Ratio,
+    /// An amount of money in fen (分), e.g. a contract-value threshold.
+    Fen,
 }
 
 impl Unit {
@@ -27,12 +29,13 @@ impl Unit {
             Unit::Percent => "percent",
             Unit::Count => "count",
             Unit::Ratio => "ratio",
+            Unit::Fen => "fen",
         }
     }
 
     /// Parses a unit identifier.
     pub fn parse(text: &str) -> Option<Unit> {
-        [Unit::CalendarDays, Unit::WorkingDays, Unit::Percent, Unit::Count, Unit::Ratio]
+        [Unit::CalendarDays, Unit::WorkingDays, Unit::Percent, Unit::Count, Unit::Ratio, Unit::Fen]
             .into_iter()
             .find(|unit| unit.as_str() == text)
     }

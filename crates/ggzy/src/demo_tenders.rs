@@ -31,6 +31,7 @@
 //! - pre-qualifying: notice on day 38, two applications, applications open until about day 48;
 //! - in draft.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -40,6 +41,7 @@ use ggzy_app::bid::UploadStart;
 use ggzy_app::clock::FakeClock;
 use ggzy_app::events::MemberDetails;
 use ggzy_app::prequalification::PqResultInput;
+use ggzy_app::project::NewProject;
 use ggzy_app::security::{SecurityInput, SecurityKind};
 use ggzy_app::tender::{NewTender, NoticeInput};
 use ggzy_app::{App, AppError};
@@ -165,7 +167,7 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
         officials.push(Official { user_id: official.actor.user_id.clone(), cert: official.cert });
     }
     let calendar = ggzy_app::calendar::builtin().map_err(|e| anyhow::anyhow!("built-in calendar: {e}"))?;
-    let demo = Demo { app, clock, principal, officials, keys: &keys, calendar };
+    let demo = Demo { app, clock, principal, officials, keys: &keys, calendar, projects: Cell::new(0) };
 
     // Day 0: five tenders announced, four bid for (they open 30 days later), and a pre-qualification.
     let opened = demo.announced("杭州市文三路综合管廊工程施工", &["土建工程"]).await?;
@@ -272,6 +274,8 @@ struct Demo<'a> {
     keys: &'a Path,
     /// The platform's holiday calendar, to choose the shortest legal pre-qualification periods.
     calendar: HolidayCalendar,
+    /// Projects registered so far (each tender gets its own, numbered from 1).
+    projects: Cell<u32>,
 }
 
 impl Demo<'_> {
@@ -288,9 +292,59 @@ impl Demo<'_> {
         }
     }
 
+    /// Registers the tender's project: the principal is a state-owned city investment company, so
+    /// each project must tender openly and its first candidate wins (实施条例 第八条、第五十五条);
+    /// the approval of its tender scope, method and form and its self-tendering filing follow.
+    async fn project(&self, title: &str) -> anyhow::Result<String> {
+        let serial = self.projects.get() + 1;
+        self.projects.set(serial);
+        let code = self.principal.entities.first().context("the demo principal acts for no entity")?;
+        let new = NewProject {
+            code: format!("2026-330100-48-01-{serial:06}"),
+            name: title.to_owned(),
+            region: ggzy_domain::RegionCode::parse("330100").map_err(|e| anyhow::anyhow!("{e}"))?,
+            principal_credit_code: CreditCode::parse(code).map_err(|e| anyhow::anyhow!("{e}"))?,
+            public_interest: true,
+            foreign_loan_or_aid: false,
+            total_investment_fen: 6_000_000_000,
+            state_budget_funds_fen: 0,
+            state_controlled: true,
+            packages: vec![("works".to_owned(), title.to_owned(), 2_600_000_000)],
+            exemption: None,
+            approval_required: true,
+            method: "open".to_owned(),
+            organisation_form: "self".to_owned(),
+            invitation_ground: None,
+        };
+        let view = self.app.register_project(&self.principal, new).await.map_err(explain).context("project")?;
+        let id = view.details.project_id;
+        let approved_on = ggzy_domain::china_time::date_of(self.app.now_ms());
+        self.app
+            .record_project_approval(
+                &self.principal,
+                &id,
+                "杭州市发展和改革委员会",
+                "杭发改审批〔2026〕1号",
+                approved_on,
+                "open",
+                "self",
+                None,
+            )
+            .await
+            .map_err(explain)
+            .context("approval")?;
+        self.app
+            .file_self_tendering(&self.principal, &id, 4, 2, "本公司工程管理部具有编制招标文件和组织评标能力的专业人员")
+            .await
+            .map_err(explain)
+            .context("filing")?;
+        Ok(id)
+    }
+
     async fn draft(&self, title: &str, lots: &[&str]) -> anyhow::Result<(String, String)> {
         // A quarter hour between tenders: the store lists them by creation time, so none share one.
         self.clock.advance_ms(TENDER_GAP_MS);
+        let project_id = self.project(title).await?;
         let code = self.principal.entities.first().context("the demo principal acts for no entity")?;
         let new = NewTender {
             region: ggzy_domain::RegionCode::parse("330100").map_err(|e| anyhow::anyhow!("{e}"))?,
@@ -298,6 +352,7 @@ impl Demo<'_> {
             principal_credit_code: CreditCode::parse(code).map_err(|e| anyhow::anyhow!("{e}"))?,
             agency_credit_code: None,
             lot_names: lots.iter().map(|lot| (*lot).to_owned()).collect(),
+            project_id,
         };
         let view = self.app.create_tender(&self.principal, new).await.map_err(explain).context("creating a tender")?;
         Ok((view.tender_id, title.to_owned()))
@@ -514,7 +569,7 @@ impl Demo<'_> {
                 .and_then(|r| r.ranking.iter().find(|ranked| ranked.bidder_credit_code == winner))
                 .map(|ranked| ranked.price_fen)
                 .context("the winner is not in the ranking")?;
-            app.decide_award(&self.principal, tender_id, "1", &winner, true).await.map_err(explain).context("award")?;
+            app.decide_award(&self.principal, tender_id, "1", &winner).await.map_err(explain).context("award")?;
             app.issue_award_letter(&self.principal, tender_id, "1").await.map_err(explain).context("award letter")?;
             prices.push(price_fen);
         }

@@ -43,6 +43,8 @@ pub struct TenderRow {
     pub ceiling_price_fen: Option<i64>,
     /// Bid validity (投标有效期), days from the bid deadline, if the notice set it.
     pub bid_validity_days: Option<i64>,
+    /// The registered project (its investment project code), if any.
+    pub project_id: Option<String>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
@@ -356,8 +358,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             sqlx::query(
                 "INSERT INTO tender (tender_id, region_code, title, principal_credit_code, agency_credit_code, \
                  ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, \
-                 escrow_threshold, opening_record, created_at_ms, updated_at_ms, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                 escrow_threshold, opening_record, created_at_ms, updated_at_ms, version, project_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(row.tender_id.as_str())
             .bind(row.region_code.as_str())
@@ -374,6 +376,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             .bind(row.created_at_ms)
             .bind(row.updated_at_ms)
             .bind(row.version)
+            .bind(row.project_id.as_deref())
             .execute(&mut *conn)
             .await?;
         }

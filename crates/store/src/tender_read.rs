@@ -63,7 +63,7 @@ pub struct UploadRow {
 
 const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_code, agency_credit_code, \
      ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
-     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen, pq_deadline_ms, open_objections, ceiling_price_fen, bid_validity_days";
+     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen, pq_deadline_ms, open_objections, ceiling_price_fen, bid_validity_days, project_id";
 
 fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
     Ok(TenderRow {
@@ -88,6 +88,7 @@ fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
         open_objections: row.try_get(18)?,
         ceiling_price_fen: row.try_get(19)?,
         bid_validity_days: row.try_get(20)?,
+        project_id: row.try_get(21)?,
     })
 }
 

@@ -13,14 +13,14 @@ use crate::events::Event;
 
 impl App {
     /// Decides the winner once publicity is over with no objection open: for a state-funded
-    /// project the first candidate, or the next one after a dropout (条例 第五十五条).
+    /// project (as its registration says) the first candidate, or the next one after a dropout
+    /// (条例 第五十五条).
     pub async fn decide_award(
         &self,
         actor: &Actor,
         tender_id: &str,
         lot_id: &str,
         winner: &str,
-        state_funded: bool,
     ) -> AppResult<LotAward> {
         let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::DecideAward).await?;
         self.authorize_tender(actor, &row)?;
@@ -45,8 +45,7 @@ impl App {
                 });
             }
         }
-        // A state-funded declaration once made holds for the lot: it decides what 条例55 allows.
-        let state_funded = fold.state_funded.unwrap_or(state_funded);
+        let state_funded = self.tender_state_funded(&row).await?;
         let decision = evaluation::decide_award(state_funded, &fold.candidates(), &fold.dropout_list());
         let chosen = decision
             .check(&AwardChoice::Winner(winner.to_owned()))
@@ -103,7 +102,7 @@ impl App {
     ) -> AppResult<LotAward> {
         let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::Retender).await?;
         self.authorize_tender(actor, &row)?;
-        let state_funded = fold.state_funded.unwrap_or(true);
+        let state_funded = self.tender_state_funded(&row).await?;
         evaluation::decide_award(state_funded, &fold.candidates(), &fold.dropout_list())
             .check(&AwardChoice::Retender)
             .map_err(|error| AppError::refused(error.code(), error.to_string()))?;

@@ -82,7 +82,7 @@ impl Period {
         let counting = match rule.unit {
             Unit::CalendarDays => Counting::Calendar,
             Unit::WorkingDays => Counting::Working,
-            other @ (Unit::Percent | Unit::Count | Unit::Ratio) => {
+            other @ (Unit::Percent | Unit::Count | Unit::Ratio | Unit::Fen) => {
                 return Err(DeadlineError::NotAPeriod { rule: rule.id.clone(), unit: other.as_str() });
             }
         };

@@ -223,7 +223,7 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         // The reply is due within 3 days: 12-25 (Fri).
         assert_eq!(body["objections"][0]["reply_due_day"], "2026-12-25");
         let objection_id = body["objections"][0]["objection_id"].as_str().expect("id").to_owned();
-        let award = |winner: &str| json!({"winner_credit_code": winner, "state_funded": true});
+        let award = |winner: &str| json!({"winner_credit_code": winner});
         let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/award")).json(&award(b0))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("objection_pending")));
 

@@ -12,7 +12,9 @@ async fn an_invited_tender_needs_three_invitees_and_takes_registrations_from_the
     let dir = tempfile::tempdir().expect("dir");
     let ca = Ca::new(7, "测试CA");
     for app in spawn_apps_with(trust(&ca, dir.path())).await {
-        let fixture = tender_fixture::tender(&app, &ca, false).await;
+        // A state-controlled project approved for invited tendering on the first ground of 条例8.
+        let project = json!({"method": "invited", "invitation_ground": "few_bidders"});
+        let fixture = tender_fixture::tender_with(&app, &ca, false, project).await;
         let [b0, b1, b2, _] = [0, 1, 2, 3].map(|i| fixture.bidders[i].code);
         let invite = |invitees: &[&str], ground: &str| json!({"invitees": invitees, "ground": ground, "approval_reference": "杭发改审批〔2026〕88号"});
         let path = fixture.path("/invitations");

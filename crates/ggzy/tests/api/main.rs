@@ -15,4 +15,5 @@ mod objections;
 mod opening;
 mod platform;
 mod prequalification;
+mod projects;
 mod supervision;

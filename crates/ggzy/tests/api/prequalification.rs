@@ -21,7 +21,7 @@ async fn prequalification_with_three_qualified_goes_on_and_with_two_is_re_tender
         let mut fixture = tender_fixture::tender(&app, &ca, false).await;
         let (status, _, body) = call(fixture.principal.post(&app, "/api/v1/tenders").json(&json!({
             "region_code": "330100", "title": "杭州市拱墅区运河绿道提升工程",
-            "principal_credit_code": PRINCIPAL, "lots": ["施工"],
+            "principal_credit_code": PRINCIPAL, "lots": ["施工"], "project_id": fixture.project_id,
         })))
         .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -113,12 +113,68 @@ pub(crate) struct TenderFixture {
     pub(crate) officials: Vec<(Session, PrivateKey)>,
     pub(crate) ceremony: CeremonyFile,
     pub(crate) tender_id: String,
+    pub(crate) project_id: String,
     pub(crate) opening_key: PublicKey,
+}
+
+/// The investment project code of the fixture's project.
+pub(crate) const PROJECT_CODE: &str = "2026-330106-48-01-000123";
+
+/// A project the principal registers: state-controlled public works that must be tendered (土建
+/// 1800万元 + 机电 900万元), approved for open self-tendering; `extra` overrides request fields.
+pub(crate) fn project_body(code: &str, extra: Value) -> Value {
+    let mut body = json!({
+        "code": code,
+        "name": "杭州市文三路综合管廊工程",
+        "region_code": "330100",
+        "principal_credit_code": PRINCIPAL,
+        "public_interest": true,
+        "total_investment_fen": 5_000_000_000_i64,
+        "state_controlled": true,
+        "packages": [
+            {"kind": "works", "name": "土建工程", "estimate_fen": 1_800_000_000_i64},
+            {"kind": "works", "name": "机电安装", "estimate_fen": 900_000_000_i64},
+        ],
+        "approval_required": true,
+        "method": "open",
+        "organisation_form": "self",
+    });
+    if let (Some(body), Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    body
+}
+
+/// Registers the project of [`project_body`] and makes it ready: the approval of its tender scope,
+/// method and form (实施条例 第七条) and the self-tendering filing (招标投标法 第十二条).
+pub(crate) async fn ready_project(app: &TestApp, principal: &Session, code: &str, extra: Value) -> String {
+    let request = project_body(code, extra);
+    let (status, _, body) = call(principal.post(app, "/api/v1/projects").json(&request)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let approval = json!({
+        "authority": "杭州市发展和改革委员会", "document_number": "杭发改审批〔2026〕88号",
+        "decided_on": "2026-11-20", "method": request["method"], "organisation_form": request["organisation_form"],
+        "invitation_ground": request.get("invitation_ground"),
+    });
+    let (status, _, body) =
+        call(principal.post(app, &format!("/api/v1/projects/{code}/approval")).json(&approval)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let filing =
+        json!({"technical_staff": 3, "economic_staff": 2, "statement": "工程部有编制招标文件和组织评标的专业人员"});
+    let (status, _, body) =
+        call(principal.post(app, &format!("/api/v1/projects/{code}/self-tendering-filing")).json(&filing)).await;
+    assert_eq!((status, body["ready"].as_bool()), (StatusCode::OK, Some(true)), "{body}");
+    code.to_owned()
 }
 
 /// Creates users, entities and a tender; with `publish` the ceremony and notice are done too and
 /// every bidder is registered for lot 1.
 pub(crate) async fn tender(app: &TestApp, ca: &Ca, publish: bool) -> TenderFixture {
+    tender_with(app, ca, publish, json!({})).await
+}
+
+/// [`tender`] under a project whose request fields `project` overrides.
+pub(crate) async fn tender_with(app: &TestApp, ca: &Ca, publish: bool, project: Value) -> TenderFixture {
     let principal = session(app, "principal", &[(Role::Principal, "330000")]).await;
     register(app, &principal, PRINCIPAL, "杭州市城市建设投资集团有限公司").await;
     let mut bidders = Vec::new();
@@ -134,11 +190,13 @@ pub(crate) async fn tender(app: &TestApp, ca: &Ca, publish: bool) -> TenderFixtu
         let (cert, key) = ca.issue_valid(&format!("official{i}"), 60 + i as u8);
         officials.push((session, key, cert));
     }
+    let project_id = ready_project(app, &principal, PROJECT_CODE, project).await;
     let (status, _, body) = call(principal.post(app, "/api/v1/tenders").json(&json!({
         "region_code": "330100",
         "title": "杭州市文三路综合管廊工程施工",
         "principal_credit_code": PRINCIPAL,
         "lots": ["土建工程", "机电安装"],
+        "project_id": project_id,
     })))
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -155,6 +213,7 @@ pub(crate) async fn tender(app: &TestApp, ca: &Ca, publish: bool) -> TenderFixtu
         officials: officials.into_iter().map(|(session, key, _)| (session, key)).collect(),
         ceremony,
         tender_id,
+        project_id,
         opening_key,
     };
     if publish {

@@ -257,7 +257,7 @@ pub struct LotAwardDto {
     publicity: Option<PublicityDto>,
     /// Objections.
     objections: Vec<ObjectionDto>,
-    /// Whether the principal declared the project state-funded.
+    /// Whether the award was decided as for a state-funded project (from the project's registration).
     state_funded: Option<bool>,
     /// The winner.
     winner: Option<WinnerDto>,
@@ -516,11 +516,9 @@ pub async fn answer_objection(
 /// The award decision.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AwardRequest {
-    /// The winner (a candidate).
+    /// The winner (a candidate). When state funds control or lead the project (as its registration
+    /// says), the first candidate must win (条例 第五十五条).
     winner_credit_code: String,
-    /// Whether state funds control or lead the project (国有资金占控股或者主导地位): then the first
-    /// candidate must win (条例 第五十五条). Recorded; fixed for the lot once declared.
-    state_funded: bool,
 }
 
 /// Decides the winner once publicity is over with no objection open.
@@ -536,7 +534,7 @@ pub async fn decide_award(
     Path((tender_id, lot_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<AwardRequest>,
 ) -> Award {
-    ok(state.app.decide_award(&actor, &tender_id, &lot_id, &request.winner_credit_code, request.state_funded).await?)
+    ok(state.app.decide_award(&actor, &tender_id, &lot_id, &request.winner_credit_code).await?)
 }
 
 /// Why the winner dropped out.

@@ -10,6 +10,7 @@ pub mod log;
 pub mod objections;
 pub mod opening;
 pub mod prequalification;
+pub mod projects;
 pub mod regions;
 pub mod securities;
 pub mod tenders;
@@ -78,6 +79,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(log::inclusion_proof))
         .routes(routes!(log::consistency_proof))
         .routes(routes!(tenders::get_tender))
+        .routes(routes!(projects::get_project))
         .routes(routes!(opening::get_opening, opening::start_opening))
         .routes(routes!(award::get_lot_award, award::decide_award))
         .routes(routes!(objections::list_objections, objections::object_to_documents))
@@ -90,6 +92,9 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(entities::add_entity_member))
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(events::event_feed))
+        .routes(routes!(projects::register_project))
+        .routes(routes!(projects::record_approval))
+        .routes(routes!(projects::file_self_tendering))
         .routes(routes!(tenders::create_tender))
         .routes(routes!(tenders::record_key_ceremony))
         .routes(routes!(tenders::publish_notice))

@@ -27,6 +27,8 @@ pub struct TenderRequest {
     agency_credit_code: Option<String>,
     /// Lot names, numbered 1.. in this order.
     lots: Vec<String>,
+    /// The registered project it belongs to (its investment project code, `POST /api/v1/projects`).
+    project_id: String,
 }
 
 /// A lot.
@@ -80,6 +82,9 @@ pub struct TenderDto {
     bid_validity_days: Option<i64>,
     /// Lots.
     lots: Vec<LotDto>,
+    /// The project (investment project code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project_id: Option<String>,
     /// Stream version.
     version: i64,
 }
@@ -103,6 +108,7 @@ pub(crate) fn tender_dto(view: TenderView) -> TenderDto {
         ceiling_price_fen: view.ceiling_price_fen,
         bid_validity_days: view.bid_validity_days,
         lots: view.lots.into_iter().map(|(lot_id, name)| LotDto { lot_id, name }).collect(),
+        project_id: view.project_id,
         version: view.version,
     }
 }
@@ -137,6 +143,7 @@ pub async fn create_tender(
         principal_credit_code,
         agency_credit_code: agency,
         lot_names: request.lots,
+        project_id: request.project_id,
     };
     let view = state.app.create_tender(&actor, new).await?;
     Ok((StatusCode::CREATED, axum::Json(tender_dto(view))))
