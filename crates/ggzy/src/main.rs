@@ -14,6 +14,7 @@ use ggzy_app::clock::{Clock as _, FakeClock, SystemClock};
 use ggzy_app::identity::NewUser;
 use ggzy_domain::role::{Role, RoleGrant};
 
+mod screen;
 mod tools;
 
 /// 公共资源交易平台 (public resource trading platform).
@@ -112,6 +113,8 @@ enum Command {
         #[arg(long = "receipt")]
         receipts: Vec<PathBuf>,
     },
+    /// Red-flag indicators of OCP's Cardinal 0.0.8 over OCDS compiled releases (docs/cardinal.md).
+    Screen(screen::ScreenArgs),
     /// Writes every event as JSON Lines (for offline verification and archives); with `--dossier`,
     /// the dossier of one tender (its events with inclusion proofs, and its sealed bid files).
     Export {
@@ -383,6 +386,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Tender(command) => tools::run_tender_tool(command)?,
         Command::Escrow(command) => tools::run_escrow(command).await?,
         Command::Rules(command) => run_rules(command)?,
+        Command::Screen(args) => screen::run(&args)?,
         Command::Verify { source: None, dossier: Some(dossier), platform_key, .. } => {
             let key = platform_key.as_deref().map(verify::load_platform_key).transpose()?;
             match ggzy::dossier::verify_file(&dossier, key).await? {
