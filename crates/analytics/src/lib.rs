@@ -5,6 +5,7 @@
 //! that screens (e.g. for bid rigging, 围标串标) can be tested exhaustively.
 
 pub mod cardinal;
+pub mod ocds_release;
 pub mod price_stats;
 
 pub use price_stats::{PriceStats, price_stats, relative_spread};

@@ -20,6 +20,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod invitation;
 pub mod objection;
+pub mod ocds;
 pub mod opening;
 pub mod prequalification;
 pub mod project;

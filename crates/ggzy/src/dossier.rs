@@ -18,7 +18,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow, bail};
 use ggzy_app::events::{Event, stream};
@@ -30,8 +29,8 @@ use ggzy_crypto::sm2::{PrivateKey, PublicKey};
 use ggzy_crypto::sm3::{Sm3Digest, sm3};
 use ggzy_crypto::tree_head::{TreeHead, event_leaf};
 use ggzy_domain::CreditCode;
+use ggzy_store::StoredEvent;
 use ggzy_store::blob::BlobStore;
-use ggzy_store::{Store, StoreOptions, StoredEvent};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -245,20 +244,7 @@ pub async fn export_with_config(config: &Config, tender_id: &str, out: &Path) ->
         bail!("no platform key at {}: the dossier's tree head and header are signed with it", key_file.display());
     }
     let key = crate::keys::read_private(&key_file)?;
-    let url = config.database_url();
-    let store = Store::connect(&url, StoreOptions::default())
-        .await
-        .with_context(|| format!("connecting to {}", ggzy_store::connect::redact_url(&url)))?;
-    let regions = Arc::new(crate::server::region_table(config)?);
-    let app = App::new(
-        store,
-        Arc::new(ggzy_app::clock::SystemClock),
-        Arc::new(ggzy_app::entropy::OsEntropy),
-        regions,
-        config.app_config(),
-    )
-    .map_err(|e| anyhow!("{e}"))?
-    .with_platform_key(key.clone());
+    let app = crate::server::offline_app(config).await?.with_platform_key(key.clone());
     let result = export_app(&app, &key, &config.blob_dir(), tender_id, out).await;
     app.store().close().await;
     result

@@ -12,6 +12,7 @@ pub mod demo_tenders;
 pub mod dossier;
 pub mod export;
 pub mod keys;
+pub mod ocds_export;
 pub mod server;
 pub mod telemetry;
 pub mod verify;

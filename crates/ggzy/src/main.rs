@@ -124,8 +124,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
         /// Write the dossier (电子档案) of this tender instead of the whole log (docs/dossier.md).
-        #[arg(long, value_name = "TENDER_ID")]
+        #[arg(long, value_name = "TENDER_ID", conflicts_with = "ocds")]
         dossier: Option<String>,
+        /// Write every published procedure as an OCDS compiled release per line, with the bids
+        /// extension (docs/ocds.md), instead of the log.
+        #[arg(long)]
+        ocds: bool,
+        /// The ocid prefix registered with the Open Contracting Partnership (with `--ocds`).
+        #[arg(long, default_value = ggzy::ocds_export::TEST_OCID_PREFIX, requires = "ocds")]
+        ocid_prefix: String,
     },
 }
 
@@ -438,7 +445,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
         }
-        Command::Export { flags, out, dossier: Some(tender_id) } => {
+        Command::Export { flags, out, ocds: true, ocid_prefix, .. } => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let count = ggzy::ocds_export::export_with_config(&config, &ocid_prefix, &out).await?;
+            eprintln!("exported {count} procedures as OCDS compiled releases (ocid prefix {ocid_prefix})");
+        }
+        Command::Export { flags, out, dossier: Some(tender_id), .. } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
             let summary = ggzy::dossier::export_with_config(&config, &tender_id, &out).await?;
             eprintln!(
@@ -447,7 +459,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 summary.events, summary.streams, summary.blobs, summary.tree_size
             );
         }
-        Command::Export { flags, out, dossier: None } => {
+        Command::Export { flags, out, dossier: None, .. } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
             let store = ggzy_store::Store::connect(&config.database_url(), ggzy_store::StoreOptions::default())
                 .await

@@ -100,6 +100,18 @@ pub struct Server {
     tree_head_interval: std::time::Duration,
 }
 
+/// The app over an existing database, for offline tools (exports): the system clock, no bid
+/// services, no migration (the tools read what the platform recorded, they change nothing).
+pub async fn offline_app(config: &Config) -> anyhow::Result<App> {
+    let url = config.database_url();
+    let store = Store::connect(&url, StoreOptions::default())
+        .await
+        .with_context(|| format!("connecting to {}", ggzy_store::connect::redact_url(&url)))?;
+    let regions = Arc::new(region_table(config)?);
+    App::new(store, Arc::new(ggzy_app::clock::SystemClock), Arc::new(OsEntropy), regions, config.app_config())
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 /// Builds everything before the port is bound, so that a bad config or database fails first.
 pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Server> {
     let regions = Arc::new(region_table(config)?);
