@@ -5,6 +5,7 @@
 //! that screens (e.g. for bid rigging, 围标串标) can be tested exhaustively.
 
 pub mod cardinal;
+pub mod collusion;
 pub mod ocds_release;
 pub mod price_stats;
 
