@@ -3,6 +3,7 @@
 //! Payloads are JSON objects with a `type` tag. Secrets never enter an event: `PasswordSet` records
 //! that a password was set, not the hash (the hash is an operational row written alongside).
 
+use ggzy_store::expert::ExpertOp;
 use ggzy_store::projection::{EntityRow, ProjectionOp};
 use serde::{Deserialize, Serialize};
 
@@ -516,6 +517,232 @@ pub enum Event {
         /// Lot.
         lot_id: String,
     },
+    /// An expert joined the pool (专家库入库). Personal data: the event log is read only by the roles
+    /// that keep or supervise the pool.
+    ExpertRegistered(ExpertDetails),
+    /// An expert's record changed (the whole record as it is now).
+    ExpertUpdated(ExpertDetails),
+    /// An expert's standing changed through the status table (`ggzy_domain::expert::EXPERT_TRANSITIONS`).
+    ExpertStatusChanged {
+        /// The expert.
+        expert_id: String,
+        /// `active`, `suspended` or `removed`.
+        status: String,
+        /// Why, as the keeper wrote it.
+        reason: String,
+        /// The article of the transition.
+        source: String,
+    },
+    /// An expert draw for a lot was scheduled and its commitment published (docs/draw.md step 1);
+    /// the secret stays sealed in an operational row until the draw.
+    DrawScheduled(DrawScheduleDetails),
+    /// The draw minute came but the log had not grown since its last signed head: this event makes a
+    /// head signed after the draw minute possible (its public value, docs/draw.md step 3).
+    DrawStarted {
+        /// The draw.
+        draw_id: String,
+    },
+    /// The draw was made: the secret revealed, the public value, the screened pool, the exclusions
+    /// with their reasons and every pick with its stream position (docs/draw.md steps 2-4).
+    DrawPerformed(DrawPerformedDetails),
+    /// A drawn expert accepted or declined to sit.
+    ExpertAnswered {
+        /// The draw.
+        draw_id: String,
+        /// The expert.
+        expert_id: String,
+        /// Whether they will sit.
+        accepted: bool,
+        /// Why not (empty when accepted).
+        reason: String,
+    },
+    /// A member who declined or did not answer was replaced by the next pick of the same stream
+    /// (招标投标法实施条例 第四十六条第二款).
+    ExpertReplaced {
+        /// The draw.
+        draw_id: String,
+        /// The member replaced.
+        replaced_expert_id: String,
+        /// `declined` or `no_answer`.
+        reason: String,
+        /// The replacement's pick.
+        pick: PickDetails,
+        /// Stream values used after it.
+        values_used: u64,
+    },
+}
+
+/// An expert's record as kept in the pool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpertDetails {
+    /// Pool id (never changes: draws sort by it).
+    pub expert_id: String,
+    /// Name.
+    pub name: String,
+    /// Resident ID number (GB 11643), kept whole: the avoidance screen matches relations by it.
+    pub resident_id: String,
+    /// Region the expert belongs to (GB/T 2260).
+    pub region_code: String,
+    /// Phone for notifications.
+    pub phone: String,
+    /// The expert's user account, if linked (to read their record and answer draws).
+    pub user_id: Option<String>,
+    /// Employments, current and past.
+    pub employments: Vec<EmploymentDetails>,
+    /// First day of work in the field (`YYYY-MM-DD`).
+    pub career_start: String,
+    /// Specialty codes.
+    pub specialties: Vec<String>,
+    /// Titles and qualifications.
+    pub qualifications: Vec<QualificationDetails>,
+    /// `except_leave` or `only_within`.
+    pub availability: String,
+    /// The windows of `availability`: (start, end) UTC ms, end excluded.
+    pub windows: Vec<(i64, i64)>,
+    /// Penalties for misconduct in tendering or evaluation: (day `YYYY-MM-DD`, authority, what for).
+    pub penalties: Vec<(String, String, String)>,
+}
+
+/// One employment of an expert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmploymentDetails {
+    /// The employer's credit code.
+    pub employer_credit_code: String,
+    /// First day (`YYYY-MM-DD`).
+    pub from: String,
+    /// Last day (`YYYY-MM-DD`); `None` while it lasts.
+    pub until: Option<String>,
+}
+
+/// A title or qualification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QualificationDetails {
+    /// `intermediate`, `vice_senior`, `senior` or `practice`.
+    pub level: String,
+    /// Name.
+    pub name: String,
+    /// Certificate number.
+    pub certificate_no: String,
+    /// Last valid day (`YYYY-MM-DD`), if it expires.
+    pub valid_until: Option<String>,
+}
+
+/// A scheduled draw as published before it is made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawScheduleDetails {
+    /// Draw id.
+    pub draw_id: String,
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// The slots, in the order requested.
+    pub slots: Vec<DrawSlotDetails>,
+    /// Evaluation start, UTC ms.
+    pub evaluation_start_ms: i64,
+    /// Evaluation end, UTC ms.
+    pub evaluation_end_ms: i64,
+    /// The draw minute, UTC ms: the draw may be made from then on, and its public value is the
+    /// first signed tree head at or after it.
+    pub draw_at_ms: i64,
+    /// Experts excluded by name on request, with the reason given.
+    pub excluded_by_name: Vec<(String, String)>,
+    /// Look-back for former employment, months (from the pinned ruleset).
+    pub former_employment_months: u16,
+    /// `SM3(COMMIT_TAG || lp(tender) || lp(lot) || lp(secret))`, hex.
+    pub commitment_hex: String,
+}
+
+/// One slot of a draw request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawSlotDetails {
+    /// Specialty code.
+    pub specialty: String,
+    /// Regions to draw from (empty: anywhere).
+    pub include: Vec<String>,
+    /// Regions never to draw from (remote cross-region draw: the project's region).
+    pub exclude: Vec<String>,
+    /// Members.
+    pub count: u16,
+    /// Reserves.
+    pub reserves: u16,
+}
+
+/// A draw as made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawPerformedDetails {
+    /// Draw id.
+    pub draw_id: String,
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// The revealed secret, hex.
+    pub secret_hex: String,
+    /// The public values in order, hex (the first is the encoded signed tree head).
+    pub public_values_hex: Vec<String>,
+    /// The signed tree head used as the first public value.
+    pub tree_head: TreeHeadDetails,
+    /// Position of the `DrawScheduled` event in the log (the head must be larger).
+    pub commitment_position: i64,
+    /// The eligible pool in canonical order (no names).
+    pub pool: Vec<PoolEntryDetails>,
+    /// Experts excluded by the avoidance screen, each with every reason.
+    pub exclusions: Vec<ExclusionDetails>,
+    /// Members and reserves, in the order drawn.
+    pub picks: Vec<PickDetails>,
+    /// Stream values used.
+    pub values_used: u64,
+}
+
+/// A signed tree head as recorded in a draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeHeadDetails {
+    /// Events covered.
+    pub tree_size: i64,
+    /// When signed, UTC ms.
+    pub timestamp_ms: i64,
+    /// Merkle root, hex.
+    pub root_hash_hex: String,
+    /// Platform SM2 signature (DER), hex.
+    pub signature_hex: String,
+}
+
+/// One eligible expert as the draw sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolEntryDetails {
+    /// Expert id.
+    pub expert_id: String,
+    /// Region.
+    pub region_code: String,
+    /// Specialty codes.
+    pub specialties: Vec<String>,
+}
+
+/// An expert the screen excluded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExclusionDetails {
+    /// Expert id.
+    pub expert_id: String,
+    /// Every reason: (code, Chinese description, legal source or empty).
+    pub reasons: Vec<(String, String, String)>,
+}
+
+/// One pick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickDetails {
+    /// Slot index in the request.
+    pub slot: usize,
+    /// `member`, `reserve` or `replacement`.
+    pub role: String,
+    /// Expert id.
+    pub expert_id: String,
+    /// Candidates there were.
+    pub candidates: u64,
+    /// Index chosen among them.
+    pub index: u64,
+    /// Stream values consumed before it.
+    pub stream_position: u64,
 }
 
 /// A lot that failed at the deadline.
@@ -885,6 +1112,14 @@ impl Event {
             Event::SecuritiesRefunded { .. } => "SecuritiesRefunded",
             Event::RegulatorReported { .. } => "RegulatorReported",
             Event::LotArchived { .. } => "LotArchived",
+            Event::ExpertRegistered(_) => "ExpertRegistered",
+            Event::ExpertUpdated(_) => "ExpertUpdated",
+            Event::ExpertStatusChanged { .. } => "ExpertStatusChanged",
+            Event::DrawScheduled(_) => "DrawScheduled",
+            Event::DrawStarted { .. } => "DrawStarted",
+            Event::DrawPerformed(_) => "DrawPerformed",
+            Event::ExpertAnswered { .. } => "ExpertAnswered",
+            Event::ExpertReplaced { .. } => "ExpertReplaced",
         }
     }
 
@@ -978,7 +1213,28 @@ impl Event {
             // A complaint is read by folding its own stream (`crate::complaint`).
             | Event::ComplaintFiled { .. }
             | Event::ComplaintAcceptanceDecided { .. }
-            | Event::ComplaintDecided { .. } => Vec::new(),
+            | Event::ComplaintDecided { .. }
+            // A draw is read by folding its own stream (`crate::expert::draw`).
+            | Event::DrawScheduled(_)
+            | Event::DrawStarted { .. }
+            | Event::DrawPerformed(_)
+            | Event::ExpertAnswered { .. }
+            | Event::ExpertReplaced { .. } => Vec::new(),
+            // The pool needs lists and statistics: a read model.
+            Event::ExpertRegistered(details) => {
+                vec![ProjectionOp::Expert(ExpertOp::Insert(crate::expert::expert_row(details, at_ms, stream_version)))]
+            }
+            Event::ExpertUpdated(details) => {
+                vec![ProjectionOp::Expert(ExpertOp::Update(crate::expert::expert_row(details, at_ms, stream_version)))]
+            }
+            Event::ExpertStatusChanged { expert_id, status, .. } => {
+                vec![ProjectionOp::Expert(ExpertOp::SetStatus {
+                    expert_id: expert_id.clone(),
+                    status: status.clone(),
+                    updated_at_ms: at_ms,
+                    version: stream_version,
+                })]
+            }
         }
     }
 }
@@ -1032,6 +1288,14 @@ pub mod stream {
     /// Stream of one lot's award procedure after opening (committee to contract).
     pub fn lot(tender_id: &str, lot_id: &str) -> String {
         format!("lot-{tender_id}-{lot_id}")
+    }
+    /// Stream of an expert of the pool.
+    pub fn expert(expert_id: &str) -> String {
+        format!("expert-{expert_id}")
+    }
+    /// Stream of one expert draw (scheduled, made, answered, replacements).
+    pub fn draw(draw_id: &str) -> String {
+        format!("draw-{draw_id}")
     }
     /// Stream of a platform region.
     pub fn platform_region(region_code: &str) -> String {

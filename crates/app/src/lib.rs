@@ -16,6 +16,7 @@ pub mod entity;
 pub mod entropy;
 pub mod error;
 pub mod events;
+pub mod expert;
 pub mod idempotency;
 pub mod identity;
 pub mod invitation;

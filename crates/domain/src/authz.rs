@@ -37,11 +37,20 @@ pub enum Action {
     EscrowOpening,
     /// Suspend a procedure while handling a complaint, and let it go on (行政监督, 条例 第六十二条).
     SuperviseTender,
+    /// Keep the expert pool (专家库): register experts, change their records and standing, and run
+    /// the draws of the region's procedures (the platform keeps the pool, 39号令).
+    ManageExperts,
+    /// See an expert's personal data (name, ID number, employer, phone, certificates). For an
+    /// expert, `OwnEntity` means their own record (checked by the app against the linked user).
+    ReadExpertPersonal,
+    /// Answer a draw's notification (accept or decline to sit). For an expert, `OwnEntity` means
+    /// their own picks; the centre records answers given by phone.
+    AnswerDraw,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 15] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -54,6 +63,9 @@ impl Action {
         Action::SubmitBid,
         Action::EscrowOpening,
         Action::SuperviseTender,
+        Action::ManageExperts,
+        Action::ReadExpertPersonal,
+        Action::AnswerDraw,
     ];
 
     /// Stable identifier.
@@ -71,6 +83,9 @@ impl Action {
             Action::SubmitBid => "submit_bid",
             Action::EscrowOpening => "escrow_opening",
             Action::SuperviseTender => "supervise_tender",
+            Action::ManageExperts => "manage_experts",
+            Action::ReadExpertPersonal => "read_expert_personal",
+            Action::AnswerDraw => "answer_draw",
         }
     }
 }
@@ -133,6 +148,18 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Role::Regulator,   Action::EscrowOpening,      Scope::GrantRegion),
     // The administrative supervisor of the region suspends and resumes procedures (条例 第六十二条).
     (Role::Regulator,   Action::SuperviseTender,    Scope::GrantRegion),
+    // The centre keeps the region's expert pool and runs its draws (39号令; 条例 第四十六条).
+    (Role::CenterStaff, Action::ManageExperts,      Scope::GrantRegion),
+    (Role::Admin,       Action::ManageExperts,      Scope::GrantRegion),
+    // Experts' personal data: the pool's keepers, the regulators who sanction experts (条例 第七十一条)
+    // and the expert themself; never bidders, principals, agencies or the public (法 第三十七条第五款:
+    // 评标委员会成员的名单在中标结果确定前应当保密).
+    (Role::Expert,      Action::ReadExpertPersonal, Scope::OwnEntity),
+    (Role::CenterStaff, Action::ReadExpertPersonal, Scope::GrantRegion),
+    (Role::Regulator,   Action::ReadExpertPersonal, Scope::GrantRegion),
+    (Role::Admin,       Action::ReadExpertPersonal, Scope::GrantRegion),
+    (Role::Expert,      Action::AnswerDraw,         Scope::OwnEntity),
+    (Role::CenterStaff, Action::AnswerDraw,         Scope::GrantRegion),
     (Role::Bidder,      Action::IssueApiToken,      Scope::Anywhere),
     (Role::Principal,   Action::IssueApiToken,      Scope::Anywhere),
     (Role::Agency,      Action::IssueApiToken,      Scope::Anywhere),

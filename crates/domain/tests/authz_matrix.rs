@@ -53,8 +53,30 @@ fn whole_matrix_matches_snapshot() {
 #[test]
 fn public_and_experts_only_read() {
     for (role, action, _, decision) in matrix() {
-        if matches!(role, Role::Public | Role::Expert) && action != Action::ReadPublic {
+        // An expert reads their own record and answers their own draws (`OwnEntity`: the app checks
+        // that the record is linked to the user); nothing else.
+        let own_expert_data = role == Role::Expert && matches!(action, Action::ReadExpertPersonal | Action::AnswerDraw);
+        if own_expert_data {
+            assert_eq!(decision, Decision::AllowIfOwnEntity, "{role} {}", action.as_str());
+        } else if matches!(role, Role::Public | Role::Expert) && action != Action::ReadPublic {
             assert_eq!(decision, Decision::Deny, "{role} must not {}", action.as_str());
+        }
+    }
+}
+
+#[test]
+fn experts_personal_data_never_reaches_the_parties_or_the_public() {
+    // 招标投标法 第三十七条第五款: the committee's names stay secret until the result; the parties
+    // and the public never see the pool's personal data, and only the centre keeps the pool.
+    for (role, action, target, decision) in matrix() {
+        let parties = matches!(role, Role::Public | Role::Bidder | Role::Principal | Role::Agency);
+        if parties && matches!(action, Action::ReadExpertPersonal | Action::ManageExperts | Action::AnswerDraw) {
+            assert_eq!(decision, Decision::Deny, "{role} {} on {target}", action.as_str());
+        }
+        if action == Action::ManageExperts {
+            let keeper = matches!(role, Role::CenterStaff | Role::Admin) && matches!(target, "same" | "child");
+            let expected = if keeper { Decision::Allow } else { Decision::Deny };
+            assert_eq!(decision, expected, "{role} manage_experts on {target}");
         }
     }
 }

@@ -249,3 +249,29 @@ fn small_ranges_are_uniform_too() {
     }
     assert!(chi_square(&counts) < CRITICAL_DF6, "{counts:?}");
 }
+
+/// The whole draw, not just the index: 100,000 draws of one member from the same pool of ten, each
+/// from its own stream, pick every expert about equally often (chi-square at the 1% level).
+#[test]
+fn whole_draws_pick_every_expert_of_a_pool_equally_often() {
+    // Chi-square with 9 degrees of freedom at p = 0.01.
+    const CRITICAL_DF9: f64 = 21.67;
+    let entries = (0..10)
+        .map(|i| ggzy_domain::expert::PoolEntry {
+            id: ggzy_domain::expert::ExpertId::parse(&format!("E{i:02}")).expect("id"),
+            region: region("330106"),
+            specialties: vec![specialty("A0101")],
+        })
+        .collect();
+    let pool = DrawPool::new(entries).expect("pool");
+    let request = DrawRequest {
+        slots: vec![DrawSlot { specialty: specialty("A01"), regions: RegionScope::anywhere(), count: 1, reserves: 0 }],
+    };
+    let mut counts = [0u64; 10];
+    for seed in 0..100_000u64 {
+        let made = draw(&pool, &request, &mut splitmix(seed.wrapping_mul(0x2545_F491_4F6C_DD1D))).expect("draw");
+        let id = made.picks[0].expert.as_str();
+        counts[id[1..].parse::<usize>().expect("index")] += 1;
+    }
+    assert!(chi_square(&counts) < CRITICAL_DF9, "{counts:?}");
+}

@@ -40,6 +40,7 @@ use ggzy_app::award::{CommitteeInput, LotAward, ReportInput};
 use ggzy_app::bid::UploadStart;
 use ggzy_app::clock::FakeClock;
 use ggzy_app::events::MemberDetails;
+use ggzy_app::expert::DrawSlotInput;
 use ggzy_app::prequalification::PqResultInput;
 use ggzy_app::project::NewProject;
 use ggzy_app::security::{SecurityInput, SecurityKind};
@@ -169,6 +170,21 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     let calendar = ggzy_app::calendar::builtin().map_err(|e| anyhow::anyhow!("built-in calendar: {e}"))?;
     let demo = Demo { app, clock, principal, officials, keys: &keys, calendar, projects: Cell::new(0) };
 
+    // The expert pool, kept by the platform (the centre runs the draws): the demo bidders first among the employers, so that the
+    // draws' avoidance screen has someone to exclude.
+    let center = login(app, "center").await?;
+    let mut employers: Vec<String> = bidders.iter().map(|bidder| bidder.code.clone()).collect();
+    for entity in app.store().entities(None, None, 100).await? {
+        if !employers.contains(&entity.credit_code) && !demo.principal.entities.contains(&entity.credit_code) {
+            employers.push(entity.credit_code);
+        }
+    }
+    let linked = vec![login(app, "expert").await?.user_id, login(app, "expert2").await?.user_id];
+    // The province's pool takes experts from every city of Zhejiang: its admin registers them.
+    let admin = login(app, "admin").await?;
+    crate::demo_experts::seed_experts(app, &admin, &employers, &linked).await.context("seeding the expert pool")?;
+    let advance = |ms: i64| clock.advance_ms(ms);
+
     // Day 0: five tenders announced, four bid for (they open 30 days later), and a pre-qualification.
     let opened = demo.announced("杭州市文三路综合管廊工程施工", &["土建工程"]).await?;
     let failed = demo.announced("杭州市西湖区留下街道农居安置房配套道路工程", &["施工"]).await?;
@@ -243,6 +259,24 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     demo.report_and_publicize(&publicity.0).await?;
     // Day 38: a committee is formed at the opening and evaluates.
     demo.open(&evaluating, &bidders, &evaluating_files).await?;
+    // The experts are drawn after the opening, before the committee sits: three building experts
+    // from Zhejiang with a reserve, and a cost expert from outside Hangzhou (远程异地评标).
+    let slots = vec![
+        DrawSlotInput {
+            specialty: "A0101".to_owned(),
+            include: vec!["330000".to_owned()],
+            count: 3,
+            reserves: 1,
+            ..Default::default()
+        },
+        DrawSlotInput {
+            specialty: "C0102".to_owned(),
+            exclude: vec!["330100".to_owned()],
+            count: 1,
+            ..Default::default()
+        },
+    ];
+    crate::demo_experts::draw(app, &demo.principal, &center, &evaluating.0, slots, advance).await?;
     demo.committee(&evaluating.0).await?;
 
     demo.not_before(start_ms + 38 * DAY_MS);
@@ -263,6 +297,26 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     app.refund_securities(principal, &archived.0, "1").await.map_err(explain).context("refunding")?;
     app.report_to_regulator(principal, &archived.0, "1").await.map_err(explain).context("reporting")?;
     app.archive_lot(principal, &archived.0, "1").await.map_err(explain).context("archiving")?;
+
+    // The opened tender's experts: four building experts with a reserve and a cost expert, all from
+    // Zhejiang; one member declines and is replaced from the same stream (条例46).
+    let slots = vec![
+        DrawSlotInput {
+            specialty: "A0101".to_owned(),
+            include: vec!["330000".to_owned()],
+            count: 4,
+            reserves: 1,
+            ..Default::default()
+        },
+        DrawSlotInput {
+            specialty: "C0102".to_owned(),
+            include: vec!["330000".to_owned()],
+            count: 1,
+            ..Default::default()
+        },
+    ];
+    let made = crate::demo_experts::draw(app, &demo.principal, &center, &opened.0, slots, advance).await?;
+    crate::demo_experts::decline_and_replace(app, &center, &made).await.context("replacing a drawn expert")?;
     list(app).await
 }
 

@@ -112,6 +112,11 @@ enum Command {
         /// this log that says the same.
         #[arg(long = "receipt")]
         receipts: Vec<PathBuf>,
+        /// Recompute this expert draw from its published events (docs/draw.md) instead of checking
+        /// the chain; `all` checks every draw of a database. SOURCE may also be a platform's URL
+        /// (`https://…`), whose `/api/v1/draws/{id}/verification-data` is used.
+        #[arg(long, value_name = "DRAW_ID", conflicts_with_all = ["dossier", "receipts"], requires = "source")]
+        draw: Option<String>,
     },
     /// Red-flag indicators of OCP's Cardinal 0.0.8 over OCDS compiled releases (docs/cardinal.md).
     Screen(screen::ScreenArgs),
@@ -405,6 +410,31 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
         }
         Command::Verify { source: None, .. } => anyhow::bail!("give SOURCE or --dossier FILE"),
+        Command::Verify { source: Some(source), draw: Some(draw_id), platform_key, .. } => {
+            let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
+            let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));
+            let key = key_file.as_deref().map(verify::load_platform_key).transpose()?;
+            match ggzy::verify_draw::verify_draw_source(&source, &draw_id, key.as_ref()).await {
+                Ok(verified) => {
+                    let mut out = std::io::stdout().lock();
+                    for draw in &verified {
+                        let signature = if draw.signature_checked { "signature checked" } else { "no platform key" };
+                        writeln!(
+                            out,
+                            "draw {} reproduced: {} picks ({} replacements) from a pool of {}, tree head {} ({signature})",
+                            draw.draw_id, draw.picks, draw.replacements, draw.pool, draw.tree_size
+                        )?;
+                    }
+                    if verified.is_empty() {
+                        writeln!(out, "no draws in this log")?;
+                    }
+                }
+                Err(error) => {
+                    eprintln!("draw verification failed: {error:#}");
+                    return Ok(std::process::ExitCode::from(1));
+                }
+            }
+        }
         Command::Verify { source: Some(source), platform_key, receipts, .. } => {
             let beside = std::path::Path::new(&source).parent().map(|dir| dir.join("platform-key.pem"));
             let key_file = platform_key.or_else(|| beside.filter(|path| !source.contains("://") && path.is_file()));

@@ -142,9 +142,11 @@ impl Server {
     ) -> anyhow::Result<()> {
         let purge = tokio::spawn(purge_sessions(self.app.clone()));
         let heads = tokio::spawn(publish_tree_heads(self.app.clone(), self.tree_head_interval));
+        let outbox = tokio::spawn(drain_outbox(self.app.clone()));
         let served = ggzy_web::serve(self.router, listener, shutdown).await;
         purge.abort();
         heads.abort();
+        outbox.abort();
         self.app.store().close().await;
         served.context("serving HTTP")
     }
@@ -170,6 +172,19 @@ async fn publish_tree_heads(app: App, interval: std::time::Duration) {
         ticks.tick().await;
         if let Err(error) = app.publish_tree_head().await {
             tracing::warn!(error = %error, "publishing a tree head failed");
+        }
+    }
+}
+
+/// Sends queued notifications (drawn experts) every few seconds through the logging sender; a
+/// deployment plugs its SMS or voice gateway in as another `NotificationSender`.
+async fn drain_outbox(app: App) {
+    let sender = ggzy_app::expert::LoggingSender;
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        ticks.tick().await;
+        if let Err(error) = app.drain_outbox(&sender).await {
+            tracing::warn!(error = %error, "sending notifications failed");
         }
     }
 }

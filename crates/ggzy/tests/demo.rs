@@ -63,6 +63,13 @@ async fn seeded_stages(now: &str) -> Vec<(TenderState, Option<String>)> {
         };
         stages.push((state, stage));
     }
+    // Every demo draw reproduces from its published events, against the signed tree heads.
+    let key_pem = server.app.platform_public_key_pem().expect("platform key");
+    let key = ggzy_crypto::sm2::PublicKey::from_public_key_pem(&key_pem).expect("key");
+    let draws = ggzy::verify_draw::verify_in_store(server.app.store(), "all", Some(&key)).await.expect("draws verify");
+    assert_eq!(draws.len(), 2, "{now}: two demo draws");
+    assert_eq!(draws.iter().map(|d| d.replacements).sum::<usize>(), 1, "{now}: one replacement");
+    assert!(draws.iter().all(|d| d.signature_checked && d.picks >= 5), "{now}: {draws:?}");
     server.app.store().close().await;
     stages
 }

@@ -12,6 +12,7 @@ pub mod blob;
 pub mod connect;
 pub mod error;
 pub mod event;
+pub mod expert;
 pub mod feed;
 pub mod idempotency;
 pub mod identity;

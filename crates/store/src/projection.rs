@@ -6,6 +6,7 @@
 use sqlx::AnyConnection;
 
 use crate::error::{StoreError, StoreResult};
+use crate::expert::{self, ExpertOp};
 use crate::tender_projection::{self, TenderOp};
 
 /// A market entity (市场主体) row.
@@ -91,6 +92,8 @@ pub enum ProjectionOp {
     },
     /// A write to the tender read models.
     Tender(TenderOp),
+    /// A write to the expert pool's read model, a draw's sealed secret or the outbox.
+    Expert(ExpertOp),
     /// A password hash. Operational, not derived from events: secrets never enter the record, so
     /// the event says only that the password was set; this row commits with it.
     SetCredential {
@@ -106,6 +109,7 @@ pub enum ProjectionOp {
 pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreResult<()> {
     match op {
         ProjectionOp::Tender(op) => tender_projection::apply(conn, op).await?,
+        ProjectionOp::Expert(op) => expert::apply(conn, op).await?,
         ProjectionOp::EnablePlatformRegion { region_code, name, parent_code, enabled_at_ms } => {
             sqlx::query(
                 "INSERT INTO platform_region (region_code, name, parent_code, enabled_at_ms) VALUES ($1, $2, $3, $4)",

@@ -292,7 +292,7 @@ pub(super) fn rule<'a>(ruleset: &'a Ruleset, id: &str) -> AppResult<&'a Rule> {
 }
 
 impl App {
-    async fn lot_fold(&self, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
+    pub(crate) async fn lot_fold(&self, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
         let mut fold = LotAward::new(tender_id, lot_id);
         for stored in self.store.stream(&stream::lot(tender_id, lot_id)).await? {
             let event: Event = serde_json::from_str(&stored.payload)

@@ -18,7 +18,7 @@ fn morning(day: &str) -> i64 {
 
 /// Bids from all four bidders (prices 10.0, 10.5, 11.0 and 11.5 million yuan in fen), the opening at
 /// the deadline, the escrow quorum opening every bid, the record signed.
-async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFixture) {
+pub(crate) async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFixture) {
     for (i, bidder) in fixture.bidders.iter().enumerate() {
         let (bytes, digest) = fixture.seal(bidder, 1_000_000_000 + 50_000_000 * i as i64, 2_000);
         let (status, body) = fixture.submit(app, bidder, bytes, &digest).await;
@@ -97,7 +97,7 @@ fn sorted<const N: usize>(mut codes: [&str; N]) -> Value {
     json!(codes.to_vec())
 }
 
-fn members(experts: usize, representatives: usize) -> Value {
+pub(crate) fn members(experts: usize, representatives: usize) -> Value {
     let experts = (0..experts).map(|i| json!({"name": format!("专家{i}"), "kind": "expert"}));
     let representatives =
         (0..representatives).map(|i| json!({"name": format!("招标人代表{i}"), "kind": "principal_representative"}));

@@ -9,6 +9,7 @@ mod bids;
 mod cli_tools;
 mod complaints;
 mod entities;
+mod experts;
 mod invited;
 mod log;
 mod objections;

@@ -4,8 +4,10 @@ pub mod auth;
 pub mod award;
 pub mod bids;
 pub mod complaints;
+pub mod draws;
 pub mod entities;
 pub mod events;
+pub mod experts;
 pub mod log;
 pub mod objections;
 pub mod opening;
@@ -83,6 +85,9 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(opening::get_opening, opening::start_opening))
         .routes(routes!(award::get_lot_award, award::decide_award))
         .routes(routes!(objections::list_objections, objections::object_to_documents))
+        .routes(routes!(experts::statistics))
+        .routes(routes!(draws::get_draw))
+        .routes(routes!(draws::verification_data))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -134,7 +139,14 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(award::report_to_regulator))
         .routes(routes!(award::archive_lot))
         .routes(routes!(securities::lodge_security, securities::list_securities))
-        .routes(routes!(securities::verify_guarantee));
+        .routes(routes!(securities::verify_guarantee))
+        .routes(routes!(experts::list_experts, experts::register_expert))
+        .routes(routes!(experts::get_expert, experts::update_expert))
+        .routes(routes!(experts::change_status))
+        .routes(routes!(draws::schedule_draw))
+        .routes(routes!(draws::perform_draw))
+        .routes(routes!(draws::replace_expert))
+        .routes(routes!(draws::answer_draw));
     public.merge(private).split_for_parts()
 }
 
