@@ -42,6 +42,13 @@ pub fn timestamp_ms(field: &str, value: &str) -> Result<i64, FieldError> {
     })
 }
 
+/// A day given as `YYYY-MM-DD`; `label` names it in Chinese.
+pub fn day(field: &str, label: &str, value: &str) -> Result<jiff::civil::Date, FieldError> {
+    value.trim().parse().map_err(|_| {
+        FieldError::new(field, "invalid_time", format!("{label}（{field}）须为 YYYY-MM-DD 格式的日期，如 2026-11-30"))
+    })
+}
+
 /// An SM3 digest given as 64 hex characters.
 pub fn sm3_hex(field: &str, value: &str) -> Result<[u8; 32], FieldError> {
     hex::decode(value.trim())

@@ -81,3 +81,28 @@ async fn a_complaint_is_filed_in_time_accepted_late_and_decided_in_time() {
         app.finish().await;
     }
 }
+
+/// The last day of a period ends at 24:00 (民法典 第二百零三条第二款): the platform takes filings at any
+/// hour, so it has no close of business. Known on 11-14, the 10 days end on 11-24 (a Tuesday).
+#[tokio::test]
+async fn a_complaint_on_the_last_day_is_in_time_until_midnight() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        let complaint = |fixture: &tender_fixture::TenderFixture, i: usize| {
+            let body = json!({"complainant_credit_code": fixture.bidders[i].code, "known_on": "2026-11-14", "text": "开标程序违法"});
+            fixture.bidders[i].session.post(&app, &fixture.path("/complaints")).json(&body)
+        };
+        app.clock.set_ms(at("2026-11-24T23:59:59+08:00"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(complaint(&fixture, 0)).await;
+        assert_eq!((status, body["filed_day"].as_str()), (StatusCode::OK, Some("2026-11-24")), "{body}");
+        app.clock.set_ms(at("2026-11-25T00:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(complaint(&fixture, 1)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("complaint_out_of_time")));
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("2026年11月24日")), "{body}");
+        app.finish().await;
+    }
+}

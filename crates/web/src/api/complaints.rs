@@ -96,11 +96,8 @@ pub async fn file_complaint(
     Path(tender_id): Path<String>,
     ApiJson(request): ApiJson<ComplaintRequest>,
 ) -> Complaint {
-    let known_on = request
-        .known_on
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::new("invalid_time", "知道或者应当知道之日（known_on）须为 YYYY-MM-DD 格式的日期"))?;
+    let known_on = crate::fields::day("known_on", "知道或者应当知道之日", &request.known_on)
+        .map_err(|e| ApiError::invalid(vec![e]))?;
     let view =
         state.app.file_complaint(&actor, &tender_id, &request.complainant_credit_code, known_on, &request.text).await?;
     Ok(axum::Json(dto(view)))

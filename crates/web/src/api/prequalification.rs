@@ -34,9 +34,8 @@ pub async fn publish_prequalification(
     Path(tender_id): Path<String>,
     ApiJson(request): ApiJson<PrequalificationRequest>,
 ) -> ApiResult<axum::Json<TenderDto>> {
-    let sale_ends = request.sale_ends.trim().parse().map_err(|_| {
-        ApiError::new("invalid_time", "发售截止日（sale_ends）须为 YYYY-MM-DD 格式的日期，如 2026-11-30")
-    })?;
+    let sale_ends =
+        parse::day("sale_ends", "发售截止日", &request.sale_ends).map_err(|e| ApiError::invalid(vec![e]))?;
     let deadline_ms = parse::timestamp_ms("application_deadline", &request.application_deadline)
         .map_err(|e| ApiError::invalid(vec![e]))?;
     let view = state.app.publish_prequalification(&actor, &tender_id, sale_ends, deadline_ms).await?;

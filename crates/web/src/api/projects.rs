@@ -298,7 +298,7 @@ pub struct ApprovalRequest {
     request_body = ApprovalRequest, responses(
         (status = 200, body = ProjectDto),
         (status = 409, description = "invalid_transition, approval_not_required", body = ErrorBody),
-        (status = 422, description = "invalid_text, invalid_date, invalid_choice, open_tendering_required", body = ErrorBody),
+        (status = 422, description = "invalid_text, invalid_time, invalid_date (a day after today), invalid_choice, open_tendering_required", body = ErrorBody),
     ), security(("session" = []), ("api_token" = [])))]
 pub async fn record_approval(
     State(state): State<WebState>,
@@ -306,11 +306,8 @@ pub async fn record_approval(
     Path(project_id): Path<String>,
     ApiJson(request): ApiJson<ApprovalRequest>,
 ) -> ApiResult<axum::Json<ProjectDto>> {
-    let decided_on = request
-        .decided_on
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::new("invalid_date", "核准日期（decided_on）须为 YYYY-MM-DD 格式的日期"))?;
+    let decided_on =
+        parse::day("decided_on", "核准日期", &request.decided_on).map_err(|e| ApiError::invalid(vec![e]))?;
     let view = state
         .app
         .record_project_approval(
