@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 fn run(settings: &str, releases: Vec<Value>) -> Results {
     let settings = Settings::parse(settings).expect("test settings parse");
     let lines = releases.into_iter().enumerate().map(|(index, release)| (index + 1, release));
-    cardinal::screen(lines, &settings).expect("test releases are releases").indicators.results
+    let (screening, _) = cardinal::screen(lines, &settings);
+    screening.indicators.results
 }
 
 fn flag(results: &Results, group: Group, id: &str, code: Code) -> Option<f64> {
@@ -283,11 +284,17 @@ fn prepare_maps_codes_fills_defaults_and_reports_issues() {
 }
 
 #[test]
-fn a_line_that_is_not_a_release_is_an_error_naming_it() {
+fn a_value_that_is_not_a_release_is_a_finding_naming_its_line() {
     let settings = Settings::default();
-    let error =
-        cardinal::screen([(1, json!({"ocid": "a"})), (2, json!({"id": 1}))], &settings).expect_err("not a release");
-    assert_eq!(error.to_string(), "line 2: field /ocid is missing or not a string");
-    let error = cardinal::screen([(4, json!([1]))], &settings).expect_err("not a release");
-    assert_eq!(error.to_string(), "line 4: not a JSON object (a compiled release)");
+    let (screening, findings) =
+        cardinal::screen([(1, json!({"ocid": "a"})), (2, json!({"id": 1})), (4, json!([1]))], &settings);
+    let rows: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        rows,
+        [
+            "line 2: /ocid: missing or not a string; release left out of the indicators",
+            "line 4: /: not a JSON object (a compiled release); line skipped",
+        ]
+    );
+    assert_eq!(screening.releases_read, 1);
 }

@@ -2,13 +2,17 @@
 //! `indicators` step) over an OCDS file of compiled releases, one per line, with a Cardinal
 //! settings file. Prints the same JSON as `ocdscardinal indicators` to standard output; the
 //! definitions live in `ggzy_analytics::cardinal` (docs/cardinal.md). This module only does IO.
+//!
+//! A line that cannot be used, and a data-quality problem inside a release, is reported on standard
+//! error as `line N: <field or column>: <message>` and the rest of the file is screened; only a file
+//! with no usable line at all is an error.
 
 use std::fs::File;
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::PathBuf;
 
-use anyhow::Context as _;
-use ggzy_analytics::cardinal::{self, Settings};
+use anyhow::{Context as _, bail};
+use ggzy_analytics::cardinal::{Screener, Settings};
 
 #[derive(clap::Args)]
 pub(crate) struct ScreenArgs {
@@ -37,32 +41,37 @@ pub(crate) fn run(args: &ScreenArgs) -> anyhow::Result<()> {
         Settings::parse(&settings_text).with_context(|| format!("settings file {}", args.settings.display()))?;
     let file = File::open(&args.ocds).with_context(|| format!("opening {}", args.ocds.display()))?;
 
-    // Stream the file: the first line that cannot be read or parsed stops the run and is reported.
-    let mut failure: Option<anyhow::Error> = None;
-    let releases = BufReader::new(file)
-        .lines()
-        .enumerate()
-        .map_while(|(index, line)| {
-            let number = index + 1;
-            let parsed = line.with_context(|| format!("line {number}: reading")).and_then(|text| {
-                if text.trim().is_empty() {
-                    return Ok(None);
-                }
-                serde_json::from_str(&text).map(|value| Some((number, value))).map_err(|error| {
-                    // serde_json counts lines within the text it was given, which is one line here.
-                    let message = error.to_string();
-                    let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(head, _)| head);
-                    anyhow::anyhow!("line {number}, column {}: not valid JSON: {message}", error.column())
-                })
-            });
-            parsed.map_err(|error| failure = Some(error)).ok()
-        })
-        .flatten();
-    let screening = cardinal::screen(releases, &settings);
-    if let Some(error) = failure {
-        return Err(error.context(format!("{}", args.ocds.display())));
+    // Stream the file line by line; each line's findings go to standard error as they are found.
+    let mut screener = Screener::new(&settings);
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut line = Vec::new();
+    let (mut lines, mut skipped, mut notes) = (0_usize, 0_usize, 0_usize);
+    let mut stderr = std::io::stderr().lock();
+    loop {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("{}: line {}: reading", args.ocds.display(), lines + 1))?;
+        if read == 0 {
+            break;
+        }
+        lines += 1;
+        for finding in screener.add_line(lines, &line) {
+            writeln!(stderr, "{finding}")?;
+            if finding.kind.skips_line() {
+                skipped += 1;
+            } else {
+                notes += 1;
+            }
+        }
     }
-    let screening = screening.with_context(|| format!("{}", args.ocds.display()))?;
+    let screening = screener.finish();
+    if screening.releases_read == 0 {
+        bail!(
+            "{}: no compiled release could be read ({lines} line(s), {skipped} skipped, the others blank)",
+            args.ocds.display()
+        );
+    }
 
     let output = &screening.indicators;
     let json = serde_json::to_string(&output.results.to_json(!args.no_meta))?;
@@ -78,7 +87,7 @@ pub(crate) fn run(args: &ScreenArgs) -> anyhow::Result<()> {
     }
     if args.count {
         for (group, count) in output.results.counts() {
-            eprintln!("{group}: {count}");
+            writeln!(stderr, "{group}: {count}")?;
         }
     }
     let currency = match &output.main_currency {
@@ -90,10 +99,13 @@ pub(crate) fn run(args: &ScreenArgs) -> anyhow::Result<()> {
         }
         None => "no prices compared".to_owned(),
     };
-    eprintln!(
-        "screened {} contracting processes; {currency}; prepare found {} quality issue(s)",
+    writeln!(
+        stderr,
+        "screened {} contracting processes ({} releases read, {skipped} line(s) skipped or left out, {notes} \
+         data-quality finding(s)); {currency}; prepare found {} quality issue(s)",
         output.releases,
+        screening.releases_read,
         screening.issues.len()
-    );
+    )?;
     Ok(())
 }

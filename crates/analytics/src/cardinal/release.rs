@@ -1,6 +1,6 @@
 //! Reading the parts of an OCDS compiled release that several indicators share. Every reader is
 //! total: a field of the wrong JSON type counts as absent, as in Cardinal, because published data
-//! is not clean (see `shared/data/ocds/README.md`).
+//! is not clean (see `data/ocds/README.md`).
 
 use std::collections::BTreeSet;
 

@@ -19,7 +19,8 @@ pub struct Settings {
     pub no_price_comparison_procurement_methods: BTreeSet<String>,
     /// If non-empty, only these `procurementMethodDetails` compare prices.
     pub price_comparison_procurement_methods: BTreeSet<String>,
-    /// `[output] info_currency_mismatches`: only changes Cardinal's log level; kept for fidelity.
+    /// `[output] info_currency_mismatches`: Cardinal logs skipped currencies at info instead of warn
+    /// level; `ggzy screen` then leaves them out of its per-line report (the summary still counts them).
     pub info_currency_mismatches: bool,
     pub defaults: Defaults,
     pub redactions: Redactions,

@@ -19,6 +19,7 @@ mod r048;
 mod r058;
 
 use std::collections::{BTreeSet, HashMap};
+use std::mem;
 
 use serde_json::Value;
 
@@ -42,6 +43,8 @@ pub(crate) struct MainCurrency {
     configured: Option<String>,
     chosen: Option<String>,
     skipped: usize,
+    /// The currencies skipped in the release being folded, for the per-line report.
+    skipped_in_release: BTreeSet<String>,
 }
 
 impl MainCurrency {
@@ -51,6 +54,9 @@ impl MainCurrency {
         let accepted = main == currency;
         if !accepted {
             self.skipped += 1;
+            if !self.skipped_in_release.contains(currency) {
+                self.skipped_in_release.insert(currency.to_owned());
+            }
         }
         accepted
     }
@@ -154,6 +160,17 @@ impl Indicators {
         for indicator in &mut self.indicators {
             indicator.fold(release, ocid, &mut self.shared);
         }
+    }
+
+    /// The main currency, once chosen.
+    pub(crate) fn main_currency(&self) -> Option<&str> {
+        self.shared.currency.chosen.as_deref()
+    }
+
+    /// The currencies that indicators skipped since the last call (in practice: in the release
+    /// just added), because they are not the main currency.
+    pub(crate) fn take_skipped_currencies(&mut self) -> BTreeSet<String> {
+        mem::take(&mut self.shared.currency.skipped_in_release)
     }
 
     pub fn finish(mut self) -> IndicatorOutput {
