@@ -506,6 +506,12 @@ impl App {
         Ok(view)
     }
 
+    /// Whether the tender's project must be tendered by law (依法必须进行招标的项目).
+    pub(crate) async fn tender_must_tender(&self, row: &TenderRow) -> AppResult<bool> {
+        let project_id = tender_project(row)?;
+        Ok(self.project(project_id).await?.assessment.must_tender())
+    }
+
     /// Whether the tender's project is state-funded, so that its first candidate must win (实施条例
     /// 第五十五条).
     pub(crate) async fn tender_state_funded(&self, row: &TenderRow) -> AppResult<bool> {

@@ -532,16 +532,22 @@ impl Demo<'_> {
     /// Forms lot 1's committee: four experts and the principal's representative (法37: five or more,
     /// an odd number, experts at least two thirds), evaluating by the lowest evaluated price.
     async fn committee(&self, tender_id: &str) -> anyhow::Result<LotAward> {
-        let member = |name: &str, kind: &str| MemberDetails { name: name.to_owned(), kind: kind.to_owned() };
+        // The projects must be tendered, so the experts are drawn (条例46): four building experts of
+        // Zhejiang, unless the lot's draw was made already; the principal adds its representative.
+        if self.app.draw(None, &format!("{tender_id}-1")).await.is_err() {
+            let slots = vec![DrawSlotInput {
+                specialty: "A0101".to_owned(),
+                include: vec!["330000".to_owned()],
+                count: 4,
+                ..Default::default()
+            }];
+            let center = login(self.app, "center").await?;
+            let advance = |ms: i64| self.clock.advance_ms(ms);
+            crate::demo_experts::draw(self.app, &self.principal, &center, tender_id, slots, advance).await?;
+        }
         let input = CommitteeInput {
             method: "lowest_evaluated_price".to_owned(),
-            members: vec![
-                member("吴海涛", "expert"),
-                member("郑丽华", "expert"),
-                member("钱立新", "expert"),
-                member("孙雅琴", "expert"),
-                member("林佳慧", "principal_representative"),
-            ],
+            members: vec![MemberDetails { name: "林佳慧".to_owned(), kind: "principal_representative".to_owned() }],
             scoring_table: None,
         };
         self.app.form_committee(&self.principal, tender_id, "1", input).await.map_err(explain).context("committee")

@@ -140,6 +140,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("draw_minute_not_reached", 409, "抽取时间未到"),
     ("draw_already_performed", 409, "专家抽取已经完成"),
     ("draw_not_performed", 409, "专家抽取尚未进行"),
+    ("committee_experts_not_drawn", 422, "评标专家须随机抽取，不得指定"),
     ("draw_not_replaceable", 409, "该专家不能替换"),
     ("draw_already_answered", 409, "该专家已经答复"),
     ("invalid_transition", 409, "当前状态不允许此操作"),

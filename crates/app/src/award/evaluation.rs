@@ -101,8 +101,28 @@ impl App {
                 ),
             )
         })?;
+        // The experts of a project that must be tendered are drawn at random from the pool, and
+        // nobody may name them (条例 第四十六条): they come from the lot's draw, the request names only
+        // the principal's representatives. A voluntary tender may name its experts, unless it drew.
+        let drawn = self.seated_experts(tender_id, lot_id).await?;
+        let must_tender = self.tender_must_tender(&row).await?;
+        if (must_tender || drawn.is_some()) && input.members.iter().any(|m| m.kind == "expert") {
+            return Err(AppError::refused(
+                "committee_experts_not_drawn",
+                "评标专家应当从评标专家库内相关专业的专家名单中以随机抽取方式确定，任何单位和个人不得指定（招标投标法实施条例 第四十六条）：委员会的专家取自本标段的抽取结果，请求中只列招标人代表",
+            ));
+        }
+        let Some(drawn) = drawn.or_else(|| (!must_tender).then(Vec::new)) else {
+            return Err(AppError::refused(
+                "draw_not_performed",
+                "依法必须进行招标的项目，须先从评标专家库随机抽取本标段的评标专家（招标投标法实施条例 第四十六条），再组建评标委员会",
+            ));
+        };
+        let drawn_members: Vec<MemberDetails> =
+            drawn.into_iter().map(|name| MemberDetails { name, kind: "expert".to_owned() }).collect();
+        let all_members: Vec<MemberDetails> = drawn_members.into_iter().chain(input.members.iter().cloned()).collect();
         let mut members = Vec::new();
-        for member in &input.members {
+        for member in &all_members {
             let kind = match member.kind.as_str() {
                 "expert" => MemberKind::Expert,
                 "principal_representative" => MemberKind::PrincipalRepresentative,
@@ -145,8 +165,7 @@ impl App {
             tender_id: tender_id.to_owned(),
             lot_id: lot_id.to_owned(),
             method: method.as_str().to_owned(),
-            members: input
-                .members
+            members: all_members
                 .iter()
                 .map(|m| MemberDetails { name: m.name.trim().to_owned(), kind: m.kind.clone() })
                 .collect(),

@@ -757,6 +757,21 @@ impl App {
         Ok(view)
     }
 
+    /// The names of the experts sitting for a lot after its draw (members and replacements not
+    /// replaced and not declined), or `None` when no draw was made for it.
+    pub(crate) async fn seated_experts(&self, tender_id: &str, lot_id: &str) -> AppResult<Option<Vec<String>>> {
+        let view = match self.draw_fold(&draw_id_of(tender_id, lot_id)).await {
+            Ok(view) if view.performed.is_some() => view,
+            Ok(_) | Err(AppError::NotFound { .. }) => return Ok(None),
+            Err(other) => return Err(other),
+        };
+        let mut names = Vec::new();
+        for pick in view.sitting().filter(|p| !matches!(p.answer, Some((false, _)))) {
+            names.push(self.expert_row(&pick.pick.expert_id).await?.name);
+        }
+        Ok(Some(names))
+    }
+
     /// The draw stream's events, for offline verification (public: they name no one).
     pub async fn draw_verification_data(&self, draw_id: &str) -> AppResult<VerificationData> {
         let stored = self.store.stream(&stream::draw(draw_id)).await?;

@@ -8,6 +8,7 @@ use ggzy::ceremony;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::expert_fixture::seat_drawn_experts;
 use crate::helpers::{call, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, DEADLINE_MS, TenderFixture, trust};
 
@@ -149,28 +150,43 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
             assert_eq!((status, body["matches"].as_bool()), (StatusCode::OK, Some(matches)), "{body}");
         }
 
-        // 2026-12-21 (Mon): the committee. Four members, or too few experts, are refused (法37).
+        // 2026-12-21 (Mon): the committee. The project must be tendered, so its experts are drawn
+        // from the pool (条例46): none before the draw, none named by the principal. Four drawn
+        // experts alone are too few, with three representatives the experts are under two thirds
+        // (法37); with one representative the committee sits.
         app.clock.set_ms(morning("2026-12-21"));
         fixture.relogin(&app).await;
         let principal = &fixture.principal;
         let committee = |members: Value| json!({"method": "lowest_evaluated_price", "members": members});
         let (status, _, body) =
-            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(3, 1)))).await;
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(0, 1)))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("draw_not_performed")), "{body}");
+        seat_drawn_experts(&app, &fixture, "1", 4, 1).await;
+        let (status, _, body) =
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(4, 1)))).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_experts_not_drawn")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第四十六条")), "{body}");
+        let (status, _, body) =
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(0, 0)))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_too_small")));
         assert!(body["message"].as_str().is_some_and(|m| m.contains("第三十七条")), "{body}");
         let (status, _, body) =
-            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(3, 2)))).await;
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(0, 3)))).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_experts_too_few")),
-            "3 experts of 5 are fewer than two thirds: {body}"
+            "4 experts of 7 are fewer than two thirds: {body}"
         );
         let (status, _, body) =
-            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(4, 1)))).await;
+            call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(0, 1)))).await;
         assert_eq!((status, body["stage"].as_str()), (StatusCode::OK, Some("evaluating")), "{body}");
         // The public does not see the committee's names before the award (法37).
         let (_, _, public) = call(app.client.get(app.url(&format!("{lot}/award")))).await;
-        assert!(!public.to_string().contains("专家0"), "{public}");
+        assert!(!public.to_string().contains("专家1"), "{public}");
 
         // The report: bidder 2 rejected as not responsive (条例51(六)) by the committee, bidder 3 (11.5
         // million) by the platform as above the published ceiling of 11.4 million (条例51(五));
@@ -340,7 +356,7 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         let (status, _, body) = call(fixture.principal.post(&app, &format!("{lot}/publicity"))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
         let (_, _, public) = call(app.client.get(app.url(&format!("{lot}/award")))).await;
-        assert!(public.to_string().contains("专家0"), "{public}");
+        assert!(public.to_string().contains("专家1"), "{public}");
         assert_eq!(public["objections"][0]["objector_credit_code"], "", "objectors stay unnamed to the public");
         // Lot 2 failed at opening (no bids): nothing of the award procedure applies.
         let (status, _, body) =

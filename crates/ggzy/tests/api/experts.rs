@@ -7,43 +7,14 @@
 use ggzy_app::events::Event;
 use ggzy_app::expert::verify_recorded_draw;
 use ggzy_crypto::sm2::PublicKey;
-use ggzy_domain::ResidentId;
 use ggzy_domain::role::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::award::{members, opened};
-use crate::helpers::{TestApp, call, spawn_apps, spawn_apps_with};
-use crate::tender_fixture::{self, BIDDERS, Ca, Session, session, trust};
-
-/// A valid resident ID for a county and a sequence number (born 1970-2-1 + seq days).
-fn resident_id(county: &str, sequence: usize) -> String {
-    let body = format!("{county}197002{:02}{:03}", 1 + sequence % 28, sequence);
-    "0123456789X"
-        .chars()
-        .map(|check| format!("{body}{check}"))
-        .find(|number| ResidentId::parse(number).is_ok())
-        .expect("a check character fits")
-}
-
-fn expert_body(id: &str, county: &str, sequence: usize, specialties: &[&str], employer: Option<&str>) -> Value {
-    json!({
-        "expert_id": id,
-        "name": format!("专家{sequence}"),
-        "resident_id": resident_id(county, sequence),
-        "region_code": county,
-        "phone": "13900001111",
-        "employments": employer.map(|code| vec![json!({"employer_credit_code": code, "from": "2015-01-01"})]).unwrap_or_default(),
-        "career_start": "1995-07-01",
-        "specialties": specialties,
-        "qualifications": [{"level": "senior", "name": "高级工程师", "certificate_no": format!("C{sequence:05}")}],
-    })
-}
-
-async fn register(app: &TestApp, staff: &Session, body: &Value) {
-    let (status, _, response) = call(staff.post(app, "/api/v1/experts").json(body)).await;
-    assert_eq!(status, StatusCode::CREATED, "{response}");
-}
+use crate::expert_fixture::{expert_body, register};
+use crate::helpers::{call, spawn_apps, spawn_apps_with};
+use crate::tender_fixture::{self, BIDDERS, Ca, session, trust};
 
 #[tokio::test]
 async fn the_library_checks_id_numbers_and_shows_personal_data_only_to_those_who_need_it() {
@@ -275,17 +246,24 @@ async fn a_draw_is_committed_screened_replaced_sealed_and_reproduced() {
         }
         assert!(verify_recorded_draw(&forged, Some(&key)).is_err());
 
-        // Once the committee is formed, no more draws or replacements: 409.
+        // The committee sits with the drawn experts (four, the replacement among them) and one
+        // representative of the principal; naming an expert is refused (条例46). Then no more
+        // answers or replacements: 409.
+        let committee = |members: Value| json!({"method": "lowest_evaluated_price", "members": members});
+        let lot_committee = fixture.path("/lots/1/committee");
+        let (status, _, body) = call(principal.post(&app, &lot_committee).json(&committee(members(1, 1)))).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_experts_not_drawn"))
+        );
+        let (status, _, body) = call(principal.post(&app, &lot_committee).json(&committee(members(0, 1)))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let seated = body["committee"]["members"].as_array().map(Vec::len);
+        assert_eq!(seated, Some(5), "{body}");
         let second = picks[1].clone();
-        let (status, _, _) =
+        let (status, _, body) =
             call(staff.post(&app, &answers).json(&json!({"expert_id": second, "accepted": false, "reason": "生病"})))
                 .await;
-        assert_eq!(status, StatusCode::OK);
-        let committee = json!({"method": "lowest_evaluated_price", "members": members(4, 1)});
-        let (status, _, body) = call(principal.post(&app, &fixture.path("/lots/1/committee")).json(&committee)).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let (status, _, body) =
-            call(staff.post(&app, &replacements).json(&json!({"expert_id": second, "reason": "declined"}))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("draw_after_evaluation")), "{body}");
         app.finish().await;
     }

@@ -1,5 +1,6 @@
 //! API tests: the real server over HTTP, on SQLite and (when configured) PostgreSQL.
 
+mod expert_fixture;
 mod helpers;
 mod tender_fixture;
 
