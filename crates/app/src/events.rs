@@ -3,6 +3,7 @@
 //! Payloads are JSON objects with a `type` tag. Secrets never enter an event: `PasswordSet` records
 //! that a password was set, not the hash (the hash is an operational row written alongside).
 
+use ggzy_store::alert::{AlertOp, AlertRow};
 use ggzy_store::expert::ExpertOp;
 use ggzy_store::projection::{EntityRow, ProjectionOp};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,17 @@ pub enum Event {
         economic_staff: u32,
         /// The principal's statement of its capacity.
         statement: String,
+    },
+    /// A screen raised a supervision alert (预警) on a lot, with its evidence.
+    AlertRaised(AlertDetails),
+    /// The regulator confirmed, dismissed or referred an alert.
+    AlertReviewed {
+        /// The alert.
+        alert_id: String,
+        /// The state after (`confirmed`, `dismissed`, `referred`).
+        state: String,
+        /// Why (dismissal), what was found (confirmation), or to whom and why (referral).
+        reason: String,
     },
     /// A tender (招标项目) was created with its lots; it pins its ruleset.
     TenderCreated(TenderDetails),
@@ -807,6 +819,31 @@ pub struct TenderDetails {
     pub project_id: Option<String>,
 }
 
+/// A supervision alert as raised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertDetails {
+    /// Id (`{tender}-{lot}-{rule}-{n}`).
+    pub alert_id: String,
+    /// Region of the tender (whose regulators see it).
+    pub region_code: String,
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// The screen's rule code (`ggzy_analytics::collusion::Rule::code`).
+    pub rule: String,
+    /// The rule in Chinese.
+    pub label: String,
+    /// The article it points to.
+    pub article: String,
+    /// Score in thousandths.
+    pub score_permille: i64,
+    /// The bidders concerned.
+    pub bidders: Vec<String>,
+    /// Evidence rows: (what, value).
+    pub evidence: Vec<(String, String)>,
+}
+
 /// A project as registered (项目登记).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectDetails {
@@ -1069,6 +1106,8 @@ impl Event {
             Event::UserCreated { .. } => "UserCreated",
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
+            Event::AlertRaised(_) => "AlertRaised",
+            Event::AlertReviewed { .. } => "AlertReviewed",
             Event::ProjectRegistered(_) => "ProjectRegistered",
             Event::ProjectApprovalRecorded { .. } => "ProjectApprovalRecorded",
             Event::SelfTenderingFiled { .. } => "SelfTenderingFiled",
@@ -1192,6 +1231,24 @@ impl Event {
                 .into_iter()
                 .map(ProjectionOp::Tender)
                 .collect(),
+            Event::AlertRaised(details) => vec![ProjectionOp::Alert(AlertOp::Insert(AlertRow {
+                alert_id: details.alert_id.clone(),
+                region_code: details.region_code.clone(),
+                tender_id: details.tender_id.clone(),
+                lot_id: details.lot_id.clone(),
+                rule: details.rule.clone(),
+                score_permille: details.score_permille,
+                state: "new".to_owned(),
+                raised_at_ms: at_ms,
+                updated_at_ms: at_ms,
+                version: stream_version,
+            }))],
+            Event::AlertReviewed { alert_id, state, .. } => vec![ProjectionOp::Alert(AlertOp::SetState {
+                alert_id: alert_id.clone(),
+                state: state.clone(),
+                updated_at_ms: at_ms,
+                version: stream_version,
+            })],
             // A lot's award procedure is read by folding its own short stream (`crate::award`).
             Event::CommitteeFormed(_)
             | Event::EvaluationReported(_)
@@ -1264,6 +1321,10 @@ pub mod stream {
     /// Stream of a user.
     pub fn user(user_id: &str) -> String {
         format!("user-{user_id}")
+    }
+    /// Stream of a supervision alert.
+    pub fn alert(alert_id: &str) -> String {
+        format!("alert-{alert_id}")
     }
     /// Stream of a project (its id is the investment project code, so a code registers once).
     pub fn project(project_id: &str) -> String {

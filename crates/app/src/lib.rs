@@ -6,6 +6,7 @@
 //! run whole procedures under a fake, accelerated time.
 
 pub mod actor;
+pub mod alert;
 pub mod audit;
 pub mod award;
 pub mod bid;

@@ -398,6 +398,12 @@ impl App {
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![recorded], Vec::new())
             .await?;
+        // The screens raise their alerts as the platform, at once (W1-F: within a second of the
+        // record). The record stands whatever happens to them; a failure is logged for the operator.
+        let platform = Actor::system(crate::entity::stored_region(&row.region_code)?);
+        if let Err(error) = self.raise_opening_alerts(&platform, &row).await {
+            tracing::error!(tender = %tender_id, error = %error, "the lot screens could not raise their alerts");
+        }
         self.opening(tender_id).await
     }
 

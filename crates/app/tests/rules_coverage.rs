@@ -27,6 +27,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("INV", "crates/ggzy/tests/api/invited.rs"),
     ("PS", "crates/domain/tests/project_scope.rs"),
     ("PRJ", "crates/ggzy/tests/api/projects.rs"),
+    ("ALR", "crates/ggzy/tests/api/alerts.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -5,6 +5,7 @@
 //! Values are parsed into validated types at the edge ("parse, don't validate"): a `CreditCode` that
 //! exists is a valid one.
 
+pub mod alert;
 pub mod authz;
 pub mod calendar;
 pub mod china_time;

@@ -5,6 +5,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::alert::{self, AlertOp};
 use crate::error::{StoreError, StoreResult};
 use crate::expert::{self, ExpertOp};
 use crate::tender_projection::{self, TenderOp};
@@ -94,6 +95,8 @@ pub enum ProjectionOp {
     Tender(TenderOp),
     /// A write to the expert pool's read model, a draw's sealed secret or the outbox.
     Expert(ExpertOp),
+    /// A write to the supervision alerts' read model.
+    Alert(AlertOp),
     /// A password hash. Operational, not derived from events: secrets never enter the record, so
     /// the event says only that the password was set; this row commits with it.
     SetCredential {
@@ -110,6 +113,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
     match op {
         ProjectionOp::Tender(op) => tender_projection::apply(conn, op).await?,
         ProjectionOp::Expert(op) => expert::apply(conn, op).await?,
+        ProjectionOp::Alert(op) => alert::apply(conn, op).await?,
         ProjectionOp::EnablePlatformRegion { region_code, name, parent_code, enabled_at_ms } => {
             sqlx::query(
                 "INSERT INTO platform_region (region_code, name, parent_code, enabled_at_ms) VALUES ($1, $2, $3, $4)",

@@ -4,6 +4,7 @@ mod expert_fixture;
 mod helpers;
 mod tender_fixture;
 
+mod alerts;
 mod auth;
 mod award;
 mod bids;

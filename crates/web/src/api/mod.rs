@@ -1,5 +1,6 @@
 //! `/api/v1`: the JSON API, its OpenAPI 3.1 document and the Swagger UI.
 
+pub mod alerts;
 pub mod auth;
 pub mod award;
 pub mod bids;
@@ -108,6 +109,10 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(tenders::suspend_tender))
         .routes(routes!(tenders::invite_bidders))
         .routes(routes!(objections::answer_document_objection))
+        .routes(routes!(alerts::list_alerts))
+        .routes(routes!(alerts::get_alert))
+        .routes(routes!(alerts::review_alert))
+        .routes(routes!(alerts::refer_alert))
         .routes(routes!(complaints::file_complaint))
         .routes(routes!(complaints::get_complaint))
         .routes(routes!(complaints::decide_acceptance))

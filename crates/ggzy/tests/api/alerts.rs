@@ -1,0 +1,92 @@
+//! Supervision alerts over HTTP (W1-F): when the opening record is signed, the lot screens of
+//! 招标投标法实施条例 第三十九条、第四十条 raise alerts at once, with their evidence, for the regulators
+//! of the tender's region only; a regulator confirms or dismisses each with a reason and refers a
+//! confirmed one. The fixture's bidders all seal on one machine (the same machine id and MAC hash)
+//! and bid 1000万, 1050万, 1100万 and 1150万 yuan: equal gaps (条例40(四)).
+
+use ggzy_domain::role::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::award::opened;
+use crate::helpers::{call, spawn_apps_with};
+use crate::tender_fixture::{self, BIDDERS, Ca, session, trust};
+
+#[tokio::test]
+async fn the_opening_raises_alerts_with_evidence_that_regulators_confirm_dismiss_and_refer() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        opened(&app, &mut fixture).await;
+        let closed_at = app.app.now_ms();
+        let regulator = session(&app, "regulator-hz", &[(Role::Regulator, "330100")]).await;
+        let (status, _, list) = call(regulator.client.get(app.url("/api/v1/alerts"))).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let mut rules: Vec<&str> = list.as_array().expect("alerts").iter().filter_map(|a| a["rule"].as_str()).collect();
+        rules.sort_unstable();
+        // The test entities share one contact phone (条例40(二)). The submission address is loopback
+        // for every test client: not attributable, not compared.
+        assert_eq!(rules, ["regular_price_gaps", "same_contact_phone", "same_machine", "same_network_card"], "{list}");
+        let alert_of = |rule: &str| -> String {
+            list.as_array()
+                .and_then(|alerts| alerts.iter().find(|a| a["rule"] == rule))
+                .and_then(|a| a["alert_id"].as_str())
+                .expect("alert")
+                .to_owned()
+        };
+        assert!(list.as_array().expect("alerts").iter().all(|a| a["raised_at"] == tender_fixture::rfc3339(closed_at)));
+
+        // The evidence: the shared machine id hash, every bidder, the article.
+        let machine = alert_of("same_machine");
+        let (status, _, body) = call(regulator.client.get(app.url(&format!("/api/v1/alerts/{machine}")))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["article"], "招标投标法实施条例 第四十条第（一）项");
+        assert_eq!(body["evidence"][0], json!({"what": "machine_id_hash", "value": hex::encode([1u8; 32])}));
+        let mut bidders: Vec<&str> = BIDDERS.to_vec();
+        bidders.sort_unstable();
+        assert_eq!(body["bidders"], json!(bidders));
+        let gaps = alert_of("regular_price_gaps");
+        let (_, _, body) = call(regulator.client.get(app.url(&format!("/api/v1/alerts/{gaps}")))).await;
+        assert_eq!(body["evidence"][1], json!({"what": "gap_fen", "value": "50000000"}), "{body}");
+
+        // Nobody else sees them: not the principal, not a bidder, not another region's regulator.
+        let elsewhere = session(&app, "regulator-bj", &[(Role::Regulator, "110000")]).await;
+        for (who, client) in [
+            ("principal", &fixture.principal.client),
+            ("bidder", &fixture.bidders[0].session.client),
+            ("another region", &elsewhere.client),
+        ] {
+            let (status, _, _) = call(client.get(app.url(&format!("/api/v1/alerts/{machine}")))).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+        }
+        let (status, _, body) = call(elsewhere.client.get(app.url("/api/v1/alerts"))).await;
+        assert_eq!((status, body.as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+
+        // The workflow: a reason is required; only a confirmed alert is referred.
+        let post = |path: String, body: Value| regulator.post(&app, &path).json(&body);
+        let review = |id: &str| format!("/api/v1/alerts/{id}/review");
+        let referral = |id: &str| format!("/api/v1/alerts/{id}/referral");
+        let (status, _, body) = call(post(referral(&machine), json!({"reason": "移送"}))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")));
+        let (status, _, body) = call(post(review(&machine), json!({"decision": "confirm", "reason": " "}))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_text")));
+        let (status, _, body) = call(post(review(&machine), json!({"decision": "accept", "reason": "x"}))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_choice")));
+        let found = "四家投标人的投标文件由同一台计算机制作，已调取投标文件制作记录";
+        let (status, _, body) = call(post(review(&machine), json!({"decision": "confirm", "reason": found}))).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("confirmed")), "{body}");
+        let network = alert_of("same_network_card");
+        let reason = "与同一计算机预警重复，一并处理";
+        let (status, _, body) = call(post(review(&network), json!({"decision": "dismiss", "reason": reason}))).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("dismissed")), "{body}");
+        let (status, _, body) = call(post(referral(&machine), json!({"reason": "移送市公安局经侦支队"}))).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("referred")), "{body}");
+        assert_eq!(body["reviews"].as_array().map(Vec::len), Some(2));
+        let (_, _, open) = call(regulator.client.get(app.url("/api/v1/alerts?state=new"))).await;
+        let open: Vec<&str> = open.as_array().expect("alerts").iter().filter_map(|a| a["rule"].as_str()).collect();
+        assert_eq!(open.len(), 2, "{open:?}");
+        assert!(open.contains(&"regular_price_gaps") && open.contains(&"same_contact_phone"), "{open:?}");
+        app.finish().await;
+    }
+}
