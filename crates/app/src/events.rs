@@ -88,6 +88,17 @@ pub enum Event {
         /// The principal's statement of its capacity.
         statement: String,
     },
+    /// OCDS releases of another publisher were imported (`ggzy import --ocds`).
+    OcdsImported {
+        /// The publisher, as the importer named it.
+        publisher: String,
+        /// SM3 of the file (hex).
+        file_sm3: String,
+        /// Lines imported.
+        imported: i64,
+        /// Lines refused (each reported with its line and field).
+        rejected: i64,
+    },
     /// A screen raised a supervision alert (预警) on a lot, with its evidence.
     AlertRaised(AlertDetails),
     /// The regulator confirmed, dismissed or referred an alert.
@@ -1106,6 +1117,7 @@ impl Event {
             Event::UserCreated { .. } => "UserCreated",
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
+            Event::OcdsImported { .. } => "OcdsImported",
             Event::AlertRaised(_) => "AlertRaised",
             Event::AlertReviewed { .. } => "AlertReviewed",
             Event::ProjectRegistered(_) => "ProjectRegistered",
@@ -1249,6 +1261,8 @@ impl Event {
                 updated_at_ms: at_ms,
                 version: stream_version,
             })],
+            // The imported releases are written with it (`crate::ocds_import`).
+            Event::OcdsImported { .. } => Vec::new(),
             // A lot's award procedure is read by folding its own short stream (`crate::award`).
             Event::CommitteeFormed(_)
             | Event::EvaluationReported(_)
@@ -1321,6 +1335,10 @@ pub mod stream {
     /// Stream of a user.
     pub fn user(user_id: &str) -> String {
         format!("user-{user_id}")
+    }
+    /// Stream of the imports of one OCDS file (by its SM3 digest).
+    pub fn ocds_import(file_sm3_hex: &str) -> String {
+        format!("ocds-import-{file_sm3_hex}")
     }
     /// Stream of a supervision alert.
     pub fn alert(alert_id: &str) -> String {

@@ -23,6 +23,7 @@ pub mod identity;
 pub mod invitation;
 pub mod objection;
 pub mod ocds;
+pub mod ocds_import;
 pub mod opening;
 pub mod prequalification;
 pub mod project;

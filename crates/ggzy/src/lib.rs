@@ -14,6 +14,7 @@ pub mod dossier;
 pub mod export;
 pub mod keys;
 pub mod ocds_export;
+pub mod ocds_import;
 pub mod server;
 pub mod telemetry;
 pub mod verify;

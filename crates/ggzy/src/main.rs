@@ -118,6 +118,21 @@ enum Command {
         #[arg(long, value_name = "DRAW_ID", conflicts_with_all = ["dossier", "receipts"], requires = "source")]
         draw: Option<String>,
     },
+    /// Imports another publisher's OCDS compiled releases (one JSON object per line) as reference
+    /// data for supervision (docs/ocds.md); each bad line is reported and the rest imported.
+    Import {
+        #[command(flatten)]
+        flags: ServerFlags,
+        /// The file (`.jsonl`).
+        #[arg(long, value_name = "FILE.jsonl")]
+        ocds: PathBuf,
+        /// Who published it.
+        #[arg(long)]
+        publisher: String,
+        /// The platform region recording the import (GB/T 2260).
+        #[arg(long)]
+        region: String,
+    },
     /// Red-flag indicators of OCP's Cardinal 0.0.8 over OCDS compiled releases (docs/cardinal.md).
     Screen(screen::ScreenArgs),
     /// Writes every event as JSON Lines (for offline verification and archives); with `--dossier`,
@@ -399,6 +414,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Escrow(command) => tools::run_escrow(command).await?,
         Command::Rules(command) => run_rules(command)?,
         Command::Screen(args) => screen::run(&args)?,
+        Command::Import { flags, ocds, publisher, region } => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let summary = ggzy::ocds_import::import_with_config(&config, &ocds, &publisher, &region).await?;
+            eprintln!("imported {} releases of {publisher}; {} lines refused", summary.imported, summary.rejected);
+        }
         Command::Verify { source: None, dossier: Some(dossier), platform_key, .. } => {
             let key = platform_key.as_deref().map(verify::load_platform_key).transpose()?;
             match ggzy::dossier::verify_file(&dossier, key).await? {

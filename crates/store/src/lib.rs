@@ -17,6 +17,7 @@ pub mod expert;
 pub mod feed;
 pub mod idempotency;
 pub mod identity;
+pub mod ocds_import;
 pub mod projection;
 pub mod read;
 pub mod tender_projection;
