@@ -117,15 +117,7 @@ impl Store {
             if ranges.is_empty() {
                 return Ok(Vec::new());
             }
-            let clauses: Vec<String> = ranges
-                .iter()
-                .map(|_| {
-                    let clause = format!("(region_code >= ${} AND region_code <= ${})", next, next + 1);
-                    next += 2;
-                    clause
-                })
-                .collect();
-            sql.push_str(&format!(" AND ({})", clauses.join(" OR ")));
+            sql.push_str(&format!(" AND {}", crate::read::region_clause(ranges, &mut next)));
         }
         sql.push_str(&format!(" ORDER BY raised_at_ms DESC, alert_id LIMIT ${next}"));
         // Only numbered placeholders are spliced in; every value is bound.

@@ -29,6 +29,20 @@ pub struct RegionRange {
     pub high: String,
 }
 
+/// `(region_code >= $n AND region_code <= $n+1) OR …` for each range, numbering the placeholders
+/// from `next` (advanced past them); the caller binds each range's `low` and `high` in order.
+pub(crate) fn region_clause(ranges: &[RegionRange], next: &mut usize) -> String {
+    let clauses: Vec<String> = ranges
+        .iter()
+        .map(|_| {
+            let clause = format!("(region_code >= ${} AND region_code <= ${})", *next, *next + 1);
+            *next += 2;
+            clause
+        })
+        .collect();
+    format!("({})", clauses.join(" OR "))
+}
+
 const ENTITY_COLUMNS: &str = "credit_code, name, region_code, legal_rep_name, legal_rep_id_masked, contact_name, \
      contact_phone, address, registered_at_ms, updated_at_ms, version";
 

@@ -128,6 +128,16 @@ pub struct VerificationData {
     pub events: Vec<(i64, Event)>,
 }
 
+/// A signed tree head as the draw's event records it.
+fn head_details(tree_size: i64, timestamp_ms: i64, root_hash: &[u8], signature: &[u8]) -> TreeHeadDetails {
+    TreeHeadDetails {
+        tree_size,
+        timestamp_ms,
+        root_hash_hex: hex::encode(root_hash),
+        signature_hex: hex::encode(signature),
+    }
+}
+
 fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError::new(field, code, message)])
 }
@@ -446,13 +456,10 @@ impl App {
             if let Some(head) =
                 self.store.tree_heads().await?.into_iter().find(|h| qualifies(h.tree_size, h.timestamp_ms))
             {
-                let details = TreeHeadDetails {
-                    tree_size: head.tree_size,
-                    timestamp_ms: head.timestamp_ms,
-                    root_hash_hex: hex::encode(&head.root_hash),
-                    signature_hex: hex::encode(&head.signature),
-                };
-                return Ok((details, version));
+                return Ok((
+                    head_details(head.tree_size, head.timestamp_ms, &head.root_hash, &head.signature),
+                    version,
+                ));
             }
             let head = self.publish_tree_head().await?;
             if qualifies(head.tree_size, head.timestamp_ms) {
@@ -474,13 +481,7 @@ impl App {
         }
         let head = self.publish_tree_head().await?;
         if qualifies(head.tree_size, head.timestamp_ms) {
-            let details = TreeHeadDetails {
-                tree_size: head.tree_size,
-                timestamp_ms: head.timestamp_ms,
-                root_hash_hex: hex::encode(&head.root_hash),
-                signature_hex: hex::encode(&head.signature),
-            };
-            return Ok((details, version));
+            return Ok((head_details(head.tree_size, head.timestamp_ms, &head.root_hash, &head.signature), version));
         }
         Err(AppError::Internal("no signed tree head after the draw minute could be published".to_owned()))
     }
