@@ -88,6 +88,28 @@ pub enum Event {
         /// The principal's statement of its capacity.
         statement: String,
     },
+    /// The principal committed to a lot's sealed reference price (标底, 条例 第二十七条): only the
+    /// commitment is recorded before the opening.
+    ReferencePriceCommitted {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// SM3 commitment (hex, `ggzy_crypto::reference_price`).
+        commitment_hex: String,
+    },
+    /// The reference price read out at the opening (条例 第五十条), with the salt that opens its
+    /// commitment.
+    ReferencePriceRevealed {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// The price, fen.
+        price_fen: i64,
+        /// The salt (hex).
+        salt_hex: String,
+    },
     /// OCDS releases of another publisher were imported (`ggzy import --ocds`).
     OcdsImported {
         /// The publisher, as the importer named it.
@@ -1118,6 +1140,8 @@ impl Event {
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
             Event::OcdsImported { .. } => "OcdsImported",
+            Event::ReferencePriceCommitted { .. } => "ReferencePriceCommitted",
+            Event::ReferencePriceRevealed { .. } => "ReferencePriceRevealed",
             Event::AlertRaised(_) => "AlertRaised",
             Event::AlertReviewed { .. } => "AlertReviewed",
             Event::ProjectRegistered(_) => "ProjectRegistered",
@@ -1264,7 +1288,9 @@ impl Event {
             // The imported releases are written with it (`crate::ocds_import`).
             Event::OcdsImported { .. } => Vec::new(),
             // A lot's award procedure is read by folding its own short stream (`crate::award`).
-            Event::CommitteeFormed(_)
+            Event::ReferencePriceCommitted { .. }
+            | Event::ReferencePriceRevealed { .. }
+            | Event::CommitteeFormed(_)
             | Event::EvaluationReported(_)
             | Event::EvaluationFailed { .. }
             | Event::CandidatesPublicized { .. }

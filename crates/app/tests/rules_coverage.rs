@@ -28,6 +28,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("PS", "crates/domain/tests/project_scope.rs"),
     ("PRJ", "crates/ggzy/tests/api/projects.rs"),
     ("ALR", "crates/ggzy/tests/api/alerts.rs"),
+    ("REF", "crates/ggzy/tests/api/reference_price.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod merkle;
 pub mod opening_record;
 pub mod receipt;
+pub mod reference_price;
 pub mod shamir;
 pub mod sm2;
 pub mod sm3;

@@ -91,6 +91,20 @@ pub(crate) enum TenderToolCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Seals a lot's reference price (标底) offline: prints the commitment to post at
+    /// `/api/v1/tenders/{id}/lots/{lot}/reference-price` before the deadline, and the salt to keep
+    /// secret until the opening, when price and salt are posted to `…/reference-price/reveal`.
+    ReferencePrice {
+        /// Tender id.
+        #[arg(long)]
+        tender: String,
+        /// Lot id.
+        #[arg(long)]
+        lot: String,
+        /// The reference price, fen.
+        #[arg(long)]
+        price_fen: i64,
+    },
 }
 
 /// Escrow officials' tools.
@@ -157,7 +171,22 @@ pub(crate) async fn run_receipt(command: ReceiptCommand) -> anyhow::Result<()> {
 }
 
 pub(crate) fn run_tender_tool(command: TenderToolCommand) -> anyhow::Result<()> {
-    let TenderToolCommand::KeyCeremony { threshold, officials, out } = command;
+    let (threshold, officials, out) = match command {
+        TenderToolCommand::KeyCeremony { threshold, officials, out } => (threshold, officials, out),
+        TenderToolCommand::ReferencePrice { tender, lot, price_fen } => {
+            let mut salt = [0u8; 32];
+            rand::Rng::fill_bytes(&mut rand::rng(), &mut salt);
+            let commitment = ggzy_crypto::reference_price::commitment(&tender, &lot, price_fen, &salt)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let sealed = serde_json::json!({
+                "tender_id": tender, "lot_id": lot, "price_fen": price_fen,
+                "commitment_hex": hex::encode(commitment), "salt_hex": hex::encode(salt),
+            });
+            writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&sealed)?)?;
+            eprintln!("标底承诺值已生成：投标截止前提交 commitment_hex；price_fen 和 salt_hex 须保密至开标时公布");
+            return Ok(());
+        }
+    };
     let mut people = Vec::with_capacity(officials.len());
     for spec in &officials {
         let (user_id, path) =

@@ -91,6 +91,7 @@ impl App {
     ) -> AppResult<LotAward> {
         let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::FormCommittee).await?;
         self.authorize_tender(actor, &row)?;
+        super::reference_price::check_reference_price_revealed(&fold)?;
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
         let method = Method::parse(&input.method).ok_or_else(|| {
             AppError::refused(

@@ -13,6 +13,7 @@ mod closing;
 mod decision;
 mod evaluation;
 mod publicity;
+mod reference_price;
 
 pub use evaluation::{
     ABNORMALLY_LOW_DEFAULT_PERCENT, AdjustmentInput, CommitteeInput, RejectionInput, ReportInput, ScoreInput,
@@ -140,6 +141,9 @@ pub struct LotAward {
     pub refunded: Option<(Date, bool)>,
     /// The report to the regulator: day, and whether in time (招标投标法 第四十七条).
     pub regulator_report: Option<(Date, bool)>,
+    /// The sealed reference price (标底), if the principal set one: its commitment, and the price
+    /// and day once revealed at the opening (条例 第二十七条、第五十条).
+    pub reference_price: Option<(String, Option<(i64, Date)>)>,
 }
 
 impl LotAward {
@@ -163,6 +167,7 @@ impl LotAward {
             letter: None,
             contract: None,
             awarded_day: None,
+            reference_price: None,
             refunded: None,
             regulator_report: None,
         }
@@ -181,6 +186,16 @@ impl LotAward {
     /// Applies one recorded event of the lot's stream.
     fn apply(&mut self, event: &Event, at_ms: i64) {
         match event {
+            // The reference price stays outside the stage table: it is set before the opening and
+            // read out at it, whatever the lot's stage.
+            Event::ReferencePriceCommitted { commitment_hex, .. } => {
+                self.reference_price = Some((commitment_hex.clone(), None));
+            }
+            Event::ReferencePriceRevealed { price_fen, .. } => {
+                if let Some((_, revealed)) = self.reference_price.as_mut() {
+                    *revealed = Some((*price_fen, china_time::date_of(at_ms)));
+                }
+            }
             Event::CommitteeFormed(details) => {
                 self.committee = Some(details.clone());
                 self.step(LotCommand::FormCommittee);

@@ -19,4 +19,5 @@ mod opening;
 mod platform;
 mod prequalification;
 mod projects;
+mod reference_price;
 mod supervision;

@@ -273,6 +273,8 @@ pub struct LotAwardDto {
     refunded: Option<DoneDto>,
     /// The written report to the regulator (招标投标法 第四十七条).
     regulator_report: Option<DoneDto>,
+    /// The sealed reference price (标底): its commitment, and the price once read out at the opening.
+    reference_price: Option<ReferencePriceDto>,
 }
 
 /// A step done on a day, in time or late.
@@ -362,6 +364,11 @@ fn dto(fold: LotAward) -> LotAwardDto {
         awarded_day: fold.awarded_day.map(|d| d.to_string()),
         refunded: fold.refunded.map(|(day, in_time)| DoneDto { day: day.to_string(), in_time }),
         regulator_report: fold.regulator_report.map(|(day, in_time)| DoneDto { day: day.to_string(), in_time }),
+        reference_price: fold.reference_price.map(|(commitment_hex, revealed)| ReferencePriceDto {
+            commitment_hex,
+            price_fen: revealed.map(|(price, _)| price),
+            revealed_day: revealed.map(|(_, day)| day.to_string()),
+        }),
     }
 }
 
@@ -658,4 +665,63 @@ pub async fn archive_lot(
     Path((tender_id, lot_id)): Path<(String, String)>,
 ) -> Award {
     ok(state.app.archive_lot(&actor, &tender_id, &lot_id).await?)
+}
+
+/// The sealed reference price of a lot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferencePriceDto {
+    /// SM3 commitment recorded before the deadline.
+    commitment_hex: String,
+    /// The price, fen, once read out at the opening.
+    price_fen: Option<i64>,
+    /// Day read out.
+    revealed_day: Option<String>,
+}
+
+/// A commitment to the lot's reference price (`ggzy tender reference-price` computes it offline).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReferenceCommitRequest {
+    /// SM3 commitment (64 hex) as `ggzy_crypto::reference_price` defines it.
+    commitment_hex: String,
+}
+
+/// Records the commitment to a lot's reference price (标底), before the deadline, once (条例 第二十七条).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/reference-price", tag = "award",
+    request_body = ReferenceCommitRequest, responses(
+        (status = 200, body = LotAwardDto),
+        (status = 409, description = "reference_price_too_late, reference_price_exists", body = ErrorBody),
+        (status = 422, description = "invalid_digest", body = ErrorBody),
+    ), security(("session" = []), ("api_token" = [])))]
+pub async fn commit_reference_price(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ReferenceCommitRequest>,
+) -> Award {
+    ok(state.app.commit_reference_price(&actor, &tender_id, &lot_id, &request.commitment_hex).await?)
+}
+
+/// The reference price read out at the opening.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReferenceRevealRequest {
+    /// The price, fen.
+    price_fen: i64,
+    /// The salt used for the commitment (hex).
+    salt_hex: String,
+}
+
+/// Reads out the lot's reference price at the opening; it must open the commitment (条例 第五十条).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/reference-price/reveal", tag = "award",
+    request_body = ReferenceRevealRequest, responses(
+        (status = 200, body = LotAwardDto),
+        (status = 409, description = "reference_price_before_opening, invalid_transition", body = ErrorBody),
+        (status = 422, description = "reference_price_mismatch, invalid_amount", body = ErrorBody),
+    ), security(("session" = []), ("api_token" = [])))]
+pub async fn reveal_reference_price(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ReferenceRevealRequest>,
+) -> Award {
+    ok(state.app.reveal_reference_price(&actor, &tender_id, &lot_id, request.price_fen, &request.salt_hex).await?)
 }

@@ -143,6 +143,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(award::refund_securities))
         .routes(routes!(award::report_to_regulator))
         .routes(routes!(award::archive_lot))
+        .routes(routes!(award::commit_reference_price))
+        .routes(routes!(award::reveal_reference_price))
         .routes(routes!(securities::lodge_security, securities::list_securities))
         .routes(routes!(securities::verify_guarantee))
         .routes(routes!(experts::list_experts, experts::register_expert))
