@@ -88,6 +88,26 @@ pub enum Event {
         /// The principal's statement of its capacity.
         statement: String,
     },
+    /// A bidder objected to the opening, on the spot (条例 第四十四条).
+    OpeningObjectionRaised {
+        /// Tender.
+        tender_id: String,
+        /// Number within the opening, from 1.
+        objection_id: i64,
+        /// The objecting bidder.
+        objector_credit_code: String,
+        /// What it objects to.
+        text: String,
+    },
+    /// The principal answered an objection at the opening, on the spot.
+    OpeningObjectionAnswered {
+        /// Tender.
+        tender_id: String,
+        /// The objection.
+        objection_id: i64,
+        /// The answer.
+        answer: String,
+    },
     /// The principal committed to a lot's sealed reference price (标底, 条例 第二十七条): only the
     /// commitment is recorded before the opening.
     ReferencePriceCommitted {
@@ -1140,6 +1160,8 @@ impl Event {
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
             Event::OcdsImported { .. } => "OcdsImported",
+            Event::OpeningObjectionRaised { .. } => "OpeningObjectionRaised",
+            Event::OpeningObjectionAnswered { .. } => "OpeningObjectionAnswered",
             Event::ReferencePriceCommitted { .. } => "ReferencePriceCommitted",
             Event::ReferencePriceRevealed { .. } => "ReferencePriceRevealed",
             Event::AlertRaised(_) => "AlertRaised",
@@ -1290,6 +1312,9 @@ impl Event {
             // A lot's award procedure is read by folding its own short stream (`crate::award`).
             Event::ReferencePriceCommitted { .. }
             | Event::ReferencePriceRevealed { .. }
+            // Objections at the opening are read by folding their stream (`crate::opening_objection`).
+            | Event::OpeningObjectionRaised { .. }
+            | Event::OpeningObjectionAnswered { .. }
             | Event::CommitteeFormed(_)
             | Event::EvaluationReported(_)
             | Event::EvaluationFailed { .. }
@@ -1361,6 +1386,10 @@ pub mod stream {
     /// Stream of a user.
     pub fn user(user_id: &str) -> String {
         format!("user-{user_id}")
+    }
+    /// Stream of the objections raised at a tender's opening.
+    pub fn opening_objection(tender_id: &str) -> String {
+        format!("opening-objection-{tender_id}")
     }
     /// Stream of the imports of one OCDS file (by its SM3 digest).
     pub fn ocds_import(file_sm3_hex: &str) -> String {

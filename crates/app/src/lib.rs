@@ -25,6 +25,7 @@ pub mod objection;
 pub mod ocds;
 pub mod ocds_import;
 pub mod opening;
+pub mod opening_objection;
 pub mod prequalification;
 pub mod project;
 pub mod regions;

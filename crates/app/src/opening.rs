@@ -42,6 +42,8 @@ pub struct OpeningView {
     pub escrow_given: usize,
     /// Shares needed.
     pub escrow_threshold: i64,
+    /// Objections raised at the opening, with their answers (条例 第四十四条).
+    pub objections: Vec<crate::opening_objection::OpeningObjectionView>,
 }
 
 fn refused_opening(refused: OpeningRefusal) -> AppError {
@@ -356,6 +358,7 @@ impl App {
         self.authorize_tender(actor, &row)?;
         transition(tender_state(&row)?, TenderCommand::CloseOpening)
             .map_err(|invalid| AppError::refused("invalid_transition", invalid.to_string()))?;
+        self.check_opening_objections_answered(tender_id).await?;
         let view = self.opening(tender_id).await?;
         let closed_at_ms = self.now_ms();
         let lines: Vec<OpeningLine> = view
@@ -453,6 +456,7 @@ impl App {
             record,
             escrow_given,
             escrow_threshold: row.escrow_threshold.unwrap_or(0),
+            objections: self.opening_objections(tender_id).await?.0,
         })
     }
 }

@@ -29,6 +29,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("PRJ", "crates/ggzy/tests/api/projects.rs"),
     ("ALR", "crates/ggzy/tests/api/alerts.rs"),
     ("REF", "crates/ggzy/tests/api/reference_price.rs"),
+    ("OOB", "crates/ggzy/tests/api/opening_objections.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

@@ -146,6 +146,8 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("reference_price_before_opening", 409, "开标前不能公布标底"),
     ("reference_price_mismatch", 422, "标底与承诺值不符"),
     ("reference_price_not_revealed", 409, "标底尚未公布"),
+    ("opening_objection_pending", 409, "开标现场异议尚未答复"),
+    ("not_a_bidder", 422, "不是本项目的投标人"),
     ("draw_not_replaceable", 409, "该专家不能替换"),
     ("draw_already_answered", 409, "该专家已经答复"),
     ("invalid_transition", 409, "当前状态不允许此操作"),

@@ -17,9 +17,9 @@ fn morning(day: &str) -> i64 {
     format!("{day}T10:00:00+08:00").parse::<jiff::Timestamp>().expect("timestamp").as_millisecond()
 }
 
-/// Bids from all four bidders (prices 10.0, 10.5, 11.0 and 11.5 million yuan in fen), the opening at
-/// the deadline, the escrow quorum opening every bid, the record signed.
-pub(crate) async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFixture) {
+/// Every bidder bids (10.0, 10.5, 11.0 and 11.5 million yuan, in fen), the clock moves to the
+/// deadline and the opening starts.
+pub(crate) async fn opening_started(app: &crate::helpers::TestApp, fixture: &mut TenderFixture) {
     for (i, bidder) in fixture.bidders.iter().enumerate() {
         let (bytes, digest) = fixture.seal(bidder, 1_000_000_000 + 50_000_000 * i as i64, 2_000);
         let (status, body) = fixture.submit(app, bidder, bytes, &digest).await;
@@ -29,6 +29,10 @@ pub(crate) async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFi
     fixture.relogin(app).await;
     let (status, _, body) = call(fixture.principal.post(app, &fixture.path("/opening"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Two officials hand in their escrow shares of the opening key.
+pub(crate) async fn escrow_shares_given(app: &crate::helpers::TestApp, fixture: &TenderFixture) {
     for (official, key) in fixture.officials.iter().take(2) {
         let (_, _, mine) = call(official.client.get(app.url(&fixture.path("/escrow-shares/mine")))).await;
         let share = ceremony::CeremonyShare {
@@ -43,6 +47,12 @@ pub(crate) async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFi
                 .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
+}
+
+/// The opening from the bids to the signed record: the escrow quorum opens every bid.
+pub(crate) async fn opened(app: &crate::helpers::TestApp, fixture: &mut TenderFixture) {
+    opening_started(app, fixture).await;
+    escrow_shares_given(app, fixture).await;
     let (status, _, body) = call(fixture.principal.post(app, &fixture.path("/opening/close"))).await;
     assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("opened")), "{body}");
 }

@@ -16,6 +16,7 @@ mod invited;
 mod log;
 mod objections;
 mod opening;
+mod opening_objections;
 mod platform;
 mod prequalification;
 mod projects;

@@ -131,6 +131,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(opening::own_escrow_share))
         .routes(routes!(opening::give_escrow_share))
         .routes(routes!(opening::close_opening))
+        .routes(routes!(opening::raise_opening_objection))
+        .routes(routes!(opening::answer_opening_objection))
         .routes(routes!(award::form_committee))
         .routes(routes!(award::submit_evaluation))
         .routes(routes!(award::publish_candidates))

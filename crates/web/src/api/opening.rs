@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use ggzy_app::events::OpeningLineDetails;
 use ggzy_app::opening::OpeningView;
+use ggzy_app::opening_objection::OpeningObjectionView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -64,6 +65,8 @@ pub struct OpeningDto {
     escrow_given: usize,
     /// Shares needed to open by escrow.
     escrow_threshold: i64,
+    /// Objections raised at the opening, with the principal's answers (条例 第四十四条).
+    objections: Vec<OpeningObjectionDto>,
     /// The signed record, once closed.
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<OpeningRecordDto>,
@@ -88,6 +91,7 @@ fn opening_dto(view: OpeningView) -> OpeningDto {
         lines: view.lines.into_iter().map(line_dto).collect(),
         escrow_given: view.escrow_given,
         escrow_threshold: view.escrow_threshold,
+        objections: view.objections.into_iter().map(objection_dto).collect(),
         record: view.record.map(|record| OpeningRecordDto {
             closed_at: rfc3339(record.closed_at_ms),
             closed_at_ms: record.closed_at_ms,
@@ -197,7 +201,7 @@ pub async fn give_escrow_share(
 /// Closes the opening and signs the opening record (开标记录表).
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/opening/close", tag = "opening", responses(
     (status = 200, body = OpeningDto),
-    (status = 409, description = "invalid_transition", body = ErrorBody),
+    (status = 409, description = "invalid_transition, opening_objection_pending", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn close_opening(
     State(state): State<WebState>,
@@ -205,4 +209,85 @@ pub async fn close_opening(
     Path(tender_id): Path<String>,
 ) -> ApiResult<axum::Json<OpeningDto>> {
     Ok(axum::Json(opening_dto(state.app.close_opening(&actor, &tender_id).await?)))
+}
+
+/// An objection raised at the opening.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpeningObjectionDto {
+    /// Number, from 1.
+    objection_id: i64,
+    /// The objecting bidder.
+    objector_credit_code: String,
+    /// What it objects to.
+    text: String,
+    /// Raised (RFC 3339).
+    raised_at: String,
+    /// The principal's answer.
+    answer: Option<String>,
+    /// Answered (RFC 3339).
+    answered_at: Option<String>,
+}
+
+fn objection_dto(view: OpeningObjectionView) -> OpeningObjectionDto {
+    OpeningObjectionDto {
+        objection_id: view.objection_id,
+        objector_credit_code: view.objector_credit_code,
+        text: view.text,
+        raised_at: rfc3339(view.raised_ms),
+        answered_at: view.answer.as_ref().map(|(_, at)| rfc3339(*at)),
+        answer: view.answer.map(|(answer, _)| answer),
+    }
+}
+
+/// An objection to the opening.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OpeningObjectionRequest {
+    /// The objecting bidder (the caller acts for it).
+    objector_credit_code: String,
+    /// What it objects to.
+    text: String,
+}
+
+/// A bidder objects to the opening, on the spot while the session runs (条例 第四十四条).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/opening/objections", tag = "opening",
+    request_body = OpeningObjectionRequest, responses(
+        (status = 200, body = [OpeningObjectionDto]),
+        (status = 409, description = "invalid_transition (not during the opening)", body = ErrorBody),
+        (status = 422, description = "not_a_bidder, invalid_text", body = ErrorBody),
+    ), security(("session" = []), ("api_token" = [])))]
+pub async fn raise_opening_objection(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<OpeningObjectionRequest>,
+) -> ApiResult<axum::Json<Vec<OpeningObjectionDto>>> {
+    let views = state
+        .app
+        .raise_opening_objection(&actor, &tender_id, request.objector_credit_code.trim(), &request.text)
+        .await?;
+    Ok(axum::Json(views.into_iter().map(objection_dto).collect()))
+}
+
+/// The principal's answer at the opening.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OpeningAnswerRequest {
+    /// The answer.
+    answer: String,
+}
+
+/// The principal answers an objection on the spot.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/opening/objections/{objection_id}/answer", tag = "opening",
+    request_body = OpeningAnswerRequest, responses(
+        (status = 200, body = [OpeningObjectionDto]),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "invalid_transition", body = ErrorBody),
+    ), security(("session" = []), ("api_token" = [])))]
+pub async fn answer_opening_objection(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, objection_id)): Path<(String, i64)>,
+    ApiJson(request): ApiJson<OpeningAnswerRequest>,
+) -> ApiResult<axum::Json<Vec<OpeningObjectionDto>>> {
+    let views = state.app.answer_opening_objection(&actor, &tender_id, objection_id, &request.answer).await?;
+    Ok(axum::Json(views.into_iter().map(objection_dto).collect()))
 }
