@@ -153,6 +153,9 @@ enum Command {
         /// The ocid prefix registered with the Open Contracting Partnership (with `--ocds`).
         #[arg(long, default_value = ggzy::ocds_export::TEST_OCID_PREFIX, requires = "ocds")]
         ocid_prefix: String,
+        /// With `--ocds`: the releases imported from other publishers (`ggzy import --ocds`), as read.
+        #[arg(long, requires = "ocds")]
+        imported: bool,
     },
 }
 
@@ -495,10 +498,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
         }
-        Command::Export { flags, out, ocds: true, ocid_prefix, .. } => {
+        Command::Export { flags, out, ocds: true, ocid_prefix, imported, .. } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
-            let count = ggzy::ocds_export::export_with_config(&config, &ocid_prefix, &out).await?;
-            eprintln!("exported {count} procedures as OCDS compiled releases (ocid prefix {ocid_prefix})");
+            let count = ggzy::ocds_export::export_with_config(&config, &ocid_prefix, imported, &out).await?;
+            if imported {
+                eprintln!("exported {count} imported OCDS compiled releases");
+            } else {
+                eprintln!("exported {count} procedures as OCDS compiled releases (ocid prefix {ocid_prefix})");
+            }
         }
         Command::Export { flags, out, dossier: Some(tender_id), .. } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;

@@ -1,7 +1,8 @@
 //! `ggzy import --ocds` through the real binary: another publisher's compiled releases become
 //! reference data, one per ocid (a later `date` replaces an earlier one, an older one is ignored);
 //! each bad line is reported with its line number and field and the rest imported; the import is
-//! an event naming the file's SM3 digest; a file with nothing importable fails.
+//! an event naming the file's SM3 digest; the imports export as read and screen with `ggzy screen`; a
+//! file with nothing importable fails.
 
 use std::process::Command;
 
@@ -67,6 +68,27 @@ async fn releases_are_imported_once_per_ocid_and_bad_lines_are_reported_by_line_
     assert_eq!(imports.len(), 1);
     assert!(imports[0].payload.contains("\"imported\":52") && imports[0].payload.contains("\"rejected\":3"));
     store.close().await;
+
+    // The imported releases go out as read, and `ggzy screen` runs on them.
+    let exported = dir.path().join("imported.jsonl");
+    let output = ggzy(&[
+        "export",
+        "--data-dir",
+        &data.display().to_string(),
+        "--ocds",
+        "--imported",
+        "--out",
+        &exported.display().to_string(),
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = std::fs::read_to_string(&exported).expect("export");
+    assert_eq!(text.lines().count(), 50);
+    assert!(text.lines().any(|line| line.contains("2030-01-01T00:00:00Z")), "the newer release is the one held");
+    let settings = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ocds/sample-dev.cardinal.ini");
+    let output = ggzy(&["screen", "--ocds", &exported.display().to_string(), "--settings", settings]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let results: Value = serde_json::from_slice(&output.stdout).expect("screen JSON");
+    assert!(results["OCID"].as_object().is_some_and(|ocids| !ocids.is_empty()), "{results}");
 
     let bad = dir.path().join("bad.jsonl");
     std::fs::write(&bad, "not json\n[1, 2]\n").expect("write");

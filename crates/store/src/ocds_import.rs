@@ -52,6 +52,12 @@ impl Store {
         Ok(row.try_get(0)?)
     }
 
+    /// Every release held, as imported, in ocid order.
+    pub async fn ocds_imported_all(&self) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query("SELECT release_json FROM ocds_import ORDER BY ocid").fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(|row| row.try_get(0)).collect::<Result<_, _>>()?)
+    }
+
     /// The release held for an ocid: (publisher, date, JSON).
     pub async fn ocds_imported(&self, ocid: &str) -> StoreResult<Option<(String, String, String)>> {
         let row = sqlx::query("SELECT publisher, release_date, release_json FROM ocds_import WHERE ocid = $1")
