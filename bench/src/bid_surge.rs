@@ -103,20 +103,7 @@ fn parse_args() -> Result<Args> {
         chunk_mib: 4,
         dir: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (key, inline) = match arg.split_once('=') {
-            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
-            None => (arg.clone(), None),
-        };
-        if key == "--help" || key == "-h" {
-            println!("{USAGE}");
-            std::process::exit(0);
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => args.next().ok_or_else(|| anyhow!("{key} needs a value\n{USAGE}"))?,
-        };
+    for (key, value) in ggzy_bench::flags(USAGE)? {
         match key.as_str() {
             "--bids" => parsed.bids = value.parse().context("--bids")?,
             "--clients" => parsed.clients = value.parse().context("--clients")?,

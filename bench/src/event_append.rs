@@ -16,7 +16,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use ggzy_store::verify::verify_store;
 use ggzy_store::{AppendRequest, Backend, ExpectedVersion, NewEvent, Store, StoreOptions};
 use sqlx::{AnyConnection, Connection, Executor, Row};
@@ -51,20 +51,7 @@ fn parse_args() -> Result<Args> {
         .ok()
         .filter(|url| !url.is_empty())
         .unwrap_or_else(|| DEFAULT_ADMIN_URL.to_owned());
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (key, inline) = match arg.split_once('=') {
-            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
-            None => (arg.clone(), None),
-        };
-        if key == "--help" || key == "-h" {
-            println!("{USAGE}");
-            std::process::exit(0);
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => args.next().ok_or_else(|| anyhow!("{key} needs a value\n{USAGE}"))?,
-        };
+    for (key, value) in ggzy_bench::flags(USAGE)? {
         match key.as_str() {
             "--backend" => {
                 which = match value.as_str() {

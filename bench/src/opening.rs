@@ -63,20 +63,7 @@ struct Args {
 
 fn parse_args() -> Result<Args> {
     let mut parsed = Args { bids: 50, size_mb: 4.0, threads: 1, runs: 3 };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (key, inline) = match arg.split_once('=') {
-            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
-            None => (arg.clone(), None),
-        };
-        if key == "--help" || key == "-h" {
-            println!("{USAGE}");
-            std::process::exit(0);
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => args.next().ok_or_else(|| anyhow!("{key} needs a value\n{USAGE}"))?,
-        };
+    for (key, value) in ggzy_bench::flags(USAGE)? {
         match key.as_str() {
             "--bids" => parsed.bids = value.parse().context("--bids")?,
             "--size-mb" => parsed.size_mb = value.parse().context("--size-mb")?,

@@ -67,20 +67,7 @@ struct Args {
 
 fn parse_args() -> Result<Args> {
     let mut parsed = Args { copies: 100, runs: 3, ggzy: None, dir: None };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let (key, inline) = match arg.split_once('=') {
-            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
-            None => (arg.clone(), None),
-        };
-        if key == "--help" || key == "-h" {
-            println!("{USAGE}");
-            std::process::exit(0);
-        }
-        let value = match inline {
-            Some(value) => value,
-            None => args.next().ok_or_else(|| anyhow!("{key} needs a value\n{USAGE}"))?,
-        };
+    for (key, value) in ggzy_bench::flags(USAGE)? {
         match key.as_str() {
             "--copies" => parsed.copies = value.parse().context("--copies")?,
             "--runs" => parsed.runs = value.parse().context("--runs")?,

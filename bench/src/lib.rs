@@ -1,0 +1,27 @@
+//! What the benchmark binaries share: reading their `--key value` arguments.
+
+/// The `--key value` and `--key=value` pairs of the command line, in order. `--help` or `-h`
+/// prints `usage` and exits; a key without a value is an error that shows `usage`.
+pub fn flags(usage: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let mut pairs = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let (key, inline) = match arg.split_once('=') {
+            Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
+            None => (arg.clone(), None),
+        };
+        if key == "--help" || key == "-h" {
+            #[allow(clippy::print_stdout, reason = "the usage text is the answer to --help")]
+            {
+                println!("{usage}");
+            }
+            std::process::exit(0);
+        }
+        let value = match inline {
+            Some(value) => value,
+            None => args.next().ok_or_else(|| anyhow::anyhow!("{key} needs a value\n{usage}"))?,
+        };
+        pairs.push((key, value));
+    }
+    Ok(pairs)
+}
