@@ -43,6 +43,18 @@ fn attributable(ip: &str) -> &str {
     }
 }
 
+/// The project manager a bid names (项目经理, declared in its envelope as `project_manager`: the
+/// registration certificate number, or an object with `certificate_no`), compared across bids
+/// (条例 第四十条第（三）项). Letters and spaces are normalised so that case does not hide a match.
+fn project_manager(declared: &serde_json::Value) -> String {
+    let value = &declared["project_manager"];
+    value["certificate_no"]
+        .as_str()
+        .or_else(|| value.as_str())
+        .map(|number| number.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase())
+        .unwrap_or_default()
+}
+
 impl App {
     /// The lot screens over the tender's opened bids, recorded as alerts. Called once, right after
     /// the opening record is signed (the bidders are public from then on, 招标投标法 第三十六条).
@@ -54,13 +66,13 @@ impl App {
             let securities = self.store.securities(&row.tender_id, &lot.lot_id).await?;
             let mut bids = Vec::new();
             for bid in submitted.iter().filter(|b| b.lot_id == lot.lot_id) {
-                let price = openings
+                let declared = openings
                     .iter()
                     .find(|o| o.lot_id == lot.lot_id && o.bidder_credit_code == bid.bidder_credit_code)
                     .filter(|o| o.status == "decrypted")
                     .and_then(|o| serde_json::from_str::<serde_json::Value>(&o.declared_json).ok())
-                    .and_then(|declared| declared["price_fen"].as_i64())
-                    .map(Fen);
+                    .unwrap_or_default();
+                let price = declared["price_fen"].as_i64().map(Fen);
                 let entity = self.store.entity(&bid.bidder_credit_code).await?;
                 // A guarantee's issuer and number identify it, not a payer; a cash deposit's reference
                 // is the account it came from.
@@ -76,8 +88,12 @@ impl App {
                     mac_hash: hex::encode(&bid.mac_hash),
                     client_ip: attributable(&bid.client_ip).to_owned(),
                     deposit_account,
-                    contact_phone: entity.map(|e| e.contact_phone).unwrap_or_default(),
-                    ..LotBid::default()
+                    contact_phone: entity.as_ref().map(|e| e.contact_phone.clone()).unwrap_or_default(),
+                    project_manager: project_manager(&declared),
+                    legal_representative: entity
+                        .as_ref()
+                        .and_then(|e| e.legal_rep_person_key.clone())
+                        .unwrap_or_default(),
                 });
             }
             for (n, flag) in screen_lot(&bids, &ScreenSettings::default()).into_iter().enumerate() {

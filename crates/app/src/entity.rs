@@ -1,4 +1,13 @@
 //! Market entities (市场主体库): registration, changes, public and private views.
+//!
+//! The legal representative's resident ID is checked and then kept only masked and as a person key
+//! ([`person_key`]); the entity's declared shareholders, officers and controlling entity are the
+//! relations register ([`relations`]), which the expert draw's avoidance screen and the related
+//! bidders rule read through [`relation_facts`].
+
+pub mod person_key;
+pub(crate) mod relation_facts;
+pub mod relations;
 
 use ggzy_domain::authz::Action;
 use ggzy_domain::{CreditCode, RegionCode, ResidentId};
@@ -84,7 +93,7 @@ fn check_phone(value: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn validate(input: &EntityInput) -> AppResult<EntityDetails> {
+fn validate(input: &EntityInput, legal_rep_person_key: Option<String>) -> AppResult<EntityDetails> {
     let mut errors = Vec::new();
     check_text("name", &input.name, 100, "主体名称", &mut errors);
     check_text("legal_rep_name", &input.legal_rep_name, 50, "法定代表人姓名", &mut errors);
@@ -100,6 +109,7 @@ fn validate(input: &EntityInput) -> AppResult<EntityDetails> {
         region_code: input.region.as_str().to_owned(),
         legal_rep_name: input.legal_rep_name.trim().to_owned(),
         legal_rep_id_masked: input.legal_rep_id.masked(),
+        legal_rep_person_key,
         contact_name: input.contact_name.trim().to_owned(),
         contact_phone: input.contact_phone.trim().to_owned(),
         address: input.address.trim().to_owned(),
@@ -109,7 +119,7 @@ fn validate(input: &EntityInput) -> AppResult<EntityDetails> {
 impl App {
     /// Registers a market entity; a bidder, principal or agency registering becomes its member.
     pub async fn register_entity(&self, actor: &Actor, input: EntityInput) -> AppResult<EntityView> {
-        let details = validate(&input)?;
+        let details = validate(&input, self.person_key(&input.legal_rep_id).map(|key| key.to_hex()))?;
         actor.authorize(Action::RegisterEntity, &input.region)?;
         let stream_id = stream::entity(&details.credit_code);
         let region_code = details.region_code.clone();
@@ -162,7 +172,7 @@ impl App {
         expected_version: i64,
         input: EntityInput,
     ) -> AppResult<EntityView> {
-        let details = validate(&input)?;
+        let details = validate(&input, self.person_key(&input.legal_rep_id).map(|key| key.to_hex()))?;
         let current =
             self.store.entity(input.credit_code.as_str()).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
         let current_region = stored_region(&current.region_code)?;

@@ -4,7 +4,7 @@
 //! that a password was set, not the hash (the hash is an operational row written alongside).
 
 use ggzy_store::alert::{AlertOp, AlertRow};
-use ggzy_store::expert::ExpertOp;
+use ggzy_store::expert::{AssessmentRow, ExpertOp};
 use ggzy_store::projection::{EntityRow, ProjectionOp};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +32,9 @@ pub enum Event {
         /// The user.
         user_id: String,
     },
+    /// An entity declared its shareholders, officers and controlling entity (关联关系), replacing
+    /// its previous declaration; persons appear masked and by person key only.
+    EntityRelationsDeclared(crate::entity::relations::EntityRelationsDetails),
     /// A user account was created.
     UserCreated {
         /// User id.
@@ -191,6 +194,10 @@ pub enum Event {
         /// Bid validity (投标有效期, 条例 第二十五条), days from the bid deadline.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         bid_validity_days: Option<i64>,
+        /// The evaluation method and scoring table the documents state (条例 第四十九条: the committee
+        /// uses these and no other).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evaluation: Option<EvaluationTermsDetails>,
     },
     /// A clarification or amendment of the tender documents was issued; if it came too late for the
     /// bids, the deadline was pushed out (顺延) and the event says why.
@@ -254,6 +261,18 @@ pub enum Event {
         reason: String,
         /// The article and the obligations it sets.
         source: String,
+    },
+    /// After a termination, the principal refunded every bid security lodged, with the interest
+    /// on cash (招标投标法实施条例 第三十一条).
+    TerminationRefunded {
+        /// Tender.
+        tender_id: String,
+        /// The lots whose securities were refunded.
+        lot_ids: Vec<String>,
+        /// The bidders refunded.
+        bidders: Vec<String>,
+        /// Day (`YYYY-MM-DD`, China time).
+        refunded_day: String,
     },
     /// An objection to the tender documents (条例 第二十二条): the tendering activity stops until the
     /// reply. The objector is sealed from the principal (招标投标法 第二十二条).
@@ -435,6 +454,9 @@ pub enum Event {
         /// The rejected bids with their grounds.
         rejected: Vec<RejectedDetails>,
     },
+    /// One act of the committee's work on a lot (sign-in, chair vote, signed scores, clarification,
+    /// draft report, signature; `crate::award::EvaluationAct`).
+    EvaluationWork(crate::award::EvaluationWork),
     /// The candidates were publicised (条例 第五十四条).
     CandidatesPublicized {
         /// Tender.
@@ -635,6 +657,8 @@ pub enum Event {
         /// Stream values used after it.
         values_used: u64,
     },
+    /// The principal or agency assessed a drawn expert's work on a lot (评标专家考核评价).
+    ExpertAssessed(AssessmentDetails),
 }
 
 /// An expert's record as kept in the pool.
@@ -1050,10 +1074,47 @@ pub struct CommitteeDetails {
 /// A committee member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberDetails {
-    /// Name (or expert id once the expert library exists).
+    /// Name.
     pub name: String,
     /// `expert` or `principal_representative`.
     pub kind: String,
+    /// The expert's id in the library, for an expert drawn from it: that expert signs in and acts
+    /// on the committee through their own account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expert_id: Option<String>,
+}
+
+impl MemberDetails {
+    /// The member's id on the committee: the expert id when drawn, the name otherwise.
+    pub fn member_id(&self) -> &str {
+        self.expert_id.as_deref().unwrap_or(&self.name)
+    }
+}
+
+/// An assessment of an expert's work on one lot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentDetails {
+    /// The expert.
+    pub expert_id: String,
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// `excellent`, `good`, `adequate` or `unqualified`.
+    pub rating: String,
+    /// Remarks (required for `unqualified`).
+    pub remarks: String,
+    /// The user who assessed.
+    pub assessed_by: String,
+}
+
+/// The evaluation terms of the tender documents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvaluationTermsDetails {
+    /// `lowest_evaluated_price` or `comprehensive_scoring`.
+    pub method: String,
+    /// The scoring table (comprehensive scoring only).
+    pub scoring_table: Option<ScoringTableDetails>,
 }
 
 /// A scoring table as recorded.
@@ -1140,6 +1201,10 @@ pub struct EntityDetails {
     pub legal_rep_name: String,
     /// Legal representative's resident ID, masked: the full number is checked and then dropped.
     pub legal_rep_id_masked: String,
+    /// Legal representative's person key (hex, `crate::entity::person_key`), so the person is
+    /// recognised across entities; absent in events recorded before keys existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_rep_person_key: Option<String>,
     /// Contact person.
     pub contact_name: String,
     /// Contact phone.
@@ -1156,6 +1221,7 @@ impl Event {
             Event::EntityRegistered(_) => "EntityRegistered",
             Event::EntityUpdated(_) => "EntityUpdated",
             Event::EntityMemberAdded { .. } => "EntityMemberAdded",
+            Event::EntityRelationsDeclared(_) => "EntityRelationsDeclared",
             Event::UserCreated { .. } => "UserCreated",
             Event::RoleGranted { .. } => "RoleGranted",
             Event::PasswordSet { .. } => "PasswordSet",
@@ -1179,6 +1245,7 @@ impl Event {
             Event::OpeningStarted { .. } => "OpeningStarted",
             Event::TenderFailed { .. } => "TenderFailed",
             Event::TenderTerminated { .. } => "TenderTerminated",
+            Event::TerminationRefunded { .. } => "TerminationRefunded",
             Event::TenderSuspended { .. } => "TenderSuspended",
             Event::PrequalificationPublished { .. } => "PrequalificationPublished",
             Event::BiddersInvited { .. } => "BiddersInvited",
@@ -1197,6 +1264,7 @@ impl Event {
             Event::CommitteeFormed(_) => "CommitteeFormed",
             Event::EvaluationReported(_) => "EvaluationReported",
             Event::EvaluationFailed { .. } => "EvaluationFailed",
+            Event::EvaluationWork(work) => work.act.name(),
             Event::CandidatesPublicized { .. } => "CandidatesPublicized",
             Event::ObjectionRaised { .. } => "ObjectionRaised",
             Event::ObjectionAnswered { .. } => "ObjectionAnswered",
@@ -1217,6 +1285,7 @@ impl Event {
             Event::DrawPerformed(_) => "DrawPerformed",
             Event::ExpertAnswered { .. } => "ExpertAnswered",
             Event::ExpertReplaced { .. } => "ExpertReplaced",
+            Event::ExpertAssessed(_) => "ExpertAssessed",
         }
     }
 
@@ -1249,6 +1318,7 @@ impl Event {
                 ProjectionOp::AddEntityMember { credit_code: credit_code.clone(), user_id: user_id.clone() },
                 ProjectionOp::SetEntityVersion { credit_code: credit_code.clone(), version: stream_version },
             ],
+            Event::EntityRelationsDeclared(details) => vec![details.projection(at_ms)],
             Event::UserCreated { user_id, username, display_name, region_code } => vec![ProjectionOp::InsertUser {
                 user_id: user_id.clone(),
                 username: username.clone(),
@@ -1272,6 +1342,7 @@ impl Event {
             | Event::OpeningStarted { .. }
             | Event::TenderFailed { .. }
             | Event::TenderTerminated { .. }
+            | Event::TerminationRefunded { .. }
             | Event::TenderSuspended { .. }
             | Event::TenderResumed { .. }
             | Event::PrequalificationPublished { .. }
@@ -1318,6 +1389,7 @@ impl Event {
             | Event::CommitteeFormed(_)
             | Event::EvaluationReported(_)
             | Event::EvaluationFailed { .. }
+            | Event::EvaluationWork(_)
             | Event::CandidatesPublicized { .. }
             | Event::ObjectionRaised { .. }
             | Event::ObjectionAnswered { .. }
@@ -1349,6 +1421,15 @@ impl Event {
             Event::ExpertUpdated(details) => {
                 vec![ProjectionOp::Expert(ExpertOp::Update(crate::expert::expert_row(details, at_ms, stream_version)))]
             }
+            Event::ExpertAssessed(details) => vec![ProjectionOp::Expert(ExpertOp::PutAssessment(AssessmentRow {
+                expert_id: details.expert_id.clone(),
+                tender_id: details.tender_id.clone(),
+                lot_id: details.lot_id.clone(),
+                rating: details.rating.clone(),
+                remarks: details.remarks.clone(),
+                assessed_by: details.assessed_by.clone(),
+                assessed_at_ms: at_ms,
+            }))],
             Event::ExpertStatusChanged { expert_id, status, .. } => {
                 vec![ProjectionOp::Expert(ExpertOp::SetStatus {
                     expert_id: expert_id.clone(),
@@ -1368,6 +1449,7 @@ fn entity_row(details: &EntityDetails, registered_at_ms: i64, updated_at_ms: i64
         region_code: details.region_code.clone(),
         legal_rep_name: details.legal_rep_name.clone(),
         legal_rep_id_masked: details.legal_rep_id_masked.clone(),
+        legal_rep_person_key: details.legal_rep_person_key.clone(),
         contact_name: details.contact_name.clone(),
         contact_phone: details.contact_phone.clone(),
         address: details.address.clone(),
@@ -1426,6 +1508,10 @@ pub mod stream {
     /// Stream of an expert of the pool.
     pub fn expert(expert_id: &str) -> String {
         format!("expert-{expert_id}")
+    }
+    /// Stream of one assessment of an expert's work on a lot (one per expert and lot).
+    pub fn expert_assessment(expert_id: &str, tender_id: &str, lot_id: &str) -> String {
+        format!("expert-assessment-{expert_id}-{tender_id}-{lot_id}")
     }
     /// Stream of one expert draw (scheduled, made, answered, replacements).
     pub fn draw(draw_id: &str) -> String {

@@ -29,6 +29,7 @@ pub mod opening_objection;
 pub mod prequalification;
 pub mod project;
 pub mod regions;
+pub mod related_bidders;
 pub mod rulesets;
 pub mod search;
 pub mod security;
@@ -84,6 +85,7 @@ pub struct App {
     rulesets: Arc<Vec<Ruleset>>,
     calendar: Arc<HolidayCalendar>,
     bids: Option<Arc<bid::BidServices>>,
+    person_key_pepper: Option<entity::person_key::PersonKeyPepper>,
 }
 
 impl App {
@@ -111,6 +113,7 @@ impl App {
             rulesets: Arc::new(rulesets),
             calendar: Arc::new(calendar),
             bids: None,
+            person_key_pepper: None,
         })
     }
 

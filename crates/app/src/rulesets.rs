@@ -152,6 +152,9 @@ mod tests {
         }
         let experts = set.get("committee_experts_share_min").expect("experts share");
         assert_eq!((experts.value, experts.denominator, experts.unit), (2, 3, Unit::Ratio));
+        let more_time = set.get("more_time_requests_share_max").expect("more-time share");
+        assert_eq!((more_time.value, more_time.denominator, more_time.bound), (1, 3, Bound::Cap));
+        assert!(more_time.source.contains("第四十八条"), "{}", more_time.source);
     }
 
     #[test]

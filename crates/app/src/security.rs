@@ -1,7 +1,8 @@
 //! Bid security (投标保证金, 招标投标法实施条例 第二十六条): each bidder lodges cash or an electronic
 //! guarantee (电子保函) for a lot before the deadline; a guarantee is recorded with its issuer, number,
 //! amount, validity and the SM3 of its document, so that a copy presented later can be verified by
-//! hash. Refunds belong to the lot's award procedure (`award.rs`, 条例 第五十七条).
+//! hash. Refunds belong to the lot's award procedure (`award/closing.rs`, 条例 第五十七条), except after a
+//! termination (条例 第三十一条), when every security of the tender is refunded at once.
 
 use ggzy_crypto::sm3::sm3;
 use ggzy_domain::authz::Action;
@@ -143,6 +144,61 @@ impl App {
             .into_iter()
             .find(|s| s.bidder_credit_code == input.bidder)
             .ok_or_else(|| AppError::Internal("lodged security not found".to_owned()))
+    }
+
+    /// Refunds every bid security of a terminated tender, with the interest on cash (招标投标法实施条例
+    /// 第三十一条: 及时退还): the termination is public, so who lodged one is no longer sealed.
+    pub async fn refund_after_termination(&self, actor: &Actor, tender_id: &str) -> AppResult<Vec<SecurityRow>> {
+        let row = self.tender_row(tender_id).await?;
+        self.authorize_tender(actor, &row)?;
+        if tender_state(&row)? != TenderState::Terminated {
+            return Err(AppError::refused(
+                "invalid_transition",
+                "只有已终止的招标项目在此一并退还投标保证金；其他情形随标段在签订合同后退还（招标投标法实施条例 第五十七条）",
+            ));
+        }
+        let mut lot_ids = Vec::new();
+        let mut bidders = Vec::new();
+        for lot in self.store.tender_lots(tender_id).await? {
+            let owed: Vec<String> = self
+                .store
+                .securities(tender_id, &lot.lot_id)
+                .await?
+                .into_iter()
+                .filter(|s| s.refunded_day.is_none())
+                .map(|s| s.bidder_credit_code)
+                .collect();
+            if !owed.is_empty() {
+                lot_ids.push(lot.lot_id);
+                bidders.extend(owed);
+            }
+        }
+        if bidders.is_empty() {
+            return Err(AppError::refused("nothing_to_refund", "该招标项目没有尚未退还的投标保证金"));
+        }
+        let stream_id = stream::tender(tender_id);
+        let event = Recorded {
+            stream_id: stream_id.clone(),
+            region_code: row.region_code.clone(),
+            event: Event::TerminationRefunded {
+                tender_id: tender_id.to_owned(),
+                lot_ids: lot_ids.clone(),
+                bidders,
+                refunded_day: china_time::date_of(self.now_ms()).to_string(),
+            },
+        };
+        self.record(
+            actor,
+            vec![(stream_id, ggzy_store::ExpectedVersion::Exactly(row.version))],
+            vec![event],
+            Vec::new(),
+        )
+        .await?;
+        let mut refunded = Vec::new();
+        for lot_id in &lot_ids {
+            refunded.extend(self.store.securities(tender_id, lot_id).await?);
+        }
+        Ok(refunded)
     }
 
     /// A lot's securities, for the tender's managers once bids are opened (before, who lodged one

@@ -19,7 +19,7 @@ use crate::actor::Actor;
 use crate::entity::stored_region;
 use crate::entropy::random_hex;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::events::{EscrowShareRecord, Event, LotDetails, Recorded, TenderDetails, stream};
+use crate::events::{EscrowShareRecord, EvaluationTermsDetails, Event, LotDetails, Recorded, TenderDetails, stream};
 
 /// The ruleset construction tenders pin when they start.
 pub const CONSTRUCTION_RULESET_ID: &str = "construction";
@@ -111,7 +111,7 @@ pub struct TenderView {
 }
 
 /// A notice to publish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeInput {
     /// Bid deadline (and opening time), UTC ms.
     pub bid_deadline_ms: i64,
@@ -123,6 +123,8 @@ pub struct NoticeInput {
     pub ceiling_price_fen: Option<i64>,
     /// Bid validity (投标有效期), days from the bid deadline; bid securities must last as long.
     pub bid_validity_days: Option<i64>,
+    /// The documents' evaluation method and scoring table (条例 第四十九条).
+    pub evaluation: Option<EvaluationTermsDetails>,
 }
 
 /// An amendment as recorded, with what it did to the deadline.
@@ -363,6 +365,7 @@ impl App {
                 bid_security_fen: None,
                 ceiling_price_fen: None,
                 bid_validity_days: None,
+                evaluation: None,
             },
         )
         .await
@@ -376,8 +379,14 @@ impl App {
         tender_id: &str,
         notice: NoticeInput,
     ) -> AppResult<TenderView> {
-        let NoticeInput { bid_deadline_ms, estimate_fen, bid_security_fen, ceiling_price_fen, bid_validity_days } =
-            notice;
+        let NoticeInput {
+            bid_deadline_ms,
+            estimate_fen,
+            bid_security_fen,
+            ceiling_price_fen,
+            bid_validity_days,
+            evaluation,
+        } = notice;
         if bid_validity_days.is_some_and(|days| !(1..=365).contains(&days)) {
             return Err(field(
                 "bid_validity_days",
@@ -425,6 +434,9 @@ impl App {
             ggzy_domain::evaluation::check_bid_deposit(Fen(security), Fen(estimate), cap.value)
                 .map_err(|error| AppError::refused(error.code(), error.to_string()))?;
         }
+        if let Some(terms) = &evaluation {
+            crate::award::check_evaluation_terms(terms)?;
+        }
         let stream_id = stream::tender(tender_id);
         let event = Recorded {
             stream_id: stream_id.clone(),
@@ -439,6 +451,7 @@ impl App {
                 bid_security_fen,
                 ceiling_price_fen,
                 bid_validity_days,
+                evaluation,
             },
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;

@@ -162,6 +162,19 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
         Event::TenderTerminated { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Terminated, stream_version, at_ms)]
         }
+        Event::TerminationRefunded { tender_id, lot_ids, refunded_day, .. } => lot_ids
+            .iter()
+            .map(|lot_id| TenderOp::RefundSecurities {
+                tender_id: tender_id.clone(),
+                lot_id: lot_id.clone(),
+                refunded_day: refunded_day.clone(),
+            })
+            .chain(std::iter::once(TenderOp::SetVersion {
+                tender_id: tender_id.clone(),
+                version: stream_version,
+                updated_at_ms: at_ms,
+            }))
+            .collect(),
         Event::BiddersInvited { tender_id, invitees, .. } => vec![
             TenderOp::InsertInvitees { tender_id: tender_id.clone(), invitees: invitees.clone() },
             TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },

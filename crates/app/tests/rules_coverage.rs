@@ -30,6 +30,8 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("ALR", "crates/ggzy/tests/api/alerts.rs"),
     ("REF", "crates/ggzy/tests/api/reference_price.rs"),
     ("OOB", "crates/ggzy/tests/api/opening_objections.rs"),
+    ("EV", "crates/ggzy/tests/api/evaluation.rs"),
+    ("REL", "crates/ggzy/tests/api/relations.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

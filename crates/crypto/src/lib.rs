@@ -8,6 +8,7 @@ pub mod chain;
 pub mod draw_seed;
 mod encoding;
 pub mod envelope;
+pub mod evaluation_signing;
 pub mod merkle;
 pub mod opening_record;
 pub mod receipt;

@@ -19,7 +19,8 @@ fn clean(n: u32) -> Expert {
 /// The reasons the screen gives for the single expert `subject` under `context`.
 fn reasons(subject: Expert, context: &ggzy_domain::expert::AvoidanceContext) -> Vec<ExclusionReason> {
     let pool = [subject];
-    let screening = screen(&pool, context);
+    let context = with_persons(context.clone(), &pool);
+    let screening = screen(&pool, &context);
     match screening.exclusions.as_slice() {
         [] => {
             assert_eq!(screening.eligible.len(), 1);
@@ -100,9 +101,9 @@ fn related_through_a_shared_legal_representative() {
     }];
     assert_eq!(reasons(clean(4), &stated), expected);
     // Derived from the legal-representative facts.
-    let boss = resident_id(900);
+    let boss = person_key(&resident_id(900));
     let mut derived = context();
-    derived.relations.push(Relation::LegalRepresentative { person: boss.clone(), entity: employer.clone() });
+    derived.relations.push(Relation::LegalRepresentative { person: boss, entity: employer.clone() });
     derived.relations.push(Relation::LegalRepresentative { person: boss, entity: credit(BIDDER_A) });
     assert_eq!(reasons(clean(4), &derived), expected);
     assert_eq!(expected[0].code(), "employer_related_to_party");
@@ -115,7 +116,11 @@ fn related_through_shareholdings() {
     let subject = clean(5);
     let cases = [
         (
-            Relation::Shareholder { holder: Holder::Entity(credit(BIDDER_B)), entity: employer.clone() },
+            Relation::Shareholder {
+                holder: Holder::Entity(credit(BIDDER_B)),
+                entity: employer.clone(),
+                share_bp: None,
+            },
             ExclusionReason::EmployerRelated {
                 role: PartyRole::Bidder,
                 party: credit(BIDDER_B),
@@ -124,7 +129,11 @@ fn related_through_shareholdings() {
             },
         ),
         (
-            Relation::Shareholder { holder: Holder::Entity(employer.clone()), entity: credit(BIDDER_B) },
+            Relation::Shareholder {
+                holder: Holder::Entity(employer.clone()),
+                entity: credit(BIDDER_B),
+                share_bp: Some(2000),
+            },
             ExclusionReason::EmployerRelated {
                 role: PartyRole::Bidder,
                 party: credit(BIDDER_B),
@@ -133,7 +142,11 @@ fn related_through_shareholdings() {
             },
         ),
         (
-            Relation::Shareholder { holder: Holder::Person(subject.resident_id.clone()), entity: credit(BIDDER_B) },
+            Relation::Shareholder {
+                holder: Holder::Person(person_key(&subject.resident_id)),
+                entity: credit(BIDDER_B),
+                share_bp: None,
+            },
             ExclusionReason::PersonallyRelated {
                 role: PartyRole::Bidder,
                 party: credit(BIDDER_B),
@@ -141,7 +154,7 @@ fn related_through_shareholdings() {
             },
         ),
         (
-            Relation::Officer { person: subject.resident_id.clone(), entity: credit(BIDDER_A) },
+            Relation::Officer { person: person_key(&subject.resident_id), entity: credit(BIDDER_A) },
             ExclusionReason::PersonallyRelated {
                 role: PartyRole::Bidder,
                 party: credit(BIDDER_A),
@@ -157,12 +170,49 @@ fn related_through_shareholdings() {
 }
 
 #[test]
+fn related_through_a_declared_controller() {
+    let employer = credit(EMPLOYERS[0]);
+    let cases = [
+        (Relation::Controller { controller: employer.clone(), entity: credit(BIDDER_A) }, Link::Controls),
+        (Relation::Controller { controller: credit(BIDDER_A), entity: employer.clone() }, Link::ControlledByParty),
+    ];
+    for (relation, link) in cases {
+        let mut with = context();
+        with.relations.push(relation.clone());
+        let found = reasons(clean(12), &with);
+        let expected = ExclusionReason::EmployerRelated {
+            role: PartyRole::Bidder,
+            party: credit(BIDDER_A),
+            employer: employer.clone(),
+            link,
+        };
+        assert_eq!(found, vec![expected], "{relation:?}");
+        assert!(found[0].source().is_some_and(|s| s.contains("第十二条第（三）项")));
+    }
+}
+
+#[test]
+fn persons_are_matched_by_key_only() {
+    // The same relation, but the app gave no key for the expert (or another person's key).
+    let subject = clean(13);
+    let relation = Relation::Officer { person: person_key(&subject.resident_id), entity: credit(BIDDER_A) };
+    let mut without_key = context();
+    without_key.relations.push(relation.clone());
+    let pool = [subject.clone()];
+    assert_eq!(screen(&pool, &without_key).exclusions, Vec::new());
+    let mut other_key = with_persons(without_key.clone(), &pool);
+    other_key.expert_persons.insert(subject.id.clone(), person_key(&resident_id(902)));
+    assert_eq!(screen(&pool, &other_key).exclusions, Vec::new());
+    assert_eq!(reasons(subject, &without_key).len(), 1);
+}
+
+#[test]
 fn near_relative_of_a_bidders_legal_representative() {
     let subject = clean(6);
-    let boss = resident_id(901);
+    let boss = person_key(&resident_id(901));
     let mut with = context();
-    with.relations.push(Relation::LegalRepresentative { person: boss.clone(), entity: credit(BIDDER_A) });
-    with.relations.push(Relation::NearRelative { a: boss, b: subject.resident_id.clone() });
+    with.relations.push(Relation::LegalRepresentative { person: boss, entity: credit(BIDDER_A) });
+    with.relations.push(Relation::NearRelative { a: boss, b: person_key(&subject.resident_id) });
     let found = reasons(subject, &with);
     assert_eq!(
         found,
@@ -180,7 +230,11 @@ fn relations_to_entities_outside_the_lot_do_not_count() {
     let mut with = context();
     let outsider = credit(EMPLOYERS[5]);
     with.relations.push(Relation::SameLegalRepresentative { a: outsider.clone(), b: credit(EMPLOYERS[0]) });
-    with.relations.push(Relation::Shareholder { holder: Holder::Entity(outsider), entity: credit(EMPLOYERS[0]) });
+    with.relations.push(Relation::Shareholder {
+        holder: Holder::Entity(outsider),
+        entity: credit(EMPLOYERS[0]),
+        share_bp: None,
+    });
     // A bidder linked to an employment that ended before the period does not count either.
     let mut subject = expert(7, EMPLOYERS[1], &["A0101"], XIHU);
     subject.employments.push(Employment {

@@ -112,12 +112,13 @@ fn splitmix(seed: u64) -> impl Iterator<Item = u64> {
 }
 
 fn context_with_relations(experts: &[Expert], related: &[usize]) -> ggzy_domain::expert::AvoidanceContext {
-    let mut context = context();
+    let mut context = with_persons(context(), experts);
     for &index in related {
         if let Some(subject) = experts.get(index) {
             context.relations.push(Relation::Shareholder {
-                holder: Holder::Person(subject.resident_id.clone()),
+                holder: Holder::Person(person_key(&subject.resident_id)),
                 entity: credit(BIDDER_B),
+                share_bp: None,
             });
         }
     }

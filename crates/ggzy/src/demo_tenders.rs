@@ -36,10 +36,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use ggzy_app::actor::Actor;
-use ggzy_app::award::{CommitteeInput, LotAward, ReportInput};
+use ggzy_app::award::{CommitteeInput, LotAward};
 use ggzy_app::bid::UploadStart;
 use ggzy_app::clock::FakeClock;
-use ggzy_app::events::MemberDetails;
+use ggzy_app::events::{EvaluationTermsDetails, MemberDetails};
 use ggzy_app::expert::DrawSlotInput;
 use ggzy_app::prequalification::PqResultInput;
 use ggzy_app::project::NewProject;
@@ -168,7 +168,7 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
         officials.push(Official { user_id: official.actor.user_id.clone(), cert: official.cert });
     }
     let calendar = ggzy_app::calendar::builtin().map_err(|e| anyhow::anyhow!("built-in calendar: {e}"))?;
-    let demo = Demo { app, clock, principal, officials, keys: &keys, calendar, projects: Cell::new(0) };
+    let demo = Demo { app, clock, principal, officials, keys: &keys, ca: &ca, calendar, projects: Cell::new(0) };
 
     // The expert pool, kept by the platform (the centre runs the draws): the demo bidders first among the employers, so that the
     // draws' avoidance screen has someone to exclude.
@@ -326,6 +326,8 @@ struct Demo<'a> {
     principal: Actor,
     officials: Vec<Official>,
     keys: &'a Path,
+    /// The demo CA: committee members' certificates.
+    ca: &'a DemoCa,
     /// The platform's holiday calendar, to choose the shortest legal pre-qualification periods.
     calendar: HolidayCalendar,
     /// Projects registered so far (each tender gets its own, numbered from 1).
@@ -435,6 +437,10 @@ impl Demo<'_> {
             bid_security_fen: security.map(|(_, security)| security),
             ceiling_price_fen: None,
             bid_validity_days: None,
+            evaluation: Some(EvaluationTermsDetails {
+                method: "lowest_evaluated_price".to_owned(),
+                scoring_table: None,
+            }),
         };
         self.app.publish_notice_with(&self.principal, &tender.0, notice).await.map_err(explain).context("notice")?;
         Ok(tender)
@@ -546,8 +552,12 @@ impl Demo<'_> {
             crate::demo_experts::draw(self.app, &self.principal, &center, tender_id, slots, advance).await?;
         }
         let input = CommitteeInput {
-            method: "lowest_evaluated_price".to_owned(),
-            members: vec![MemberDetails { name: "林佳慧".to_owned(), kind: "principal_representative".to_owned() }],
+            method: None,
+            members: vec![MemberDetails {
+                name: "林佳慧".to_owned(),
+                kind: "principal_representative".to_owned(),
+                expert_id: None,
+            }],
             scoring_table: None,
         };
         self.app.form_committee(&self.principal, tender_id, "1", input).await.map_err(explain).context("committee")
@@ -556,9 +566,9 @@ impl Demo<'_> {
     /// The committee's report on lot 1 (no bid rejected) and the candidates' publicity the same day.
     async fn report_and_publicize(&self, tender_id: &str) -> anyhow::Result<LotAward> {
         let app = self.app;
-        app.submit_evaluation(&self.principal, tender_id, "1", ReportInput::default())
+        let admin = login(app, "admin").await?;
+        crate::demo_evaluation::evaluate(app, &self.principal, &admin, self.ca, self.keys, tender_id)
             .await
-            .map_err(explain)
             .context("evaluation report")?;
         app.publish_candidates(&self.principal, tender_id, "1").await.map_err(explain).context("publicity")
     }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod demo_ca;
 pub mod demo_clock;
+pub mod demo_evaluation;
 pub mod demo_experts;
 pub mod demo_tenders;
 pub mod dossier;

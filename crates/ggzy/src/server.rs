@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use ggzy_app::App;
 use ggzy_app::bid::BidServices;
 use ggzy_app::clock::Clock;
+use ggzy_app::entity::person_key::PersonKeyPepper;
 use ggzy_app::entropy::OsEntropy;
 use ggzy_crypto::cert::{Certificate, TrustStore};
 use ggzy_crypto::sm2::PrivateKey;
@@ -59,6 +60,31 @@ pub fn platform_key(config: &Config) -> anyhow::Result<PrivateKey> {
     keys::write_private(&path, &key)?;
     tracing::info!(path = %path.display(), "platform signing key created");
     Ok(key)
+}
+
+/// Loads the pepper of person keys (`<data_dir>/person-key-pepper`), creating it (readable by the
+/// owner only) on first start. Like the platform key it is backed up and shared by every server
+/// of the deployment: a new pepper would no longer match the person keys already recorded.
+pub fn person_key_pepper(config: &Config) -> anyhow::Result<PersonKeyPepper> {
+    let path = config.data_dir.join("person-key-pepper");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        return PersonKeyPepper::parse_hex(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()));
+    }
+    let mut bytes = [0u8; ggzy_app::entity::person_key::PEPPER_LEN];
+    ggzy_app::entropy::Entropy::fill(&OsEntropy, &mut bytes);
+    let pepper = PersonKeyPepper::from_bytes(bytes);
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).with_context(|| format!("creating {}", path.display()))?;
+    std::io::Write::write_all(&mut file, format!("{}\n", pepper.to_hex()).as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "person-key pepper created");
+    Ok(pepper)
 }
 
 /// The CAs bidders' and officials' certificates must chain to: `trusted_ca_files` plus every
@@ -119,6 +145,7 @@ pub async fn build(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Ser
     let app = App::new(store, clock, Arc::new(OsEntropy), regions, config.app_config())
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_platform_key(platform_key(config)?)
+        .with_person_key_pepper(person_key_pepper(config)?)
         .with_bid_services(BidServices {
             blobs: BlobStore::open(&config.blob_dir())
                 .await

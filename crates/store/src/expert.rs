@@ -88,10 +88,46 @@ pub enum ExpertOp {
     },
     /// A notification to send.
     Enqueue(OutboxRow),
+    /// An assessment of an expert after an evaluation.
+    PutAssessment(AssessmentRow),
+}
+
+/// An assessment of an expert's work on one lot (评标专家考核评价).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRow {
+    /// The expert.
+    pub expert_id: String,
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// `excellent`, `good`, `adequate` or `unqualified`.
+    pub rating: String,
+    /// Remarks.
+    pub remarks: String,
+    /// The user who assessed.
+    pub assessed_by: String,
+    /// When, UTC ms.
+    pub assessed_at_ms: i64,
 }
 
 pub(crate) async fn apply(conn: &mut AnyConnection, op: &ExpertOp) -> StoreResult<()> {
     match op {
+        ExpertOp::PutAssessment(row) => {
+            sqlx::query(
+                "INSERT INTO expert_assessment (expert_id, tender_id, lot_id, rating, remarks, assessed_by, \
+                 assessed_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(row.expert_id.as_str())
+            .bind(row.tender_id.as_str())
+            .bind(row.lot_id.as_str())
+            .bind(row.rating.as_str())
+            .bind(row.remarks.as_str())
+            .bind(row.assessed_by.as_str())
+            .bind(row.assessed_at_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
         ExpertOp::Insert(row) => {
             sqlx::query(
                 "INSERT INTO expert (expert_id, region_code, resident_id, name, status, specialties, user_id, \
@@ -242,6 +278,30 @@ impl Store {
         let sql = format!("SELECT {EXPERT_COLUMNS} FROM expert ORDER BY expert_id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
         Ok(rows.iter().map(expert_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// An expert's assessments, oldest first.
+    pub async fn expert_assessments(&self, expert_id: &str) -> StoreResult<Vec<AssessmentRow>> {
+        let rows = sqlx::query(
+            "SELECT expert_id, tender_id, lot_id, rating, remarks, assessed_by, assessed_at_ms \
+             FROM expert_assessment WHERE expert_id = $1 ORDER BY assessed_at_ms, tender_id, lot_id",
+        )
+        .bind(expert_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AssessmentRow {
+                    expert_id: row.try_get(0)?,
+                    tender_id: row.try_get(1)?,
+                    lot_id: row.try_get(2)?,
+                    rating: row.try_get(3)?,
+                    remarks: row.try_get(4)?,
+                    assessed_by: row.try_get(5)?,
+                    assessed_at_ms: row.try_get(6)?,
+                })
+            })
+            .collect()
     }
 
     /// The expert whose record is linked to the user, if any.

@@ -23,6 +23,9 @@ pub struct EntityRow {
     pub legal_rep_name: String,
     /// Legal representative's resident ID, masked (the full number is never stored).
     pub legal_rep_id_masked: String,
+    /// Legal representative's person key (hex), to recognise the person across entities; `None`
+    /// for entities recorded before keys existed (or by a tool without the deployment's pepper).
+    pub legal_rep_person_key: Option<String>,
     /// Contact person.
     pub contact_name: String,
     /// Contact phone.
@@ -35,6 +38,30 @@ pub struct EntityRow {
     pub updated_at_ms: i64,
     /// Version of the entity's event stream.
     pub version: i64,
+}
+
+/// One declared relation of an entity (关联关系): a shareholder, an officer or the controlling
+/// entity. Persons appear as name, masked ID and person key only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRelationRow {
+    /// The declaring entity.
+    pub credit_code: String,
+    /// Order within the declaration, from 0.
+    pub position: i64,
+    /// `shareholder`, `officer` or `controller`.
+    pub kind: String,
+    /// The entity that holds shares or controls (an entity shareholder, the controlling entity).
+    pub related_credit_code: Option<String>,
+    /// The person's name (a natural-person shareholder, an officer).
+    pub person_name: Option<String>,
+    /// The person's resident ID, masked.
+    pub person_id_masked: Option<String>,
+    /// The person's key (hex).
+    pub person_key: Option<String>,
+    /// Share in basis points (5000 = 50%), when declared.
+    pub share_bp: Option<i64>,
+    /// An officer's post.
+    pub post: Option<String>,
 }
 
 /// One write to a read model.
@@ -76,6 +103,15 @@ pub enum ProjectionOp {
         role: String,
         /// Region.
         region_code: String,
+    },
+    /// An entity's relations declaration replaces the previous one.
+    ReplaceEntityRelations {
+        /// The declaring entity.
+        credit_code: String,
+        /// When, UTC ms.
+        declared_at_ms: i64,
+        /// The declared relations, in order.
+        rows: Vec<EntityRelationRow>,
     },
     /// The entity's stream moved on without a change of details (the projected version follows).
     SetEntityVersion {
@@ -131,8 +167,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
         ProjectionOp::InsertEntity(row) => {
             sqlx::query(
                 "INSERT INTO entity (credit_code, name, region_code, legal_rep_name, legal_rep_id_masked, \
-                 contact_name, contact_phone, address, registered_at_ms, updated_at_ms, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 contact_name, contact_phone, address, registered_at_ms, updated_at_ms, version, \
+                 legal_rep_person_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )
             .bind(row.credit_code.as_str())
             .bind(row.name.as_str())
@@ -145,14 +181,15 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
             .bind(row.registered_at_ms)
             .bind(row.updated_at_ms)
             .bind(row.version)
+            .bind(row.legal_rep_person_key.as_deref())
             .execute(&mut *conn)
             .await?;
         }
         ProjectionOp::UpdateEntity(row) => {
             let result = sqlx::query(
                 "UPDATE entity SET name = $2, region_code = $3, legal_rep_name = $4, legal_rep_id_masked = $5, \
-                 contact_name = $6, contact_phone = $7, address = $8, updated_at_ms = $9, version = $10 \
-                 WHERE credit_code = $1",
+                 contact_name = $6, contact_phone = $7, address = $8, updated_at_ms = $9, version = $10, \
+                 legal_rep_person_key = $11 WHERE credit_code = $1",
             )
             .bind(row.credit_code.as_str())
             .bind(row.name.as_str())
@@ -164,11 +201,15 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
             .bind(row.address.as_str())
             .bind(row.updated_at_ms)
             .bind(row.version)
+            .bind(row.legal_rep_person_key.as_deref())
             .execute(&mut *conn)
             .await?;
             if result.rows_affected() != 1 {
                 return Err(StoreError::Invalid("entity to update does not exist"));
             }
+        }
+        ProjectionOp::ReplaceEntityRelations { credit_code, declared_at_ms, rows } => {
+            replace_entity_relations(conn, credit_code, *declared_at_ms, rows).await?;
         }
         ProjectionOp::InsertUser { user_id, username, display_name, region_code, created_at_ms } => {
             sqlx::query(
@@ -226,6 +267,41 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
             .execute(&mut *conn)
             .await?;
         }
+    }
+    Ok(())
+}
+
+async fn replace_entity_relations(
+    conn: &mut AnyConnection,
+    credit_code: &str,
+    declared_at_ms: i64,
+    rows: &[EntityRelationRow],
+) -> StoreResult<()> {
+    let result = sqlx::query("UPDATE entity SET relations_declared_at_ms = $2 WHERE credit_code = $1")
+        .bind(credit_code)
+        .bind(declared_at_ms)
+        .execute(&mut *conn)
+        .await?;
+    if result.rows_affected() != 1 {
+        return Err(StoreError::Invalid("entity declaring relations does not exist"));
+    }
+    sqlx::query("DELETE FROM entity_relation WHERE credit_code = $1").bind(credit_code).execute(&mut *conn).await?;
+    for row in rows {
+        sqlx::query(
+            "INSERT INTO entity_relation (credit_code, position, kind, related_credit_code, person_name, \
+             person_id_masked, person_key, share_bp, post) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(credit_code)
+        .bind(row.position)
+        .bind(row.kind.as_str())
+        .bind(row.related_credit_code.as_deref())
+        .bind(row.person_name.as_deref())
+        .bind(row.person_id_masked.as_deref())
+        .bind(row.person_key.as_deref())
+        .bind(row.share_bp)
+        .bind(row.post.as_deref())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 
 use crate::connect::Store;
 use crate::error::StoreResult;
-use crate::projection::EntityRow;
+use crate::projection::{EntityRelationRow, EntityRow};
 
 /// A region that runs a (branch) platform: a tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,28 @@ pub(crate) fn region_clause(ranges: &[RegionRange], next: &mut usize) -> String 
 }
 
 const ENTITY_COLUMNS: &str = "credit_code, name, region_code, legal_rep_name, legal_rep_id_masked, contact_name, \
-     contact_phone, address, registered_at_ms, updated_at_ms, version";
+     contact_phone, address, registered_at_ms, updated_at_ms, version, legal_rep_person_key";
+
+/// Most entities one person key is looked up in (a person heads few entities; a bound keeps the
+/// read small even for a key shared by mistake).
+const ENTITIES_PER_PERSON_MAX: i64 = 500;
+
+const RELATION_COLUMNS: &str = "credit_code, position, kind, related_credit_code, person_name, person_id_masked, \
+     person_key, share_bp, post";
+
+fn relation_from_row(row: &AnyRow) -> Result<EntityRelationRow, sqlx::Error> {
+    Ok(EntityRelationRow {
+        credit_code: row.try_get(0)?,
+        position: row.try_get(1)?,
+        kind: row.try_get(2)?,
+        related_credit_code: row.try_get(3)?,
+        person_name: row.try_get(4)?,
+        person_id_masked: row.try_get(5)?,
+        person_key: row.try_get(6)?,
+        share_bp: row.try_get(7)?,
+        post: row.try_get(8)?,
+    })
+}
 
 fn entity_from_row(row: &AnyRow) -> Result<EntityRow, sqlx::Error> {
     Ok(EntityRow {
@@ -59,6 +80,7 @@ fn entity_from_row(row: &AnyRow) -> Result<EntityRow, sqlx::Error> {
         registered_at_ms: row.try_get(8)?,
         updated_at_ms: row.try_get(9)?,
         version: row.try_get(10)?,
+        legal_rep_person_key: row.try_get(11)?,
     })
 }
 
@@ -112,6 +134,49 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         Ok(rows.iter().map(entity_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The entities whose legal representative has this person key, in credit-code order.
+    pub async fn entities_with_legal_rep(&self, person_key: &str) -> StoreResult<Vec<EntityRow>> {
+        let sql = format!(
+            "SELECT {ENTITY_COLUMNS} FROM entity WHERE legal_rep_person_key = $1 ORDER BY credit_code LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(person_key)
+            .bind(ENTITIES_PER_PERSON_MAX)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.iter().map(entity_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// When the entity last declared its relations (`None`: never, or no such entity).
+    pub async fn entity_relations_declared_at(&self, credit_code: &str) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT relations_declared_at_ms FROM entity WHERE credit_code = $1")
+            .bind(credit_code)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get(0)?,
+            None => None,
+        })
+    }
+
+    /// The relations the entity declared, in their declared order.
+    pub async fn entity_relations(&self, credit_code: &str) -> StoreResult<Vec<EntityRelationRow>> {
+        let sql = format!("SELECT {RELATION_COLUMNS} FROM entity_relation WHERE credit_code = $1 ORDER BY position");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(credit_code).fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(relation_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The relations other entities declared that name `credit_code` as their shareholder or
+    /// controlling entity, by declaring entity and order.
+    pub async fn entity_relations_naming(&self, credit_code: &str) -> StoreResult<Vec<EntityRelationRow>> {
+        let sql = format!(
+            "SELECT {RELATION_COLUMNS} FROM entity_relation WHERE related_credit_code = $1 \
+             ORDER BY credit_code, position"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(credit_code).fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(relation_from_row).collect::<Result<_, _>>()?)
     }
 
     /// Whether the user acts for the entity.

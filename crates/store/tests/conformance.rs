@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use ggzy_store::idempotency::Claim;
-use ggzy_store::projection::EntityRow;
+use ggzy_store::projection::{EntityRelationRow, EntityRow};
 use ggzy_store::read::RegionRange;
 use ggzy_store::testkit::TestDb;
 use ggzy_store::verify::verify_store;
@@ -51,6 +51,7 @@ fn entity_row(code: &str, name: &str) -> EntityRow {
         region_code: "330106".to_owned(),
         legal_rep_name: "张三".to_owned(),
         legal_rep_id_masked: "110105**********2X".to_owned(),
+        legal_rep_person_key: None,
         contact_name: "李四".to_owned(),
         contact_phone: "0571-88888888".to_owned(),
         address: "杭州市西湖区".to_owned(),
@@ -239,6 +240,92 @@ async fn projections_commit_with_their_events() {
         assert_eq!(store.entities(Some(&in_region), None, 10).await.expect("list").len(), 1);
         let elsewhere = RegionRange { low: "110000".to_owned(), high: "119999".to_owned() };
         assert!(store.entities(Some(&elsewhere), None, 10).await.expect("list").is_empty());
+    })
+    .await;
+}
+
+fn relation_row(code: &str, position: i64, kind: &str) -> EntityRelationRow {
+    EntityRelationRow {
+        credit_code: code.to_owned(),
+        position,
+        kind: kind.to_owned(),
+        related_credit_code: None,
+        person_name: None,
+        person_id_masked: None,
+        person_key: None,
+        share_bp: None,
+        post: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entity_relations_are_replaced_as_a_whole() {
+    on_every_backend(|store| async move {
+        const HELD: &str = "91330106MA27XYZ123";
+        const PARENT: &str = "91330100MA2H00030P";
+        let key = "ab".repeat(32);
+        let mut append = request("entity-91330106MA27XYZ123", ExpectedVersion::NoStream, 1);
+        append.projections = vec![
+            ProjectionOp::InsertEntity(EntityRow {
+                legal_rep_person_key: Some(key.clone()),
+                ..entity_row(HELD, "杭州测试建设有限公司")
+            }),
+            ProjectionOp::InsertEntity(EntityRow {
+                legal_rep_person_key: Some(key.clone()),
+                ..entity_row(PARENT, "杭州测试集团有限公司")
+            }),
+        ];
+        store.append(append).await.expect("append");
+        let same_head = store.entities_with_legal_rep(&key).await.expect("by person key");
+        assert_eq!(same_head.iter().map(|e| e.credit_code.as_str()).collect::<Vec<_>>(), vec![PARENT, HELD]);
+        assert_eq!(store.entity_relations_declared_at(HELD).await.expect("declared at"), None);
+
+        let first = vec![
+            EntityRelationRow {
+                related_credit_code: Some(PARENT.to_owned()),
+                share_bp: Some(6000),
+                ..relation_row(HELD, 0, "shareholder")
+            },
+            EntityRelationRow {
+                person_name: Some("王五".to_owned()),
+                person_id_masked: Some("330106********0011".to_owned()),
+                person_key: Some("cd".repeat(32)),
+                post: Some("董事".to_owned()),
+                ..relation_row(HELD, 1, "officer")
+            },
+        ];
+        let mut declare = request("entity-relations-91330106MA27XYZ123", ExpectedVersion::NoStream, 1);
+        declare.projections = vec![ProjectionOp::ReplaceEntityRelations {
+            credit_code: HELD.to_owned(),
+            declared_at_ms: 7,
+            rows: first.clone(),
+        }];
+        store.append(declare).await.expect("declare");
+        assert_eq!(store.entity_relations(HELD).await.expect("relations"), first);
+        assert_eq!(store.entity_relations_naming(PARENT).await.expect("naming"), vec![first[0].clone()]);
+        assert_eq!(store.entity_relations_declared_at(HELD).await.expect("declared at"), Some(7));
+
+        // An empty declaration replaces everything and is still a declaration.
+        let mut again = request("entity-relations-91330106MA27XYZ123", ExpectedVersion::Exactly(1), 1);
+        again.projections = vec![ProjectionOp::ReplaceEntityRelations {
+            credit_code: HELD.to_owned(),
+            declared_at_ms: 9,
+            rows: vec![],
+        }];
+        store.append(again).await.expect("declare again");
+        assert!(store.entity_relations(HELD).await.expect("relations").is_empty());
+        assert!(store.entity_relations_naming(PARENT).await.expect("naming").is_empty());
+        assert_eq!(store.entity_relations_declared_at(HELD).await.expect("declared at"), Some(9));
+
+        // Declaring for an entity that does not exist fails and writes nothing.
+        let mut unknown = request("entity-relations-x", ExpectedVersion::NoStream, 1);
+        unknown.projections = vec![ProjectionOp::ReplaceEntityRelations {
+            credit_code: "91330100MA2H00049L".to_owned(),
+            declared_at_ms: 9,
+            rows: vec![relation_row("91330100MA2H00049L", 0, "controller")],
+        }];
+        assert!(store.append(unknown).await.is_err());
+        assert!(store.entity_relations("91330100MA2H00049L").await.expect("relations").is_empty());
     })
     .await;
 }

@@ -7,13 +7,16 @@ use ggzy_domain::evaluation::{
     MemberScore, Method, PriceAdjustment, PriceFormula, RankingRules, RejectionGround, ScoringTable,
 };
 use ggzy_domain::lot_award::LotCommand;
+use ggzy_store::tender_projection::TenderRow;
 
+use super::work_events::DraftOutcome;
 use super::{LotAward, rule};
 use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::events::{
-    CommitteeDetails, EvaluationDetails, Event, MemberDetails, RankedDetails, RejectedDetails, ScoringTableDetails,
+    CommitteeDetails, EvaluationDetails, EvaluationTermsDetails, Event, MemberDetails, RankedDetails, RejectedDetails,
+    ScoringTableDetails,
 };
 
 /// Bids priced below this percent of the average of the bids that stand are flagged as abnormally
@@ -25,11 +28,11 @@ pub const ABNORMALLY_LOW_DEFAULT_PERCENT: i64 = 80;
 /// The committee to form.
 #[derive(Debug, Clone)]
 pub struct CommitteeInput {
-    /// The tender documents' method: `lowest_evaluated_price` or `comprehensive_scoring`.
-    pub method: String,
+    /// The tender documents' method, restated (optional: the documents' is used).
+    pub method: Option<String>,
     /// Members.
     pub members: Vec<MemberDetails>,
-    /// The documents' scoring table (comprehensive scoring).
+    /// The documents' scoring table, restated (optional).
     pub scoring_table: Option<ScoringTableDetails>,
 }
 
@@ -53,19 +56,6 @@ pub struct AdjustmentInput {
     pub reason: String,
 }
 
-/// One member's score.
-#[derive(Debug, Clone)]
-pub struct ScoreInput {
-    /// Member name.
-    pub member: String,
-    /// Bidder.
-    pub bidder: String,
-    /// Criterion id.
-    pub criterion: String,
-    /// Hundredths of a point.
-    pub centipoints: i64,
-}
-
 /// The committee's findings.
 #[derive(Debug, Clone, Default)]
 pub struct ReportInput {
@@ -73,8 +63,6 @@ pub struct ReportInput {
     pub rejections: Vec<RejectionInput>,
     /// Price adjustments.
     pub adjustments: Vec<AdjustmentInput>,
-    /// Members' scores (comprehensive scoring).
-    pub scores: Vec<ScoreInput>,
     /// Abnormally-low threshold, percent of the average (default [`ABNORMALLY_LOW_DEFAULT_PERCENT`]).
     pub abnormally_low_percent: Option<i64>,
 }
@@ -93,15 +81,27 @@ impl App {
         self.authorize_tender(actor, &row)?;
         super::reference_price::check_reference_price_revealed(&fold)?;
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
-        let method = Method::parse(&input.method).ok_or_else(|| {
+        // The committee evaluates by the documents' method and table and no other (条例 第四十九条):
+        // a request may restate them, never change them.
+        let terms = self.documents_evaluation(tender_id).await?.ok_or_else(|| {
             AppError::refused(
-                "evaluation_method_invalid",
-                format!(
-                    "评标方法“{}”无效：应为 lowest_evaluated_price（经评审的最低投标价法）或 comprehensive_scoring（综合评估法），见招标投标法 第四十一条",
-                    input.method
-                ),
+                "evaluation_method_not_in_documents",
+                "招标文件（招标公告）未载明评标方法：评标委员会只能按照招标文件规定的评标标准和方法评审（招标投标法实施条例 第四十九条），请以澄清或修改载明后再组建委员会",
             )
         })?;
+        let differs = input.method.as_deref().is_some_and(|m| m != terms.method)
+            || input.scoring_table.as_ref().is_some_and(|t| Some(t) != terms.scoring_table.as_ref());
+        if differs {
+            return Err(AppError::refused(
+                "evaluation_method_not_in_documents",
+                format!(
+                    "请求的评标方法或评分表与招标文件载明的（{}）不一致：招标文件没有规定的评标标准和方法不得作为评标的依据（招标投标法实施条例 第四十九条）",
+                    terms.method
+                ),
+            ));
+        }
+        let method = Method::parse(&terms.method)
+            .ok_or_else(|| AppError::Internal(format!("recorded documents' method {}", terms.method)))?;
         // The experts of a project that must be tendered are drawn at random from the pool, and
         // nobody may name them (条例 第四十六条): they come from the lot's draw, the request names only
         // the principal's representatives. A voluntary tender may name its experts, unless it drew.
@@ -119,8 +119,10 @@ impl App {
                 "依法必须进行招标的项目，须先从评标专家库随机抽取本标段的评标专家（招标投标法实施条例 第四十六条），再组建评标委员会",
             ));
         };
-        let drawn_members: Vec<MemberDetails> =
-            drawn.into_iter().map(|name| MemberDetails { name, kind: "expert".to_owned() }).collect();
+        let drawn_members: Vec<MemberDetails> = drawn
+            .into_iter()
+            .map(|(expert_id, name)| MemberDetails { name, kind: "expert".to_owned(), expert_id: Some(expert_id) })
+            .collect();
         let all_members: Vec<MemberDetails> = drawn_members.into_iter().chain(input.members.iter().cloned()).collect();
         let mut members = Vec::new();
         for member in &all_members {
@@ -143,50 +145,54 @@ impl App {
                     "评标委员会成员姓名不能为空，且不超过50个字",
                 ));
             }
-            members.push(CommitteeMember { id: member.name.trim().to_owned(), kind });
+            members.push(CommitteeMember { id: member.member_id().trim().to_owned(), kind });
         }
         let size = rule(ruleset, "committee_members_min")?;
         let share = rule(ruleset, "committee_experts_share_min")?;
         evaluation::check_committee(&members, size.value, (share.value, share.denominator))
             .map_err(|error| AppError::refused(error.code(), error.to_string()))?;
-        let scoring_table = match method {
-            Method::ComprehensiveScoring => {
-                let table = input.scoring_table.ok_or_else(|| {
-                    AppError::refused(
-                        "scoring_table_invalid",
-                        "综合评估法须附招标文件规定的评分表（scoring_table）：评分项、分值和价格分计算方法（招标投标法实施条例 第四十九条）",
-                    )
-                })?;
-                scoring_table(&table)?;
-                Some(table)
-            }
-            Method::LowestEvaluatedPrice => None,
-        };
+        let scoring_table = terms.scoring_table;
         let details = CommitteeDetails {
             tender_id: tender_id.to_owned(),
             lot_id: lot_id.to_owned(),
             method: method.as_str().to_owned(),
             members: all_members
                 .iter()
-                .map(|m| MemberDetails { name: m.name.trim().to_owned(), kind: m.kind.clone() })
+                .map(|m| MemberDetails {
+                    name: m.name.trim().to_owned(),
+                    kind: m.kind.clone(),
+                    expert_id: m.expert_id.clone(),
+                })
                 .collect(),
             scoring_table,
         };
         self.record_lot(actor, &row, &fold, Event::CommitteeFormed(details)).await
     }
 
-    /// Records the committee's report: the bids opened for the lot, evaluated by the documents'
-    /// method with the committee's rejections, adjustments and scores. When no bid stands the lot
-    /// fails (招标投标法 第四十二条).
-    pub async fn submit_evaluation(
+    /// The evaluation terms the tender's documents stated at the notice, if any.
+    async fn documents_evaluation(&self, tender_id: &str) -> AppResult<Option<EvaluationTermsDetails>> {
+        let mut terms = None;
+        for stored in self.store.stream(&crate::events::stream::tender(tender_id)).await? {
+            let event: Event = serde_json::from_str(&stored.payload)
+                .map_err(|e| AppError::Internal(format!("stored event {}: {e}", stored.position)))?;
+            if let Event::TenderNoticePublished { evaluation, .. } = event {
+                terms = evaluation;
+            }
+        }
+        Ok(terms)
+    }
+
+    /// The report the committee's findings and the members' signed score sheets make: the bids
+    /// opened for the lot, evaluated by the documents' method with the chair's rejections and
+    /// adjustments. When no bid stands the lot fails (招标投标法 第四十二条).
+    pub(super) async fn evaluate_outcome(
         &self,
-        actor: &Actor,
-        tender_id: &str,
-        lot_id: &str,
-        input: ReportInput,
-    ) -> AppResult<LotAward> {
-        let (row, fold) = self.lot_for(tender_id, lot_id, LotCommand::SubmitReport).await?;
-        self.authorize_tender(actor, &row)?;
+        row: &TenderRow,
+        fold: &LotAward,
+        input: &ReportInput,
+        scores: &[MemberScore],
+    ) -> AppResult<DraftOutcome> {
+        let (tender_id, lot_id) = (fold.tender_id.as_str(), fold.lot_id.as_str());
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
         let committee =
             fold.committee.clone().ok_or_else(|| AppError::Internal("evaluating without a committee".to_owned()))?;
@@ -196,6 +202,19 @@ impl App {
         if let Some(ceiling) = row.ceiling_price_fen {
             for bid in bids.iter_mut().filter(|bid| bid.price.0 > ceiling) {
                 bid.rejections.push(RejectionGround::PriceBelowCostOrAboveCeiling);
+            }
+        }
+        // Bidders whose heads are one person, or one of which controls the other, may not bid for the
+        // same lot: all their bids are invalid (条例 第三十四条第二款、第三款), whatever the committee
+        // sends; the register of relations decides, and the ground is eligibility (第五十一条第（三）项).
+        let bidders: Vec<String> = bids.iter().map(|bid| bid.bidder.clone()).collect();
+        for group in self.related_bidder_groups(tender_id, lot_id, &bidders).await? {
+            for related in &group.bidders {
+                if let Some(bid) = bids.iter_mut().find(|bid| bid.bidder == related.as_str())
+                    && !bid.rejections.contains(&RejectionGround::NotQualified)
+                {
+                    bid.rejections.push(RejectionGround::NotQualified);
+                }
             }
         }
         for rejection in &input.rejections {
@@ -233,18 +252,8 @@ impl App {
                     .scoring_table
                     .as_ref()
                     .ok_or_else(|| AppError::Internal("comprehensive scoring without a table".to_owned()))?;
-                let scores: Vec<MemberScore> = input
-                    .scores
-                    .iter()
-                    .map(|s| MemberScore {
-                        member: s.member.clone(),
-                        bidder: s.bidder.clone(),
-                        criterion: s.criterion.clone(),
-                        points: Centipoints(s.centipoints),
-                    })
-                    .collect();
-                let members: Vec<String> = committee.members.iter().map(|m| m.name.clone()).collect();
-                evaluation::evaluate_comprehensive(&bids, &scoring_table(table)?, &members, &scores, rules)
+                let members: Vec<String> = committee.members.iter().map(|m| m.member_id().to_owned()).collect();
+                evaluation::evaluate_comprehensive(&bids, &scoring_table(table)?, &members, scores, rules)
             }
         }
         .map_err(|error| AppError::refused(error.code(), error.to_string()))?;
@@ -257,11 +266,8 @@ impl App {
                 })
                 .collect()
         };
-        let event = match outcome {
-            // Evaluating allows both the report and the failure (the stage table's two lines).
-            EvaluationOutcome::Failed { reason, rejected } => Event::EvaluationFailed {
-                tender_id: tender_id.to_owned(),
-                lot_id: lot_id.to_owned(),
+        Ok(match outcome {
+            EvaluationOutcome::Failed { reason, rejected } => DraftOutcome::Failed {
                 reason: format!("{}（{}），应当依法重新招标", reason.label(), reason.article()),
                 rejected: rejected_of(&rejected),
             },
@@ -272,7 +278,7 @@ impl App {
                     .into_iter()
                     .filter_map(|i| report.ranking.get(i).map(|r| r.bidder.clone()))
                     .collect();
-                Event::EvaluationReported(EvaluationDetails {
+                DraftOutcome::Reported(EvaluationDetails {
                     tender_id: tender_id.to_owned(),
                     lot_id: lot_id.to_owned(),
                     method: method.as_str().to_owned(),
@@ -293,12 +299,11 @@ impl App {
                     competition_lacking: report.competition_lacking,
                 })
             }
-        };
-        self.record_lot(actor, &row, &fold, event).await
+        })
     }
 
     /// The lot's bids that were opened (decrypted), with the price read out at opening.
-    async fn opened_bids(&self, tender_id: &str, lot_id: &str) -> AppResult<Vec<Bid>> {
+    pub(super) async fn opened_bids(&self, tender_id: &str, lot_id: &str) -> AppResult<Vec<Bid>> {
         let submitted = self.store.submitted_bids(tender_id).await?;
         let mut bids = Vec::new();
         for opening in self.store.bid_openings(tender_id).await? {
@@ -332,7 +337,7 @@ fn find_bid<'a>(bids: &'a mut [Bid], bidder: &str) -> AppResult<&'a mut Bid> {
 }
 
 /// The domain scoring table of a recorded one.
-fn scoring_table(table: &ScoringTableDetails) -> AppResult<ScoringTable> {
+pub(super) fn scoring_table(table: &ScoringTableDetails) -> AppResult<ScoringTable> {
     let invalid = |message: String| AppError::refused("scoring_table_invalid", message);
     let benchmark = match table.benchmark.as_str() {
         "lowest_valid" => BenchmarkPrice::LowestValid,
@@ -357,4 +362,32 @@ fn scoring_table(table: &ScoringTableDetails) -> AppResult<ScoringTable> {
         });
     }
     ScoringTable::new(criteria, formula).map_err(|error| invalid(error.to_string()))
+}
+
+/// Checks the documents' evaluation terms when the notice is published: a known method, and for
+/// comprehensive scoring a valid table (criteria adding up to 100 points, one price criterion).
+pub(crate) fn check_evaluation_terms(terms: &EvaluationTermsDetails) -> AppResult<()> {
+    match Method::parse(&terms.method) {
+        Some(Method::ComprehensiveScoring) => {
+            let table = terms.scoring_table.as_ref().ok_or_else(|| {
+                AppError::refused(
+                    "scoring_table_invalid",
+                    "综合评估法须在招标文件中载明评分表（scoring_table）：评分项、分值和价格分计算方法（招标投标法实施条例 第四十九条）",
+                )
+            })?;
+            scoring_table(table).map(drop)
+        }
+        Some(Method::LowestEvaluatedPrice) if terms.scoring_table.is_some() => Err(AppError::refused(
+            "scoring_table_invalid",
+            "经评审的最低投标价法不使用评分表：请删除 scoring_table，或改用 comprehensive_scoring（综合评估法）",
+        )),
+        Some(Method::LowestEvaluatedPrice) => Ok(()),
+        None => Err(AppError::refused(
+            "evaluation_method_invalid",
+            format!(
+                "评标方法“{}”无效：应为 lowest_evaluated_price（经评审的最低投标价法）或 comprehensive_scoring（综合评估法），见招标投标法 第四十一条",
+                terms.method
+            ),
+        )),
+    }
 }

@@ -14,9 +14,15 @@ mod decision;
 mod evaluation;
 mod publicity;
 mod reference_price;
+mod work_events;
+mod workspace;
 
-pub use evaluation::{
-    ABNORMALLY_LOW_DEFAULT_PERCENT, AdjustmentInput, CommitteeInput, RejectionInput, ReportInput, ScoreInput,
+pub(crate) use evaluation::check_evaluation_terms;
+pub use evaluation::{ABNORMALLY_LOW_DEFAULT_PERCENT, AdjustmentInput, CommitteeInput, RejectionInput, ReportInput};
+pub use work_events::{DraftOutcome, EvaluationAct, EvaluationWork, OutlierDetails, ScoreDetails, StanceDetails};
+pub use workspace::{
+    ClarificationView, DraftView, OUTLIER_FRACTION, OpenedBidView, ReportSignatureInput, SheetInput, SignInInput,
+    Workspace,
 };
 
 use ggzy_domain::china_time;
@@ -111,6 +117,9 @@ pub struct LotAward {
     pub version: i64,
     /// The committee (names sealed from the public until the winner is decided, 招标投标法 第三十七条).
     pub committee: Option<CommitteeDetails>,
+    /// The committee's work: sign-ins, chair, score sheets, clarifications, draft and signatures
+    /// (shown to the committee and the tender's managers only).
+    pub workspace: Workspace,
     /// The report.
     pub report: Option<EvaluationDetails>,
     /// Day of the report.
@@ -154,6 +163,7 @@ impl LotAward {
             stage: LotStage::Opened,
             version: 0,
             committee: None,
+            workspace: Workspace::default(),
             report: None,
             reported_day: None,
             failed_reason: None,
@@ -200,6 +210,7 @@ impl LotAward {
                 self.committee = Some(details.clone());
                 self.step(LotCommand::FormCommittee);
             }
+            Event::EvaluationWork(work) => self.workspace.apply(&work.act),
             Event::EvaluationReported(details) => {
                 self.report = Some(details.clone());
                 self.reported_day = Some(china_time::date_of(at_ms));
@@ -360,13 +371,15 @@ impl App {
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(fold.version))], vec![recorded], Vec::new())
             .await?;
         let fold = self.lot_fold(&fold.tender_id, &fold.lot_id).await?;
-        self.with_clocks(row, fold)
+        self.shown_to(Some(actor), row, fold).await
     }
 
     /// Fills in what depends on today and the calendar: the publicity and the reply deadlines.
     fn with_clocks(&self, row: &TenderRow, mut fold: LotAward) -> AppResult<LotAward> {
         fold.publicity = self.publicity(row, &fold)?;
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+        let share = rule(ruleset, "more_time_requests_share_max")?;
+        fold.workspace.more_time_share_max = (share.value, share.denominator);
         let reply = rule(ruleset, "objection_reply_days_max")?;
         for objection in &mut fold.objections {
             // Unknown (None) when the period reaches a year without holiday data.
@@ -376,28 +389,50 @@ impl App {
         Ok(fold)
     }
 
-    /// A lot's award procedure as it stands (public: candidates and results are published; the
-    /// committee's names are sealed until the winner is decided, 招标投标法 第三十七条, and objectors'
-    /// names are shown only to the tender's managers).
+    /// A lot's award procedure as it stands, as [`App::shown_to`] the viewer.
     pub async fn lot_award(&self, actor: Option<&Actor>, tender_id: &str, lot_id: &str) -> AppResult<LotAward> {
         let row = self.tender_row(tender_id).await?;
         if !self.store.tender_lots(tender_id).await?.iter().any(|lot| lot.lot_id == lot_id) {
             return Err(AppError::NotFound { what: "标段" });
         }
-        let mut fold = self.lot_fold(tender_id, lot_id).await?;
-        let manager = actor.is_some_and(|actor| self.authorize_tender(actor, &row).is_ok());
-        if !manager {
-            let decided = fold.winner.is_some() || matches!(fold.stage, LotStage::Contracted);
-            if !decided && let Some(committee) = fold.committee.as_mut() {
-                for member in &mut committee.members {
-                    member.name = "（中标结果确定前保密）".to_owned();
-                }
+        let fold = self.lot_fold(tender_id, lot_id).await?;
+        self.shown_to(actor, &row, fold).await
+    }
+
+    /// What `actor` may see of a lot (candidates and results are public): the committee's names are
+    /// sealed from everyone but its members until the winner is decided, the principal included
+    /// (招标投标法 第三十七条); the committee's work is shown to its members and the tender's
+    /// managers; objectors' names to the managers only.
+    pub(super) async fn shown_to(
+        &self,
+        actor: Option<&Actor>,
+        row: &TenderRow,
+        mut fold: LotAward,
+    ) -> AppResult<LotAward> {
+        let manager = actor.is_some_and(|actor| self.authorize_tender(actor, row).is_ok());
+        let member = match (actor, &fold.committee) {
+            (Some(actor), Some(committee)) if !manager => self.member_of(actor, row, committee, None).await.is_ok(),
+            _ => false,
+        };
+        let decided = fold.winner.is_some() || matches!(fold.stage, LotStage::Contracted);
+        if !decided
+            && !member
+            && let Some(committee) = fold.committee.as_mut()
+        {
+            // The experts' names: the principal's own representatives are its own to know.
+            for member in committee.members.iter_mut().filter(|m| m.kind == "expert") {
+                member.name = "（中标结果确定前保密）".to_owned();
             }
+        }
+        if !manager {
             for objection in &mut fold.objections {
                 objection.objector_credit_code.clear();
             }
+            if !member {
+                fold.workspace = Workspace::default();
+            }
         }
-        self.with_clocks(&row, fold)
+        self.with_clocks(row, fold)
     }
 
     /// The candidates' publicity as it stands, with the objections' clock stops.

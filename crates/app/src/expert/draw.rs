@@ -203,7 +203,9 @@ impl App {
     }
 
     /// The screen's input for a lot: its parties (bidders from the opening record, so nobody
-    /// sealed is named), the evaluation window, the names excluded and the look-back.
+    /// sealed is named), the relations register around them (`crate::entity::relation_facts`)
+    /// with the experts' person keys to match it, the evaluation window, the names excluded and
+    /// the look-back.
     async fn avoidance_context(&self, row: &TenderRow, schedule: &DrawScheduleDetails) -> AppResult<AvoidanceContext> {
         let code = |text: &str| {
             CreditCode::parse(text).map_err(|e| AppError::Internal(format!("stored credit code {text}: {e}")))
@@ -218,14 +220,20 @@ impl App {
             .collect::<AppResult<Vec<_>>>()?;
         let evaluation = TimeWindow::new(schedule.evaluation_start_ms, schedule.evaluation_end_ms)
             .map_err(|e| AppError::Internal(format!("recorded evaluation window: {e}")))?;
+        let principal = code(&row.principal_credit_code)?;
+        let agency = row.agency_credit_code.as_deref().map(code).transpose()?;
+        let parties: Vec<CreditCode> = bidders.iter().chain([&principal]).chain(agency.as_ref()).cloned().collect();
         Ok(AvoidanceContext {
-            principal: code(&row.principal_credit_code)?,
-            agency: row.agency_credit_code.as_deref().map(code).transpose()?,
+            relations: self.party_relations(&parties).await?,
+            // The pool is read again for its ID numbers (one query per draw), so that the
+            // caller's screening code stays as it is.
+            expert_persons: self.expert_person_keys().await?,
+            principal,
+            agency,
             bidders,
-            // The platform holds no register of supervising departments' staff or of entity
-            // relations yet; the screen applies them when they are given.
+            // The platform holds no register of supervising departments' staff yet; the screen
+            // applies them when they are given.
             supervising_departments: Vec::new(),
-            relations: Vec::new(),
             excluded_by_name: schedule
                 .excluded_by_name
                 .iter()
@@ -758,9 +766,13 @@ impl App {
         Ok(view)
     }
 
-    /// The names of the experts sitting for a lot after its draw (members and replacements not
-    /// replaced and not declined), or `None` when no draw was made for it.
-    pub(crate) async fn seated_experts(&self, tender_id: &str, lot_id: &str) -> AppResult<Option<Vec<String>>> {
+    /// The experts sitting for a lot after its draw (members and replacements not replaced and not
+    /// declined), as (expert id, name), or `None` when no draw was made for it.
+    pub(crate) async fn seated_experts(
+        &self,
+        tender_id: &str,
+        lot_id: &str,
+    ) -> AppResult<Option<Vec<(String, String)>>> {
         let view = match self.draw_fold(&draw_id_of(tender_id, lot_id)).await {
             Ok(view) if view.performed.is_some() => view,
             Ok(_) | Err(AppError::NotFound { .. }) => return Ok(None),
@@ -768,7 +780,8 @@ impl App {
         };
         let mut names = Vec::new();
         for pick in view.sitting().filter(|p| !matches!(p.answer, Some((false, _)))) {
-            names.push(self.expert_row(&pick.pick.expert_id).await?.name);
+            let name = self.expert_row(&pick.pick.expert_id).await?.name;
+            names.push((pick.pick.expert_id.clone(), name));
         }
         Ok(Some(names))
     }

@@ -8,10 +8,12 @@
 //!   own stream `draw-{id}`.
 //! - `verify.rs`: recomputing a recorded draw from its events alone (`ggzy verify --draw`).
 //! - `outbox.rs`: notifications to drawn experts through a pluggable sender.
+//! - `assessment.rs`: the principal's assessment of each drawn expert after the report.
 //!
 //! The algorithm and its byte layouts are `docs/draw.md`; the pure halves are
 //! `ggzy_domain::expert` and `ggzy_crypto::draw_seed`.
 
+mod assessment;
 mod draw;
 mod library;
 mod outbox;
@@ -26,7 +28,9 @@ use ggzy_domain::expert::{
 use ggzy_domain::{CreditCode, RegionCode, ResidentId};
 use ggzy_store::expert::ExpertRow;
 
+pub use assessment::{AssessmentInput, RATINGS};
 pub use draw::{DrawInput, DrawSlotInput, DrawView, PickView, VerificationData};
+pub use ggzy_store::expert::AssessmentRow;
 pub use library::{ExpertInput, ExpertStatistics, ExpertView, StatisticsLine};
 pub use outbox::{LoggingSender, Notification, NotificationSender, SendFuture};
 pub use verify::{DrawRecordError, VerifiedDraw, verify_recorded_draw};

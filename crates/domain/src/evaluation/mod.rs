@@ -44,6 +44,7 @@ mod outlier;
 mod ranking;
 mod rejection;
 mod scoring;
+mod workspace;
 
 pub use abnormal::{abnormally_low, below_reference_price};
 pub use award::{
@@ -60,6 +61,9 @@ pub use ranking::{
 pub use rejection::RejectionGround;
 pub use scoring::{
     BenchmarkPrice, Centipoints, Criterion, CriterionKind, MemberScore, PriceFormula, ScoringTable, ScoringTableError,
+};
+pub use workspace::{
+    Stance, WorkspaceError, WorkspaceState, check_score_sheet, elected_chair, extension_required, stances,
 };
 
 use crate::Fen;

@@ -7,6 +7,10 @@
 //! for former employment. Every reason that applies to an expert is recorded, not just the first,
 //! so the record shows the full picture when one reason is later disputed.
 //!
+//! Persons are matched by [`PersonKey`], never by resident ID number: the platform does not keep
+//! the numbers of entities' representatives, shareholders and officers, only their keys, so the
+//! caller gives each expert's key in [`AvoidanceContext::expert_persons`].
+//!
 //! Relations are used as given, one link deep (the expert or an employer of theirs, linked directly
 //! to a party). Deeper groups (a shareholder of a shareholder) are for the caller to flatten into
 //! direct links, e.g. from the analytics crate's relation graph; the screen stays predictable.
@@ -18,7 +22,8 @@ use jiff::civil::Date;
 
 use super::record::{Expert, ExpertId, TimeWindow};
 use super::status::ExpertStatus;
-use crate::{CreditCode, ResidentId, china_time};
+use crate::person_key::PersonKey;
+use crate::{CreditCode, china_time};
 
 /// Employment by a supplier within the look-back period (GP's three years).
 const BIDDER_EMPLOYMENT: &str =
@@ -71,7 +76,7 @@ pub enum Holder {
     /// A market entity.
     Entity(CreditCode),
     /// A natural person.
-    Person(ResidentId),
+    Person(PersonKey),
 }
 
 /// One fact of the entity-relations data (关联关系).
@@ -80,22 +85,32 @@ pub enum Relation {
     /// `person` is the legal representative (法定代表人) or head (负责人) of `entity`.
     LegalRepresentative {
         /// The person.
-        person: ResidentId,
+        person: PersonKey,
         /// The entity.
         entity: CreditCode,
     },
     /// `person` is a director, supervisor or senior manager (董事、监事、高级管理人员) of `entity`.
     Officer {
         /// The person.
-        person: ResidentId,
+        person: PersonKey,
         /// The entity.
         entity: CreditCode,
     },
-    /// `holder` holds shares in (or controls) `entity`.
+    /// `holder` holds shares in `entity`.
     Shareholder {
         /// The holder.
         holder: Holder,
         /// The entity held.
+        entity: CreditCode,
+        /// The share in basis points (1/100 of a per cent: 5000 is 50%), when declared.
+        share_bp: Option<u16>,
+    },
+    /// `controller` is declared the controlling entity (控股股东 or the entity in control) of
+    /// `entity`, whatever share it holds on record.
+    Controller {
+        /// The controlling entity.
+        controller: CreditCode,
+        /// The entity controlled.
         entity: CreditCode,
     },
     /// The two entities have the same legal representative (when the person is not on record).
@@ -108,9 +123,9 @@ pub enum Relation {
     /// The two persons are near relatives (夫妻、直系血亲、三代以内旁系血亲或者近姻亲).
     NearRelative {
         /// One person.
-        a: ResidentId,
+        a: PersonKey,
         /// The other.
-        b: ResidentId,
+        b: PersonKey,
     },
 }
 
@@ -125,6 +140,10 @@ pub enum Link {
     Shareholder,
     /// The party holds shares in the expert's employer.
     HeldByParty,
+    /// The expert's employer controls the party.
+    Controls,
+    /// The party controls the expert's employer.
+    ControlledByParty,
     /// The expert's employer and the party have the same legal representative.
     SameLegalRepresentative,
     /// The expert is a near relative of the party's legal representative.
@@ -139,6 +158,8 @@ impl Link {
             Link::Officer => "officer",
             Link::Shareholder => "shareholder",
             Link::HeldByParty => "held_by_party",
+            Link::Controls => "controls",
+            Link::ControlledByParty => "controlled_by_party",
             Link::SameLegalRepresentative => "same_legal_representative",
             Link::NearRelative => "near_relative",
         }
@@ -151,6 +172,8 @@ impl Link {
             Link::Officer => "担任其董事、监事或高级管理人员",
             Link::Shareholder => "持有其股份",
             Link::HeldByParty => "其持有专家工作单位的股份",
+            Link::Controls => "专家工作单位为其控股或控制单位",
+            Link::ControlledByParty => "其为专家工作单位的控股或控制单位",
             Link::SameLegalRepresentative => "专家工作单位与其法定代表人相同",
             Link::NearRelative => "与其法定代表人或负责人有近亲属关系",
         }
@@ -314,6 +337,9 @@ pub struct AvoidanceContext {
     /// The entity-relations data that touches the parties (may hold more; only links to parties
     /// count).
     pub relations: Vec<Relation>,
+    /// The experts' person keys, to match the relations that name persons. An expert without one
+    /// is screened on employment and entity relations only.
+    pub expert_persons: BTreeMap<ExpertId, PersonKey>,
     /// Experts excluded by name.
     pub excluded_by_name: Vec<NamedExclusion>,
     /// When the evaluation takes place.
@@ -378,7 +404,7 @@ pub fn screen<'a>(pool: &'a [Expert], context: &AvoidanceContext) -> Screening<'
         by_name.entry(&named.expert).or_default().push(named.reason.as_str());
     }
     // Legal representatives both ways, for the derived "same legal representative" link.
-    let mut representatives: BTreeMap<&CreditCode, BTreeSet<&ResidentId>> = BTreeMap::new();
+    let mut representatives: BTreeMap<&CreditCode, BTreeSet<&PersonKey>> = BTreeMap::new();
     for relation in &context.relations {
         if let Relation::LegalRepresentative { person, entity } = relation {
             representatives.entry(entity).or_default().insert(person);
@@ -420,7 +446,7 @@ pub fn screen<'a>(pool: &'a [Expert], context: &AvoidanceContext) -> Screening<'
             }
         }
 
-        let person = &expert.resident_id;
+        let person = context.expert_persons.get(&expert.id);
         let personal = |party: &CreditCode, link: Link, reasons: &mut BTreeSet<ExclusionReason>| {
             if let Some(&role) = parties.get(party) {
                 reasons.insert(ExclusionReason::PersonallyRelated { role, party: party.clone(), link });
@@ -439,25 +465,29 @@ pub fn screen<'a>(pool: &'a [Expert], context: &AvoidanceContext) -> Screening<'
             };
         for relation in &context.relations {
             match relation {
-                Relation::LegalRepresentative { person: p, entity } if p == person => {
+                Relation::LegalRepresentative { person: p, entity } if Some(p) == person => {
                     personal(entity, Link::LegalRepresentative, &mut reasons);
                 }
-                Relation::Officer { person: p, entity } if p == person => {
+                Relation::Officer { person: p, entity } if Some(p) == person => {
                     personal(entity, Link::Officer, &mut reasons);
                 }
-                Relation::Shareholder { holder: Holder::Person(p), entity } if p == person => {
+                Relation::Shareholder { holder: Holder::Person(p), entity, .. } if Some(p) == person => {
                     personal(entity, Link::Shareholder, &mut reasons);
                 }
-                Relation::Shareholder { holder: Holder::Entity(holder), entity } => {
+                Relation::Shareholder { holder: Holder::Entity(holder), entity, .. } => {
                     through_employer(holder, entity, Link::Shareholder, &mut reasons);
                     through_employer(entity, holder, Link::HeldByParty, &mut reasons);
+                }
+                Relation::Controller { controller, entity } => {
+                    through_employer(controller, entity, Link::Controls, &mut reasons);
+                    through_employer(entity, controller, Link::ControlledByParty, &mut reasons);
                 }
                 Relation::SameLegalRepresentative { a, b } => {
                     through_employer(a, b, Link::SameLegalRepresentative, &mut reasons);
                     through_employer(b, a, Link::SameLegalRepresentative, &mut reasons);
                 }
-                Relation::NearRelative { a, b } if a == person || b == person => {
-                    let relative = if a == person { b } else { a };
+                Relation::NearRelative { a, b } if Some(a) == person || Some(b) == person => {
+                    let relative = if Some(a) == person { b } else { a };
                     for (entity, reps) in &representatives {
                         if reps.contains(relative) {
                             personal(entity, Link::NearRelative, &mut reasons);

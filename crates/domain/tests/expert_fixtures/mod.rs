@@ -7,6 +7,7 @@ use ggzy_domain::expert::{
     Availability, AvoidanceContext, Employment, Expert, ExpertId, ExpertRules, ExpertStatus, Qualification,
     SpecialtyCode, SpecialtyTree, TimeWindow, TitleLevel,
 };
+use ggzy_domain::person_key::PersonKey;
 use ggzy_domain::{CreditCode, RegionCode, ResidentId, china_time};
 use jiff::civil::{Date, date, datetime};
 
@@ -56,6 +57,24 @@ pub fn resident_id(n: u32) -> ResidentId {
     let body = format!("330106{}{:02}15{:03}", 1960 + n % 20, 1 + n % 12, n % 1000);
     let sum: u32 = body.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
     ResidentId::parse(&format!("{body}{}", CHECK[(sum % 11) as usize])).unwrap()
+}
+
+/// A stand-in for the app's keyed digest: the number's bytes, padded. Distinct numbers give
+/// distinct keys, which is all the screen relies on.
+pub fn person_key(id: &ResidentId) -> PersonKey {
+    let mut bytes = [0u8; 32];
+    for (byte, digit) in bytes.iter_mut().zip(id.as_str().bytes()) {
+        *byte = digit;
+    }
+    PersonKey::from_bytes(bytes)
+}
+
+/// The context with the person keys of `experts` given, as the app gives them.
+pub fn with_persons(mut context: AvoidanceContext, experts: &[Expert]) -> AvoidanceContext {
+    for subject in experts {
+        context.expert_persons.insert(subject.id.clone(), person_key(&subject.resident_id));
+    }
+    context
 }
 
 /// The evaluation in the fixtures: 2026-12-15 09:00 to 17:00, 北京时间.
@@ -109,6 +128,7 @@ pub fn context() -> AvoidanceContext {
         bidders: vec![credit(BIDDER_A), credit(BIDDER_B)],
         supervising_departments: vec![credit(REGULATOR)],
         relations: Vec::new(),
+        expert_persons: Default::default(),
         excluded_by_name: Vec::new(),
         evaluation: evaluation(),
         former_employment_months: 36,

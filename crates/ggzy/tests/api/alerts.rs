@@ -90,3 +90,46 @@ async fn the_opening_raises_alerts_with_evidence_that_regulators_confirm_dismiss
         app.finish().await;
     }
 }
+
+/// Two bids naming the same project manager (条例40(三)), written differently: one alert naming both.
+#[tokio::test]
+async fn two_bids_naming_one_project_manager_raise_an_alert() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        let managers = [
+            json!({"name": "王强", "certificate_no": "浙233 1012 3456"}),
+            json!("沪2331099"),
+            json!({"name": "王强", "certificate_no": "浙23310123456"}),
+            json!(null),
+        ];
+        for (i, (bidder, manager)) in fixture.bidders.iter().zip(managers).enumerate() {
+            let declared =
+                json!({"price_fen": 1_000_000_000 + 37_000_000 * (i * i) as i64, "project_manager": manager});
+            let (bytes, digest) = fixture.seal_declared(bidder, &declared, 2_000);
+            let (status, body) = fixture.submit(&app, bidder, bytes, &digest).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        app.clock.set_ms(tender_fixture::DEADLINE_MS);
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/opening"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        crate::award::escrow_shares_given(&app, &fixture).await;
+        let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/opening/close"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let regulator = session(&app, "regulator-pm", &[(Role::Regulator, "330100")]).await;
+        let (_, _, list) = call(regulator.client.get(app.url("/api/v1/alerts"))).await;
+        let managers: Vec<&Value> =
+            list.as_array().expect("alerts").iter().filter(|a| a["rule"] == "same_project_manager").collect();
+        assert_eq!(managers.len(), 1, "{list}");
+        let id = managers[0]["alert_id"].as_str().expect("id");
+        let (_, _, alert) = call(regulator.client.get(app.url(&format!("/api/v1/alerts/{id}")))).await;
+        let mut bidders = vec![fixture.bidders[0].code, fixture.bidders[2].code];
+        bidders.sort_unstable();
+        assert_eq!(alert["bidders"], json!(bidders), "{alert}");
+        assert_eq!(alert["article"], "招标投标法实施条例 第四十条第（三）项", "{alert}");
+        assert_eq!(alert["evidence"][0], json!({"what": "project_manager", "value": "浙23310123456"}), "{alert}");
+        app.finish().await;
+    }
+}

@@ -8,6 +8,7 @@ use ggzy::ceremony;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::committee_fixture::{all_sign, draft, members_of, sign_in_and_elect};
 use crate::expert_fixture::seat_drawn_experts;
 use crate::helpers::{call, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, DEADLINE_MS, TenderFixture, trust};
@@ -171,7 +172,7 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         let (status, _, body) =
             call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(0, 1)))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("draw_not_performed")), "{body}");
-        seat_drawn_experts(&app, &fixture, "1", 4, 1).await;
+        let experts = seat_drawn_experts(&app, &fixture, "1", 4, 1).await;
         let (status, _, body) =
             call(principal.post(&app, &format!("{lot}/committee")).json(&committee(members(4, 1)))).await;
         assert_eq!(
@@ -200,20 +201,37 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
 
         // The report: bidder 2 rejected as not responsive (条例51(六)) by the committee, bidder 3 (11.5
         // million) by the platform as above the published ceiling of 11.4 million (条例51(五));
-        // the rest ranked by price.
-        let (status, _, body) = call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({
-            "rejections": [{"bidder_credit_code": b3, "grounds": ["no_such_ground"]}],
-        })))
+        // the rest ranked by price. The chair drafts it, every member signs (条例53).
+        let seated = members_of(&ca, experts, &["招标人代表0"], 200);
+        sign_in_and_elect(&app, &fixture, "1", &seated, 0).await;
+        let (status, body) = draft(
+            &app,
+            &fixture,
+            "1",
+            &seated[0],
+            json!({
+                "rejections": [{"bidder_credit_code": b3, "grounds": ["no_such_ground"]}],
+            }),
+        )
         .await;
         assert_eq!(
             (status, body["code"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("rejection_ground_invalid"))
         );
-        let (status, _, body) = call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({
-            "rejections": [{"bidder_credit_code": b2, "grounds": ["not_responsive"]}],
-        })))
+        let (status, drafted) = draft(
+            &app,
+            &fixture,
+            "1",
+            &seated[0],
+            json!({
+                "rejections": [{"bidder_credit_code": b2, "grounds": ["not_responsive"]}],
+            }),
+        )
         .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(status, StatusCode::OK, "{drafted}");
+        assert_eq!(drafted["stage"], "evaluating", "not before every member signed: {drafted}");
+        let body = all_sign(&app, &fixture, "1", &seated, &drafted).await;
+        let principal = &fixture.principal;
         assert_eq!(body["stage"], "recommended");
         assert_eq!(body["report"]["candidates"], json!([b0, b1]));
         assert_eq!(body["report"]["competition_lacking"], true, "two valid bids of the ruleset's three");

@@ -402,10 +402,26 @@ async fn a_terminated_tender_accepts_nothing_more_and_says_what_is_owed() {
     let dir = tempfile::tempdir().expect("dir");
     let ca = Ca::new(7, "测试CA");
     for app in spawn_apps_with(trust(&ca, dir.path())).await {
-        let fixture = tender_fixture::tender(&app, &ca, true).await;
+        let fixture = tender_fixture::tender(&app, &ca, false).await;
+        fixture.hold_ceremony(&app).await;
+        fixture.announce(&app, json!({"estimate_fen": 100_000_000, "bid_security_fen": 2_000_000})).await;
         let (bytes, digest) = fixture.seal(&fixture.bidders[0], 1, 100);
         let (status, _) = fixture.submit(&app, &fixture.bidders[0], bytes, &digest).await;
         assert_eq!(status, StatusCode::CREATED);
+        // Two bidders lodge their security (one of them has not bid yet).
+        for (i, bidder) in fixture.bidders.iter().take(2).enumerate() {
+            let cash = json!({"bidder_credit_code": bidder.code, "kind": "cash", "amount_fen": 2_000_000, "reference": format!("ZZ{i}")});
+            let (status, _, body) =
+                call(bidder.session.post(&app, &fixture.path("/lots/1/securities")).json(&cash)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        let refund = || fixture.principal.post(&app, &fixture.path("/securities/refunds"));
+        let (status, _, body) = call(refund()).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("invalid_transition")),
+            "not while the tender runs: {body}"
+        );
         let terminate =
             |reason: &str| fixture.principal.post(&app, &fixture.path("/termination")).json(&json!({"reason": reason}));
         let (status, _, body) = call(terminate(" ")).await;
@@ -430,6 +446,18 @@ async fn a_terminated_tender_accepts_nothing_more_and_says_what_is_owed() {
         assert!(body["message"].as_str().is_some_and(|m| m.contains("已终止")), "{body}");
         let bids = app.app.store().submitted_bids(&fixture.tender_id).await.expect("bids");
         assert_eq!(bids.len(), 1);
+        // 条例31: every security lodged is refunded, once, by the principal; a bidder cannot.
+        let (status, _, _) = call(fixture.bidders[0].session.post(&app, &fixture.path("/securities/refunds"))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, body) = call(refund()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let refunded: Vec<Option<&str>> =
+            body.as_array().expect("securities").iter().map(|s| s["refunded_day"].as_str()).collect();
+        assert_eq!(refunded, [Some("2026-11-24"), Some("2026-11-24")], "{body}");
+        let (status, _, body) = call(refund()).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("nothing_to_refund")));
+        let events = app.app.store().stream(&format!("tender-{}", fixture.tender_id)).await.expect("stream");
+        assert_eq!(events.last().map(|e| e.event_type.as_str()), Some("TerminationRefunded"));
         app.finish().await;
     }
 }

@@ -45,12 +45,25 @@ pub(crate) async fn register(app: &TestApp, staff: &Session, body: &Value) {
 }
 
 /// Registers `count` building experts (A0101) in Zhejiang with no tie to the tender's parties, numbered
-/// from `first`, then schedules the lot's draw of `count` experts a minute ahead and makes it then: the
-/// drawn experts sit on the committee.
-pub(crate) async fn seat_drawn_experts(app: &TestApp, fixture: &TenderFixture, lot: &str, count: usize, first: usize) {
+/// from `first`, each with their own account, then schedules the lot's draw of `count` experts a
+/// minute ahead and makes it then: the drawn experts sit on the committee. Returns each expert's id
+/// and signed-in account.
+pub(crate) async fn seat_drawn_experts(
+    app: &TestApp,
+    fixture: &TenderFixture,
+    lot: &str,
+    count: usize,
+    first: usize,
+) -> Vec<(String, Session)> {
     let staff = session(app, &format!("center-{lot}-{first}"), &[(Role::CenterStaff, "330000")]).await;
+    let mut experts = Vec::new();
     for i in first..first + count {
-        register(app, &staff, &expert_body(&format!("D{i:03}"), "330106", i, &["A0101"], None)).await;
+        let id = format!("D{i:03}");
+        let account = session(app, &format!("expert-{lot}-{}", id.to_lowercase()), &[(Role::Expert, "330000")]).await;
+        let mut body = expert_body(&id, "330106", i, &["A0101"], None);
+        body["user_id"] = json!(account.user_id);
+        register(app, &staff, &body).await;
+        experts.push((id, account));
     }
     let now = app.app.now_ms();
     let time = tender_fixture::rfc3339;
@@ -67,4 +80,5 @@ pub(crate) async fn seat_drawn_experts(app: &TestApp, fixture: &TenderFixture, l
     app.clock.advance_ms(60_000);
     let (status, _, body) = call(staff.post(app, &format!("/api/v1/draws/{draw_id}/execution"))).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    experts
 }

@@ -135,14 +135,30 @@ pub(crate) async fn call(request: reqwest::RequestBuilder) -> (StatusCode, reqwe
     (status, headers, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// A valid registration body for a credit code.
+/// A valid resident ID number of its own for each credit code (so that no two test entities share
+/// a legal representative, which 条例34 would make related bidders): Xihu's address code, a birth
+/// date and sequence number from the code's FNV-1a hash, and the GB 11643 check character.
+pub(crate) fn legal_rep_id(credit_code: &str) -> String {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let hash =
+        credit_code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let (year, month, day, sequence) =
+        (1950 + hash % 50, 1 + (hash >> 8) % 12, 1 + (hash >> 16) % 28, (hash >> 24) % 1000);
+    let body = format!("330106{year}{month:02}{day:02}{sequence:03}");
+    let sum: u32 = body.chars().zip(WEIGHTS).map(|(c, w)| c.to_digit(10).expect("digit") * w).sum();
+    format!("{body}{}", CHECK[(sum % 11) as usize])
+}
+
+/// A valid registration body for a credit code; its legal representative is its own (see
+/// [`legal_rep_id`]), the contact phone is shared by all (the supervision tests rely on that).
 pub(crate) fn entity_body(credit_code: &str, name: &str) -> Value {
     json!({
         "credit_code": credit_code,
         "name": name,
         "region_code": "330106",
         "legal_rep_name": "张三",
-        "legal_rep_id_number": "11010519491231002X",
+        "legal_rep_id_number": legal_rep_id(credit_code),
         "contact_name": "李四",
         "contact_phone": "0571-87654321",
         "address": "浙江省杭州市西湖区文三路1号",

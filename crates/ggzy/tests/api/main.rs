@@ -1,5 +1,6 @@
 //! API tests: the real server over HTTP, on SQLite and (when configured) PostgreSQL.
 
+mod committee_fixture;
 mod expert_fixture;
 mod helpers;
 mod tender_fixture;
@@ -11,6 +12,7 @@ mod bids;
 mod cli_tools;
 mod complaints;
 mod entities;
+mod evaluation;
 mod experts;
 mod invited;
 mod log;
@@ -21,4 +23,5 @@ mod platform;
 mod prequalification;
 mod projects;
 mod reference_price;
+mod relations;
 mod supervision;

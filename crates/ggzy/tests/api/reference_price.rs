@@ -8,6 +8,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::award::{members, opened};
+use crate::committee_fixture::{evaluate, members_of};
 use crate::expert_fixture::seat_drawn_experts;
 use crate::helpers::{call, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, trust};
@@ -48,7 +49,7 @@ async fn a_reference_price_is_committed_before_the_deadline_read_out_at_the_open
         let (status, _, body) = call(principal.post(&app, &late).json(&commit(&sealed))).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("reference_price_too_late")));
         // No committee before the reference price is read out.
-        seat_drawn_experts(&app, &fixture, "1", 4, 1).await;
+        let experts = seat_drawn_experts(&app, &fixture, "1", 4, 1).await;
         let committee = json!({"method": "lowest_evaluated_price", "members": members(0, 1)});
         let (status, _, body) = call(principal.post(&app, &format!("{lot}/committee")).json(&committee)).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("reference_price_not_revealed")));
@@ -72,9 +73,9 @@ async fn a_reference_price_is_committed_before_the_deadline_read_out_at_the_open
         // A reference only: the bids above it (1100万, 1150万) stand and are ranked.
         let (status, _, body) = call(principal.post(&app, &format!("{lot}/committee")).json(&committee)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let (status, _, body) =
-            call(principal.post(&app, &format!("{lot}/evaluation-report")).json(&json!({"rejections": []}))).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        let seated = members_of(&ca, experts, &["招标人代表0"], 200);
+        let body = evaluate(&app, &fixture, "1", &seated, json!({"rejections": []})).await;
+        assert_eq!(body["stage"], "recommended", "{body}");
         assert_eq!(body["report"]["ranking"].as_array().map(Vec::len), Some(4), "{body}");
         assert_eq!(body["report"]["rejected"], json!([]), "{body}");
         app.finish().await;

@@ -254,10 +254,11 @@ impl TenderFixture {
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 
-    /// The notice (deadline [`DEADLINE_MS`], plus the fields of `extra`) and every bidder registered
-    /// for lot 1.
+    /// The notice (deadline [`DEADLINE_MS`], evaluation by the lowest evaluated price, and the fields
+    /// of `extra` over those) and every bidder registered for lot 1.
     pub(crate) async fn announce(&self, app: &TestApp, extra: Value) {
-        let mut notice = json!({"bid_deadline": rfc3339(DEADLINE_MS)});
+        let mut notice =
+            json!({"bid_deadline": rfc3339(DEADLINE_MS), "evaluation": {"method": "lowest_evaluated_price"}});
         if let (Some(notice), Some(extra)) = (notice.as_object_mut(), extra.as_object()) {
             notice.extend(extra.clone());
         }
@@ -271,8 +272,13 @@ impl TenderFixture {
 
     /// A sealed bid of `bidder` for lot 1 with a declared price; returns the file and its digest.
     pub(crate) fn seal(&self, bidder: &Bidder, price_fen: i64, size: usize) -> (Vec<u8>, String) {
+        self.seal_declared(bidder, &json!({"price_fen": price_fen}), size)
+    }
+
+    /// A sealed bid of `bidder` for lot 1 declaring `declared` (price and fields read out at opening).
+    pub(crate) fn seal_declared(&self, bidder: &Bidder, declared: &Value, size: usize) -> (Vec<u8>, String) {
         let payload = Payload {
-            declared_json: json!({"price_fen": price_fen}).to_string(),
+            declared_json: declared.to_string(),
             files: vec![BidFile { name: "投标函.pdf".to_owned(), bytes: vec![0x25; size] }],
         };
         let request = SealRequest {

@@ -2,8 +2,8 @@
 //! objections, award decision, award letter and contract.
 
 use axum::extract::{Path, State};
-use ggzy_app::award::{AdjustmentInput, CommitteeInput, LotAward, RejectionInput, ReportInput, ScoreInput};
-use ggzy_app::events::{CriterionDetails, MemberDetails, ScoringTableDetails};
+use ggzy_app::award::{AdjustmentInput, CommitteeInput, LotAward, RejectionInput, ReportInput};
+use ggzy_app::events::{CriterionDetails, EvaluationTermsDetails, MemberDetails, ScoringTableDetails};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -51,14 +51,49 @@ fn lowest_valid() -> String {
     "lowest_valid".to_owned()
 }
 
+impl ScoringTableDto {
+    fn into_details(self) -> ScoringTableDetails {
+        ScoringTableDetails {
+            criteria: self
+                .criteria
+                .into_iter()
+                .map(|c| CriterionDetails { id: c.id, name: c.name, max_centipoints: c.max_centipoints, kind: c.kind })
+                .collect(),
+            benchmark: self.benchmark,
+            penalty_above_bp: self.penalty_above_bp,
+            penalty_below_bp: self.penalty_below_bp,
+        }
+    }
+}
+
+/// The tender documents' evaluation terms.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct EvaluationTermsDto {
+    /// `lowest_evaluated_price` (经评审的最低投标价法) or `comprehensive_scoring` (综合评估法).
+    method: String,
+    /// The scoring table (comprehensive scoring only).
+    #[serde(default)]
+    scoring_table: Option<ScoringTableDto>,
+}
+
+impl EvaluationTermsDto {
+    pub(super) fn into_details(self) -> EvaluationTermsDetails {
+        EvaluationTermsDetails {
+            method: self.method,
+            scoring_table: self.scoring_table.map(ScoringTableDto::into_details),
+        }
+    }
+}
+
 /// The committee to form.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CommitteeRequest {
-    /// `lowest_evaluated_price` (经评审的最低投标价法) or `comprehensive_scoring` (综合评估法).
-    method: String,
+    /// The documents' method, restated (optional; a different one is refused, 条例 第四十九条).
+    #[serde(default)]
+    method: Option<String>,
     /// Members: at least 5, an odd number, experts at least two thirds (招标投标法 第三十七条).
     members: Vec<MemberDto>,
-    /// Required for comprehensive scoring.
+    /// The documents' table, restated (optional; a different one is refused).
     #[serde(default)]
     scoring_table: Option<ScoringTableDto>,
 }
@@ -84,31 +119,18 @@ pub struct AdjustmentDto {
     reason: String,
 }
 
-/// One member's score on one criterion for one bid.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct ScoreDto {
-    /// Member name (as in the committee).
-    member: String,
-    /// Bidder.
-    bidder_credit_code: String,
-    /// Criterion id (not the price criterion: the price score is computed).
-    criterion: String,
-    /// Points in hundredths.
-    centipoints: i64,
-}
-
-/// The committee's findings.
+/// The chair's review: what the report states besides the members' signed scores.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReportRequest {
+    /// The chair, when a principal or agency account acts for a representative who chairs.
+    #[serde(default)]
+    member: Option<String>,
     /// Rejected bids.
     #[serde(default)]
     rejections: Vec<RejectionDto>,
     /// Price adjustments.
     #[serde(default)]
     adjustments: Vec<AdjustmentDto>,
-    /// Scores (comprehensive scoring).
-    #[serde(default)]
-    scores: Vec<ScoreDto>,
     /// Abnormally-low flag threshold, percent of the average evaluated price (default 80).
     #[serde(default)]
     abnormally_low_percent: Option<i64>,
@@ -275,6 +297,8 @@ pub struct LotAwardDto {
     regulator_report: Option<DoneDto>,
     /// The sealed reference price (标底): its commitment, and the price once read out at the opening.
     reference_price: Option<ReferencePriceDto>,
+    /// The committee's work (shown to the committee and the tender's managers only).
+    workspace: Option<super::evaluation::WorkspaceDto>,
 }
 
 /// A step done on a day, in time or late.
@@ -286,7 +310,8 @@ pub struct DoneDto {
     in_time: bool,
 }
 
-fn dto(fold: LotAward) -> LotAwardDto {
+pub(super) fn dto(fold: LotAward) -> LotAwardDto {
+    let workspace = super::evaluation::workspace_dto(&fold);
     let publicity = fold.publicity.map(|p| PublicityDto {
         start_day: p.start_day.to_string(),
         latest_start_day: p.latest_start_day.to_string(),
@@ -369,12 +394,13 @@ fn dto(fold: LotAward) -> LotAwardDto {
             price_fen: revealed.map(|(price, _)| price),
             revealed_day: revealed.map(|(_, day)| day.to_string()),
         }),
+        workspace,
     }
 }
 
-type Award = ApiResult<axum::Json<LotAwardDto>>;
+pub(super) type Award = ApiResult<axum::Json<LotAwardDto>>;
 
-fn ok(fold: LotAward) -> Award {
+pub(super) fn ok(fold: LotAward) -> Award {
     Ok(axum::Json(dto(fold)))
 }
 
@@ -406,30 +432,26 @@ pub async fn form_committee(
 ) -> Award {
     let input = CommitteeInput {
         method: request.method,
-        members: request.members.into_iter().map(|m| MemberDetails { name: m.name, kind: m.kind }).collect(),
-        scoring_table: request.scoring_table.map(|t| ScoringTableDetails {
-            criteria: t
-                .criteria
-                .into_iter()
-                .map(|c| CriterionDetails { id: c.id, name: c.name, max_centipoints: c.max_centipoints, kind: c.kind })
-                .collect(),
-            benchmark: t.benchmark,
-            penalty_above_bp: t.penalty_above_bp,
-            penalty_below_bp: t.penalty_below_bp,
-        }),
+        members: request
+            .members
+            .into_iter()
+            .map(|m| MemberDetails { name: m.name, kind: m.kind, expert_id: None })
+            .collect(),
+        scoring_table: request.scoring_table.map(ScoringTableDto::into_details),
     };
     ok(state.app.form_committee(&actor, &tender_id, &lot_id, input).await?)
 }
 
-/// Submits the committee's report: the server evaluates the opened bids by the documents' method
-/// (条例 第五十三条); when no bid stands the lot fails (招标投标法 第四十二条).
-#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/evaluation-report", tag = "award",
+/// The chair drafts the report (条例 第五十三条): the server evaluates the opened bids by the
+/// documents' method with the members' signed score sheets and the chair's rejections and
+/// adjustments; the members then sign it. When no bid stands the lot fails (招标投标法 第四十二条).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/evaluation-report", tag = "evaluation",
     request_body = ReportRequest, responses(
         (status = 200, body = LotAwardDto),
         (status = 409, description = "invalid_transition", body = ErrorBody),
-        (status = 422, description = "rejection_ground_invalid, bidder_not_in_lot, score_missing, score_out_of_range, ...", body = ErrorBody),
+        (status = 422, description = "evaluation_not_signed_in, evaluation_chair_missing, evaluation_not_chair, evaluation_scores_missing, clarification_open, evaluation_time_extension_required, rejection_ground_invalid, bidder_not_in_lot", body = ErrorBody),
     ), security(("session" = []), ("api_token" = [])))]
-pub async fn submit_evaluation(
+pub async fn draft_report(
     State(state): State<WebState>,
     RequireActor(actor): RequireActor,
     Path((tender_id, lot_id)): Path<(String, String)>,
@@ -446,19 +468,9 @@ pub async fn submit_evaluation(
             .into_iter()
             .map(|a| AdjustmentInput { bidder: a.bidder_credit_code, amount_fen: a.amount_fen, reason: a.reason })
             .collect(),
-        scores: request
-            .scores
-            .into_iter()
-            .map(|s| ScoreInput {
-                member: s.member,
-                bidder: s.bidder_credit_code,
-                criterion: s.criterion,
-                centipoints: s.centipoints,
-            })
-            .collect(),
         abnormally_low_percent: request.abnormally_low_percent,
     };
-    ok(state.app.submit_evaluation(&actor, &tender_id, &lot_id, input).await?)
+    ok(state.app.draft_report(&actor, &tender_id, &lot_id, request.member.as_deref(), input).await?)
 }
 
 /// Publishes the candidates (条例 第五十四条: within 3 days of the report, for at least 3 days).

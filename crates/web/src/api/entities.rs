@@ -1,5 +1,7 @@
 //! Market entities (市场主体库).
 
+pub mod relations;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;

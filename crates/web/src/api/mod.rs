@@ -1,12 +1,14 @@
 //! `/api/v1`: the JSON API, its OpenAPI 3.1 document and the Swagger UI.
 
 pub mod alerts;
+pub mod assessments;
 pub mod auth;
 pub mod award;
 pub mod bids;
 pub mod complaints;
 pub mod draws;
 pub mod entities;
+pub mod evaluation;
 pub mod events;
 pub mod experts;
 pub mod log;
@@ -74,6 +76,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(auth::login))
         .routes(routes!(entities::list_entities, entities::register_entity))
         .routes(routes!(entities::get_entity, entities::update_entity))
+        .routes(routes!(entities::relations::get_entity_relations, entities::relations::declare_entity_relations))
         .routes(routes!(regions::list_platform_regions, regions::enable_platform_region))
         .routes(routes!(regions::get_region))
         .routes(routes!(error_table))
@@ -134,7 +137,19 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(opening::raise_opening_objection))
         .routes(routes!(opening::answer_opening_objection))
         .routes(routes!(award::form_committee))
-        .routes(routes!(award::submit_evaluation))
+        .routes(routes!(award::draft_report))
+        .routes(routes!(evaluation::sign_in))
+        .routes(routes!(evaluation::opened_bids))
+        .routes(routes!(evaluation::vote_for_chair))
+        .routes(routes!(evaluation::sign_scores))
+        .routes(routes!(evaluation::request_more_time))
+        .routes(routes!(evaluation::extend_evaluation))
+        .routes(routes!(evaluation::request_clarification))
+        .routes(routes!(evaluation::answer_clarification))
+        .routes(routes!(evaluation::sign_report))
+        .routes(routes!(evaluation::close_report))
+        .routes(routes!(assessments::assess_expert))
+        .routes(routes!(assessments::expert_assessments))
         .routes(routes!(award::publish_candidates))
         .routes(routes!(award::raise_objection))
         .routes(routes!(award::answer_objection))
@@ -149,6 +164,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(award::reveal_reference_price))
         .routes(routes!(securities::lodge_security, securities::list_securities))
         .routes(routes!(securities::verify_guarantee))
+        .routes(routes!(securities::refund_after_termination))
         .routes(routes!(experts::list_experts, experts::register_expert))
         .routes(routes!(experts::get_expert, experts::update_expert))
         .routes(routes!(experts::change_status))

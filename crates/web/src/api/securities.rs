@@ -127,6 +127,20 @@ pub async fn list_securities(
     Ok(axum::Json(state.app.securities(&actor, &tender_id, &lot_id).await?.into_iter().map(dto).collect()))
 }
 
+/// Refunds every security of a terminated tender, with interest on cash (条例 第三十一条).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/securities/refunds", tag = "tenders", responses(
+    (status = 200, body = Vec<SecurityDto>),
+    (status = 409, description = "invalid_transition (not terminated), nothing_to_refund", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn refund_after_termination(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+) -> ApiResult<axum::Json<Vec<SecurityDto>>> {
+    let refunded = state.app.refund_after_termination(&actor, &tender_id).await?;
+    Ok(axum::Json(refunded.into_iter().map(dto).collect()))
+}
+
 /// The outcome of checking a presented guarantee document.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GuaranteeCheckDto {

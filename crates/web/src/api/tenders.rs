@@ -237,13 +237,17 @@ pub struct NoticeRequest {
     /// must stay valid as long (第二十六条).
     #[serde(default)]
     bid_validity_days: Option<i64>,
+    /// The documents' evaluation method and scoring table: the committee uses these and no other
+    /// (条例 第四十九条); without them no committee can be formed.
+    #[serde(default)]
+    evaluation: Option<super::award::EvaluationTermsDto>,
 }
 
 /// Publishes the tender notice: documents are issued now and bidding opens.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/notice", tag = "tenders", request_body = NoticeRequest, responses(
     (status = 200, body = TenderDto),
     (status = 409, description = "invalid_transition, opening_key_missing", body = ErrorBody),
-    (status = 422, description = "deadline_below_statutory_minimum, invalid_time, deposit_above_cap, invalid_amount", body = ErrorBody),
+    (status = 422, description = "deadline_below_statutory_minimum, invalid_time, deposit_above_cap, invalid_amount, evaluation_method_invalid, scoring_table_invalid", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn publish_notice(
     State(state): State<WebState>,
@@ -259,6 +263,7 @@ pub async fn publish_notice(
         bid_security_fen: request.bid_security_fen,
         ceiling_price_fen: request.ceiling_price_fen,
         bid_validity_days: request.bid_validity_days,
+        evaluation: request.evaluation.map(super::award::EvaluationTermsDto::into_details),
     };
     Ok(axum::Json(tender_dto(state.app.publish_notice_with(&actor, &tender_id, notice).await?)))
 }
