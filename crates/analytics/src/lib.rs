@@ -6,6 +6,7 @@
 
 pub mod cardinal;
 pub mod collusion;
+pub mod market;
 pub mod ocds_input;
 pub mod ocds_release;
 pub mod price_stats;

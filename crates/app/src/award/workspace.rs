@@ -280,6 +280,8 @@ impl App {
         Ok((row, fold, committee, member))
     }
 
+    /// The member `actor` acts as: a drawn expert through their own account (never naming another),
+    /// or the tender's principal or agency naming a member who was not drawn (`requested`).
     pub(super) async fn member_of(
         &self,
         actor: &Actor,

@@ -1,0 +1,384 @@
+//! A synthetic public-works market with planted cartels, for measuring the market screens
+//! (`ggzy_analytics::market`). Pure and seeded: everything comes from the `Rng` passed in, so a
+//! seed gives the same market on every run (with the locked `rand` version).
+//!
+//! Honest firms have a home city, one or two categories, an activity level and a cost efficiency;
+//! they bid on lots of their categories, mostly at home, at the estimate plus noise, and the best
+//! evaluated bid wins. Each cartel is a few firms of one city and category that also bid honestly
+//! elsewhere, and on its target lots plants one shape: cover bidding, rotation, a shared device or
+//! address, a common owner, or a price pattern. Next to each cartel sit honest look-alikes (same
+//! city, same category, similar volume). docs/market-screens.md describes each shape.
+
+use std::collections::BTreeMap;
+
+use ggzy_analytics::collusion::LotBid;
+use ggzy_analytics::market::{MarketBid, MarketLot};
+use ggzy_domain::Fen;
+use rand::{Rng, RngExt as _};
+
+/// A cartel's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Shape {
+    /// One leader wins, the others bid higher to make up the numbers (陪标).
+    CoverBidding,
+    /// All bid, and the designated winner takes turns (轮流中标).
+    Rotation,
+    /// Bid files from one machine, or bids from one address.
+    SharedDevice,
+    /// Firms with one legal representative bid on the same lots.
+    CommonOwner,
+    /// The others' prices sit at equal gaps above the winner's, or within 0.2% of it.
+    PricePattern,
+}
+
+impl Shape {
+    /// Every shape, in order.
+    pub(crate) const ALL: [Shape; 5] =
+        [Shape::CoverBidding, Shape::Rotation, Shape::SharedDevice, Shape::CommonOwner, Shape::PricePattern];
+
+    /// Short name for tables.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Shape::CoverBidding => "cover bidding",
+            Shape::Rotation => "rotation",
+            Shape::SharedDevice => "shared device/IP",
+            Shape::CommonOwner => "common owner",
+            Shape::PricePattern => "price pattern",
+        }
+    }
+}
+
+/// The generator's knobs.
+#[derive(Clone, Debug)]
+pub(crate) struct Params {
+    /// Honest firms (look-alikes come on top).
+    pub(crate) firms: usize,
+    pub(crate) regions: usize,
+    pub(crate) categories: usize,
+    pub(crate) years: usize,
+    pub(crate) lots_per_year: usize,
+    pub(crate) cartels_per_shape: usize,
+    /// Members per cartel, drawn uniformly from this inclusive range.
+    pub(crate) cartel_size: (usize, usize),
+    /// Lots each cartel rigs over the years.
+    pub(crate) target_lots: usize,
+    /// Honest firms placed next to each cartel: same city, category and activity.
+    pub(crate) lookalikes_per_cartel: usize,
+    /// Chance an honest bid is submitted from the trading centre's hall (a shared address).
+    pub(crate) hall_ip_rate: f64,
+    /// Share of honest firms that belong to a group with another firm (one legal representative).
+    pub(crate) sister_rate: f64,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params {
+            firms: 3_000,
+            regions: 8,
+            categories: 6,
+            years: 5,
+            lots_per_year: 2_000,
+            cartels_per_shape: 8,
+            cartel_size: (3, 5),
+            target_lots: 24,
+            lookalikes_per_cartel: 4,
+            hall_ip_rate: 0.05,
+            sister_rate: 0.02,
+        }
+    }
+}
+
+/// The market and the truth behind it.
+pub(crate) struct SyntheticMarket {
+    pub(crate) lots: Vec<MarketLot>,
+    /// Every firm: `None` when honest, else its cartel's shape.
+    pub(crate) truth: BTreeMap<String, Option<Shape>>,
+}
+
+struct Firm {
+    id: String,
+    region: usize,
+    categories: Vec<usize>,
+    activity: f64,
+    /// Added to the price ratio: negative is cheaper.
+    efficiency: f64,
+    owner: String,
+    shape: Option<Shape>,
+}
+
+const REGIONS: [&str; 8] = ["杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "台州"];
+const CATEGORIES: [&str; 6] = ["房建", "市政", "水利", "交通", "园林", "设备采购"];
+/// Bids from outside the home city weigh this much less.
+const AWAY_WEIGHT: f64 = 0.03;
+
+fn normal(rng: &mut impl Rng, mean: f64, sd: f64) -> f64 {
+    // Box–Muller; 1 − u keeps the logarithm finite.
+    let u: f64 = 1.0 - rng.random::<f64>();
+    let v: f64 = rng.random::<f64>();
+    mean + sd * (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+#[allow(clippy::cast_possible_truncation)]
+fn fen(value: f64) -> i64 {
+    // Bids are written in whole yuan.
+    (value / 100.0).round() as i64 * 100
+}
+
+fn region_name(r: usize) -> String {
+    REGIONS.get(r).map_or_else(|| format!("地区{r}"), |n| (*n).to_owned())
+}
+
+fn category_name(c: usize) -> String {
+    CATEGORIES.get(c).map_or_else(|| format!("类别{c}"), |n| (*n).to_owned())
+}
+
+/// One market from `rng`.
+pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
+    let regions = params.regions.max(1);
+    let categories = params.categories.max(1);
+    let mut firms: Vec<Firm> = Vec::new();
+    let new_firm = |firms: &mut Vec<Firm>, region, cats: Vec<usize>, activity, efficiency, shape| {
+        let id = format!("91330000F{:06}", firms.len());
+        firms.push(Firm { owner: format!("owner-{id}"), id, region, categories: cats, activity, efficiency, shape });
+    };
+    for _ in 0..params.firms {
+        // Bigger cities first: region r has weight 1 / (r + 1).
+        let region = pick_weighted(rng, &(0..regions).map(|r| 1.0 / (r as f64 + 1.0)).collect::<Vec<_>>());
+        let mut cats = vec![rng.random_range(0..categories)];
+        if rng.random_bool(0.4) {
+            cats.push(rng.random_range(0..categories));
+            cats.dedup();
+        }
+        let activity = normal(rng, 0.0, 0.7).exp();
+        let efficiency = normal(rng, 0.0, 0.025);
+        new_firm(&mut firms, region, cats, activity, efficiency, None);
+    }
+    // Sister firms of one group: one legal representative, usually different lines of business.
+    let honest = firms.len();
+    for i in 0..honest {
+        if rng.random_bool(params.sister_rate) {
+            let j = rng.random_range(0..honest);
+            let owner = firms[i].owner.clone();
+            firms[j].owner = owner;
+        }
+    }
+    struct Cartel {
+        shape: Shape,
+        variant: usize,
+        cell: (usize, usize),
+        members: Vec<usize>,
+    }
+    let mut cartels = Vec::new();
+    for shape in Shape::ALL {
+        for variant in 0..params.cartels_per_shape {
+            let cell = (rng.random_range(0..regions), rng.random_range(0..categories));
+            let (lo, hi) = params.cartel_size;
+            let size = rng.random_range(lo.max(2)..=hi.max(lo.max(2)));
+            let mut members = Vec::new();
+            for _ in 0..size {
+                let activity = normal(rng, 0.0, 0.5).exp();
+                members.push(firms.len());
+                new_firm(&mut firms, cell.0, vec![cell.1], activity, normal(rng, 0.0, 0.025), Some(shape));
+            }
+            if shape == Shape::CommonOwner {
+                let owner = firms[members[0]].owner.clone();
+                for &m in &members {
+                    firms[m].owner.clone_from(&owner);
+                }
+            }
+            for _ in 0..params.lookalikes_per_cartel {
+                let activity = normal(rng, 0.0, 0.5).exp();
+                new_firm(&mut firms, cell.0, vec![cell.1], activity, normal(rng, 0.0, 0.025), None);
+            }
+            cartels.push(Cartel { shape, variant, cell, members });
+        }
+    }
+    // Who bids in each cell, and how likely.
+    let mut pools: BTreeMap<(usize, usize), (Vec<usize>, Vec<f64>)> = BTreeMap::new();
+    for (at, firm) in firms.iter().enumerate() {
+        for &c in &firm.categories {
+            for r in 0..regions {
+                let weight = firm.activity * if r == firm.region { 1.0 } else { AWAY_WEIGHT };
+                let pool = pools.entry((r, c)).or_default();
+                pool.0.push(at);
+                pool.1.push(weight);
+            }
+        }
+    }
+    let region_weights: Vec<f64> = (0..regions).map(|r| 1.0 / (r as f64 + 1.0)).collect();
+    let mut lots = Vec::new();
+    let mut estimates = Vec::new();
+    let mut lot_cells = Vec::new();
+    for year in 0..params.years {
+        for _ in 0..params.lots_per_year {
+            let cell = (pick_weighted(rng, &region_weights), rng.random_range(0..categories));
+            let estimate = normal(rng, (5.0e8_f64).ln(), 1.0).exp();
+            let wanted = rng.random_range(3..=8);
+            let mut bidders: Vec<usize> = Vec::new();
+            if let Some((pool, weights)) = pools.get(&cell) {
+                for _ in 0..wanted * 4 {
+                    if bidders.len() >= wanted.min(pool.len()) {
+                        break;
+                    }
+                    let firm = pool[pick_weighted(rng, weights)];
+                    if !bidders.contains(&firm) {
+                        bidders.push(firm);
+                    }
+                }
+            }
+            let mut bids: Vec<MarketBid> = bidders
+                .iter()
+                .map(|&f| {
+                    let price = estimate * (1.0 + firms[f].efficiency + normal(rng, -0.04, 0.035));
+                    honest_bid(rng, &firms[f], cell.0, fen(price), params.hall_ip_rate)
+                })
+                .collect();
+            award_best(rng, &mut bids);
+            #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
+            let year = 2020 + year as i32;
+            lots.push(MarketLot {
+                id: format!("L{:06}", lots.len()),
+                region: region_name(cell.0),
+                category: category_name(cell.1),
+                year,
+                bids,
+            });
+            estimates.push(estimate);
+            lot_cells.push(cell);
+        }
+    }
+    for cartel in &cartels {
+        let mut targets: Vec<usize> = (0..lots.len()).filter(|&l| lot_cells[l] == cartel.cell).collect();
+        // A partial Fisher–Yates draw of the targets, then back in time order for the rotation.
+        let take = params.target_lots.min(targets.len());
+        for i in 0..take {
+            let j = rng.random_range(i..targets.len());
+            targets.swap(i, j);
+        }
+        targets.truncate(take);
+        targets.sort_unstable();
+        for (turn, &lot) in targets.iter().enumerate() {
+            rig(rng, &firms, cartel.shape, cartel.variant, &cartel.members, turn, estimates[lot], &mut lots[lot]);
+        }
+    }
+    let truth = firms.iter().map(|f| (f.id.clone(), f.shape)).collect();
+    SyntheticMarket { lots, truth }
+}
+
+fn honest_bid(rng: &mut impl Rng, firm: &Firm, region: usize, price: i64, hall_ip_rate: f64) -> MarketBid {
+    let client_ip = if rng.random_bool(hall_ip_rate) {
+        format!("hall-{region}")
+    } else {
+        format!("ip-{}", firm.id)
+    };
+    MarketBid {
+        bid: LotBid {
+            bidder: firm.id.clone(),
+            price: Some(Fen(price)),
+            machine_id_hash: format!("m-{}", firm.id),
+            mac_hash: format!("mac-{}", firm.id),
+            client_ip,
+            deposit_account: format!("acct-{}", firm.id),
+            contact_phone: format!("tel-{}", firm.id),
+            legal_representative: firm.owner.clone(),
+            project_manager: format!("pm-{}-{}", firm.id, rng.random_range(0..3)),
+        },
+        winner: false,
+    }
+}
+
+/// The best evaluated bid wins: the price with a small quality noise (综合评估).
+fn award_best(rng: &mut impl Rng, bids: &mut [MarketBid]) {
+    let mut best: Option<(f64, usize)> = None;
+    for (i, bid) in bids.iter().enumerate() {
+        #[allow(clippy::cast_precision_loss)]
+        let score = bid.bid.price.map_or(f64::INFINITY, |p| p.0 as f64) * (1.0 + normal(rng, 0.0, 0.02));
+        if best.is_none_or(|(s, _)| score < s) {
+            best = Some((score, i));
+        }
+    }
+    if let Some((_, i)) = best {
+        bids[i].winner = true;
+    }
+}
+
+/// Plants one cartel's shape on one target lot: its bidders replace any members already there
+/// and some honest bidders, the designated member wins below the best honest price.
+#[allow(clippy::too_many_arguments, clippy::cast_precision_loss)]
+fn rig(
+    rng: &mut impl Rng,
+    firms: &[Firm],
+    shape: Shape,
+    variant: usize,
+    members: &[usize],
+    turn: usize,
+    estimate: f64,
+    lot: &mut MarketLot,
+) {
+    let k = members.len();
+    let winner = match shape {
+        Shape::CoverBidding => members[0],
+        Shape::Rotation => members[turn % k],
+        _ => members[rng.random_range(0..k)],
+    };
+    let join = match shape {
+        Shape::CoverBidding => 0.8,
+        Shape::Rotation => 0.9,
+        _ => 0.7,
+    };
+    let mut taking: Vec<usize> = vec![winner];
+    for &m in members {
+        if m != winner && rng.random_bool(join) {
+            taking.push(m);
+        }
+    }
+    if taking.len() < 2 {
+        let other = members.iter().copied().find(|&m| m != winner);
+        taking.extend(other);
+    }
+    lot.bids.retain(|b| !members.iter().any(|&m| firms[m].id == b.bid.bidder));
+    // A rigged lot draws fewer outsiders: keep at most four honest bids.
+    let keep = rng.random_range(1..=4).min(lot.bids.len());
+    lot.bids.truncate(keep);
+    for bid in &mut lot.bids {
+        bid.winner = false;
+    }
+    let best_honest = lot.bids.iter().filter_map(|b| b.bid.price).map(|p| p.0 as f64).fold(estimate, f64::min);
+    let win_price = fen(best_honest * rng.random_range(0.975..0.995));
+    let region = REGIONS.iter().position(|r| *r == lot.region).unwrap_or(0);
+    let gap = fen(win_price as f64 * rng.random_range(0.003..0.01)).max(100);
+    for (i, &m) in taking.iter().enumerate() {
+        let price = if i == 0 {
+            win_price
+        } else if shape == Shape::PricePattern && variant % 2 == 0 {
+            win_price + gap * i as i64
+        } else if shape == Shape::PricePattern {
+            fen(win_price as f64 * (1.0 + rng.random_range(0.0003..0.0019)))
+        } else {
+            fen(win_price as f64 * rng.random_range(1.01..1.08))
+        };
+        let mut bid = honest_bid(rng, &firms[m], region, price, 0.0);
+        if shape == Shape::SharedDevice && rng.random_bool(0.75) {
+            let shared = format!("cartel-{}", firms[members[0]].id);
+            if variant % 2 == 0 {
+                bid.bid.machine_id_hash = shared;
+            } else {
+                bid.bid.client_ip = shared;
+            }
+        }
+        bid.winner = i == 0;
+        lot.bids.push(bid);
+    }
+}
+
+fn pick_weighted(rng: &mut impl Rng, weights: &[f64]) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut at = rng.random::<f64>() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if at < *w {
+            return i;
+        }
+        at -= w;
+    }
+    weights.len().saturating_sub(1)
+}
