@@ -12,7 +12,8 @@
 //!
 //! ```text
 //! cargo run --release -p ggzy-bench --bin market-quality -- [--seeds 1001,1002,1003,1004,1005] \
-//!     [--firms 3000] [--years 5] [--lots-per-year 2000] [--cartels-per-shape 8] [--fpr 0.05]
+//!     [--firms 3000] [--years 5] [--lots-per-year 2000] [--cartels-per-shape 8] [--target-lots 24] \
+//!     [--fpr 0.05]
 //! ```
 
 #![allow(clippy::print_stdout, reason = "a benchmark reports on standard output")]
@@ -29,7 +30,7 @@ use rand::rngs::StdRng;
 use synthetic_market::{Params, Shape, SyntheticMarket, generate};
 
 const USAGE: &str = "usage: market-quality [--seeds 1001,1002,...] [--firms N] [--years N] [--lots-per-year N] \
-                     [--cartels-per-shape N] [--fpr 0.05]";
+                     [--cartels-per-shape N] [--target-lots N] [--fpr 0.05]";
 const GOAL: f64 = 0.95;
 
 /// Per firm: its score under each rule (0 when the rule gave none).
@@ -48,6 +49,7 @@ fn main() -> Result<()> {
             "--years" => params.years = value.parse().context("--years")?,
             "--lots-per-year" => params.lots_per_year = value.parse().context("--lots-per-year")?,
             "--cartels-per-shape" => params.cartels_per_shape = value.parse().context("--cartels-per-shape")?,
+            "--target-lots" => params.target_lots = value.parse().context("--target-lots")?,
             "--fpr" => fpr = value.parse().context("--fpr")?,
             _ => bail!("unknown flag {key}\n{USAGE}"),
         }
@@ -73,8 +75,12 @@ fn main() -> Result<()> {
                     Some(rule) => per_rule.and_then(|r| r.get(&rule)).copied().unwrap_or(0.0),
                 }
             };
-            let mut honest: Vec<f64> =
-                market.truth.iter().filter(|(f, s)| s.is_none() && scores.contains_key(*f)).map(|(f, _)| value(f)).collect();
+            let mut honest: Vec<f64> = market
+                .truth
+                .iter()
+                .filter(|(f, s)| s.is_none() && scores.contains_key(*f))
+                .map(|(f, _)| value(f))
+                .collect();
             let threshold = threshold_at(&mut honest, fpr);
             let flagged = honest.iter().filter(|&&s| s > threshold).count();
             thresholds.entry(rule).or_default().push(threshold);

@@ -100,6 +100,9 @@ struct Firm {
     region: usize,
     categories: Vec<usize>,
     activity: f64,
+    /// The size class of works the firm is qualified and equipped for (资质等级): honest firms of
+    /// one class meet far more often than their city and category predict.
+    tier: usize,
     /// Added to the price ratio: negative is cheaper.
     efficiency: f64,
     owner: String,
@@ -110,6 +113,10 @@ const REGIONS: [&str; 8] = ["杭州", "宁波", "温州", "嘉兴", "湖州", "�
 const CATEGORIES: [&str; 6] = ["房建", "市政", "水利", "交通", "园林", "设备采购"];
 /// Bids from outside the home city weigh this much less.
 const AWAY_WEIGHT: f64 = 0.03;
+/// Size classes of lots and firms.
+const TIERS: usize = 3;
+/// Bids on a lot of another size class weigh this much less.
+const OFF_TIER_WEIGHT: f64 = 0.15;
 
 fn normal(rng: &mut impl Rng, mean: f64, sd: f64) -> f64 {
     // Box–Muller; 1 − u keeps the logarithm finite.
@@ -137,9 +144,18 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
     let regions = params.regions.max(1);
     let categories = params.categories.max(1);
     let mut firms: Vec<Firm> = Vec::new();
-    let new_firm = |firms: &mut Vec<Firm>, region, cats: Vec<usize>, activity, efficiency, shape| {
+    let new_firm = |firms: &mut Vec<Firm>, region, cats: Vec<usize>, tier, activity, efficiency, shape| {
         let id = format!("91330000F{:06}", firms.len());
-        firms.push(Firm { owner: format!("owner-{id}"), id, region, categories: cats, activity, efficiency, shape });
+        firms.push(Firm {
+            owner: format!("owner-{id}"),
+            id,
+            region,
+            categories: cats,
+            activity,
+            tier,
+            efficiency,
+            shape,
+        });
     };
     for _ in 0..params.firms {
         // Bigger cities first: region r has weight 1 / (r + 1).
@@ -151,7 +167,8 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
         }
         let activity = normal(rng, 0.0, 0.7).exp();
         let efficiency = normal(rng, 0.0, 0.025);
-        new_firm(&mut firms, region, cats, activity, efficiency, None);
+        let tier = rng.random_range(0..TIERS);
+        new_firm(&mut firms, region, cats, tier, activity, efficiency, None);
     }
     // Sister firms of one group: one legal representative, usually different lines of business.
     let honest = firms.len();
@@ -172,13 +189,14 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
     for shape in Shape::ALL {
         for variant in 0..params.cartels_per_shape {
             let cell = (rng.random_range(0..regions), rng.random_range(0..categories));
+            let tier = rng.random_range(0..TIERS);
             let (lo, hi) = params.cartel_size;
             let size = rng.random_range(lo.max(2)..=hi.max(lo.max(2)));
             let mut members = Vec::new();
             for _ in 0..size {
                 let activity = normal(rng, 0.0, 0.5).exp();
                 members.push(firms.len());
-                new_firm(&mut firms, cell.0, vec![cell.1], activity, normal(rng, 0.0, 0.025), Some(shape));
+                new_firm(&mut firms, cell.0, vec![cell.1], tier, activity, normal(rng, 0.0, 0.025), Some(shape));
             }
             if shape == Shape::CommonOwner {
                 let owner = firms[members[0]].owner.clone();
@@ -188,20 +206,24 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
             }
             for _ in 0..params.lookalikes_per_cartel {
                 let activity = normal(rng, 0.0, 0.5).exp();
-                new_firm(&mut firms, cell.0, vec![cell.1], activity, normal(rng, 0.0, 0.025), None);
+                new_firm(&mut firms, cell.0, vec![cell.1], tier, activity, normal(rng, 0.0, 0.025), None);
             }
             cartels.push(Cartel { shape, variant, cell, members });
         }
     }
     // Who bids in each cell, and how likely.
-    let mut pools: BTreeMap<(usize, usize), (Vec<usize>, Vec<f64>)> = BTreeMap::new();
+    let mut pools: BTreeMap<(usize, usize, usize), (Vec<usize>, Vec<f64>)> = BTreeMap::new();
     for (at, firm) in firms.iter().enumerate() {
         for &c in &firm.categories {
             for r in 0..regions {
-                let weight = firm.activity * if r == firm.region { 1.0 } else { AWAY_WEIGHT };
-                let pool = pools.entry((r, c)).or_default();
-                pool.0.push(at);
-                pool.1.push(weight);
+                for t in 0..TIERS {
+                    let weight = firm.activity
+                        * if r == firm.region { 1.0 } else { AWAY_WEIGHT }
+                        * if t == firm.tier { 1.0 } else { OFF_TIER_WEIGHT };
+                    let pool = pools.entry((r, c, t)).or_default();
+                    pool.0.push(at);
+                    pool.1.push(weight);
+                }
             }
         }
     }
@@ -212,10 +234,13 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
     for year in 0..params.years {
         for _ in 0..params.lots_per_year {
             let cell = (pick_weighted(rng, &region_weights), rng.random_range(0..categories));
-            let estimate = normal(rng, (5.0e8_f64).ln(), 1.0).exp();
+            // Tier t: around 2 million yuan × 5^t (in fen).
+            let tier = rng.random_range(0..TIERS);
+            #[allow(clippy::cast_precision_loss)]
+            let estimate = normal(rng, (2.0e8_f64 * 5f64.powi(tier as i32)).ln(), 0.5).exp();
             let wanted = rng.random_range(3..=8);
             let mut bidders: Vec<usize> = Vec::new();
-            if let Some((pool, weights)) = pools.get(&cell) {
+            if let Some((pool, weights)) = pools.get(&(cell.0, cell.1, tier)) {
                 for _ in 0..wanted * 4 {
                     if bidders.len() >= wanted.min(pool.len()) {
                         break;
@@ -266,11 +291,7 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
 }
 
 fn honest_bid(rng: &mut impl Rng, firm: &Firm, region: usize, price: i64, hall_ip_rate: f64) -> MarketBid {
-    let client_ip = if rng.random_bool(hall_ip_rate) {
-        format!("hall-{region}")
-    } else {
-        format!("ip-{}", firm.id)
-    };
+    let client_ip = if rng.random_bool(hall_ip_rate) { format!("hall-{region}") } else { format!("ip-{}", firm.id) };
     MarketBid {
         bid: LotBid {
             bidder: firm.id.clone(),

@@ -215,6 +215,23 @@ pub enum Event {
         /// Why the deadline moved, citing the article (empty when it did not).
         extension_reason: String,
     },
+    /// A clarification or amendment of the pre-qualification documents; one that may affect the
+    /// applications, issued less than the ruleset's days (3) before the application deadline, pushes
+    /// that deadline out (招标投标法实施条例 第二十一条).
+    PrequalificationAmended {
+        /// Tender.
+        tender_id: String,
+        /// What changed, as published.
+        summary: String,
+        /// Whether it may affect the preparation of applications.
+        affects_applications: bool,
+        /// The application deadline before, UTC ms.
+        previous_deadline_ms: i64,
+        /// The application deadline now, UTC ms (equal when not extended).
+        application_deadline_ms: i64,
+        /// Why the deadline moved, citing the article (empty when it did not).
+        extension_reason: String,
+    },
     /// A potential bidder registered for a lot (its name is sealed from the principal until opening, 法 22).
     BidderRegistered {
         /// Tender.
@@ -307,6 +324,10 @@ pub enum Event {
         bid_deadline_ms: i64,
         /// Why it moved (empty when it did not).
         extension_reason: String,
+        /// Whether the objection was to the pre-qualification documents: then the deadlines above
+        /// are the application deadline's (条例 第二十二条).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        prequalification: bool,
     },
     /// A complaint about a tender reached the regulator (条例 第六十条).
     ComplaintFiled {
@@ -1239,6 +1260,7 @@ impl Event {
             Event::OpeningKeyCeremonyHeld { .. } => "OpeningKeyCeremonyHeld",
             Event::TenderNoticePublished { .. } => "TenderNoticePublished",
             Event::AmendmentIssued { .. } => "AmendmentIssued",
+            Event::PrequalificationAmended { .. } => "PrequalificationAmended",
             Event::BidderRegistered { .. } => "BidderRegistered",
             Event::BidSubmitted(_) => "BidSubmitted",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
@@ -1336,6 +1358,7 @@ impl Event {
             | Event::OpeningKeyCeremonyHeld { .. }
             | Event::TenderNoticePublished { .. }
             | Event::AmendmentIssued { .. }
+            | Event::PrequalificationAmended { .. }
             | Event::BidderRegistered { .. }
             | Event::BidSubmitted(_)
             | Event::BidWithdrawn { .. }

@@ -1,5 +1,6 @@
 //! Objections to the tender documents (招标投标法实施条例 第二十二条): raised at least 10 days before the
-//! bid deadline, answered within 3 days; until the reply the tendering activity stops (no bid,
+//! bid deadline (to the pre-qualification documents, while pre-qualification runs: 2 days before the
+//! application deadline, which is then the deadline that moves), answered within 3 days; until the reply the tendering activity stops (no bid,
 //! registration or security is taken, `bid::check_accepting`). When the last open objection is
 //! answered the bid deadline moves out by the days the activity stood still, counted as the
 //! suspension clock counts them (the day raised ran, the day answered did not: `deadline::clock`),
@@ -73,24 +74,32 @@ impl App {
         let row = self.tender_row(tender_id).await?;
         actor.authorize_on_entity(Action::SubmitBid, &stored_region(&row.region_code)?, objector)?;
         let state = tender_state(&row)?;
-        if state != TenderState::Bidding {
-            return Err(AppError::refused(
-                "invalid_transition",
-                format!("招标项目当前状态为“{}”，不能对招标文件提出异议", state.label()),
-            ));
-        }
+        // While pre-qualification runs the objection is to its documents, 2 days before the
+        // application deadline; afterwards to the tender documents, 10 days before the bid deadline.
+        let (rule_id, deadline_ms, documents, deadline_name) = match state {
+            TenderState::Bidding => {
+                ("objection_tender_docs_before_deadline_days", row.bid_deadline_ms, "招标文件", "投标截止时间")
+            }
+            TenderState::Prequalifying => {
+                ("objection_pq_docs_before_deadline_days", row.pq_deadline_ms, "资格预审文件", "资格预审申请截止时间")
+            }
+            _ => {
+                return Err(AppError::refused(
+                    "invalid_transition",
+                    format!("招标项目当前状态为“{}”，不能对招标文件提出异议", state.label()),
+                ));
+            }
+        };
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
-        let rule = ruleset
-            .get("objection_tender_docs_before_deadline_days")
-            .ok_or_else(|| AppError::Internal("ruleset lacks objection_tender_docs_before_deadline_days".to_owned()))?;
-        let deadline_day = china_time::date_of(row.bid_deadline_ms.unwrap_or_default());
+        let rule = ruleset.get(rule_id).ok_or_else(|| AppError::Internal(format!("ruleset lacks {rule_id}")))?;
+        let deadline_day = china_time::date_of(deadline_ms.unwrap_or_default());
         let latest = deadline::latest_day_before(&self.calendar, deadline_day, rule).map_err(AppError::from)?;
         let today = china_time::date_of(self.now_ms());
         if today > latest {
             return Err(AppError::refused(
                 "objection_out_of_time",
                 format!(
-                    "对招标文件的异议应当在投标截止时间{}日前提出，本项目最迟应于{}提出（{}）",
+                    "对{documents}的异议应当在{deadline_name}{}日前提出，本项目最迟应于{}提出（{}）",
                     rule.value,
                     deadline::chinese_date(latest),
                     rule.source
@@ -144,9 +153,15 @@ impl App {
             Err(DeadlineError::TooLate { .. }) => false,
             Err(other) => return Err(other.into()),
         };
-        // The activity stood still from the first of the objections open now to today.
+        // The activity stood still from the first of the objections open now to today; what moves is
+        // the application deadline while pre-qualification runs, the bid deadline otherwise.
         let open: Vec<&DocumentObjection> = objections.iter().filter(|o| o.answer.is_none()).collect();
-        let previous_deadline_ms = row.bid_deadline_ms.unwrap_or_default();
+        let prequalification = tender_state(&row)? == TenderState::Prequalifying;
+        let (previous_deadline_ms, documents, deadline_name) = if prequalification {
+            (row.pq_deadline_ms.unwrap_or_default(), "资格预审文件", "资格预审申请截止时间")
+        } else {
+            (row.bid_deadline_ms.unwrap_or_default(), "招标文件", "投标截止时间")
+        };
         let (bid_deadline_ms, extension_reason) = match open.iter().map(|o| o.raised_day).min() {
             Some(stopped) if open.len() == 1 && today > stopped => {
                 let days = stopped.until(today).map_err(|e| AppError::Internal(e.to_string()))?.get_days();
@@ -159,7 +174,7 @@ impl App {
                 let moved_ms = china_time::instant_of(moved_day.to_datetime(old.time()))
                     .ok_or_else(|| AppError::Internal("deadline out of range".to_owned()))?;
                 let reason = format!(
-                    "对招标文件的异议自{}起至{}答复，招标投标活动暂停{days}日，投标截止时间顺延至{}（招标投标法实施条例 第二十二条）",
+                    "对{documents}的异议自{}起至{}答复，招标投标活动暂停{days}日，{deadline_name}顺延至{}（招标投标法实施条例 第二十二条）",
                     deadline::chinese_date(stopped),
                     deadline::chinese_date(today),
                     china_time::text(moved_ms)
@@ -177,6 +192,7 @@ impl App {
             previous_deadline_ms,
             bid_deadline_ms,
             extension_reason,
+            prequalification,
         };
         self.record_tender(actor, &row.region_code, tender_id, row.version, event).await?;
         self.objections_for(Some(actor), tender_id).await

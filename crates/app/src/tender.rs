@@ -475,37 +475,35 @@ impl App {
         if summary.is_empty() || summary.chars().count() > 2000 {
             return Err(field("summary", "invalid_text", "澄清或修改的内容不能为空，且不超过2000字"));
         }
-        transition(tender_state(&row)?, TenderCommand::IssueAmendment)
+        let state = tender_state(&row)?;
+        transition(state, TenderCommand::IssueAmendment)
             .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
         let now_ms = self.now_ms();
-        let previous_deadline_ms = row.bid_deadline_ms.unwrap_or(i64::MAX);
-        crate::bid::check_bidding(&row, now_ms)?;
-        let (bid_deadline_ms, extension_reason) = if affects_bids {
-            const RULE: &str = "amendment_before_bid_deadline_days_min";
-            let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
-            let rule = ruleset.get(RULE).ok_or_else(|| AppError::Internal(format!("ruleset lacks {RULE}")))?;
-            let extension = deadline::extend_for_late_amendment(
-                &self.calendar,
-                china_time::date_of(now_ms),
-                china_time::date_of(previous_deadline_ms),
-                rule,
-            )
-            .map_err(|error| match error {
-                DeadlineError::Calendar(error) => AppError::refused("calendar_not_covered", error.to_string()),
-                other => AppError::Internal(format!("{RULE}: {other}")),
-            })?;
-            if extension.extended {
-                let time_of_day = china_time::datetime_of(previous_deadline_ms).time();
-                let moved = china_time::instant_of(extension.deadline.day.to_datetime(time_of_day))
-                    .ok_or_else(|| AppError::Internal("deadline out of range".to_owned()))?;
-                let reason = format!(
-                    "澄清或修改可能影响投标文件编制，发出时距投标截止时间不足{}日，投标截止时间顺延至{}",
-                    rule.value, extension.deadline
-                );
-                (moved, reason)
-            } else {
-                (previous_deadline_ms, String::new())
+        // Before pre-qualification ends an amendment concerns the applications and their deadline
+        // (3 days, 条例 第二十一条); afterwards the bids and theirs (15 days, 法 第二十三条).
+        let prequalification = state == TenderState::Prequalifying;
+        let (previous_deadline_ms, rule_id, what) = if prequalification {
+            let deadline_ms = row.pq_deadline_ms.unwrap_or(i64::MIN);
+            if now_ms >= deadline_ms {
+                return Err(AppError::refused(
+                    "pq_deadline_passed",
+                    format!(
+                        "资格预审申请截止时间（{}）已过，不能再澄清或修改资格预审文件",
+                        china_time::text(deadline_ms)
+                    ),
+                ));
             }
+            (deadline_ms, "amendment_before_pq_deadline_days_min", ("资格预审申请文件", "资格预审申请截止时间"))
+        } else {
+            crate::bid::check_bidding(&row, now_ms)?;
+            (
+                row.bid_deadline_ms.unwrap_or(i64::MAX),
+                "amendment_before_bid_deadline_days_min",
+                ("投标文件", "投标截止时间"),
+            )
+        };
+        let (deadline_ms, extension_reason) = if affects_bids {
+            self.deadline_after_amendment(&row, now_ms, previous_deadline_ms, rule_id, what)?
         } else {
             (previous_deadline_ms, String::new())
         };
@@ -513,22 +511,70 @@ impl App {
         let event = Recorded {
             stream_id: stream_id.clone(),
             region_code: row.region_code.clone(),
-            event: Event::AmendmentIssued {
-                tender_id: tender_id.to_owned(),
-                summary: summary.to_owned(),
-                affects_bids,
-                previous_deadline_ms,
-                bid_deadline_ms,
-                extension_reason: extension_reason.clone(),
+            event: if prequalification {
+                Event::PrequalificationAmended {
+                    tender_id: tender_id.to_owned(),
+                    summary: summary.to_owned(),
+                    affects_applications: affects_bids,
+                    previous_deadline_ms,
+                    application_deadline_ms: deadline_ms,
+                    extension_reason: extension_reason.clone(),
+                }
+            } else {
+                Event::AmendmentIssued {
+                    tender_id: tender_id.to_owned(),
+                    summary: summary.to_owned(),
+                    affects_bids,
+                    previous_deadline_ms,
+                    bid_deadline_ms: deadline_ms,
+                    extension_reason: extension_reason.clone(),
+                }
             },
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;
         Ok(AmendmentView {
             tender: self.tender(tender_id).await?,
             previous_deadline_ms,
-            extended: bid_deadline_ms != previous_deadline_ms,
+            extended: deadline_ms != previous_deadline_ms,
             extension_reason,
         })
+    }
+
+    /// The deadline after an amendment that may affect what is being prepared (`what`: the
+    /// documents prepared and the deadline's name): unchanged when issued at least the rule's days
+    /// before it, else pushed out to the period's end from today, at the same time of day (顺延,
+    /// 条例 第二十一条).
+    fn deadline_after_amendment(
+        &self,
+        row: &TenderRow,
+        now_ms: i64,
+        previous_deadline_ms: i64,
+        rule_id: &str,
+        (documents, deadline_name): (&str, &str),
+    ) -> AppResult<(i64, String)> {
+        let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+        let rule = ruleset.get(rule_id).ok_or_else(|| AppError::Internal(format!("ruleset lacks {rule_id}")))?;
+        let extension = deadline::extend_for_late_amendment(
+            &self.calendar,
+            china_time::date_of(now_ms),
+            china_time::date_of(previous_deadline_ms),
+            rule,
+        )
+        .map_err(|error| match error {
+            DeadlineError::Calendar(error) => AppError::refused("calendar_not_covered", error.to_string()),
+            other => AppError::Internal(format!("{rule_id}: {other}")),
+        })?;
+        if !extension.extended {
+            return Ok((previous_deadline_ms, String::new()));
+        }
+        let time_of_day = china_time::datetime_of(previous_deadline_ms).time();
+        let moved = china_time::instant_of(extension.deadline.day.to_datetime(time_of_day))
+            .ok_or_else(|| AppError::Internal("deadline out of range".to_owned()))?;
+        let reason = format!(
+            "澄清或修改可能影响{documents}编制，发出时距{deadline_name}不足{}日，{deadline_name}顺延至{}",
+            rule.value, extension.deadline
+        );
+        Ok((moved, reason))
     }
 
     /// Terminates the tender (终止招标, 招标投标法实施条例 第三十一条): the termination is published with its

@@ -116,6 +116,10 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             lot_id: lot_id.clone(),
             refunded_day: refunded_day.clone(),
         }],
+        Event::PrequalificationAmended { tender_id, application_deadline_ms, .. } => vec![
+            TenderOp::SetPqDeadline { tender_id: tender_id.clone(), pq_deadline_ms: *application_deadline_ms },
+            TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
+        ],
         Event::AmendmentIssued { tender_id, bid_deadline_ms, .. } => vec![
             TenderOp::SetDeadline { tender_id: tender_id.clone(), bid_deadline_ms: *bid_deadline_ms },
             TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
@@ -212,9 +216,13 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             TenderOp::CountObjection { tender_id: tender_id.clone(), delta: 1 },
             TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
         ],
-        Event::DocumentObjectionAnswered { tender_id, bid_deadline_ms, .. } => vec![
+        Event::DocumentObjectionAnswered { tender_id, bid_deadline_ms, prequalification, .. } => vec![
             TenderOp::CountObjection { tender_id: tender_id.clone(), delta: -1 },
-            TenderOp::SetDeadline { tender_id: tender_id.clone(), bid_deadline_ms: *bid_deadline_ms },
+            if *prequalification {
+                TenderOp::SetPqDeadline { tender_id: tender_id.clone(), pq_deadline_ms: *bid_deadline_ms }
+            } else {
+                TenderOp::SetDeadline { tender_id: tender_id.clone(), bid_deadline_ms: *bid_deadline_ms }
+            },
             TenderOp::SetVersion { tender_id: tender_id.clone(), version: stream_version, updated_at_ms: at_ms },
         ],
         Event::TenderSuspended { tender_id, .. } => {

@@ -166,6 +166,7 @@ pub const TRANSITIONS: &[Transition] = &[
     line(S::Prequalified,  C::Suspend,                  S::Suspended,     "招标投标法实施条例 第六十二条"),
     line(S::Suspended,     C::Resume,                   S::Prequalifying, "招标投标法实施条例 第六十二条"),
     line(S::Suspended,     C::Resume,                   S::Prequalified,  "招标投标法实施条例 第六十二条"),
+    line(S::Prequalifying, C::IssueAmendment,           S::Prequalifying, "招标投标法实施条例 第二十一条"),
     line(S::Bidding, C::IssueAmendment, S::Bidding,   "招标投标法 第二十三条；招标投标法实施条例 第二十一条"),
     line(S::Bidding, C::StartOpening,  S::Opening,    "招标投标法 第三十四条；招标投标法实施条例 第四十四条"),
     line(S::Bidding, C::DeclareFailed, S::Failed,     "招标投标法 第二十八条；招标投标法实施条例 第四十四条"),

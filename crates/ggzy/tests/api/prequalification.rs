@@ -139,3 +139,100 @@ async fn prequalification_with_three_qualified_goes_on_and_with_two_is_re_tender
         app.finish().await;
     }
 }
+
+/// 条例21: a clarification of the pre-qualification documents that may affect the applications,
+/// issued less than 3 days before the application deadline, pushes that deadline out.
+#[tokio::test]
+async fn a_late_clarification_of_the_prequalification_documents_pushes_the_application_deadline_out() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, false).await;
+        let tender = fixture.tender_id.clone();
+        let pq = |rest: &str| format!("/api/v1/tenders/{tender}/prequalification{rest}");
+        let notice = json!({"sale_ends": "2026-11-30", "application_deadline": "2026-12-07T09:00:00+08:00"});
+        let (status, _, body) = call(fixture.principal.post(&app, &pq("")).json(&notice)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let amendments = format!("/api/v1/tenders/{tender}/amendments");
+        let amend = |fixture: &tender_fixture::TenderFixture, summary: &str, affects: bool| {
+            fixture.principal.post(&app, &amendments).json(&json!({"summary": summary, "affects_bids": affects}))
+        };
+        // 2026-11-24: 3 days reach 11-27, well before 12-07: nothing moves.
+        let (status, _, body) = call(amend(&fixture, "资格预审文件第三章业绩要求更正", true)).await;
+        assert_eq!((status, body["extended"].as_bool()), (StatusCode::CREATED, Some(false)), "{body}");
+
+        // 2026-12-05 (Sat): 3 days reach 12-08 (Tue, a working day), after 12-07: the deadline moves
+        // to 12-08 09:00. One that cannot affect the applications moves nothing.
+        app.clock.set_ms(at("2026-12-05T10:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(amend(&fixture, "资格预审申请文件递交地点变更为线上", false)).await;
+        assert_eq!((status, body["extended"].as_bool()), (StatusCode::CREATED, Some(false)), "{body}");
+        let (status, _, body) = call(amend(&fixture, "资格预审文件附件二格式更正", true)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["extended"], true, "{body}");
+        assert_eq!(body["previous_deadline"], "2026-12-07T01:00:00Z");
+        let reason = body["extension_reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("2026年12月8日") && reason.contains("第二十一条"), "{reason}");
+
+        // 2026-12-07 10:00: past the old deadline, an application is still in time.
+        app.clock.set_ms(at("2026-12-07T10:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let bidder = &fixture.bidders[0];
+        let application = json!({"applicant_credit_code": bidder.code});
+        let (status, _, body) = call(bidder.session.post(&app, &pq("/applications")).json(&application)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // 2026-12-08 09:00: the moved deadline has passed; no more amendments of these documents.
+        app.clock.set_ms(at("2026-12-08T09:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(amend(&fixture, "再次更正", true)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("pq_deadline_passed")), "{body}");
+        app.finish().await;
+    }
+}
+
+/// 条例22: an objection to the pre-qualification documents comes at least 2 days before the
+/// application deadline; the reply moves that deadline out by the days the activity stood still.
+#[tokio::test]
+async fn an_objection_to_the_prequalification_documents_moves_the_application_deadline() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, false).await;
+        let tender = fixture.tender_id.clone();
+        let notice = json!({"sale_ends": "2026-11-30", "application_deadline": "2026-12-07T09:00:00+08:00"});
+        let path = format!("/api/v1/tenders/{tender}/prequalification");
+        let (status, _, body) = call(fixture.principal.post(&app, &path).json(&notice)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let objections = format!("/api/v1/tenders/{tender}/objections");
+        let objection = json!({"objector_credit_code": fixture.bidders[0].code, "text": "资格预审文件要求本市业绩，排斥外地申请人"});
+
+        // 2026-11-25: bidder 0 objects; 11-27: the reply. The pause ran 2 days: the application
+        // deadline of 12-07 09:00 moves to 12-09 09:00 (a Wednesday).
+        app.clock.set_ms(at("2026-11-25T10:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let (status, _, body) = call(fixture.bidders[0].session.post(&app, &objections).json(&objection)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let objection_id = body[0]["objection_id"].as_str().expect("id").to_owned();
+        app.clock.set_ms(at("2026-11-27T10:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let reply = json!({"reply": "业绩要求已修改为全国范围，见资格预审文件澄清"});
+        let (status, _, body) =
+            call(fixture.principal.post(&app, &format!("{objections}/{objection_id}/reply")).json(&reply)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+
+        // 2026-12-08 10:00: past the old deadline, an application is still in time; but objections to
+        // the pre-qualification documents closed 2 days before 12-09: 12-07 was the last day.
+        app.clock.set_ms(at("2026-12-08T10:00:00+08:00"));
+        fixture.relogin(&app).await;
+        let bidder = &fixture.bidders[1];
+        let application = json!({"applicant_credit_code": bidder.code});
+        let (status, _, body) =
+            call(bidder.session.post(&app, &format!("{path}/applications")).json(&application)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, _, body) = call(fixture.bidders[0].session.post(&app, &objections).json(&objection)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("objection_out_of_time")), "{body}");
+        let message = body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("2026年12月7日") && message.contains("资格预审"), "{body}");
+        app.finish().await;
+    }
+}

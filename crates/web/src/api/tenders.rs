@@ -298,7 +298,8 @@ pub struct AmendmentRequest {
     /// What changes, as published to every potential bidder.
     summary: String,
     /// Whether it may affect the preparation of bids: then it must come 15 days before the deadline,
-    /// or the deadline is pushed out (招标投标法 第二十三条).
+    /// or the deadline is pushed out (招标投标法 第二十三条). During pre-qualification: whether it may
+    /// affect the applications, 3 days before the application deadline (条例 第二十一条).
     affects_bids: bool,
 }
 
@@ -315,10 +316,11 @@ pub struct AmendmentDto {
     extension_reason: String,
 }
 
-/// Issues a clarification or amendment; a late one pushes the bid deadline out and says why.
+/// Issues a clarification or amendment of the documents (the pre-qualification documents while
+/// pre-qualification runs); a late one pushes the bid (or application) deadline out and says why.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/amendments", tag = "tenders", request_body = AmendmentRequest, responses(
     (status = 201, body = AmendmentDto),
-    (status = 409, description = "invalid_transition, bid_deadline_passed", body = ErrorBody),
+    (status = 409, description = "invalid_transition, bid_deadline_passed, pq_deadline_passed", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn issue_amendment(
     State(state): State<WebState>,
