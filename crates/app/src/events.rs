@@ -279,6 +279,22 @@ pub enum Event {
         /// The article and the obligations it sets.
         source: String,
     },
+    /// The trading centre refunded one bidder's security after the bidder withdrew its bid
+    /// (招标投标法实施条例 第三十五条: within 5 days of the written withdrawal).
+    WithdrawnSecurityRefunded {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+        /// Day refunded (`YYYY-MM-DD`, China time).
+        refunded_day: String,
+        /// The last day allowed (`None` when it reaches a year without holiday data).
+        due_day: Option<String>,
+        /// Within the period.
+        in_time: bool,
+    },
     /// After a termination, the principal refunded every bid security lodged, with the interest
     /// on cash (招标投标法实施条例 第三十一条).
     TerminationRefunded {
@@ -1268,6 +1284,7 @@ impl Event {
             Event::TenderFailed { .. } => "TenderFailed",
             Event::TenderTerminated { .. } => "TenderTerminated",
             Event::TerminationRefunded { .. } => "TerminationRefunded",
+            Event::WithdrawnSecurityRefunded { .. } => "WithdrawnSecurityRefunded",
             Event::TenderSuspended { .. } => "TenderSuspended",
             Event::PrequalificationPublished { .. } => "PrequalificationPublished",
             Event::BiddersInvited { .. } => "BiddersInvited",
@@ -1366,6 +1383,7 @@ impl Event {
             | Event::TenderFailed { .. }
             | Event::TenderTerminated { .. }
             | Event::TerminationRefunded { .. }
+            | Event::WithdrawnSecurityRefunded { .. }
             | Event::TenderSuspended { .. }
             | Event::TenderResumed { .. }
             | Event::PrequalificationPublished { .. }

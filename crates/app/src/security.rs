@@ -146,6 +146,77 @@ impl App {
             .ok_or_else(|| AppError::Internal("lodged security not found".to_owned()))
     }
 
+    /// The trading centre refunds the security of a bidder who withdrew its bid, within the
+    /// ruleset's days of the withdrawal (招标投标法实施条例 第三十五条: 5 days); a later refund is
+    /// recorded as late. The centre holds the securities (代收代退), so no bidder is named to the
+    /// principal before the opening (招标投标法 第二十二条).
+    pub async fn refund_withdrawn_security(
+        &self,
+        actor: &Actor,
+        tender_id: &str,
+        lot_id: &str,
+        bidder: &str,
+    ) -> AppResult<SecurityRow> {
+        let row = self.tender_row(tender_id).await?;
+        actor.authorize(Action::HoldSecurities, &stored_region(&row.region_code)?)?;
+        let security = self
+            .store
+            .securities(tender_id, lot_id)
+            .await?
+            .into_iter()
+            .find(|s| s.bidder_credit_code == bidder)
+            .ok_or(AppError::NotFound { what: "投标保证金" })?;
+        if security.refunded_day.is_some() {
+            return Err(AppError::refused("nothing_to_refund", format!("投标人 {bidder} 的投标保证金已经退还")));
+        }
+        // Withdrawn: the bidder's latest bid event is a withdrawal.
+        let withdrawn_at_ms = self
+            .store
+            .stream(&stream::bidder(tender_id, lot_id, bidder))
+            .await?
+            .iter()
+            .rev()
+            .find_map(|event| match event.event_type.as_str() {
+                "BidWithdrawn" => Some(Some(event.recorded_at_ms)),
+                "BidSubmitted" => Some(None),
+                _ => None,
+            })
+            .flatten()
+            .ok_or_else(|| {
+                AppError::refused(
+                    "security_refund_not_due",
+                    format!(
+                        "投标人 {bidder} 没有撤回投标文件：其投标保证金在签订书面合同后退还（招标投标法实施条例 第五十七条），招标终止的在终止后退还（第三十一条）"
+                    ),
+                )
+            })?;
+        let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
+        let rule = ruleset
+            .get("withdrawal_deposit_refund_days_max")
+            .ok_or_else(|| AppError::Internal("ruleset lacks withdrawal_deposit_refund_days_max".to_owned()))?;
+        let (due, counted) = self.limit(china_time::date_of(withdrawn_at_ms), rule)?;
+        let today = china_time::date_of(self.now_ms());
+        let event = Recorded {
+            stream_id: stream::bidder(tender_id, lot_id, bidder),
+            region_code: row.region_code.clone(),
+            event: Event::WithdrawnSecurityRefunded {
+                tender_id: tender_id.to_owned(),
+                lot_id: lot_id.to_owned(),
+                bidder_credit_code: bidder.to_owned(),
+                refunded_day: today.to_string(),
+                due_day: due.map(|d| d.to_string()),
+                in_time: today <= due.unwrap_or(counted),
+            },
+        };
+        self.record(actor, Vec::new(), vec![event], Vec::new()).await?;
+        self.store
+            .securities(tender_id, lot_id)
+            .await?
+            .into_iter()
+            .find(|s| s.bidder_credit_code == bidder)
+            .ok_or_else(|| AppError::Internal("refunded security not found".to_owned()))
+    }
+
     /// Refunds every bid security of a terminated tender, with the interest on cash (招标投标法实施条例
     /// 第三十一条: 及时退还): the termination is public, so who lodged one is no longer sealed.
     pub async fn refund_after_termination(&self, actor: &Actor, tender_id: &str) -> AppResult<Vec<SecurityRow>> {

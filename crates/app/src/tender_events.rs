@@ -166,6 +166,14 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
         Event::TenderTerminated { tender_id, .. } => {
             vec![set_state(tender_id, TenderState::Terminated, stream_version, at_ms)]
         }
+        Event::WithdrawnSecurityRefunded { tender_id, lot_id, bidder_credit_code, refunded_day, .. } => {
+            vec![TenderOp::RefundSecurity {
+                tender_id: tender_id.clone(),
+                lot_id: lot_id.clone(),
+                bidder_credit_code: bidder_credit_code.clone(),
+                refunded_day: refunded_day.clone(),
+            }]
+        }
         Event::TerminationRefunded { tender_id, lot_ids, refunded_day, .. } => lot_ids
             .iter()
             .map(|lot_id| TenderOp::RefundSecurities {

@@ -46,11 +46,15 @@ pub enum Action {
     /// Answer a draw's notification (accept or decline to sit). For an expert, `OwnEntity` means
     /// their own picks; the centre records answers given by phone.
     AnswerDraw,
+    /// Hold the bid securities paid into the trading centre's account and refund them (代收代退),
+    /// e.g. to a bidder who withdrew before the deadline (条例 第三十五条), without naming bidders to
+    /// the principal before the opening (招标投标法 第二十二条).
+    HoldSecurities,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -66,6 +70,7 @@ impl Action {
         Action::ManageExperts,
         Action::ReadExpertPersonal,
         Action::AnswerDraw,
+        Action::HoldSecurities,
     ];
 
     /// Stable identifier.
@@ -86,6 +91,7 @@ impl Action {
             Action::ManageExperts => "manage_experts",
             Action::ReadExpertPersonal => "read_expert_personal",
             Action::AnswerDraw => "answer_draw",
+            Action::HoldSecurities => "hold_securities",
         }
     }
 }
@@ -160,6 +166,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Role::Admin,       Action::ReadExpertPersonal, Scope::GrantRegion),
     (Role::Expert,      Action::AnswerDraw,         Scope::OwnEntity),
     (Role::CenterStaff, Action::AnswerDraw,         Scope::GrantRegion),
+    (Role::CenterStaff, Action::HoldSecurities,     Scope::GrantRegion),
     (Role::Bidder,      Action::IssueApiToken,      Scope::Anywhere),
     (Role::Principal,   Action::IssueApiToken,      Scope::Anywhere),
     (Role::Agency,      Action::IssueApiToken,      Scope::Anywhere),

@@ -202,6 +202,17 @@ pub enum TenderOp {
         /// Day (`YYYY-MM-DD`).
         refunded_day: String,
     },
+    /// One bidder's security of a lot refunded (after its withdrawal).
+    RefundSecurity {
+        /// Tender.
+        tender_id: String,
+        /// Lot.
+        lot_id: String,
+        /// Bidder.
+        bidder_credit_code: String,
+        /// Day (`YYYY-MM-DD`).
+        refunded_day: String,
+    },
     /// A lot of a tender.
     InsertLot {
         /// Tender.
@@ -519,6 +530,18 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             )
             .bind(tender_id.as_str())
             .bind(lot_id.as_str())
+            .bind(refunded_day.as_str())
+            .execute(&mut *conn)
+            .await?;
+        }
+        TenderOp::RefundSecurity { tender_id, lot_id, bidder_credit_code, refunded_day } => {
+            sqlx::query(
+                "UPDATE bid_security SET refunded_day = $4 \
+                 WHERE tender_id = $1 AND lot_id = $2 AND bidder_credit_code = $3 AND refunded_day IS NULL",
+            )
+            .bind(tender_id.as_str())
+            .bind(lot_id.as_str())
+            .bind(bidder_credit_code.as_str())
             .bind(refunded_day.as_str())
             .execute(&mut *conn)
             .await?;

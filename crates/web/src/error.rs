@@ -181,6 +181,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("rate_limited", 429, "请求过于频繁"),
     ("internal_error", 500, "服务器内部错误"),
     ("unavailable", 503, "服务暂不可用"),
+    ("security_refund_not_due", 409, "该投标人的投标保证金尚不到退还的时候"),
     ("assessment_before_report", 409, "评标报告签署完成前不能评价专家"),
     ("expert_not_on_committee", 422, "该专家不是本标段评标委员会中抽取的专家"),
     ("assessment_rating_invalid", 422, "评价等级无效"),

@@ -470,7 +470,7 @@ impl App {
     /// The last day of a calendar-day cap counted from `start`, and the day counting alone reaches.
     /// The last day is `None` when it reaches a year without holiday data: its 顺延 is unknown, never
     /// guessed; the counted day is never later than the law's, so "on or before it" is in time.
-    pub(super) fn limit(&self, start: Date, rule: &Rule) -> AppResult<(Option<Date>, Date)> {
+    pub(crate) fn limit(&self, start: Date, rule: &Rule) -> AppResult<(Option<Date>, Date)> {
         let counted =
             start.checked_add(jiff::Span::new().days(rule.value)).map_err(|e| AppError::Internal(e.to_string()))?;
         match deadline::deadline(&self.calendar, start, rule) {

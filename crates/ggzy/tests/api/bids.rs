@@ -461,3 +461,56 @@ async fn a_terminated_tender_accepts_nothing_more_and_says_what_is_owed() {
         app.finish().await;
     }
 }
+
+/// 条例35: the trading centre, which holds the securities, refunds a withdrawn bidder's within 5 days
+/// of the withdrawal (a later refund is recorded as late); the principal cannot, and learns nothing.
+#[tokio::test]
+async fn a_withdrawn_bidders_security_is_refunded_by_the_centre_within_five_days() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, false).await;
+        fixture.hold_ceremony(&app).await;
+        fixture.announce(&app, json!({"estimate_fen": 100_000_000, "bid_security_fen": 2_000_000})).await;
+        for (i, bidder) in fixture.bidders.iter().take(2).enumerate() {
+            let cash = json!({"bidder_credit_code": bidder.code, "kind": "cash", "amount_fen": 2_000_000, "reference": format!("ZZ{i}")});
+            let (status, _, body) =
+                call(bidder.session.post(&app, &fixture.path("/lots/1/securities")).json(&cash)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let (bytes, digest) = fixture.seal(bidder, 90_000_000, 100);
+            let (status, body) = fixture.submit(&app, bidder, bytes, &digest).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        let [b0, b1] = [0, 1].map(|i| fixture.bidders[i].code);
+        // 2026-11-24: bidder 0 withdraws its bid.
+        let (status, _, body) =
+            call(fixture.bidders[0].session.send(Method::DELETE, &app, &fixture.path(&format!("/lots/1/bids/{b0}"))))
+                .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let lot = fixture.path("/lots/1/securities");
+        let refund = |bidder: &str| format!("{lot}/{bidder}/refund");
+        let (status, _, _) = call(fixture.principal.post(&app, &refund(b0))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "the principal does not hold the securities");
+
+        // 5 days from 11-24 reach 11-29, a Sunday: the last day is Monday 11-30. On 12-01 it is late.
+        app.clock.set_ms(T0_MS + 7 * 86_400_000);
+        fixture.relogin(&app).await;
+        let centre =
+            tender_fixture::session(&app, "centre-refunds", &[(ggzy_domain::role::Role::CenterStaff, "330100")]).await;
+        let (status, _, body) = call(centre.post(&app, &refund(b1))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("security_refund_not_due")), "{body}");
+        let (status, _, body) = call(centre.post(&app, &refund(b0))).await;
+        assert_eq!((status, body["refunded_day"].as_str()), (StatusCode::OK, Some("2026-12-01")), "{body}");
+        let events = app.app.store().stream(&format!("bid-{}-1-{b0}", fixture.tender_id)).await.expect("stream");
+        let last = events.last().expect("event");
+        assert_eq!(last.event_type, "WithdrawnSecurityRefunded");
+        assert!(
+            last.payload.contains("\"due_day\":\"2026-11-30\"") && last.payload.contains("\"in_time\":false"),
+            "{}",
+            last.payload
+        );
+        let (status, _, body) = call(centre.post(&app, &refund(b0))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("nothing_to_refund")), "{body}");
+        app.finish().await;
+    }
+}

@@ -165,6 +165,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(securities::lodge_security, securities::list_securities))
         .routes(routes!(securities::verify_guarantee))
         .routes(routes!(securities::refund_after_termination))
+        .routes(routes!(securities::refund_withdrawn_security))
         .routes(routes!(experts::list_experts, experts::register_expert))
         .routes(routes!(experts::get_expert, experts::update_expert))
         .routes(routes!(experts::change_status))

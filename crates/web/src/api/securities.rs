@@ -127,6 +127,21 @@ pub async fn list_securities(
     Ok(axum::Json(state.app.securities(&actor, &tender_id, &lot_id).await?.into_iter().map(dto).collect()))
 }
 
+/// The trading centre refunds the security of a bidder who withdrew its bid (条例 第三十五条: within 5
+/// days of the withdrawal; a later refund is recorded as late).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/securities/{bidder_credit_code}/refund", tag = "tenders", responses(
+    (status = 200, body = SecurityDto),
+    (status = 404, body = ErrorBody),
+    (status = 409, description = "security_refund_not_due (the bid was not withdrawn), nothing_to_refund", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn refund_withdrawn_security(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id, bidder)): Path<(String, String, String)>,
+) -> ApiResult<axum::Json<SecurityDto>> {
+    Ok(axum::Json(dto(state.app.refund_withdrawn_security(&actor, &tender_id, &lot_id, &bidder).await?)))
+}
+
 /// Refunds every security of a terminated tender, with interest on cash (条例 第三十一条).
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/securities/refunds", tag = "tenders", responses(
     (status = 200, body = Vec<SecurityDto>),
