@@ -603,6 +603,8 @@ pub enum Event {
         /// Whether it was signed within the legal period.
         in_time: bool,
     },
+    /// The principal recorded a subcontract of the contracted lot (招标投标法 第四十八条).
+    SubcontractRecorded(SubcontractDetails),
     /// A bidder lodged its bid security for a lot (cash or an electronic guarantee), before the
     /// deadline, on its own stream (sealed from the principal until opening like the bid).
     SecurityLodged(SecurityDetails),
@@ -1128,6 +1130,23 @@ impl MemberDetails {
     }
 }
 
+/// A subcontract of a contracted lot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubcontractDetails {
+    /// Tender.
+    pub tender_id: String,
+    /// Lot.
+    pub lot_id: String,
+    /// The winner, who subcontracts.
+    pub winner_credit_code: String,
+    /// The subcontractor.
+    pub subcontractor_credit_code: String,
+    /// The (non-main, non-key) work.
+    pub work: String,
+    /// `contract` or `consent`.
+    pub basis: String,
+}
+
 /// An assessment of an expert's work on one lot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentDetails {
@@ -1312,6 +1331,7 @@ impl Event {
             Event::LotRetendered { .. } => "LotRetendered",
             Event::AwardLetterIssued { .. } => "AwardLetterIssued",
             Event::ContractSigned { .. } => "ContractSigned",
+            Event::SubcontractRecorded(_) => "SubcontractRecorded",
             Event::SecurityLodged(_) => "SecurityLodged",
             Event::SecuritiesRefunded { .. } => "SecuritiesRefunded",
             Event::RegulatorReported { .. } => "RegulatorReported",
@@ -1439,6 +1459,7 @@ impl Event {
             | Event::LotRetendered { .. }
             | Event::AwardLetterIssued { .. }
             | Event::ContractSigned { .. }
+            | Event::SubcontractRecorded(_)
             | Event::RegulatorReported { .. }
             | Event::LotArchived { .. }
             // A project is read by folding its own stream (`crate::project`).

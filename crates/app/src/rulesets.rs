@@ -144,6 +144,8 @@ mod tests {
             ("candidates_publicity_days_min", 3, Unit::CalendarDays, Bound::Floor, "第五十四条"),
             ("contract_days_max", 30, Unit::CalendarDays, Bound::Cap, "第四十六条"),
             ("complaint_decision_wd_max", 30, Unit::WorkingDays, Bound::Cap, "第六十一条"),
+            ("deposit_refund_after_contract_days_max", 5, Unit::CalendarDays, Bound::Cap, "第五十七条"),
+            ("withdrawal_deposit_refund_days_max", 5, Unit::CalendarDays, Bound::Cap, "第三十五条"),
         ];
         for &(id, value, unit, bound, article) in expected {
             let rule = set.get(id).unwrap_or_else(|| panic!("{id} missing"));

@@ -1,7 +1,7 @@
 //! A lot's award procedure after opening (RULES.md §1.4, `OPENED` to `ARCHIVED`): the committee
 //! and its report (`evaluation.rs`), the candidates' publicity with objections that stop the clock
-//! (`publicity.rs`), the award decision, letter and contract (`decision.rs`), and the refunds, the
-//! report to the regulator and the archive (`closing.rs`).
+//! (`publicity.rs`), the award decision, letter and contract (`decision.rs`), subcontracts
+//! (`subcontract.rs`), and the refunds, the report to the regulator and the archive (`closing.rs`).
 //!
 //! Each lot has its own short stream (`lot-{tender}-{lot}`); its state is the fold of that stream
 //! ([`LotAward`], here), so every decision is taken on exactly what was recorded, and the append
@@ -14,11 +14,13 @@ mod decision;
 mod evaluation;
 mod publicity;
 mod reference_price;
+mod subcontract;
 mod work_events;
 mod workspace;
 
 pub(crate) use evaluation::check_evaluation_terms;
 pub use evaluation::{ABNORMALLY_LOW_DEFAULT_PERCENT, AdjustmentInput, CommitteeInput, RejectionInput, ReportInput};
+pub use subcontract::SubcontractInput;
 pub use work_events::{DraftOutcome, EvaluationAct, EvaluationWork, OutlierDetails, ScoreDetails, StanceDetails};
 pub use workspace::{
     ClarificationView, DraftView, OUTLIER_FRACTION, OpenedBidView, ReportSignatureInput, SheetInput, SignInInput,
@@ -38,7 +40,7 @@ use jiff::civil::Date;
 use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
-use crate::events::{CommitteeDetails, EvaluationDetails, Event, Recorded, recorded_day, stream};
+use crate::events::{CommitteeDetails, EvaluationDetails, Event, Recorded, SubcontractDetails, recorded_day, stream};
 use crate::tender::tender_state;
 
 /// An objection as shown.
@@ -144,6 +146,8 @@ pub struct LotAward {
     pub letter: Option<LetterView>,
     /// The contract.
     pub contract: Option<ContractView>,
+    /// Subcontracts recorded after the contract (招标投标法 第四十八条).
+    pub subcontracts: Vec<SubcontractDetails>,
     /// Day the (last) winner was decided: 法 47's 15 days run from it.
     pub awarded_day: Option<Date>,
     /// Securities refunded: day, and whether in time (条例 第五十七条).
@@ -176,6 +180,7 @@ impl LotAward {
             dropouts: Vec::new(),
             letter: None,
             contract: None,
+            subcontracts: Vec::new(),
             awarded_day: None,
             reference_price: None,
             refunded: None,
@@ -285,6 +290,7 @@ impl LotAward {
                 });
                 self.step(LotCommand::SignContract);
             }
+            Event::SubcontractRecorded(details) => self.subcontracts.push(details.clone()),
             Event::SecuritiesRefunded { refunded_day, in_time, .. } => {
                 self.refunded = Some((recorded_day(refunded_day), *in_time));
                 self.step(LotCommand::RefundSecurities);

@@ -355,6 +355,34 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         assert_eq!(body["stage"], "contracted");
         assert_eq!(body["contract"]["in_time"], true);
         assert_eq!(body["contract"]["signed_day"], "2026-12-28");
+        let winner = body["winner"]["credit_code"].as_str().expect("winner").to_owned();
+
+        // Subcontracts (法48): main or key work, a subcontractor subcontracting again, or the winner
+        // itself are refused; non-key work with the principal's consent is recorded.
+        let subcontracts = format!("{lot}/subcontracts");
+        let subcontract = |by: Option<&str>, key: bool| json!({"subcontractor_credit_code": b3, "subcontracted_by": by, "work": "室外绿化及围墙砌筑", "main_or_key_work": key, "basis": "consent"});
+        for (body, code) in [
+            (subcontract(None, true), "subcontract_main_work"),
+            (subcontract(Some(b2), false), "subcontract_resubcontracting"),
+            (
+                json!({"subcontractor_credit_code": winner, "work": "土方", "main_or_key_work": false, "basis": "consent"}),
+                "subcontract_invalid",
+            ),
+        ] {
+            let (status, _, response) = call(fixture.principal.post(&app, &subcontracts).json(&body)).await;
+            assert_eq!(
+                (status, response["code"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+                "{response}"
+            );
+            assert!(response["message"].as_str().is_some_and(|m| m.contains("第四十八条")), "{response}");
+        }
+        let (status, _, body) = call(fixture.principal.post(&app, &subcontracts).json(&subcontract(None, false))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            body["subcontracts"],
+            json!([{"subcontractor_credit_code": b3, "work": "室外绿化及围墙砌筑", "basis": "consent"}])
+        );
 
         // The report to the regulator (法47): 15 days from the award of 12-26 reach 2027-01-10, not
         // in the calendar yet, so the counted day decides: 12-29 is in time. Archiving waits for it

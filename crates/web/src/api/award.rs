@@ -2,7 +2,7 @@
 //! objections, award decision, award letter and contract.
 
 use axum::extract::{Path, State};
-use ggzy_app::award::{AdjustmentInput, CommitteeInput, LotAward, RejectionInput, ReportInput};
+use ggzy_app::award::{AdjustmentInput, CommitteeInput, LotAward, RejectionInput, ReportInput, SubcontractInput};
 use ggzy_app::events::{CriterionDetails, EvaluationTermsDetails, MemberDetails, ScoringTableDetails};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -299,6 +299,35 @@ pub struct LotAwardDto {
     reference_price: Option<ReferencePriceDto>,
     /// The committee's work (shown to the committee and the tender's managers only).
     workspace: Option<super::evaluation::WorkspaceDto>,
+    /// Subcontracts recorded after the contract (招标投标法 第四十八条).
+    subcontracts: Vec<SubcontractDto>,
+}
+
+/// A subcontract.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubcontractDto {
+    /// The subcontractor.
+    subcontractor_credit_code: String,
+    /// The (non-main, non-key) work.
+    work: String,
+    /// `contract` or `consent`.
+    basis: String,
+}
+
+/// A subcontract to record.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SubcontractRequest {
+    /// The subcontractor (registered on the platform).
+    subcontractor_credit_code: String,
+    /// Who subcontracts: the winner when absent; a subcontractor may not subcontract again.
+    #[serde(default)]
+    subcontracted_by: Option<String>,
+    /// The work subcontracted.
+    work: String,
+    /// Whether it is main (主体) or key (关键性) work: refused when true.
+    main_or_key_work: bool,
+    /// `contract` (the contract provides for it) or `consent` (the principal consents).
+    basis: String,
 }
 
 /// A step done on a day, in time or late.
@@ -395,6 +424,15 @@ pub(super) fn dto(fold: LotAward) -> LotAwardDto {
             revealed_day: revealed.map(|(_, day)| day.to_string()),
         }),
         workspace,
+        subcontracts: fold
+            .subcontracts
+            .into_iter()
+            .map(|s| SubcontractDto {
+                subcontractor_credit_code: s.subcontractor_credit_code,
+                work: s.work,
+                basis: s.basis,
+            })
+            .collect(),
     }
 }
 
@@ -471,6 +509,30 @@ pub async fn draft_report(
         abnormally_low_percent: request.abnormally_low_percent,
     };
     ok(state.app.draft_report(&actor, &tender_id, &lot_id, request.member.as_deref(), input).await?)
+}
+
+/// Records a subcontract of the contracted lot: only non-main, non-key work, as the contract provides
+/// or with the principal's consent; no further subcontracting (招标投标法 第四十八条).
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/lots/{lot_id}/subcontracts", tag = "award",
+    request_body = SubcontractRequest, responses(
+        (status = 200, body = LotAwardDto),
+        (status = 409, description = "invalid_transition", body = ErrorBody),
+        (status = 422, description = "subcontract_main_work, subcontract_resubcontracting, subcontract_invalid", body = ErrorBody),
+    ), security(("session" = []), ("api_token" = [])))]
+pub async fn record_subcontract(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((tender_id, lot_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<SubcontractRequest>,
+) -> Award {
+    let input = SubcontractInput {
+        subcontractor: request.subcontractor_credit_code,
+        subcontracted_by: request.subcontracted_by,
+        work: request.work,
+        main_or_key_work: request.main_or_key_work,
+        basis: request.basis,
+    };
+    ok(state.app.record_subcontract(&actor, &tender_id, &lot_id, input).await?)
 }
 
 /// Publishes the candidates (条例 第五十四条: within 3 days of the report, for at least 3 days).

@@ -157,6 +157,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(award::retender_lot))
         .routes(routes!(award::issue_award_letter))
         .routes(routes!(award::sign_contract))
+        .routes(routes!(award::record_subcontract))
         .routes(routes!(award::refund_securities))
         .routes(routes!(award::report_to_regulator))
         .routes(routes!(award::archive_lot))
