@@ -38,6 +38,30 @@ impl App {
         self.record_tender(actor, &row.region_code, tender_id, row.version, event).await
     }
 
+    /// Records that the pre-qualification or tender documents break a mandatory provision of law or
+    /// the principles of openness and fairness in a way that affects the result: the tender fails and
+    /// must be re-run with corrected documents (招标投标法实施条例 第二十三条). The region's regulator
+    /// decides it (typically on a complaint, the tender suspended meanwhile), or the principal finds
+    /// it of its own documents (e.g. on an objection), before the opening.
+    pub async fn require_retender(&self, actor: &Actor, tender_id: &str, finding: &str) -> AppResult<TenderView> {
+        let row = self.tender_row(tender_id).await?;
+        let regulator = actor.authorize(Action::SuperviseTender, &stored_region(&row.region_code)?).is_ok();
+        if !regulator {
+            self.authorize_tender(actor, &row)?;
+        }
+        let finding = reason_text(finding)?;
+        let line = transition(tender_state(&row)?, TenderCommand::RequireRetender)
+            .map_err(|refused| AppError::refused("invalid_transition", refused.to_string()))?;
+        let event = Event::TenderFailed {
+            tender_id: tender_id.to_owned(),
+            reason: format!(
+                "资格预审文件或者招标文件违反法律、行政法规的强制性规定或者公开、公平、公正和诚实信用原则，影响资格预审结果或者潜在投标人投标：{finding}。招标人应当修改文件后重新招标"
+            ),
+            source: line.source.to_owned(),
+        };
+        self.record_tender(actor, &row.region_code, tender_id, row.version, event).await
+    }
+
     /// Lets a suspended tender go on, in the state it was suspended from.
     pub async fn resume_tender(&self, actor: &Actor, tender_id: &str, reason: &str) -> AppResult<TenderView> {
         let row = self.tender_row(tender_id).await?;

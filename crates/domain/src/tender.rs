@@ -108,6 +108,9 @@ pub enum TenderCommand {
     Suspend,
     /// The regulator lets the procedure go on.
     Resume,
+    /// The documents break a mandatory provision or fairness and affect the result: the tender
+    /// fails and must be re-run with corrected documents (条例 第二十三条).
+    RequireRetender,
 }
 
 impl TenderCommand {
@@ -126,6 +129,7 @@ impl TenderCommand {
             TenderCommand::Terminate => "终止招标",
             TenderCommand::Suspend => "暂停招标投标活动",
             TenderCommand::Resume => "恢复招标投标活动",
+            TenderCommand::RequireRetender => "认定文件违法并重新招标",
         }
     }
 }
@@ -167,6 +171,10 @@ pub const TRANSITIONS: &[Transition] = &[
     line(S::Suspended,     C::Resume,                   S::Prequalifying, "招标投标法实施条例 第六十二条"),
     line(S::Suspended,     C::Resume,                   S::Prequalified,  "招标投标法实施条例 第六十二条"),
     line(S::Prequalifying, C::IssueAmendment,           S::Prequalifying, "招标投标法实施条例 第二十一条"),
+    line(S::Prequalifying, C::RequireRetender,          S::Failed,        "招标投标法实施条例 第二十三条"),
+    line(S::Prequalified,  C::RequireRetender,          S::Failed,        "招标投标法实施条例 第二十三条"),
+    line(S::Bidding,       C::RequireRetender,          S::Failed,        "招标投标法实施条例 第二十三条"),
+    line(S::Suspended,     C::RequireRetender,          S::Failed,        "招标投标法实施条例 第二十三条"),
     line(S::Bidding, C::IssueAmendment, S::Bidding,   "招标投标法 第二十三条；招标投标法实施条例 第二十一条"),
     line(S::Bidding, C::StartOpening,  S::Opening,    "招标投标法 第三十四条；招标投标法实施条例 第四十四条"),
     line(S::Bidding, C::DeclareFailed, S::Failed,     "招标投标法 第二十八条；招标投标法实施条例 第四十四条"),

@@ -55,3 +55,38 @@ async fn a_suspended_tender_takes_nothing_until_the_regulator_resumes_it() {
         app.finish().await;
     }
 }
+
+/// 条例23: documents found to break a mandatory rule in a way that affects the result make the tender
+/// fail, to be re-run with corrected documents: the regulator orders it (the tender suspended on a
+/// complaint meanwhile); a bidder cannot; afterwards nothing is accepted.
+#[tokio::test]
+async fn unlawful_documents_make_the_tender_fail_to_be_run_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let fixture = tender_fixture::tender(&app, &ca, true).await;
+        let regulator = tender_fixture::session(&app, "regulator-23", &[(Role::Regulator, "330100")]).await;
+        let finding = json!({"reason": "招标文件以杭州市本地业绩作为加分条件，以不合理条件排斥外地潜在投标人"});
+        let (status, _, body) = call(regulator.post(&app, &fixture.path("/suspension")).json(&finding)).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("suspended")), "{body}");
+        let order = fixture.path("/retender-order");
+        let (status, _, _) = call(fixture.bidders[0].session.post(&app, &order).json(&finding)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, body) = call(regulator.post(&app, &order).json(&finding)).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("failed")), "{body}");
+        let events = app.app.store().stream(&format!("tender-{}", fixture.tender_id)).await.expect("stream");
+        let last = events.last().expect("event");
+        assert_eq!(last.event_type, "TenderFailed");
+        assert!(last.payload.contains("第二十三条") && last.payload.contains("重新招标"), "{}", last.payload);
+        let (status, _, body) = call(regulator.post(&app, &order).json(&finding)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("invalid_transition")), "{body}");
+        let (bytes, digest) = fixture.seal(&fixture.bidders[1], 100_000_000, 100);
+        let (status, body) = fixture.submit(&app, &fixture.bidders[1], bytes, &digest).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("tender_not_accepting_bids")),
+            "{body}"
+        );
+        app.finish().await;
+    }
+}

@@ -124,6 +124,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(prequalification::apply_for_prequalification))
         .routes(routes!(prequalification::record_prequalification))
         .routes(routes!(tenders::resume_tender))
+        .routes(routes!(tenders::require_retender))
         .routes(routes!(tenders::register_bidder))
         .routes(routes!(bids::start_upload))
         .routes(routes!(bids::upload_status, bids::append_upload, bids::abandon_upload))

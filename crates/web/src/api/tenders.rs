@@ -416,6 +416,23 @@ pub async fn suspend_tender(
     Ok(axum::Json(tender_dto(state.app.suspend_tender(&actor, &tender_id, &request.reason).await?)))
 }
 
+/// Finds the documents unlawful or unfair in a way that affects the result: the tender fails and is
+/// re-run with corrected documents (招标投标法实施条例 第二十三条). The region's regulator, or the
+/// principal of its own documents, before the opening.
+#[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/retender-order", tag = "tenders", request_body = TerminationRequest, responses(
+    (status = 200, body = TenderDto),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "invalid_transition (after the opening, or already ended)", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn require_retender(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(tender_id): Path<String>,
+    ApiJson(request): ApiJson<TerminationRequest>,
+) -> ApiResult<axum::Json<TenderDto>> {
+    Ok(axum::Json(tender_dto(state.app.require_retender(&actor, &tender_id, &request.reason).await?)))
+}
+
 /// Lets a suspended procedure go on, in the state it was suspended from.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/resumption", tag = "tenders", request_body = TerminationRequest, responses(
     (status = 200, body = TenderDto),
