@@ -198,6 +198,9 @@ pub enum Event {
         /// uses these and no other).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         evaluation: Option<EvaluationTermsDetails>,
+        /// The documents' fee and the costs it recovers (条例 第十六条).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        document_fee: Option<DocumentFeeDetails>,
     },
     /// A clarification or amendment of the tender documents was issued; if it came too late for the
     /// bids, the deadline was pushed out (顺延) and the event says why.
@@ -1162,6 +1165,17 @@ pub struct AssessmentDetails {
     pub remarks: String,
     /// The user who assessed.
     pub assessed_by: String,
+}
+
+/// A fee for the documents and the costs it recovers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentFeeDetails {
+    /// The fee, fen.
+    pub fee_fen: i64,
+    /// Printing cost per copy, fen.
+    pub printing_cost_fen: i64,
+    /// Postage per copy, fen.
+    pub postage_cost_fen: i64,
 }
 
 /// The evaluation terms of the tender documents.

@@ -19,7 +19,9 @@ use crate::actor::Actor;
 use crate::entity::stored_region;
 use crate::entropy::random_hex;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::events::{EscrowShareRecord, EvaluationTermsDetails, Event, LotDetails, Recorded, TenderDetails, stream};
+use crate::events::{
+    DocumentFeeDetails, EscrowShareRecord, EvaluationTermsDetails, Event, LotDetails, Recorded, TenderDetails, stream,
+};
 
 /// The ruleset construction tenders pin when they start.
 pub const CONSTRUCTION_RULESET_ID: &str = "construction";
@@ -125,6 +127,8 @@ pub struct NoticeInput {
     pub bid_validity_days: Option<i64>,
     /// The documents' evaluation method and scoring table (条例 第四十九条).
     pub evaluation: Option<EvaluationTermsDetails>,
+    /// A fee for the documents, with the printing and postage costs it recovers (条例 第十六条).
+    pub document_fee: Option<DocumentFeeDetails>,
 }
 
 /// An amendment as recorded, with what it did to the deadline.
@@ -142,6 +146,26 @@ pub struct AmendmentView {
 
 fn field(name: &str, code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError::new(name, code, message)])
+}
+
+/// A documents' fee recovers the printing and postage costs and no more: not for profit (招标投标法实施
+/// 条例 第十六条第二款). Documents downloaded from the platform cost neither, so their fee is 0.
+fn check_document_fee(fee: &DocumentFeeDetails) -> AppResult<()> {
+    let costs = fee.printing_cost_fen.checked_add(fee.postage_cost_fen);
+    if fee.fee_fen < 0 || fee.printing_cost_fen < 0 || fee.postage_cost_fen < 0 {
+        return Err(field("document_fee", "invalid_amount", "文件费用及其印刷、邮寄成本不能为负数（单位：分）"));
+    }
+    if costs.is_none_or(|costs| fee.fee_fen > costs) {
+        return Err(AppError::refused(
+            "document_fee_above_cost",
+            format!(
+                "招标文件售价{}元，超过印刷、邮寄成本{}元：收取的费用应当限于补偿印刷、邮寄的成本支出，不得以营利为目的（招标投标法实施条例 第十六条）",
+                Fen(fee.fee_fen),
+                Fen(costs.unwrap_or(i64::MAX))
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn tender_state(row: &TenderRow) -> AppResult<TenderState> {
@@ -366,6 +390,7 @@ impl App {
                 ceiling_price_fen: None,
                 bid_validity_days: None,
                 evaluation: None,
+                document_fee: None,
             },
         )
         .await
@@ -386,6 +411,7 @@ impl App {
             ceiling_price_fen,
             bid_validity_days,
             evaluation,
+            document_fee,
         } = notice;
         if bid_validity_days.is_some_and(|days| !(1..=365).contains(&days)) {
             return Err(field(
@@ -437,6 +463,9 @@ impl App {
         if let Some(terms) = &evaluation {
             crate::award::check_evaluation_terms(terms)?;
         }
+        if let Some(fee) = &document_fee {
+            check_document_fee(fee)?;
+        }
         let stream_id = stream::tender(tender_id);
         let event = Recorded {
             stream_id: stream_id.clone(),
@@ -452,6 +481,7 @@ impl App {
                 ceiling_price_fen,
                 bid_validity_days,
                 evaluation,
+                document_fee,
             },
         };
         self.record(actor, vec![(stream_id, ExpectedVersion::Exactly(row.version))], vec![event], Vec::new()).await?;

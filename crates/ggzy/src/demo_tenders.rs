@@ -441,6 +441,7 @@ impl Demo<'_> {
                 method: "lowest_evaluated_price".to_owned(),
                 scoring_table: None,
             }),
+            document_fee: None,
         };
         self.app.publish_notice_with(&self.principal, &tender.0, notice).await.map_err(explain).context("notice")?;
         Ok(tender)

@@ -181,6 +181,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("rate_limited", 429, "请求过于频繁"),
     ("internal_error", 500, "服务器内部错误"),
     ("unavailable", 503, "服务暂不可用"),
+    ("document_fee_above_cost", 422, "文件售价超过印刷、邮寄成本"),
     ("subcontract_main_work", 422, "主体、关键性工作不得分包"),
     ("subcontract_resubcontracting", 422, "接受分包的人不得再次分包"),
     ("subcontract_invalid", 422, "分包登记有误"),

@@ -132,6 +132,17 @@ async fn a_lot_goes_from_notice_to_archive_through_an_objection_and_a_dropout() 
         assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("deposit_above_cap")));
         let message = body["message"].as_str().unwrap_or_default();
         assert!(message.contains("第二十六条") && message.contains("400,000.00"), "{body}");
+        // A fee for paper documents recovers printing and postage only (条例16): 300 yuan against
+        // 250 yuan of costs is refused.
+        let mut notice = terms(40_000_000);
+        notice["bid_deadline"] = json!(tender_fixture::rfc3339(DEADLINE_MS));
+        notice["document_fee"] = json!({"fee_fen": 30_000, "printing_cost_fen": 20_000, "postage_cost_fen": 5_000});
+        let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/notice")).json(&notice)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("document_fee_above_cost"))
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第十六条") && m.contains("250.00")), "{body}");
         fixture.announce(&app, terms(40_000_000)).await;
         lodge_securities(&app, &fixture).await;
         let early = json!({"method": "lowest_evaluated_price", "members": members(4, 1)});

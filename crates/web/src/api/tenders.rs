@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use ggzy_app::events::DocumentFeeDetails;
 use ggzy_app::tender::{CeremonyShare, KeyCeremony, NewTender, NoticeInput, TenderView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -241,13 +242,30 @@ pub struct NoticeRequest {
     /// (条例 第四十九条); without them no committee can be formed.
     #[serde(default)]
     evaluation: Option<super::award::EvaluationTermsDto>,
+    /// A fee for paper documents, with the printing and postage costs per copy it recovers: it may not
+    /// exceed them (条例 第十六条); documents downloaded from the platform are free.
+    #[serde(default)]
+    document_fee: Option<DocumentFeeDto>,
+}
+
+/// A documents' fee and its costs, fen.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DocumentFeeDto {
+    /// The fee per copy.
+    fee_fen: i64,
+    /// Printing cost per copy.
+    #[serde(default)]
+    printing_cost_fen: i64,
+    /// Postage per copy.
+    #[serde(default)]
+    postage_cost_fen: i64,
 }
 
 /// Publishes the tender notice: documents are issued now and bidding opens.
 #[utoipa::path(post, path = "/api/v1/tenders/{tender_id}/notice", tag = "tenders", request_body = NoticeRequest, responses(
     (status = 200, body = TenderDto),
     (status = 409, description = "invalid_transition, opening_key_missing", body = ErrorBody),
-    (status = 422, description = "deadline_below_statutory_minimum, invalid_time, deposit_above_cap, invalid_amount, evaluation_method_invalid, scoring_table_invalid", body = ErrorBody),
+    (status = 422, description = "deadline_below_statutory_minimum, invalid_time, deposit_above_cap, invalid_amount, evaluation_method_invalid, scoring_table_invalid, document_fee_above_cost", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn publish_notice(
     State(state): State<WebState>,
@@ -264,6 +282,11 @@ pub async fn publish_notice(
         ceiling_price_fen: request.ceiling_price_fen,
         bid_validity_days: request.bid_validity_days,
         evaluation: request.evaluation.map(super::award::EvaluationTermsDto::into_details),
+        document_fee: request.document_fee.map(|fee| DocumentFeeDetails {
+            fee_fen: fee.fee_fen,
+            printing_cost_fen: fee.printing_cost_fen,
+            postage_cost_fen: fee.postage_cost_fen,
+        }),
     };
     Ok(axum::Json(tender_dto(state.app.publish_notice_with(&actor, &tender_id, notice).await?)))
 }
