@@ -109,6 +109,9 @@ struct Firm {
     shape: Option<Shape>,
 }
 
+/// Who bids in a region × category × size class, with their weights.
+type Pool = (Vec<usize>, Vec<f64>);
+
 const REGIONS: [&str; 8] = ["杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "台州"];
 const CATEGORIES: [&str; 6] = ["房建", "市政", "水利", "交通", "园林", "设备采购"];
 /// Bids from outside the home city weigh this much less.
@@ -212,7 +215,7 @@ pub(crate) fn generate(params: &Params, rng: &mut impl Rng) -> SyntheticMarket {
         }
     }
     // Who bids in each cell, and how likely.
-    let mut pools: BTreeMap<(usize, usize, usize), (Vec<usize>, Vec<f64>)> = BTreeMap::new();
+    let mut pools: BTreeMap<(usize, usize, usize), Pool> = BTreeMap::new();
     for (at, firm) in firms.iter().enumerate() {
         for &c in &firm.categories {
             for r in 0..regions {
@@ -371,7 +374,7 @@ fn rig(
     for (i, &m) in taking.iter().enumerate() {
         let price = if i == 0 {
             win_price
-        } else if shape == Shape::PricePattern && variant % 2 == 0 {
+        } else if shape == Shape::PricePattern && variant.is_multiple_of(2) {
             win_price + gap * i as i64
         } else if shape == Shape::PricePattern {
             fen(win_price as f64 * (1.0 + rng.random_range(0.0003..0.0019)))
@@ -381,7 +384,7 @@ fn rig(
         let mut bid = honest_bid(rng, &firms[m], region, price, 0.0);
         if shape == Shape::SharedDevice && rng.random_bool(0.75) {
             let shared = format!("cartel-{}", firms[members[0]].id);
-            if variant % 2 == 0 {
+            if variant.is_multiple_of(2) {
                 bid.bid.machine_id_hash = shared;
             } else {
                 bid.bid.client_ip = shared;
@@ -402,4 +405,39 @@ fn pick_weighted(rng: &mut impl Rng, weights: &[f64]) -> usize {
         at -= w;
     }
     weights.len().saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::SeedableRng as _;
+    use rand::rngs::StdRng;
+
+    use super::*;
+
+    fn small() -> Params {
+        Params { firms: 200, years: 2, lots_per_year: 300, cartels_per_shape: 1, target_lots: 6, ..Params::default() }
+    }
+
+    #[test]
+    fn one_seed_gives_one_market_and_every_lot_one_winner() {
+        let a = generate(&small(), &mut StdRng::seed_from_u64(7));
+        let b = generate(&small(), &mut StdRng::seed_from_u64(7));
+        assert_eq!(a.lots, b.lots);
+        assert!(a.lots.iter().all(|l| l.bids.iter().filter(|b| b.winner).count() == 1));
+        let planted = a.truth.values().filter(|s| s.is_some()).count();
+        assert!((5 * 3..=5 * 5).contains(&planted), "{planted}");
+    }
+
+    #[test]
+    fn a_common_owner_cartel_shares_its_legal_representative() {
+        let market = generate(&small(), &mut StdRng::seed_from_u64(7));
+        let owners: Vec<&str> = market
+            .lots
+            .iter()
+            .flat_map(|l| &l.bids)
+            .filter(|b| market.truth.get(&b.bid.bidder) == Some(&Some(Shape::CommonOwner)))
+            .map(|b| b.bid.legal_representative.as_str())
+            .collect();
+        assert!(!owners.is_empty() && owners.iter().all(|o| *o == owners[0]));
+    }
 }
