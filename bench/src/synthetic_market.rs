@@ -306,6 +306,7 @@ fn honest_bid(rng: &mut impl Rng, firm: &Firm, region: usize, price: i64, hall_i
             contact_phone: format!("tel-{}", firm.id),
             legal_representative: firm.owner.clone(),
             project_manager: format!("pm-{}-{}", firm.id, rng.random_range(0..3)),
+            file_digests: Vec::new(),
         },
         winner: false,
     }

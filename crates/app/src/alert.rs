@@ -90,6 +90,9 @@ impl App {
                     deposit_account,
                     contact_phone: entity.as_ref().map(|e| e.contact_phone.clone()).unwrap_or_default(),
                     project_manager: project_manager(&declared),
+                    file_digests: self
+                        .opened_file_digests(&row.tender_id, &lot.lot_id, &bid.bidder_credit_code)
+                        .await?,
                     legal_representative: entity
                         .as_ref()
                         .and_then(|e| e.legal_rep_person_key.clone())
@@ -126,6 +129,19 @@ impl App {
             self.record(actor, expected, recorded, Vec::new()).await?;
         }
         Ok(count)
+    }
+
+    /// The SM3 of each file of the bid as opened (the last decryption recorded on its stream).
+    async fn opened_file_digests(&self, tender_id: &str, lot_id: &str, bidder: &str) -> AppResult<Vec<String>> {
+        let mut digests = Vec::new();
+        for stored in self.store.stream(&stream::bidder(tender_id, lot_id, bidder)).await? {
+            if stored.event_type == "BidDecrypted"
+                && let Ok(Event::BidDecrypted { file_sm3_hex, .. }) = serde_json::from_str(&stored.payload)
+            {
+                digests = file_sm3_hex;
+            }
+        }
+        Ok(digests)
     }
 
     async fn alert_fold(&self, alert_id: &str) -> AppResult<AlertView> {

@@ -457,6 +457,10 @@ pub enum Event {
         method: String,
         /// Fields the bidder declared in the envelope, JSON.
         declared_json: String,
+        /// SM3 of each file of the bid, hex: identical files in different bidders' bids are a sign
+        /// of collusion (条例 第四十条第（一）项、第（五）项); the digests reveal no content.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        file_sm3_hex: Vec<String>,
     },
     /// A bidder's attempt to decrypt failed (wrong key); the escrow quorum may still open the bid.
     BidDecryptionFailed {

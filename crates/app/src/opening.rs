@@ -163,6 +163,7 @@ impl App {
                         bidder_credit_code: bidder.as_str().to_owned(),
                         method: "bidder".to_owned(),
                         declared_json: declared,
+                        file_sm3_hex: file_digests(&payload),
                     },
                     vec![opened_key(&bid, &data_key)],
                 )
@@ -331,6 +332,7 @@ impl App {
                         bidder_credit_code: bid.bidder_credit_code.clone(),
                         method: "escrow".to_owned(),
                         declared_json: declared_fields(&payload.declared_json),
+                        file_sm3_hex: file_digests(&payload),
                     }
                 }
                 None => Event::BidDecryptionFailed {
@@ -459,6 +461,11 @@ impl App {
             objections: self.opening_objections(tender_id).await?.0,
         })
     }
+}
+
+/// The SM3 of each file of an opened bid, for the screen that compares files across bidders.
+fn file_digests(payload: &ggzy_crypto::envelope::Payload) -> Vec<String> {
+    payload.files.iter().map(|file| hex::encode(ggzy_crypto::sm3::sm3(&file.bytes))).collect()
 }
 
 /// The declared fields as recorded: the bidder's JSON object, or `{}` if it sealed something else.

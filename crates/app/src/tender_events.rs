@@ -241,7 +241,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             let state = TenderState::parse(resumed_to).unwrap_or(TenderState::Suspended);
             vec![set_state(tender_id, state, stream_version, at_ms)]
         }
-        Event::BidDecrypted { tender_id, lot_id, bidder_credit_code, method, declared_json } => {
+        Event::BidDecrypted { tender_id, lot_id, bidder_credit_code, method, declared_json, .. } => {
             vec![TenderOp::PutOpening(BidOpeningRow {
                 tender_id: tender_id.clone(),
                 lot_id: lot_id.clone(),

@@ -28,6 +28,8 @@ pub struct LotBid {
     pub legal_representative: String,
     /// The project manager named in the bid (certificate number).
     pub project_manager: String,
+    /// SM3 of each file of the bid (hex), once opened.
+    pub file_digests: Vec<String>,
 }
 
 /// Thresholds of the statistical screens.
@@ -67,6 +69,33 @@ fn shared_traces(bids: &[LotBid], rule: Rule, what: &str, key: impl Fn(&LotBid) 
                 score: 1.0,
                 bidders,
                 evidence: vec![Evidence { what: what.to_owned(), value: value.to_owned() }],
+            })
+        })
+        .collect()
+}
+
+/// The same file (by its SM3) in the bids of different bidders: one prepared them, or they were
+/// mixed up (条例 第四十条第（一）项、第（五）项). One flag per shared file.
+fn shared_files(bids: &[LotBid]) -> Vec<Flag> {
+    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for bid in bids {
+        for digest in &bid.file_digests {
+            let digest = digest.trim();
+            if !digest.is_empty() {
+                groups.entry(digest).or_default().push(bid.bidder.clone());
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|(digest, mut bidders)| {
+            bidders.sort();
+            bidders.dedup();
+            (bidders.len() >= 2).then(|| Flag {
+                rule: Rule::SameFile,
+                score: 1.0,
+                bidders,
+                evidence: vec![Evidence { what: "file_sm3".to_owned(), value: digest.to_owned() }],
             })
         })
         .collect()
@@ -170,6 +199,7 @@ pub fn screen_lot(bids: &[LotBid], settings: &ScreenSettings) -> Vec<Flag> {
         &b.legal_representative
     }));
     flags.extend(shared_traces(bids, Rule::SameProjectManager, "project_manager", |b| &b.project_manager));
+    flags.extend(shared_files(bids));
     flags.extend(price_flags(bids, settings));
     flags.sort_by_key(|flag| flag.rule);
     flags
@@ -185,6 +215,20 @@ mod tests {
 
     fn rules(flags: &[Flag]) -> Vec<Rule> {
         flags.iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn a_file_in_two_bidders_bids_is_flagged_once_and_a_bidders_own_repeat_is_not() {
+        let with = |bidder: &str, files: &[&str]| LotBid {
+            file_digests: files.iter().map(|f| (*f).to_owned()).collect(),
+            ..bid(bidder, 0)
+        };
+        let bids = [with("A", &["f1", "f2"]), with("B", &["f3", "f1"]), with("C", &["f4", "f4"]), with("D", &[""])];
+        let flags = shared_files(&bids);
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].bidders, ["A", "B"]);
+        assert_eq!(flags[0].evidence[0].value, "f1");
+        assert_eq!(flags[0].rule.article(), "招标投标法实施条例 第四十条第（一）项、第（五）项");
     }
 
     #[test]

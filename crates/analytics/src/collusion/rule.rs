@@ -17,6 +17,8 @@ pub enum Rule {
     SameLegalRepresentative,
     /// The same project manager named in the bids.
     SameProjectManager,
+    /// The same file in different bidders' bids.
+    SameFile,
     /// Two or more bids at exactly the same price.
     IdenticalPrices,
     /// Three or more prices in arithmetic progression (equal gaps).
@@ -38,6 +40,7 @@ impl Rule {
             Rule::SameContactPhone => "same_contact_phone",
             Rule::SameLegalRepresentative => "same_legal_representative",
             Rule::SameProjectManager => "same_project_manager",
+            Rule::SameFile => "same_file",
             Rule::IdenticalPrices => "identical_prices",
             Rule::RegularPriceGaps => "regular_price_gaps",
             Rule::LowPriceDispersion => "low_price_dispersion",
@@ -55,6 +58,7 @@ impl Rule {
             Rule::SameContactPhone => "联系电话相同",
             Rule::SameLegalRepresentative => "法定代表人为同一人",
             Rule::SameProjectManager => "项目管理成员为同一人",
+            Rule::SameFile => "不同投标人的投标文件含有相同文件",
             Rule::IdenticalPrices => "投标报价完全相同",
             Rule::RegularPriceGaps => "投标报价呈等差规律",
             Rule::LowPriceDispersion => "投标报价离散程度异常小",
@@ -68,6 +72,7 @@ impl Rule {
             Rule::SameMachine | Rule::SameNetworkCard => "招标投标法实施条例 第四十条第（一）项",
             Rule::SameSubmissionAddress | Rule::SameContactPhone => "招标投标法实施条例 第四十条第（二）项",
             Rule::SameProjectManager => "招标投标法实施条例 第四十条第（三）项",
+            Rule::SameFile => "招标投标法实施条例 第四十条第（一）项、第（五）项",
             Rule::IdenticalPrices | Rule::RegularPriceGaps => "招标投标法实施条例 第四十条第（四）项",
             Rule::SameDepositAccount => "招标投标法实施条例 第四十条第（六）项",
             Rule::SameLegalRepresentative => "招标投标法实施条例 第三十四条第二款",

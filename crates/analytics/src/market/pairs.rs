@@ -40,7 +40,8 @@ fn market_rule(rule: Rule) -> Option<MarketRule> {
         | Rule::SameSubmissionAddress
         | Rule::SameDepositAccount
         | Rule::SameContactPhone
-        | Rule::SameProjectManager => Some(MarketRule::SharedTraces),
+        | Rule::SameProjectManager
+        | Rule::SameFile => Some(MarketRule::SharedTraces),
         Rule::SameLegalRepresentative => Some(MarketRule::CommonOwner),
         Rule::IdenticalPrices | Rule::RegularPriceGaps => Some(MarketRule::PricePattern),
         Rule::LowPriceDispersion | Rule::LoneLowBid => None,

@@ -4,6 +4,7 @@
 //! confirmed one. The fixture's bidders all seal on one machine (the same machine id and MAC hash)
 //! and bid 1000万, 1050万, 1100万 and 1150万 yuan: equal gaps (条例40(四)).
 
+use ggzy_crypto::envelope::BidFile;
 use ggzy_domain::role::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -91,9 +92,10 @@ async fn the_opening_raises_alerts_with_evidence_that_regulators_confirm_dismiss
     }
 }
 
-/// Two bids naming the same project manager (条例40(三)), written differently: one alert naming both.
+/// Two bids naming the same project manager (条例40(三)), written differently: one alert naming both;
+/// two other bids carrying the very same file (条例40(一)(五)): one alert naming those.
 #[tokio::test]
-async fn two_bids_naming_one_project_manager_raise_an_alert() {
+async fn bids_naming_one_project_manager_or_sharing_a_file_raise_alerts() {
     let dir = tempfile::tempdir().expect("dir");
     let ca = Ca::new(7, "测试CA");
     for app in spawn_apps_with(trust(&ca, dir.path())).await {
@@ -104,10 +106,17 @@ async fn two_bids_naming_one_project_manager_raise_an_alert() {
             json!({"name": "王强", "certificate_no": "浙23310123456"}),
             json!(null),
         ];
+        let proposal =
+            BidFile { name: "技术标.pdf".to_owned(), bytes: b"%PDF-1.7 one proposal for two bidders".to_vec() };
         for (i, (bidder, manager)) in fixture.bidders.iter().zip(managers).enumerate() {
             let declared =
                 json!({"price_fen": 1_000_000_000 + 37_000_000 * (i * i) as i64, "project_manager": manager});
-            let (bytes, digest) = fixture.seal_declared(bidder, &declared, 2_000);
+            let mut files =
+                vec![BidFile { name: "投标函.pdf".to_owned(), bytes: tender_fixture::own_file(bidder, 2_000) }];
+            if i % 2 == 1 {
+                files.push(proposal.clone());
+            }
+            let (bytes, digest) = fixture.seal_files(bidder, &declared, files);
             let (status, body) = fixture.submit(&app, bidder, bytes, &digest).await;
             assert_eq!(status, StatusCode::CREATED, "{body}");
         }
@@ -130,6 +139,17 @@ async fn two_bids_naming_one_project_manager_raise_an_alert() {
         assert_eq!(alert["bidders"], json!(bidders), "{alert}");
         assert_eq!(alert["article"], "招标投标法实施条例 第四十条第（三）项", "{alert}");
         assert_eq!(alert["evidence"][0], json!({"what": "project_manager", "value": "浙23310123456"}), "{alert}");
+        let shared: Vec<&Value> =
+            list.as_array().expect("alerts").iter().filter(|a| a["rule"] == "same_file").collect();
+        assert_eq!(shared.len(), 1, "{list}");
+        let id = shared[0]["alert_id"].as_str().expect("id");
+        let (_, _, alert) = call(regulator.client.get(app.url(&format!("/api/v1/alerts/{id}")))).await;
+        let mut bidders = vec![fixture.bidders[1].code, fixture.bidders[3].code];
+        bidders.sort_unstable();
+        assert_eq!(alert["bidders"], json!(bidders), "{alert}");
+        assert_eq!(alert["article"], "招标投标法实施条例 第四十条第（一）项、第（五）项", "{alert}");
+        let file_sm3 = hex::encode(ggzy_crypto::sm3::sm3(&proposal.bytes));
+        assert_eq!(alert["evidence"][0], json!({"what": "file_sm3", "value": file_sm3}), "{alert}");
         app.finish().await;
     }
 }

@@ -61,6 +61,14 @@ impl Ca {
     }
 }
 
+/// A bid file of `size` bytes that is the bidder's own: its credit code, then filler, so that no two
+/// bidders' files are the same (the screen of 条例40(一)(五) compares them).
+pub(crate) fn own_file(bidder: &Bidder, size: usize) -> Vec<u8> {
+    let mut bytes = bidder.code.as_bytes().to_vec();
+    bytes.resize(size.max(bytes.len()), 0x25);
+    bytes
+}
+
 /// Writes the CA into the config's trusted CA files.
 pub(crate) fn trust(ca: &Ca, dir: &std::path::Path) -> impl Fn(&mut Config) + use<> {
     let path = dir.join(format!("ca-{}.pem", ca.cert.serial_hex()));
@@ -277,10 +285,16 @@ impl TenderFixture {
 
     /// A sealed bid of `bidder` for lot 1 declaring `declared` (price and fields read out at opening).
     pub(crate) fn seal_declared(&self, bidder: &Bidder, declared: &Value, size: usize) -> (Vec<u8>, String) {
-        let payload = Payload {
-            declared_json: declared.to_string(),
-            files: vec![BidFile { name: "投标函.pdf".to_owned(), bytes: vec![0x25; size] }],
-        };
+        self.seal_files(
+            bidder,
+            declared,
+            vec![BidFile { name: "投标函.pdf".to_owned(), bytes: own_file(bidder, size) }],
+        )
+    }
+
+    /// A sealed bid of `bidder` for lot 1 with `files`.
+    pub(crate) fn seal_files(&self, bidder: &Bidder, declared: &Value, files: Vec<BidFile>) -> (Vec<u8>, String) {
+        let payload = Payload { declared_json: declared.to_string(), files };
         let request = SealRequest {
             tender_id: &self.tender_id,
             lot_id: "1",
