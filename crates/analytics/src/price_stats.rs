@@ -27,6 +27,10 @@ pub struct PriceStats {
     /// `std_dev_fen / |mean_fen|`; `None` when the mean is 0 (undefined). Dimensionless, so lots of
     /// different size can be compared; lower means more uniform bids.
     pub coefficient_of_variation: Option<f64>,
+    /// Excess kurtosis of the population (m4 / m2² − 3: 0 for a normal distribution, −1.2 for a
+    /// uniform one); `None` with fewer than 4 prices or when all are equal. High values mean a
+    /// tight cluster with outliers, a shape cover bids around a chosen winner take.
+    pub excess_kurtosis: Option<f64>,
 }
 
 /// Statistics of `prices`, or `None` for an empty slice.
@@ -48,17 +52,23 @@ pub fn price_stats(prices: &[Fen]) -> Option<PriceStats> {
     let mean_fen = sum as f64 / n_f;
 
     // Deviation from the mean, scaled by n to stay an exact integer: n·x − Σ = n·(x − mean).
-    let sum_sq: f64 = sorted
-        .iter()
-        .map(|&x| {
-            let scaled = (n * i128::from(x) - sum) as f64 / n_f;
-            scaled * scaled
-        })
-        .sum();
+    let deviations: Vec<f64> = sorted.iter().map(|&x| (n * i128::from(x) - sum) as f64 / n_f).collect();
+    let sum_sq: f64 = deviations.iter().map(|d| d * d).sum();
     let std_dev_fen = (sum_sq / n_f).sqrt();
     let coefficient_of_variation = (sum != 0).then(|| std_dev_fen / mean_fen.abs());
+    let m2 = sum_sq / n_f;
+    let m4 = deviations.iter().map(|d| d * d * d * d).sum::<f64>() / n_f;
+    let excess_kurtosis = (count >= 4 && m2 > 0.0).then(|| m4 / (m2 * m2) - 3.0);
 
-    Some(PriceStats { count, min: Fen(min), max: Fen(max), mean_fen, std_dev_fen, coefficient_of_variation })
+    Some(PriceStats {
+        count,
+        min: Fen(min),
+        max: Fen(max),
+        mean_fen,
+        std_dev_fen,
+        coefficient_of_variation,
+        excess_kurtosis,
+    })
 }
 
 /// `(max − min) / min`: how far the highest price lies above the lowest, relative to the lowest.
@@ -103,6 +113,20 @@ mod tests {
         assert_eq!(stats.std_dev_fen, 0.0);
         assert_eq!(stats.coefficient_of_variation, Some(0.0));
         assert_eq!(relative_spread(&fens(&[500])), Some(0.0));
+    }
+
+    #[test]
+    fn kurtosis_by_hand() {
+        // 1,2,3,4: deviations ±1.5, ±0.5; m2 = 5/4, m4 = (2·5.0625 + 2·0.0625)/4 = 2.5625;
+        // m4 / m2² = 1.64, excess −1.36.
+        let even = price_stats(&fens(&[1, 2, 3, 4])).expect("stats");
+        assert!(close(even.excess_kurtosis.expect("four prices"), -1.36), "{even:?}");
+        // 2,4,4,4,5,5,7,9: deviations −3,−1,−1,−1,0,0,2,4; m2 = 4, m4 = (81+1+1+1+16+256)/8 = 44.5;
+        // 44.5 / 16 = 2.78125, excess −0.21875.
+        let sample = price_stats(&fens(&[2, 4, 4, 4, 5, 5, 7, 9])).expect("stats");
+        assert!(close(sample.excess_kurtosis.expect("eight prices"), -0.218_75), "{sample:?}");
+        assert_eq!(price_stats(&fens(&[1, 2, 3])).and_then(|s| s.excess_kurtosis), None, "too few");
+        assert_eq!(price_stats(&fens(&[5, 5, 5, 5])).and_then(|s| s.excess_kurtosis), None, "no spread");
     }
 
     #[test]

@@ -43,11 +43,24 @@ pub struct ScreenSettings {
     /// The gap between the two lowest bids, divided by the standard deviation of the others, above
     /// this is flagged. Default 2.0.
     pub relative_distance_min: f64,
+    /// Fewest prices for the kurtosis screen: with few prices kurtosis cannot be high (the excess
+    /// is at most n − 5 + 1/(n − 1) for n prices: 1.2 for 6). Default 6.
+    pub kurtosis_min_bids: usize,
+    /// An excess kurtosis at or above this is flagged. Default 1.0 (clearly heavier tails than a
+    /// normal distribution; honest bids spread about evenly score near −1); a starting point to
+    /// calibrate.
+    pub kurtosis_min: f64,
 }
 
 impl Default for ScreenSettings {
     fn default() -> ScreenSettings {
-        ScreenSettings { min_bids: 4, cv_max: 0.005, relative_distance_min: 2.0 }
+        ScreenSettings {
+            min_bids: 4,
+            cv_max: 0.005,
+            relative_distance_min: 2.0,
+            kurtosis_min_bids: 6,
+            kurtosis_min: 1.0,
+        }
     }
 }
 
@@ -155,6 +168,18 @@ fn price_flags(bids: &[LotBid], settings: &ScreenSettings) -> Vec<Flag> {
         all.dedup();
         all
     };
+    if let Some(kurtosis) = price_stats(&prices).and_then(|s| s.excess_kurtosis)
+        && prices.len() >= settings.kurtosis_min_bids
+        && kurtosis >= settings.kurtosis_min
+    {
+        flags.push(Flag {
+            rule: Rule::HighKurtosis,
+            // Grows from 0.5 at the threshold towards 1 for heavier tails.
+            score: (kurtosis / (kurtosis + settings.kurtosis_min)).clamp(0.0, 1.0),
+            bidders: all.clone(),
+            evidence: vec![Evidence { what: "excess_kurtosis".to_owned(), value: format!("{kurtosis:.4}") }],
+        });
+    }
     if let Some(cv) = price_stats(&prices).and_then(|s| s.coefficient_of_variation)
         && cv < settings.cv_max
     {
@@ -229,6 +254,22 @@ mod tests {
         assert_eq!(flags[0].bidders, ["A", "B"]);
         assert_eq!(flags[0].evidence[0].value, "f1");
         assert_eq!(flags[0].rule.article(), "招标投标法实施条例 第四十条第（一）项、第（五）项");
+    }
+
+    #[test]
+    fn a_tight_cluster_with_an_outlier_has_high_kurtosis_and_an_even_spread_does_not() {
+        let prices = [10_000_000, 10_010_000, 10_020_000, 10_005_000, 10_015_000, 10_012_000, 10_008_000, 12_000_000];
+        let clustered: Vec<LotBid> = prices.iter().enumerate().map(|(i, p)| bid(&format!("F{i}"), *p)).collect();
+        let flags = screen_lot(&clustered, &ScreenSettings::default());
+        let kurtosis = flags.iter().find(|f| f.rule == Rule::HighKurtosis).expect("flagged");
+        assert_eq!(kurtosis.bidders.len(), 8);
+        assert_eq!(kurtosis.rule.article(), "招标投标法实施条例 第三十九条第（一）项");
+        let even: Vec<LotBid> = (0..8)
+            .map(|i| bid(&format!("E{i}"), 9_000_000 + 370_000 * i64::from(i) + 1_000 * i64::from(i * i)))
+            .collect();
+        assert!(!rules(&screen_lot(&even, &ScreenSettings::default())).contains(&Rule::HighKurtosis));
+        // Five prices are too few for the screen, however they lie.
+        assert!(!rules(&screen_lot(&clustered[3..], &ScreenSettings::default())).contains(&Rule::HighKurtosis));
     }
 
     #[test]

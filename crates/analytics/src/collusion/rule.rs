@@ -27,6 +27,8 @@ pub enum Rule {
     LowPriceDispersion,
     /// The lowest bid stands far below a tight cluster of the others (relative distance).
     LoneLowBid,
+    /// The prices form a tight cluster with outliers (high kurtosis).
+    HighKurtosis,
 }
 
 impl Rule {
@@ -45,6 +47,7 @@ impl Rule {
             Rule::RegularPriceGaps => "regular_price_gaps",
             Rule::LowPriceDispersion => "low_price_dispersion",
             Rule::LoneLowBid => "lone_low_bid",
+            Rule::HighKurtosis => "high_kurtosis",
         }
     }
 
@@ -63,6 +66,7 @@ impl Rule {
             Rule::RegularPriceGaps => "投标报价呈等差规律",
             Rule::LowPriceDispersion => "投标报价离散程度异常小",
             Rule::LoneLowBid => "最低报价远离其余报价的紧密集群",
+            Rule::HighKurtosis => "投标报价分布峰度异常高",
         }
     }
 
@@ -76,7 +80,9 @@ impl Rule {
             Rule::IdenticalPrices | Rule::RegularPriceGaps => "招标投标法实施条例 第四十条第（四）项",
             Rule::SameDepositAccount => "招标投标法实施条例 第四十条第（六）项",
             Rule::SameLegalRepresentative => "招标投标法实施条例 第三十四条第二款",
-            Rule::LowPriceDispersion | Rule::LoneLowBid => "招标投标法实施条例 第三十九条第（一）项",
+            Rule::LowPriceDispersion | Rule::LoneLowBid | Rule::HighKurtosis => {
+                "招标投标法实施条例 第三十九条第（一）项"
+            }
         }
     }
 }

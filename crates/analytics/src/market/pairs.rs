@@ -44,7 +44,7 @@ fn market_rule(rule: Rule) -> Option<MarketRule> {
         | Rule::SameFile => Some(MarketRule::SharedTraces),
         Rule::SameLegalRepresentative => Some(MarketRule::CommonOwner),
         Rule::IdenticalPrices | Rule::RegularPriceGaps => Some(MarketRule::PricePattern),
-        Rule::LowPriceDispersion | Rule::LoneLowBid => None,
+        Rule::LowPriceDispersion | Rule::LoneLowBid | Rule::HighKurtosis => None,
     }
 }
 
