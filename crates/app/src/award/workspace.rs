@@ -155,8 +155,7 @@ impl Workspace {
     /// Whether more than a third of the committee asked for more time and the principal has not
     /// extended it since (条例 第四十八条第二款).
     pub fn extension_required(&self, committee: &CommitteeDetails) -> bool {
-        evaluation::extension_required(committee.members.len(), self.time_requests.len(), self.more_time_share_max)
-            && !self.extended_since_requests
+        self.state(committee).extension_owed()
     }
 
     fn state(&self, committee: &CommitteeDetails) -> WorkspaceState {
@@ -396,6 +395,11 @@ impl App {
     ) -> AppResult<Vec<OpenedBidView>> {
         let (_, fold, committee, member) = self.acting_member(actor, tender_id, lot_id, member).await?;
         fold.workspace.state(&committee).check_signed_in(&member).map_err(workspace_refusal)?;
+        self.decrypted_bids(tender_id, lot_id).await
+    }
+
+    /// The lot's bids that were opened (decrypted), as the committee reads them.
+    async fn decrypted_bids(&self, tender_id: &str, lot_id: &str) -> AppResult<Vec<OpenedBidView>> {
         Ok(self
             .store
             .bid_openings(tender_id)
@@ -454,14 +458,8 @@ impl App {
         if fold.workspace.draft.is_some() {
             return Err(AppError::refused("report_already_drafted", "评标报告已汇总，不能再修改评分"));
         }
-        let bidders: Vec<String> = self
-            .store
-            .bid_openings(tender_id)
-            .await?
-            .into_iter()
-            .filter(|o| o.lot_id == lot_id && o.status == "decrypted")
-            .map(|o| o.bidder_credit_code)
-            .collect();
+        let bidders: Vec<String> =
+            self.decrypted_bids(tender_id, lot_id).await?.into_iter().map(|b| b.bidder_credit_code).collect();
         let scores: Vec<MemberScore> = input
             .scores
             .iter()
@@ -566,8 +564,7 @@ impl App {
         if fold.workspace.draft.is_some() {
             return Err(AppError::refused("report_already_drafted", "评标报告已汇总，不能再要求澄清"));
         }
-        let opened = self.store.bid_openings(tender_id).await?;
-        if !opened.iter().any(|o| o.lot_id == lot_id && o.bidder_credit_code == bidder && o.status == "decrypted") {
+        if !self.decrypted_bids(tender_id, lot_id).await?.iter().any(|b| b.bidder_credit_code == bidder) {
             return Err(AppError::refused(
                 "bidder_not_in_lot",
                 format!("{bidder} 没有在该标段开标的投标文件，不能要求其澄清"),

@@ -196,10 +196,15 @@ impl WorkspaceState {
         if let Some(bidder) = self.open_clarifications.first() {
             return Err(WorkspaceError::ClarificationOpen { bidder: bidder.clone() });
         }
-        if extension_required(self.members.len(), self.time_requests, self.more_time_share_max) && !self.extended {
+        if self.extension_owed() {
             return Err(WorkspaceError::ExtensionRequired { requests: self.time_requests });
         }
         Ok(())
+    }
+
+    /// Whether the principal still owes an extension: more than the share asked since the last one.
+    pub fn extension_owed(&self) -> bool {
+        extension_required(self.members.len(), self.time_requests, self.more_time_share_max) && !self.extended
     }
 }
 

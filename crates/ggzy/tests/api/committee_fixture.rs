@@ -98,6 +98,13 @@ pub(crate) fn members_of(ca: &Ca, experts: Vec<(String, Session)>, representativ
         .collect()
 }
 
+/// One member signs in with the avoidance declaration and their certificate.
+pub(crate) async fn sign_in(app: &TestApp, fixture: &TenderFixture, lot: &str, member: &Member) -> (StatusCode, Value) {
+    let body = json!({"declaration": "本人承诺与投标人无利害关系，不存在应当回避的情形", "no_conflict": true, "certificate_pem": member.cert_pem});
+    let (status, _, response) = call(member.post(app, fixture, &format!("/lots/{lot}/evaluation/sign-in"), body)).await;
+    (status, response)
+}
+
 /// Every member signs in with the declaration, then all vote for `members[chair]`.
 pub(crate) async fn sign_in_and_elect(
     app: &TestApp,
@@ -108,8 +115,7 @@ pub(crate) async fn sign_in_and_elect(
 ) {
     let base = format!("/lots/{lot}/evaluation");
     for member in members {
-        let body = json!({"declaration": "本人承诺与投标人无利害关系，不存在应当回避的情形", "no_conflict": true, "certificate_pem": member.cert_pem});
-        let (status, _, response) = call(member.post(app, fixture, &format!("{base}/sign-in"), body)).await;
+        let (status, response) = sign_in(app, fixture, lot, member).await;
         assert_eq!(status, StatusCode::OK, "{}: {response}", member.id);
     }
     for member in members {

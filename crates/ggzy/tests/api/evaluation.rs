@@ -11,9 +11,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::award::{members, opened};
-use crate::committee_fixture::{Member, draft, members_of};
+use crate::committee_fixture::{Member, draft, members_of, sign_in};
 use crate::expert_fixture::seat_drawn_experts;
-use crate::helpers::{TestApp, call, spawn_apps_with};
+use crate::helpers::{call, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, TenderFixture, trust};
 
 /// The documents' table: technical 50, commercial 10, price 40 points; the price score falls by
@@ -54,13 +54,6 @@ fn sheet_of(fixture: &TenderFixture, outlier: bool) -> Vec<(&'static str, &'stat
         (b3, "tech", 3000),
         (b3, "biz", 500),
     ]
-}
-
-async fn sign_in(app: &TestApp, fixture: &TenderFixture, member: &Member) -> (StatusCode, Value) {
-    let body =
-        json!({"declaration": "本人承诺不存在应当回避的情形", "no_conflict": true, "certificate_pem": member.cert_pem});
-    let (status, _, body) = call(member.post(app, fixture, "/lots/1/evaluation/sign-in", body)).await;
-    (status, body)
 }
 
 #[tokio::test]
@@ -118,7 +111,7 @@ async fn a_committee_signs_in_scores_clarifies_and_signs_its_report() {
         let request = fixture.principal.post(&app, &fixture.path("/lots/1/evaluation/sign-in")).json(&body);
         assert_eq!(refused(request).await, (StatusCode::FORBIDDEN, "member_must_act_in_person".to_owned()));
         for member in &seated {
-            let (status, body) = sign_in(&app, &fixture, member).await;
+            let (status, body) = sign_in(&app, &fixture, "1", member).await;
             assert_eq!(status, StatusCode::OK, "{body}");
         }
         let bids = ok(seated[0].get(&app, &fixture, "/lots/1/evaluation/bids")).await;
