@@ -1,9 +1,10 @@
 //! The audit view of the record: the event change feed, scoped to the regions a reader oversees.
 //!
-//! Events that name potential bidders (registrations, bids, withdrawals) stay sealed in the feed
-//! until their tender's opening: the reader sees the position, type and hash (so the chain and the
-//! count of log entries stay checkable) but not the stream, the actor or the payload (法 22: the
-//! names of potential bidders are kept secret; DESIGN §5).
+//! Events that name potential bidders (registrations, bids, withdrawals, pre-qualification
+//! applications and results, two-stage proposals) stay sealed in the feed until their tender's
+//! opening: the reader sees the position, type and hash (so the chain and the count of log entries
+//! stay checkable) but not the stream, the actor or the payload (法 22: the names of potential
+//! bidders are kept secret; DESIGN §5).
 
 use std::collections::HashMap;
 
@@ -67,5 +68,14 @@ impl App {
     }
 }
 
-/// Event types that name potential bidders before the opening.
-const SEALED_UNTIL_OPENING: [&str; 3] = ["BidderRegistered", "BidSubmitted", "BidWithdrawn"];
+/// Event types that name potential bidders before the opening: registrations, bids and
+/// withdrawals, pre-qualification applicants, and two-stage tenders' proposers.
+const SEALED_UNTIL_OPENING: [&str; 7] = [
+    "BidderRegistered",
+    "BidSubmitted",
+    "BidWithdrawn",
+    "PrequalificationApplied",
+    "PrequalificationRecorded",
+    "TechnicalProposalSubmitted",
+    "TechnicalProposalsClosed",
+];

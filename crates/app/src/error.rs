@@ -21,6 +21,20 @@ impl FieldError {
     }
 }
 
+/// A required free text of at most `max` characters, trimmed; else an `invalid_text` error on
+/// `field` saying so.
+pub(crate) fn required_text(field: &str, value: &str, what: &str, max: usize) -> AppResult<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            field,
+            "invalid_text",
+            format!("{what}不能为空，且不超过{max}个字"),
+        )]));
+    }
+    Ok(value.to_owned())
+}
+
 /// What a use case can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -427,6 +427,41 @@ pub enum Event {
         /// Set when too few qualified: the tender fails and must be re-run.
         failed_reason: Option<String>,
     },
+    /// The first-stage notice of a two-stage tender went out: technical proposals without prices
+    /// until the deadline, and no bid security asked for (招标投标法实施条例 第三十条).
+    TechnicalProposalsInvited {
+        /// Tender.
+        tender_id: String,
+        /// Proposal deadline, UTC ms.
+        proposal_deadline_ms: i64,
+        /// What the proposals must address (published with the notice).
+        requirements: String,
+    },
+    /// A potential bidder handed in (or replaced) its technical proposal.
+    TechnicalProposalSubmitted {
+        /// Tender.
+        tender_id: String,
+        /// The potential bidder.
+        proposer_credit_code: String,
+        /// The document's file name.
+        file_name: String,
+        /// Its size.
+        size_bytes: i64,
+        /// Its SM3 (hex), the blob address.
+        document_sm3_hex: String,
+    },
+    /// The first stage closed: the technical standards the principal settled from the proposals,
+    /// and who may take part in the second stage (第三十条第二款、第三款).
+    TechnicalProposalsClosed {
+        /// Tender.
+        tender_id: String,
+        /// The technical standards and requirements settled (published).
+        technical_standards: String,
+        /// The proposers, the only ones the second stage is open to.
+        proposers: Vec<String>,
+        /// Set when too few proposed for the second stage to reach the minimum of bids: the tender fails.
+        failed_reason: Option<String>,
+    },
     /// The regulator suspended the procedure while handling a complaint (条例 第六十二条).
     TenderSuspended {
         /// Tender.
@@ -1314,6 +1349,9 @@ impl Event {
             Event::TenderNoticePublished { .. } => "TenderNoticePublished",
             Event::AmendmentIssued { .. } => "AmendmentIssued",
             Event::PrequalificationAmended { .. } => "PrequalificationAmended",
+            Event::TechnicalProposalsInvited { .. } => "TechnicalProposalsInvited",
+            Event::TechnicalProposalSubmitted { .. } => "TechnicalProposalSubmitted",
+            Event::TechnicalProposalsClosed { .. } => "TechnicalProposalsClosed",
             Event::BidderRegistered { .. } => "BidderRegistered",
             Event::BidSubmitted(_) => "BidSubmitted",
             Event::BidWithdrawn { .. } => "BidWithdrawn",
@@ -1414,6 +1452,9 @@ impl Event {
             | Event::TenderNoticePublished { .. }
             | Event::AmendmentIssued { .. }
             | Event::PrequalificationAmended { .. }
+            | Event::TechnicalProposalsInvited { .. }
+            | Event::TechnicalProposalSubmitted { .. }
+            | Event::TechnicalProposalsClosed { .. }
             | Event::BidderRegistered { .. }
             | Event::BidSubmitted(_)
             | Event::BidWithdrawn { .. }
@@ -1580,6 +1621,10 @@ pub mod stream {
     /// Stream of one applicant's pre-qualification application.
     pub fn applicant(tender_id: &str, credit_code: &str) -> String {
         format!("pq-{tender_id}-{credit_code}")
+    }
+    /// Stream of one potential bidder's technical proposal in a two-stage tender's first stage.
+    pub fn proposer(tender_id: &str, credit_code: &str) -> String {
+        format!("proposal-{tender_id}-{credit_code}")
     }
     /// Stream of one lot's award procedure after opening (committee to contract).
     pub fn lot(tender_id: &str, lot_id: &str) -> String {

@@ -37,6 +37,7 @@ pub mod supervision;
 pub mod tender;
 mod tender_events;
 pub mod transparency;
+pub mod two_stage;
 
 use std::sync::Arc;
 

@@ -107,10 +107,13 @@ impl App {
             _ => "active",
         };
         let invited = !self.store.invitees(&row.tender_id).await?.is_empty();
-        let (method, method_details) = match (invited, row.pq_deadline_ms.is_some()) {
-            (true, _) => ("selective", "邀请招标"),
-            (false, true) => ("selective", "公开招标（资格预审）"),
-            (false, false) => ("open", "公开招标"),
+        let (method, method_details) = match (invited, row.pq_deadline_ms.is_some(), row.proposal_deadline_ms.is_some())
+        {
+            (true, _, true) => ("selective", "邀请招标（两阶段）"),
+            (true, _, false) => ("selective", "邀请招标"),
+            (false, _, true) => ("selective", "公开招标（两阶段：第二阶段限于提交技术建议的投标人）"),
+            (false, true, false) => ("selective", "公开招标（资格预审）"),
+            (false, false, false) => ("open", "公开招标"),
         };
         let agency = match &row.agency_credit_code {
             Some(code) => Some(self.party(code).await?),

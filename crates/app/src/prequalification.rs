@@ -34,7 +34,7 @@ fn invalid_transition(refused: impl std::fmt::Display) -> AppError {
 }
 
 impl App {
-    fn rule_of<'a>(&'a self, row: &TenderRow, id: &str) -> AppResult<&'a Rule> {
+    pub(crate) fn rule_of<'a>(&'a self, row: &TenderRow, id: &str) -> AppResult<&'a Rule> {
         let ruleset = self.pinned_ruleset(&row.ruleset_version)?;
         ruleset.get(id).ok_or_else(|| AppError::Internal(format!("{} lacks {id}", ruleset.key())))
     }

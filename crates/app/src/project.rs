@@ -20,7 +20,7 @@ use jiff::civil::Date;
 
 use crate::App;
 use crate::actor::Actor;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError, required_text};
 use crate::events::{Event, PackageDetails, ProjectDetails, Recorded, recorded_day, stream};
 
 /// Most packages one project may list.
@@ -123,14 +123,6 @@ impl ProjectView {
 
 fn invalid(field: &str, code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError::new(field, code, message)])
-}
-
-fn text(field: &str, value: &str, what: &str, max: usize) -> AppResult<String> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(invalid(field, "invalid_text", format!("{what}不能为空，且不超过{max}个字")));
-    }
-    Ok(value.to_owned())
 }
 
 fn parse_method(field: &str, value: &str) -> AppResult<TenderingMethod> {
@@ -244,7 +236,7 @@ impl App {
         let code = InvestmentCode::parse(&new.code).map_err(|e| {
             invalid("code", "invalid_investment_code", format!("投资项目代码{e}（格式如 2026-330106-48-01-000123）"))
         })?;
-        let name = text("name", &new.name, "项目名称", 200)?;
+        let name = required_text("name", &new.name, "项目名称", 200)?;
         if new.packages.is_empty() || new.packages.len() > PACKAGES_MAX {
             return Err(invalid("packages", "invalid_text", format!("至少登记1个、最多{PACKAGES_MAX}个采购内容")));
         }
@@ -255,15 +247,16 @@ impl App {
             .map(|(i, (kind, name, estimate_fen))| {
                 Ok(PackageDetails {
                     kind: kind.clone(),
-                    name: text(&format!("packages[{i}].name"), name, "采购内容名称", 200)?,
+                    name: required_text(&format!("packages[{i}].name"), name, "采购内容名称", 200)?,
                     estimate_fen: *estimate_fen,
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
         let exemption = match &new.exemption {
-            Some((ground, justification)) => {
-                Some((ground.clone(), text("exemption.justification", justification, "不进行招标的理由说明", 2000)?))
-            }
+            Some((ground, justification)) => Some((
+                ground.clone(),
+                required_text("exemption.justification", justification, "不进行招标的理由说明", 2000)?,
+            )),
             None => None,
         };
         let method = parse_method("method", &new.method)?;
@@ -405,8 +398,8 @@ impl App {
                 "该项目登记为不需审批、核准的项目，招标事项无需核准（招标投标法实施条例 第七条）",
             ));
         }
-        let authority = text("authority", authority, "审批、核准部门", 200)?;
-        let document_number = text("document_number", document_number, "核准文件文号", 200)?;
+        let authority = required_text("authority", authority, "审批、核准部门", 200)?;
+        let document_number = required_text("document_number", document_number, "核准文件文号", 200)?;
         if decided_on > ggzy_domain::china_time::date_of(self.now_ms()) {
             return Err(invalid("decided_on", "invalid_date", "核准日期不能晚于今天"));
         }
@@ -455,7 +448,7 @@ impl App {
                 "自行招标须具有与招标项目规模和复杂程度相适应的技术、经济等方面的专业人员，技术和经济人员均不能为0（招标投标法实施条例 第十条）",
             ));
         }
-        let statement = text("statement", statement, "自行招标能力说明", 2000)?;
+        let statement = required_text("statement", statement, "自行招标能力说明", 2000)?;
         let event =
             Event::SelfTenderingFiled { project_id: project_id.to_owned(), technical_staff, economic_staff, statement };
         self.record_project(actor, &view, event).await

@@ -108,6 +108,8 @@ pub struct TenderView {
     pub lots: Vec<(String, String)>,
     /// The project (its investment project code).
     pub project_id: Option<String>,
+    /// The first stage's proposal deadline, UTC ms, when the tender runs in two stages.
+    pub proposal_deadline_ms: Option<i64>,
     /// Stream version.
     pub version: i64,
 }
@@ -289,6 +291,7 @@ impl App {
             bid_validity_days: row.bid_validity_days,
             lots,
             project_id: row.project_id,
+            proposal_deadline_ms: row.proposal_deadline_ms,
             version: row.version,
         })
     }
@@ -303,8 +306,7 @@ impl App {
     ) -> AppResult<TenderView> {
         let row = self.tender_row(tender_id).await?;
         let region = self.authorize_tender(actor, &row)?;
-        let before_notice =
-            matches!(tender_state(&row)?, TenderState::Draft | TenderState::Prequalifying | TenderState::Prequalified);
+        let before_notice = tender_state(&row)?.before_notice();
         if !before_notice || row.opening_public_key.is_some() {
             return Err(AppError::refused(
                 "invalid_transition",
@@ -655,6 +657,7 @@ impl App {
         crate::bid::check_accepting(&row, self.now_ms())?;
         self.check_prequalified(&row, bidder.as_str()).await?;
         self.check_invited(&row, bidder.as_str()).await?;
+        self.check_proposer(&row, bidder.as_str()).await?;
         if self.store.is_registered(tender_id, lot_id, bidder.as_str()).await? {
             return Err(AppError::AlreadyExists { what: "投标报名" });
         }

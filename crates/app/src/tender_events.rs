@@ -1,7 +1,7 @@
 //! How tender and bid events update the tender read models.
 
 use ggzy_domain::tender::TenderState;
-use ggzy_store::tender_projection::{BidOpeningRow, BidRow, SecurityRow, TenderOp, TenderRow};
+use ggzy_store::tender_projection::{BidOpeningRow, BidRow, SecurityRow, TechnicalProposalRow, TenderOp, TenderRow};
 
 use crate::events::Event;
 
@@ -43,6 +43,7 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
                 ceiling_price_fen: None,
                 bid_validity_days: None,
                 project_id: details.project_id.clone(),
+                proposal_deadline_ms: None,
                 created_at_ms: at_ms,
                 updated_at_ms: at_ms,
                 version: stream_version,
@@ -195,6 +196,28 @@ pub(crate) fn projections(event: &Event, at_ms: i64, stream_version: i64) -> Vec
             TenderOp::SetPqDeadline { tender_id: tender_id.clone(), pq_deadline_ms: *application_deadline_ms },
             set_state(tender_id, TenderState::Prequalifying, stream_version, at_ms),
         ],
+        Event::TechnicalProposalsInvited { tender_id, proposal_deadline_ms, .. } => vec![
+            TenderOp::SetProposalDeadline { tender_id: tender_id.clone(), proposal_deadline_ms: *proposal_deadline_ms },
+            set_state(tender_id, TenderState::Proposing, stream_version, at_ms),
+        ],
+        Event::TechnicalProposalSubmitted {
+            tender_id,
+            proposer_credit_code,
+            file_name,
+            size_bytes,
+            document_sm3_hex,
+        } => vec![TenderOp::PutTechnicalProposal(TechnicalProposalRow {
+            tender_id: tender_id.clone(),
+            proposer_credit_code: proposer_credit_code.clone(),
+            file_name: file_name.clone(),
+            size_bytes: *size_bytes,
+            document_sm3_hex: document_sm3_hex.clone(),
+            submitted_at_ms: at_ms,
+        })],
+        Event::TechnicalProposalsClosed { tender_id, failed_reason, .. } => {
+            let state = if failed_reason.is_some() { TenderState::Failed } else { TenderState::ProposalsClosed };
+            vec![set_state(tender_id, state, stream_version, at_ms)]
+        }
         Event::PrequalificationApplied { tender_id, applicant_credit_code } => vec![TenderOp::InsertPqApplication {
             tender_id: tender_id.clone(),
             applicant_credit_code: applicant_credit_code.clone(),

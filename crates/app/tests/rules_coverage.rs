@@ -32,6 +32,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("OOB", "crates/ggzy/tests/api/opening_objections.rs"),
     ("EV", "crates/ggzy/tests/api/evaluation.rs"),
     ("REL", "crates/ggzy/tests/api/relations.rs"),
+    ("TS", "crates/ggzy/tests/api/two_stage.rs"),
 ];
 
 const STATUSES: [&str; 3] = ["covered", "encoded only", "not yet"];

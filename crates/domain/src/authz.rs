@@ -251,6 +251,8 @@ pub fn bid_visibility(role: Role, state: TenderState) -> BidVisibility {
         TenderState::Draft
         | TenderState::Prequalifying
         | TenderState::Prequalified
+        | TenderState::Proposing
+        | TenderState::ProposalsClosed
         | TenderState::Bidding
         | TenderState::Suspended => BidVisibility::Nothing,
         TenderState::Opening | TenderState::Opened | TenderState::Failed | TenderState::Terminated => {

@@ -6,6 +6,7 @@
 //! exists is a valid one.
 
 pub mod alert;
+pub mod auction;
 pub mod authz;
 pub mod calendar;
 pub mod china_time;

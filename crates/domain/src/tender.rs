@@ -16,6 +16,12 @@ pub enum TenderState {
     Prequalifying,
     /// Pre-qualification done with enough qualified applicants; the tender notice goes to them.
     Prequalified,
+    /// Two-stage tendering, first stage (两阶段招标第一阶段): the notice asks for technical proposals
+    /// without prices until the proposal deadline (招标投标法实施条例 第三十条第二款).
+    Proposing,
+    /// The first stage is over: the principal has settled the technical standards from the proposals
+    /// and prepares the documents; the second-stage notice goes to the proposers only (第三十条第三款).
+    ProposalsClosed,
     /// Notice published and documents issued; bids are accepted until the deadline.
     Bidding,
     /// The deadline has passed and the opening session is running (bidders decrypt online).
@@ -33,10 +39,12 @@ pub enum TenderState {
 
 impl TenderState {
     /// Every state.
-    pub const ALL: [TenderState; 9] = [
+    pub const ALL: [TenderState; 11] = [
         TenderState::Draft,
         TenderState::Prequalifying,
         TenderState::Prequalified,
+        TenderState::Proposing,
+        TenderState::ProposalsClosed,
         TenderState::Bidding,
         TenderState::Opening,
         TenderState::Opened,
@@ -45,12 +53,27 @@ impl TenderState {
         TenderState::Suspended,
     ];
 
+    /// Whether the tender notice (the documents, and so bidding) is still to come: drafting,
+    /// pre-qualification, or the first stage of two-stage tendering.
+    pub fn before_notice(self) -> bool {
+        matches!(
+            self,
+            TenderState::Draft
+                | TenderState::Prequalifying
+                | TenderState::Prequalified
+                | TenderState::Proposing
+                | TenderState::ProposalsClosed
+        )
+    }
+
     /// Identifier stored in projections and shown by the API.
     pub fn as_str(self) -> &'static str {
         match self {
             TenderState::Draft => "draft",
             TenderState::Prequalifying => "prequalifying",
             TenderState::Prequalified => "prequalified",
+            TenderState::Proposing => "proposing",
+            TenderState::ProposalsClosed => "proposals_closed",
             TenderState::Bidding => "bidding",
             TenderState::Opening => "opening",
             TenderState::Opened => "opened",
@@ -71,6 +94,8 @@ impl TenderState {
             TenderState::Draft => "草稿",
             TenderState::Prequalifying => "资格预审中",
             TenderState::Prequalified => "资格预审已完成",
+            TenderState::Proposing => "两阶段招标第一阶段（征集技术建议）",
+            TenderState::ProposalsClosed => "第一阶段已结束（编制招标文件）",
             TenderState::Bidding => "投标中",
             TenderState::Opening => "开标中",
             TenderState::Opened => "已开标",
@@ -92,6 +117,13 @@ pub enum TenderCommand {
     ApplyForPrequalification,
     /// Record the review's result (资格审查结果).
     RecordPrequalification,
+    /// Publish the first-stage notice of a two-stage tender, asking for technical proposals
+    /// without prices (两阶段招标, 条例 第三十条).
+    InviteProposals,
+    /// A potential bidder hands in its technical proposal (技术建议).
+    SubmitProposal,
+    /// Close the first stage: the technical standards settled from the proposals.
+    CloseProposals,
     /// Publish the tender notice and issue the documents.
     PublishNotice,
     /// Issue a clarification or amendment of the tender documents (澄清或者修改).
@@ -121,6 +153,9 @@ impl TenderCommand {
             TenderCommand::PublishPrequalification => "发布资格预审公告",
             TenderCommand::ApplyForPrequalification => "提交资格预审申请",
             TenderCommand::RecordPrequalification => "登记资格审查结果",
+            TenderCommand::InviteProposals => "发布两阶段招标第一阶段公告",
+            TenderCommand::SubmitProposal => "提交技术建议",
+            TenderCommand::CloseProposals => "确定技术标准和要求、结束第一阶段",
             TenderCommand::PublishNotice => "发布招标公告",
             TenderCommand::IssueAmendment => "发出澄清或者修改",
             TenderCommand::StartOpening => "开标",
@@ -179,6 +214,17 @@ pub const TRANSITIONS: &[Transition] = &[
     line(S::Bidding, C::StartOpening,  S::Opening,    "招标投标法 第三十四条；招标投标法实施条例 第四十四条"),
     line(S::Bidding, C::DeclareFailed, S::Failed,     "招标投标法 第二十八条；招标投标法实施条例 第四十四条"),
     line(S::Opening, C::CloseOpening,  S::Opened,     "招标投标法 第三十六条"),
+    line(S::Draft,           C::InviteProposals, S::Proposing,       "招标投标法实施条例 第三十条第一款、第二款"),
+    line(S::Proposing,       C::SubmitProposal,  S::Proposing,       "招标投标法实施条例 第三十条第二款"),
+    line(S::Proposing,       C::CloseProposals,  S::ProposalsClosed, "招标投标法实施条例 第三十条第二款"),
+    line(S::Proposing,       C::DeclareFailed,   S::Failed,          "招标投标法 第二十八条；招标投标法实施条例 第三十条第三款"),
+    line(S::ProposalsClosed, C::PublishNotice,   S::Bidding,         "招标投标法实施条例 第三十条第三款、第四款"),
+    line(S::Proposing,       C::Terminate,       S::Terminated,      "招标投标法实施条例 第三十一条"),
+    line(S::ProposalsClosed, C::Terminate,       S::Terminated,      "招标投标法实施条例 第三十一条"),
+    line(S::Proposing,       C::Suspend,         S::Suspended,       "招标投标法实施条例 第六十二条"),
+    line(S::ProposalsClosed, C::Suspend,         S::Suspended,       "招标投标法实施条例 第六十二条"),
+    line(S::Suspended,       C::Resume,          S::Proposing,       "招标投标法实施条例 第六十二条"),
+    line(S::Suspended,       C::Resume,          S::ProposalsClosed, "招标投标法实施条例 第六十二条"),
     line(S::Draft,   C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
     line(S::Bidding, C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
     line(S::Opening, C::Terminate,     S::Terminated, "招标投标法实施条例 第三十一条"),
@@ -341,6 +387,22 @@ mod tests {
             Err(BidRefusal::DeadlinePassed { deadline_ms: 1000, now_ms: 1000 })
         );
         assert_eq!(accept_bid(TenderState::Draft, 1000, 1), Err(BidRefusal::NotAcceptingBids(TenderState::Draft)));
+    }
+
+    #[test]
+    fn two_stage_tendering_publishes_the_notice_only_after_the_first_stage_closes() {
+        // 条例30: proposals first, the documents (and so the notice, bids and any deposit) after.
+        assert_eq!(transition(S::Draft, C::InviteProposals).map(|line| line.to), Ok(S::Proposing));
+        for command in [C::PublishNotice, C::StartOpening, C::IssueAmendment] {
+            assert!(transition(S::Proposing, command).is_err(), "{command:?} while proposing");
+        }
+        assert!(transition(S::Proposing, C::SubmitProposal).is_ok_and(|line| line.source.contains("第三十条")));
+        assert!(transition(S::ProposalsClosed, C::SubmitProposal).is_err(), "no proposal after the close");
+        let notice = transition(S::ProposalsClosed, C::PublishNotice).expect("second stage");
+        assert_eq!(notice.to, S::Bidding);
+        assert!(notice.source.contains("第三十条第三款、第四款"));
+        assert_eq!(accept_bid(S::Proposing, 1000, 1), Err(BidRefusal::NotAcceptingBids(S::Proposing)));
+        assert_eq!(resumption(S::Suspended, S::Proposing).map(|line| line.to), Ok(S::Proposing));
     }
 
     fn lots(counts: &[u32]) -> Vec<(String, u32)> {

@@ -134,6 +134,8 @@ fn no_role_sees_bids_or_bidders_before_the_opening() {
                 TenderState::Draft
                 | TenderState::Prequalifying
                 | TenderState::Prequalified
+                | TenderState::Proposing
+                | TenderState::ProposalsClosed
                 | TenderState::Bidding
                 | TenderState::Suspended => BidVisibility::Nothing,
                 _ => BidVisibility::OpeningRecord,

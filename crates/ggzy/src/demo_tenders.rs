@@ -1,9 +1,9 @@
 //! Demo tenders: a demo CA, certificates and keys for the demo bidders and officials (written
 //! under `<data_dir>/demo-ca/keys/` so that `ggzy bid seal` and `ggzy bid submit` can be tried
-//! against the demo), and tenders in every state but the two a procedure passes through between
-//! steps (开标中, 资格预审已完成), and lots in the award stages from opened to archived, all made
-//! through the ordinary use cases by the demo users under a fake clock that starts 40 days back and
-//! ends before now. In creation order (day 0 is the clock's start; when the calendar moves the end of a
+//! against the demo), and tenders in every state but the three a procedure passes through between
+//! steps (开标中, 资格预审已完成, 第一阶段已结束), and lots in the award stages from opened to
+//! archived, all made through the ordinary use cases by the demo users under a fake clock that
+//! starts 40 days back and ends before now. In creation order (day 0 is the clock's start; when the calendar moves the end of a
 //! period, every step after it moves with it):
 //!
 //! - opened on day 30: three bids decrypted by their bidders, record signed;
@@ -29,6 +29,8 @@
 //! - taking bids (announced on day 38, bidder1's bid in, bidder2 registered): the only tender
 //!   listed as 投标中, the one the README's bid flow uses;
 //! - pre-qualifying: notice on day 38, two applications, applications open until about day 48;
+//! - two-stage tendering in its first stage (条例30): notice on day 38, two technical proposals,
+//!   proposals open until about day 48;
 //! - in draft.
 
 use std::cell::Cell;
@@ -45,6 +47,7 @@ use ggzy_app::prequalification::PqResultInput;
 use ggzy_app::project::NewProject;
 use ggzy_app::security::{SecurityInput, SecurityKind};
 use ggzy_app::tender::{NewTender, NoticeInput};
+use ggzy_app::two_stage::ProposalInvitation;
 use ggzy_app::{App, AppError};
 use ggzy_crypto::cert::Certificate;
 use ggzy_crypto::envelope::{self, BidFile, Envelope, KeyHolder, Payload, SealRequest};
@@ -289,6 +292,8 @@ pub async fn seed_tenders(app: &App, clock: &FakeClock, data_dir: &Path) -> anyh
     // Pre-qualification with two applications in: its periods end about ten days after day 38, so
     // applications are still open at now.
     demo.prequalifying("杭州市钱塘区江东大道智慧交通系统工程", &["系统集成"], &bidders[..2]).await?;
+    // A two-stage tender (条例30) in its first stage: proposals until 09:30 ten days later, two in.
+    demo.proposing("杭州市城市大脑交通信号协同控制平台", &["平台建设"], &bidders[..2]).await?;
     demo.draft("浙江之江市政园林绿化养护项目", &["养护"]).await?;
 
     // The archived lot's closing, a day or two after its contract: securities refunded (条例57:
@@ -474,6 +479,39 @@ impl Demo<'_> {
                 .context("applying for pre-qualification")?;
         }
         Ok((tender, deadline_ms))
+    }
+
+    /// A two-stage tender in its first stage (条例30): technical proposals without prices until 09:30
+    /// ten days from now, one from each of `proposers`.
+    async fn proposing(&self, title: &str, lots: &[&str], proposers: &[Party]) -> anyhow::Result<()> {
+        let tender = self.draft(title, lots).await?;
+        let deadline_day = self.period_end(china_time::date_of(self.app.now_ms()), 10)?;
+        let invitation = ProposalInvitation {
+            proposal_deadline_ms: china_time::instant_of(deadline_day.at(9, 30, 0, 0))
+                .context("the proposal deadline's instant")?,
+            requirements: "请就信号控制算法、路口设备接口和数据安全方案提出技术建议，不含报价".to_owned(),
+            bid_security_fen: None,
+        };
+        self.app
+            .invite_proposals(&self.principal, &tender.0, invitation)
+            .await
+            .map_err(explain)
+            .context("first stage")?;
+        for proposer in proposers {
+            let document = format!("{title}：{}的技术建议（信号配时优化、设备接口、数据安全）", proposer.code);
+            self.app
+                .submit_technical_proposal(
+                    &proposer.actor,
+                    &tender.0,
+                    &proposer.code,
+                    "技术建议书.txt",
+                    document.into_bytes(),
+                )
+                .await
+                .map_err(explain)
+                .context("technical proposal")?;
+        }
+        Ok(())
     }
 
     /// The last day of a period of `days` calendar days from `start` as the platform counts a floor:

@@ -477,12 +477,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                             Some(file) => {
                                 eprintln!("receipt {file} fails at position {}: {}", finding.position, finding.reason)
                             }
-                            None => eprintln!("bid file broken at position {}: {}", finding.position, finding.reason),
+                            None => {
+                                eprintln!("stored file broken at position {}: {}", finding.position, finding.reason)
+                            }
                         }
                         return Ok(std::process::ExitCode::from(1));
                     }
                     if let Some(files) = bids.blobs_checked {
-                        writeln!(std::io::stdout(), "bid files: {files} match their SM3 addresses")?;
+                        writeln!(std::io::stdout(), "stored files: {files} match their SM3 addresses")?;
                     }
                     if !receipts.is_empty() {
                         writeln!(std::io::stdout(), "receipts: {} verified", bids.receipts_checked)?;

@@ -1,5 +1,5 @@
-//! The parts of `ggzy verify` about bids: every stored sealed file still hashes to the address its
-//! `BidSubmitted` event names, and every receipt a bidder holds is signed by the platform and
+//! The parts of `ggzy verify` about bids: every stored file (sealed bids, two-stage tenders'
+//! technical proposals) still hashes to the address its event names, and every receipt a bidder holds is signed by the platform and
 //! names an event of the log that says what the receipt says.
 
 use std::collections::HashMap;
@@ -34,8 +34,12 @@ pub struct EventView {
 
 const PAGE: i64 = 1000;
 
-/// Checks every `BidSubmitted` event's file in `blob_dir`: present, and its SM3 is the address.
-/// Returns the number of files checked, or the first event whose file is missing or altered.
+/// The events that name a stored file, and the payload field holding its SM3 address.
+const FILE_EVENTS: [(&str, &str); 2] =
+    [("BidSubmitted", "blob_sm3_hex"), ("TechnicalProposalSubmitted", "document_sm3_hex")];
+
+/// Checks every file an event of [`FILE_EVENTS`] names in `blob_dir`: present, and its SM3 is the
+/// address. Returns the number of files checked, or the first event whose file is missing or altered.
 pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Result<usize, Finding>> {
     let blobs = ggzy_store::blob::BlobStore::open(blob_dir).await.context("opening the blob directory")?;
     let mut after = 0;
@@ -44,9 +48,12 @@ pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Resul
         let page = store.scan(after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.position;
-        for event in page.iter().filter(|event| event.event_type == "BidSubmitted") {
+        for event in page.iter() {
+            let Some((_, field)) = FILE_EVENTS.iter().find(|(event_type, _)| *event_type == event.event_type) else {
+                continue;
+            };
             let payload: Value = serde_json::from_str(&event.payload).unwrap_or_default();
-            let address: Option<[u8; 32]> = payload["blob_sm3_hex"]
+            let address: Option<[u8; 32]> = payload[*field]
                 .as_str()
                 .and_then(|text| hex::decode(text).ok())
                 .and_then(|bytes| bytes.try_into().ok());
@@ -56,11 +63,11 @@ pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Resul
             match blobs.read(&address).await {
                 Ok(bytes) if sm3(&bytes) == address => checked += 1,
                 Ok(_) => {
-                    let reason = format!("bid file {} was altered (its SM3 differs)", hex::encode(address));
+                    let reason = format!("stored file {} was altered (its SM3 differs)", hex::encode(address));
                     return Ok(Err(Finding { position: event.position, reason }));
                 }
                 Err(error) => {
-                    let reason = format!("bid file {} is missing: {error}", hex::encode(address));
+                    let reason = format!("stored file {} is missing: {error}", hex::encode(address));
                     return Ok(Err(Finding { position: event.position, reason }));
                 }
             }

@@ -1,6 +1,6 @@
 //! The demo's tenders, seeded in-process the way `ggzy demo` seeds them (a fake clock 40 days
 //! back, the server's clock at "now"), stand where the demo promises: a tender in every state a
-//! procedure rests in (draft, pre-qualifying, bidding, suspended, terminated, failed at
+//! procedure rests in (draft, pre-qualifying, two-stage proposing, bidding, suspended, terminated, failed at
 //! pre-qualification and at the deadline, opened), and lot 1 of the opened ones in the award
 //! stages `opened`, `archived`, `contracted`, `publicity` and `evaluating`, read through the public
 //! views of the tender and of the award procedure. "Now" is fixed so the test does not depend on
@@ -92,6 +92,7 @@ async fn the_demo_seeds_procedures_in_every_promised_state() {
         (Suspended, None),
         (Bidding, None),
         (Prequalifying, None),
+        (Proposing, None),
         (Draft, None),
     ];
     for now in ["2026-12-07T10:00:00+08:00", "2026-10-16T23:50:00+08:00"] {

@@ -31,7 +31,7 @@ const COLUMNS: [&str; 10] = [
 const DB_CASES: usize = 40;
 /// Seeded one-byte edits of the export.
 const EXPORT_CASES: usize = 25;
-/// Seeded one-bit edits of stored bid files.
+/// Seeded one-bit edits of stored files (sealed bids, technical proposals).
 const BLOB_CASES: usize = 12;
 
 /// The number of cases: the default, or `GGZY_TAMPER_CASES` for the long run.
@@ -277,7 +277,7 @@ async fn one_changed_bit_in_any_stored_bid_file_is_found_at_the_event_that_names
     let stored = files_under(&blobs);
     assert!(stored.len() >= 5, "the demo stores its bids: {stored:?}");
     let output = ggzy(dir.path()).arg("verify").arg(&db).output().expect("verify");
-    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("bid files: {} match", stored.len())));
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("stored files: {} match", stored.len())));
 
     let mut rng = StdRng::seed_from_u64(0x626c_6f62);
     for case in 0..cases(BLOB_CASES) {
@@ -308,7 +308,7 @@ async fn one_changed_bit_in_any_stored_bid_file_is_found_at_the_event_that_names
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "case {case}: {}", output_text(&output));
         assert!(
-            stderr.contains(&format!("bid file broken at position {position}: bid file {address} was altered")),
+            stderr.contains(&format!("stored file broken at position {position}: stored file {address} was altered")),
             "case {case}: {stderr}"
         );
         std::fs::remove_dir_all(&copy).ok();

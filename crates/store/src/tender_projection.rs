@@ -45,12 +45,31 @@ pub struct TenderRow {
     pub bid_validity_days: Option<i64>,
     /// The registered project (its investment project code), if any.
     pub project_id: Option<String>,
+    /// Deadline for technical proposals, UTC ms, when the tender runs in two stages.
+    pub proposal_deadline_ms: Option<i64>,
     /// Created, UTC ms.
     pub created_at_ms: i64,
     /// Last change, UTC ms.
     pub updated_at_ms: i64,
     /// Version of the tender's stream.
     pub version: i64,
+}
+
+/// A technical proposal of a two-stage tender's first stage (招标投标法实施条例 第三十条).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TechnicalProposalRow {
+    /// Tender.
+    pub tender_id: String,
+    /// The potential bidder.
+    pub proposer_credit_code: String,
+    /// The document's file name.
+    pub file_name: String,
+    /// Its size.
+    pub size_bytes: i64,
+    /// Its SM3 (hex), the blob address.
+    pub document_sm3_hex: String,
+    /// When handed in, UTC ms.
+    pub submitted_at_ms: i64,
 }
 
 /// The bidder's current bid for a lot.
@@ -173,6 +192,15 @@ pub enum TenderOp {
         /// UTC ms.
         pq_deadline_ms: i64,
     },
+    /// The first-stage notice of a two-stage tender: its proposal deadline.
+    SetProposalDeadline {
+        /// Tender.
+        tender_id: String,
+        /// UTC ms.
+        proposal_deadline_ms: i64,
+    },
+    /// A technical proposal is handed in, or replaced before the deadline.
+    PutTechnicalProposal(TechnicalProposalRow),
     /// An applicant applies for pre-qualification.
     InsertPqApplication {
         /// Tender.
@@ -476,6 +504,31 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
                 .execute(&mut *conn)
                 .await?;
             expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::SetProposalDeadline { tender_id, proposal_deadline_ms } => {
+            let result = sqlx::query("UPDATE tender SET proposal_deadline_ms = $2 WHERE tender_id = $1")
+                .bind(tender_id.as_str())
+                .bind(*proposal_deadline_ms)
+                .execute(&mut *conn)
+                .await?;
+            expect_one(result, "tender to update does not exist")?;
+        }
+        TenderOp::PutTechnicalProposal(row) => {
+            sqlx::query(
+                "INSERT INTO technical_proposal (tender_id, proposer_credit_code, file_name, size_bytes, document_sm3, \
+                 submitted_at_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (tender_id, proposer_credit_code) DO UPDATE SET file_name = excluded.file_name, \
+                 size_bytes = excluded.size_bytes, document_sm3 = excluded.document_sm3, \
+                 submitted_at_ms = excluded.submitted_at_ms",
+            )
+            .bind(row.tender_id.as_str())
+            .bind(row.proposer_credit_code.as_str())
+            .bind(row.file_name.as_str())
+            .bind(row.size_bytes)
+            .bind(row.document_sm3_hex.as_str())
+            .bind(row.submitted_at_ms)
+            .execute(&mut *conn)
+            .await?;
         }
         TenderOp::InsertPqApplication { tender_id, applicant_credit_code, applied_at_ms } => {
             sqlx::query(

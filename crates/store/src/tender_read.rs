@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 
 use crate::connect::Store;
 use crate::error::StoreResult;
-use crate::tender_projection::{BidOpeningRow, BidRow, SecurityRow, TenderRow};
+use crate::tender_projection::{BidOpeningRow, BidRow, SecurityRow, TechnicalProposalRow, TenderRow};
 
 /// A lot of a tender.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +63,7 @@ pub struct UploadRow {
 
 const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_code, agency_credit_code, \
      ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
-     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen, pq_deadline_ms, open_objections, ceiling_price_fen, bid_validity_days, project_id";
+     opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen, pq_deadline_ms, open_objections, ceiling_price_fen, bid_validity_days, project_id, proposal_deadline_ms";
 
 fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
     Ok(TenderRow {
@@ -89,6 +89,7 @@ fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
         ceiling_price_fen: row.try_get(19)?,
         bid_validity_days: row.try_get(20)?,
         project_id: row.try_get(21)?,
+        proposal_deadline_ms: row.try_get(22)?,
     })
 }
 
@@ -297,6 +298,30 @@ impl Store {
         .await?;
         rows.iter()
             .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// The technical proposals of a two-stage tender's first stage, by proposer.
+    pub async fn technical_proposals(&self, tender_id: &str) -> StoreResult<Vec<TechnicalProposalRow>> {
+        let rows = sqlx::query(
+            "SELECT tender_id, proposer_credit_code, file_name, size_bytes, document_sm3, submitted_at_ms \
+             FROM technical_proposal WHERE tender_id = $1 ORDER BY proposer_credit_code",
+        )
+        .bind(tender_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TechnicalProposalRow {
+                    tender_id: row.try_get(0)?,
+                    proposer_credit_code: row.try_get(1)?,
+                    file_name: row.try_get(2)?,
+                    size_bytes: row.try_get(3)?,
+                    document_sm3_hex: row.try_get(4)?,
+                    submitted_at_ms: row.try_get(5)?,
+                })
+            })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
     }

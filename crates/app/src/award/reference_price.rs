@@ -41,10 +41,8 @@ impl App {
         commitment_hex: &str,
     ) -> AppResult<LotAward> {
         let (tender, fold) = self.reference_lot(actor, tender_id, lot_id).await?;
-        let before_deadline = matches!(
-            tender.state,
-            TenderState::Draft | TenderState::Prequalifying | TenderState::Prequalified | TenderState::Bidding
-        ) && tender.bid_deadline_ms.is_none_or(|deadline| self.now_ms() < deadline);
+        let before_deadline = (tender.state.before_notice() || tender.state == TenderState::Bidding)
+            && tender.bid_deadline_ms.is_none_or(|deadline| self.now_ms() < deadline);
         if !before_deadline {
             return Err(AppError::refused(
                 "reference_price_too_late",

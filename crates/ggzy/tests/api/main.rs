@@ -25,3 +25,4 @@ mod projects;
 mod reference_price;
 mod relations;
 mod supervision;
+mod two_stage;

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{call, spawn_apps_with};
-use crate::tender_fixture::{self, Ca, PRINCIPAL, trust};
+use crate::tender_fixture::{self, Ca, trust};
 
 fn at(text: &str) -> i64 {
     text.parse::<jiff::Timestamp>().expect("timestamp").as_millisecond()
@@ -19,13 +19,7 @@ async fn prequalification_with_three_qualified_goes_on_and_with_two_is_re_tender
     let ca = Ca::new(7, "测试CA");
     for app in spawn_apps_with(trust(&ca, dir.path())).await {
         let mut fixture = tender_fixture::tender(&app, &ca, false).await;
-        let (status, _, body) = call(fixture.principal.post(&app, "/api/v1/tenders").json(&json!({
-            "region_code": "330100", "title": "杭州市拱墅区运河绿道提升工程",
-            "principal_credit_code": PRINCIPAL, "lots": ["施工"], "project_id": fixture.project_id,
-        })))
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        let second = body["tender_id"].as_str().expect("id").to_owned();
+        let second = fixture.another_tender(&app, "杭州市拱墅区运河绿道提升工程", "施工").await;
         let pq = |tender: &str, rest: &str| format!("/api/v1/tenders/{tender}/prequalification{rest}");
         let first = fixture.tender_id.clone();
 

@@ -89,6 +89,10 @@ impl Session {
         self.client.post(app.url(path)).header("x-csrf-token", &self.csrf)
     }
 
+    pub(crate) fn get(&self, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(app.url(path))
+    }
+
     pub(crate) fn send(&self, method: reqwest::Method, app: &TestApp, path: &str) -> reqwest::RequestBuilder {
         self.client.request(method, app.url(path)).header("x-csrf-token", &self.csrf)
     }
@@ -244,6 +248,17 @@ impl TenderFixture {
     /// The request registering `bidder` for lot 1 (获取招标文件).
     pub(crate) fn register(&self, app: &TestApp, bidder: &Bidder) -> reqwest::RequestBuilder {
         bidder.session.post(app, &self.path("/lots/1/registrations")).json(&json!({"bidder_credit_code": bidder.code}))
+    }
+
+    /// Another tender of the principal under the fixture's project, in draft, with one lot.
+    pub(crate) async fn another_tender(&self, app: &TestApp, title: &str, lot: &str) -> String {
+        let (status, _, body) = call(self.principal.post(app, "/api/v1/tenders").json(&json!({
+            "region_code": "330100", "title": title, "principal_credit_code": PRINCIPAL, "lots": [lot],
+            "project_id": self.project_id,
+        })))
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["tender_id"].as_str().expect("tender id").to_owned()
     }
 
     pub(crate) fn path(&self, rest: &str) -> String {

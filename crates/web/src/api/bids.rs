@@ -257,8 +257,9 @@ pub struct BidderQuery {
     bidder: String,
 }
 
-/// Reads a one-shot body whole, refusing it as soon as it passes `limit`; a broken body stores nothing.
-async fn read_whole(body: Body, limit: u64) -> ApiResult<Vec<u8>> {
+/// Reads a one-shot body whole, refusing it with `too_large(limit)` as soon as it passes `limit`; a
+/// broken body stores nothing.
+pub(crate) async fn read_whole(body: Body, limit: u64, too_large: fn(u64) -> ApiError) -> ApiResult<Vec<u8>> {
     let mut body = body;
     let mut bytes = Vec::new();
     while let Some(frame) = body.frame().await {
@@ -266,15 +267,19 @@ async fn read_whole(body: Body, limit: u64) -> ApiResult<Vec<u8>> {
             frame.map_err(|_| ApiError::new("upload_incomplete", "上传在传输中断开，未保存任何内容；请重新提交"))?;
         if let Ok(data) = frame.into_data() {
             if bytes.len() as u64 + data.len() as u64 > limit {
-                return Err(ApiError::new(
-                    "bid_too_large",
-                    format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),
-                ));
+                return Err(too_large(limit));
             }
             bytes.extend_from_slice(&data);
         }
     }
     Ok(bytes)
+}
+
+fn bid_too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        "bid_too_large",
+        format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),
+    )
 }
 
 /// Submits a sealed bid of up to 32 MiB in one request (application/octet-stream with
@@ -309,12 +314,9 @@ pub async fn submit_bid(
     let start = parse_start(tender_id, lot_id, &query.bidder, size, digest)?;
     let limit = u64::try_from(state.config.max_bid_bytes).unwrap_or(u64::MAX).min(ONE_SHOT_MAX_BYTES);
     if size > limit {
-        return Err(ApiError::new(
-            "bid_too_large",
-            format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),
-        ));
+        return Err(bid_too_large(limit));
     }
-    let bytes = read_whole(body, limit).await?;
+    let bytes = read_whole(body, limit, bid_too_large).await?;
     let receipt = state.app.submit_bid(&actor, start, bytes, &peer.ip().to_string()).await?;
     Ok((StatusCode::CREATED, axum::Json(ReceiptDto::from(receipt))))
 }

@@ -19,6 +19,7 @@ pub mod projects;
 pub mod regions;
 pub mod securities;
 pub mod tenders;
+pub mod two_stage;
 pub mod users;
 
 use std::sync::Arc;
@@ -123,6 +124,10 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(prequalification::publish_prequalification))
         .routes(routes!(prequalification::apply_for_prequalification))
         .routes(routes!(prequalification::record_prequalification))
+        .routes(routes!(two_stage::invite_proposals))
+        .routes(routes!(two_stage::submit_technical_proposal, two_stage::list_technical_proposals))
+        .routes(routes!(two_stage::technical_proposal_document))
+        .routes(routes!(two_stage::close_proposals))
         .routes(routes!(tenders::resume_tender))
         .routes(routes!(tenders::require_retender))
         .routes(routes!(tenders::register_bidder))

@@ -57,7 +57,8 @@ pub struct TenderDto {
     agency_credit_code: Option<String>,
     /// Ruleset pinned (`id@version`).
     ruleset: String,
-    /// State: draft, bidding, opening, opened, failed, terminated.
+    /// State: draft, prequalifying, prequalified, proposing, proposals_closed, bidding, opening,
+    /// opened, failed, terminated, suspended.
     state: String,
     /// State in Chinese.
     state_label: String,
@@ -86,6 +87,9 @@ pub struct TenderDto {
     /// The project (investment project code).
     #[serde(skip_serializing_if = "Option::is_none")]
     project_id: Option<String>,
+    /// Two-stage tendering: the first stage's deadline for technical proposals (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proposal_deadline: Option<String>,
     /// Stream version.
     version: i64,
 }
@@ -110,6 +114,7 @@ pub(crate) fn tender_dto(view: TenderView) -> TenderDto {
         bid_validity_days: view.bid_validity_days,
         lots: view.lots.into_iter().map(|(lot_id, name)| LotDto { lot_id, name }).collect(),
         project_id: view.project_id,
+        proposal_deadline: view.proposal_deadline_ms.map(rfc3339),
         version: view.version,
     }
 }
