@@ -5,8 +5,11 @@ use ggzy_domain::ruleset::{Bound, Rule, Ruleset, RulesetError, Unit};
 use serde::Deserialize;
 
 /// The rulesets shipped with this build: (path under `rules/`, file text).
-pub const BUILTIN: &[(&str, &str)] =
-    &[("construction/2019-03-02.toml", include_str!("../../../rules/construction/2019-03-02.toml"))];
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("construction/2019-03-02.toml", include_str!("../../../rules/construction/2019-03-02.toml")),
+    ("land/2007-11-01.toml", include_str!("../../../rules/land/2007-11-01.toml")),
+    ("state_property/2016-06-24.toml", include_str!("../../../rules/state_property/2016-06-24.toml")),
+];
 
 /// Why a ruleset file cannot be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +160,60 @@ mod tests {
         let more_time = set.get("more_time_requests_share_max").expect("more-time share");
         assert_eq!((more_time.value, more_time.denominator, more_time.bound), (1, 3, Bound::Cap));
         assert!(more_time.source.contains("第四十八条"), "{}", more_time.source);
+    }
+
+    #[test]
+    fn the_land_and_state_property_numbers_match_rules_md() {
+        let sets = builtin().expect("load");
+        // (ruleset, rule, value, unit, bound, article): RULES.md §3 and §4; 拍卖法 checked against shared/laws.
+        let expected: &[(&str, &str, i64, Unit, Bound, &str)] = &[
+            ("land@2007-11-01", "notice_days_min", 20, Unit::CalendarDays, Bound::Floor, "第十条"),
+            ("land@2007-11-01", "listing_days_min", 10, Unit::WorkingDays, Bound::Floor, "第十八条"),
+            ("land@2007-11-01", "auction_bidders_min", 3, Unit::Count, Bound::Floor, "第十五条"),
+            ("land@2007-11-01", "deposit_refund_wd_max", 5, Unit::WorkingDays, Bound::Cap, "第二十一条"),
+            ("land@2007-11-01", "result_publish_wd_max", 10, Unit::WorkingDays, Bound::Cap, "第二十二条"),
+            (
+                "land@2007-11-01",
+                "auction_house_notice_days_min",
+                7,
+                Unit::CalendarDays,
+                Bound::Floor,
+                "拍卖法 第四十五条",
+            ),
+            (
+                "land@2007-11-01",
+                "auction_house_display_days_min",
+                2,
+                Unit::CalendarDays,
+                Bound::Floor,
+                "拍卖法 第四十八条",
+            ),
+            ("state_property@2016-06-24", "disclosure_wd_min", 20, Unit::WorkingDays, Bound::Floor, "第十三条"),
+            (
+                "state_property@2016-06-24",
+                "price_cut_percent_of_appraisal_min",
+                90,
+                Unit::Percent,
+                Bound::Floor,
+                "第十八条",
+            ),
+            ("state_property@2016-06-24", "lump_sum_payment_wd_max", 5, Unit::WorkingDays, Bound::Cap, "第二十八条"),
+            ("state_property@2016-06-24", "result_publicity_wd_min", 5, Unit::WorkingDays, Bound::Floor, "第二十九条"),
+            (
+                "state_property@2016-06-24",
+                "large_asset_notice_wd_min",
+                20,
+                Unit::WorkingDays,
+                Bound::Floor,
+                "第四十八条",
+            ),
+        ];
+        for &(key, id, value, unit, bound, article) in expected {
+            let set = sets.iter().find(|set| set.key() == key).unwrap_or_else(|| panic!("{key} missing"));
+            let rule = set.get(id).unwrap_or_else(|| panic!("{key}: {id} missing"));
+            assert_eq!((rule.value, rule.unit, rule.bound), (value, unit, bound), "{key}: {id}");
+            assert!(rule.source.contains(article), "{key}: {id} cites {}", rule.source);
+        }
     }
 
     #[test]
