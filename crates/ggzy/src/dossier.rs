@@ -3,8 +3,9 @@
 //! FILE` checks it offline, without the platform's database. The format is `docs/dossier.md`.
 //!
 //! The file is JSON Lines: a header, then every event of the tender's streams in position order
-//! (each with its inclusion proof against the signed tree head of the header), then every sealed bid
-//! file a `BidSubmitted` event names. An event's hash proves its fields and the audit path proves
+//! (each with its inclusion proof against the signed tree head of the header), then every stored
+//! file an event names: sealed bids (`BidSubmitted`) and two-stage tenders' technical proposals
+//! (`TechnicalProposalSubmitted`), all called bid files below. An event's hash proves its fields and the audit path proves
 //! that hash is in the platform's signed log, so no event can be altered or invented. What a
 //! tree head cannot prove is that nothing was *left out* of the tender: within a stream, versions
 //! must run 1..n; and the platform signs the header's list of the tender's streams (with their last
@@ -60,7 +61,8 @@ struct Header {
     platform_public_key_pem: String,
     /// Every stream of the tender with its last version as of the tree head, by stream id.
     streams: Vec<StreamLine>,
-    /// SM3 of every bid file a `BidSubmitted` event of the tender names, lower-case hex, ascending.
+    /// SM3 of every file an event of the tender names (`BidSubmitted`, `TechnicalProposalSubmitted`),
+    /// lower-case hex, ascending.
     blobs: Vec<String>,
     /// The platform's SM2 signature (DER, hex) over [`signed_bytes`].
     signature: String,
@@ -360,18 +362,15 @@ pub async fn export_dossier(
     for event in &events {
         // Position order: the last one seen is the stream's last version.
         streams.insert(&event.stream_id, event.stream_version);
-        match event.event_type.as_str() {
-            "BidSubmitted" => {
-                let address = blob_address(&event.payload)
-                    .ok_or_else(|| anyhow!("event {}: BidSubmitted names no blob address", event.position))?;
-                wanted.entry(address).or_insert(event.position);
-            }
-            "OpeningRecordSigned" => {
-                let closed = check_opening_record(&event.payload, tender_id, &public)
-                    .map_err(|reason| anyhow!("event {}: {reason}", event.position))?;
-                opening_closed_at_ms = Some(closed);
-            }
-            _ => {}
+        if let Some(address) = file_address(&event.event_type, &event.payload) {
+            let address = address
+                .ok_or_else(|| anyhow!("event {}: {} names no file address", event.position, event.event_type))?;
+            wanted.entry(address).or_insert(event.position);
+        }
+        if event.event_type == "OpeningRecordSigned" {
+            let closed = check_opening_record(&event.payload, tender_id, &public)
+                .map_err(|reason| anyhow!("event {}: {reason}", event.position))?;
+            opening_closed_at_ms = Some(closed);
         }
     }
     let blob_list: Vec<Sm3Digest> = wanted.keys().copied().collect();
@@ -464,16 +463,17 @@ fn belongs_to(stream_id: &str, tender_id: &str) -> bool {
     if let Some(rest) = rest_after("bid-") {
         return rest.split_once('-').is_some_and(|(l, c)| lot(l) && code(c));
     }
-    if let Some(rest) = rest_after("pq-") {
+    if let Some(rest) = rest_after("pq-").or_else(|| rest_after("proposal-")) {
         return code(rest);
     }
     false
 }
 
-/// The blob address a `BidSubmitted` payload names.
-fn blob_address(payload: &str) -> Option<Sm3Digest> {
-    let payload: serde_json::Value = serde_json::from_str(payload).ok()?;
-    hex::decode(payload.get("blob_sm3_hex")?.as_str()?).ok()?.try_into().ok()
+/// The stored file an event's payload names (a sealed bid, a two-stage tender's technical
+/// proposal): `None` for an event that names none, `Some(None)` for one whose address is broken.
+fn file_address(event_type: &str, payload: &str) -> Option<Option<Sm3Digest>> {
+    let payload: serde_json::Value = serde_json::from_str(payload).unwrap_or_default();
+    crate::verify_bids::stored_file_address(event_type, &payload)
 }
 
 /// Checks an `OpeningRecordSigned` payload: the record of this tender, signed by `key`, rebuilt as
@@ -637,7 +637,7 @@ struct Verifier<'k> {
     last_position: i64,
     /// Stream → last version seen.
     versions: HashMap<String, i64>,
-    /// Bid files named by `BidSubmitted` events → the first such event.
+    /// Bid files named by events (`BidSubmitted`, `TechnicalProposalSubmitted`) → the first such event.
     wanted: BTreeMap<Sm3Digest, i64>,
     seen_blobs: BTreeSet<Sm3Digest>,
     last_blob: Option<Sm3Digest>,
@@ -806,19 +806,16 @@ impl Verifier<'_> {
             }
             Some(_) => {}
         }
-        match event.event_type.as_str() {
-            "BidSubmitted" => {
-                let address = blob_address(&event.payload).ok_or_else(|| {
-                    Fault::new(Check::BidFile, format!("event {position}: BidSubmitted names no blob address"))
-                })?;
-                self.wanted.entry(address).or_insert(position);
-            }
-            "OpeningRecordSigned" => {
-                let closed = check_opening_record(&event.payload, &context.tender_id, &context.key)
-                    .map_err(|reason| Fault::new(Check::OpeningRecord, format!("event {position}: {reason}")))?;
-                self.opening_closed_at_ms = Some(closed);
-            }
-            _ => {}
+        if let Some(address) = file_address(&event.event_type, &event.payload) {
+            let address = address.ok_or_else(|| {
+                Fault::new(Check::BidFile, format!("event {position}: {} names no file address", event.event_type))
+            })?;
+            self.wanted.entry(address).or_insert(position);
+        }
+        if event.event_type == "OpeningRecordSigned" {
+            let closed = check_opening_record(&event.payload, &context.tender_id, &context.key)
+                .map_err(|reason| Fault::new(Check::OpeningRecord, format!("event {position}: {reason}")))?;
+            self.opening_closed_at_ms = Some(closed);
         }
         self.versions.insert(event.stream_id, expected);
         self.events += 1;
@@ -871,7 +868,7 @@ impl Verifier<'_> {
         if !self.wanted.contains_key(&address) {
             return Err(Fault::new(
                 Check::BidFile,
-                format!("bid file {address_hex} is named by no BidSubmitted event of the dossier"),
+                format!("bid file {address_hex} is named by no event of the dossier"),
             ));
         }
         self.seen_blobs.insert(address);
@@ -890,10 +887,7 @@ impl Verifier<'_> {
         if let Some((address, position)) = self.wanted.iter().find(|(address, _)| !self.seen_blobs.contains(*address)) {
             return Err(Fault::new(
                 Check::BidFile,
-                format!(
-                    "event {position} (BidSubmitted) names bid file {}, which the dossier does not hold",
-                    hex::encode(address)
-                ),
+                format!("event {position} names bid file {}, which the dossier does not hold", hex::encode(address)),
             ));
         }
         let context = self.context()?;
@@ -1087,6 +1081,17 @@ mod tests {
     }
 
     #[test]
+    fn sealed_bids_and_technical_proposals_are_the_files_events_name() {
+        let address = hex::encode(sm3(b"technical proposal"));
+        let proposal = format!(r#"{{"tender_id":"T","document_sm3_hex":"{address}"}}"#);
+        assert_eq!(file_address("TechnicalProposalSubmitted", &proposal), Some(Some(sm3(b"technical proposal"))));
+        let bid = format!(r#"{{"blob_sm3_hex":"{address}"}}"#);
+        assert_eq!(file_address("BidSubmitted", &bid), Some(Some(sm3(b"technical proposal"))));
+        assert_eq!(file_address("BidSubmitted", r#"{"blob_sm3_hex":"zz"}"#), Some(None), "a broken address");
+        assert_eq!(file_address("TenderCreated", &bid), None, "names no file");
+    }
+
+    #[test]
     fn the_tenders_streams_are_exactly_its_own() {
         let tender = "ZB33010020261124A1B2C3";
         let code = "91330106769614255P";
@@ -1096,6 +1101,7 @@ mod tests {
             stream::lot(tender, "12"),
             stream::bidder(tender, "2", code),
             stream::applicant(tender, code),
+            stream::proposer(tender, code),
         ] {
             assert!(belongs_to(&own, tender), "{own}");
         }
@@ -1105,6 +1111,8 @@ mod tests {
             stream::lot(&longer, "1"),
             stream::bidder(&longer, "1", code),
             stream::applicant(&longer, code),
+            stream::proposer(&longer, code),
+            format!("proposal-{tender}-notacode"),
             stream::entity(code),
             stream::user("u-1"),
             format!("lot-{tender}-"),

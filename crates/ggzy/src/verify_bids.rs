@@ -38,6 +38,13 @@ const PAGE: i64 = 1000;
 const FILE_EVENTS: [(&str, &str); 2] =
     [("BidSubmitted", "blob_sm3_hex"), ("TechnicalProposalSubmitted", "document_sm3_hex")];
 
+/// The stored file an event names: `None` for an event that names none, `Some(None)` for one that
+/// should but whose address is missing or malformed.
+pub(crate) fn stored_file_address(event_type: &str, payload: &Value) -> Option<Option<[u8; 32]>> {
+    let (_, field) = FILE_EVENTS.iter().find(|(file_event, _)| *file_event == event_type)?;
+    Some(payload[*field].as_str().and_then(|text| hex::decode(text).ok()).and_then(|bytes| bytes.try_into().ok()))
+}
+
 /// Checks every file an event of [`FILE_EVENTS`] names in `blob_dir`: present, and its SM3 is the
 /// address. Returns the number of files checked, or the first event whose file is missing or altered.
 pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Result<usize, Finding>> {
@@ -49,14 +56,8 @@ pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Resul
         let Some(last) = page.last() else { break };
         after = last.position;
         for event in page.iter() {
-            let Some((_, field)) = FILE_EVENTS.iter().find(|(event_type, _)| *event_type == event.event_type) else {
-                continue;
-            };
             let payload: Value = serde_json::from_str(&event.payload).unwrap_or_default();
-            let address: Option<[u8; 32]> = payload[*field]
-                .as_str()
-                .and_then(|text| hex::decode(text).ok())
-                .and_then(|bytes| bytes.try_into().ok());
+            let Some(address) = stored_file_address(&event.event_type, &payload) else { continue };
             let Some(address) = address else {
                 return Ok(Err(Finding { position: event.position, reason: "event names no blob address".to_owned() }));
             };
