@@ -1,5 +1,6 @@
 //! W1-F "Quality": recall of the market screens (`ggzy_analytics::market`) per cartel shape, at a
-//! false-positive rate of 5% among honest firms, on synthetic markets (`synthetic_market.rs`).
+//! false-positive rate of 5% among honest firms, on synthetic markets
+//! (`ggzy_analytics::market::synthetic`, seeded through `synthetic_market.rs`).
 //!
 //! For each seed: generate a market, run every market screen (all scores, `min_score` 0), give
 //! each firm its highest score over the rules, and set the threshold so that at most 5% of the
@@ -25,8 +26,6 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 use ggzy_analytics::market::{MarketRule, MarketSettings, screen_market};
-use rand::SeedableRng as _;
-use rand::rngs::StdRng;
 use synthetic_market::{Params, Shape, SyntheticMarket, generate};
 
 const USAGE: &str = "usage: market-quality [--seeds 1001,1002,...] [--firms N] [--years N] [--lots-per-year N] \
@@ -62,7 +61,7 @@ fn main() -> Result<()> {
     println!("seed  lots  firms_bidding  honest  cartel  threshold  honest_flagged  seconds");
     for &seed in &seeds {
         let started = Instant::now();
-        let market = generate(&params, &mut StdRng::seed_from_u64(seed));
+        let market = generate(&params, seed);
         let scores = score(&market, &settings);
         let rules: Vec<Option<MarketRule>> =
             std::iter::once(None).chain(MarketRule::ALL.iter().copied().map(Some)).collect();

@@ -10,7 +10,7 @@ use ggzy_domain::alert::{AlertCommand, AlertState, alert_transition};
 use ggzy_domain::authz::{self, Action};
 use ggzy_store::ExpectedVersion;
 pub use ggzy_store::alert::AlertRow;
-use ggzy_store::tender_projection::TenderRow;
+use ggzy_store::tender_projection::{BidOpeningRow, BidRow, TenderRow};
 
 use crate::App;
 use crate::actor::{Actor, Credential};
@@ -63,42 +63,7 @@ impl App {
         let openings = self.store.bid_openings(&row.tender_id).await?;
         let mut recorded = Vec::new();
         for lot in self.store.tender_lots(&row.tender_id).await? {
-            let securities = self.store.securities(&row.tender_id, &lot.lot_id).await?;
-            let mut bids = Vec::new();
-            for bid in submitted.iter().filter(|b| b.lot_id == lot.lot_id) {
-                let declared = openings
-                    .iter()
-                    .find(|o| o.lot_id == lot.lot_id && o.bidder_credit_code == bid.bidder_credit_code)
-                    .filter(|o| o.status == "decrypted")
-                    .and_then(|o| serde_json::from_str::<serde_json::Value>(&o.declared_json).ok())
-                    .unwrap_or_default();
-                let price = declared["price_fen"].as_i64().map(Fen);
-                let entity = self.store.entity(&bid.bidder_credit_code).await?;
-                // A guarantee's issuer and number identify it, not a payer; a cash deposit's reference
-                // is the account it came from.
-                let deposit_account = securities
-                    .iter()
-                    .find(|s| s.bidder_credit_code == bid.bidder_credit_code && s.kind == "cash")
-                    .map(|s| s.reference.clone())
-                    .unwrap_or_default();
-                bids.push(LotBid {
-                    bidder: bid.bidder_credit_code.clone(),
-                    price,
-                    machine_id_hash: hex::encode(&bid.machine_id_hash),
-                    mac_hash: hex::encode(&bid.mac_hash),
-                    client_ip: attributable(&bid.client_ip).to_owned(),
-                    deposit_account,
-                    contact_phone: entity.as_ref().map(|e| e.contact_phone.clone()).unwrap_or_default(),
-                    project_manager: project_manager(&declared),
-                    file_digests: self
-                        .opened_file_digests(&row.tender_id, &lot.lot_id, &bid.bidder_credit_code)
-                        .await?,
-                    legal_representative: entity
-                        .as_ref()
-                        .and_then(|e| e.legal_rep_person_key.clone())
-                        .unwrap_or_default(),
-                });
-            }
+            let bids = self.lot_bids(&row.tender_id, &lot.lot_id, &submitted, &openings).await?;
             for (n, flag) in screen_lot(&bids, &ScreenSettings::default()).into_iter().enumerate() {
                 let alert_id = format!("{}-{}-{}-{}", row.tender_id, lot.lot_id, flag.rule.code(), n + 1);
                 // The score is in [0, 1]; thousandths keep the record free of floating point.
@@ -129,6 +94,51 @@ impl App {
             self.record(actor, expected, recorded, Vec::new()).await?;
         }
         Ok(count)
+    }
+
+    /// The bids of one lot as the lot screens compare them: the price read out at opening, the
+    /// sealing tool's traces, the submission address, the cash deposit's account, the register's
+    /// contact phone and legal representative, the project manager declared and the opened files.
+    /// The opening alerts and the market screens (`market_screen.rs`) both read lots through it.
+    pub(crate) async fn lot_bids(
+        &self,
+        tender_id: &str,
+        lot_id: &str,
+        submitted: &[BidRow],
+        openings: &[BidOpeningRow],
+    ) -> AppResult<Vec<LotBid>> {
+        let securities = self.store.securities(tender_id, lot_id).await?;
+        let mut bids = Vec::new();
+        for bid in submitted.iter().filter(|b| b.lot_id == lot_id) {
+            let declared = openings
+                .iter()
+                .find(|o| o.lot_id == lot_id && o.bidder_credit_code == bid.bidder_credit_code)
+                .filter(|o| o.status == "decrypted")
+                .and_then(|o| serde_json::from_str::<serde_json::Value>(&o.declared_json).ok())
+                .unwrap_or_default();
+            let price = declared["price_fen"].as_i64().map(Fen);
+            let entity = self.store.entity(&bid.bidder_credit_code).await?;
+            // A guarantee's issuer and number identify it, not a payer; a cash deposit's reference
+            // is the account it came from.
+            let deposit_account = securities
+                .iter()
+                .find(|s| s.bidder_credit_code == bid.bidder_credit_code && s.kind == "cash")
+                .map(|s| s.reference.clone())
+                .unwrap_or_default();
+            bids.push(LotBid {
+                bidder: bid.bidder_credit_code.clone(),
+                price,
+                machine_id_hash: hex::encode(&bid.machine_id_hash),
+                mac_hash: hex::encode(&bid.mac_hash),
+                client_ip: attributable(&bid.client_ip).to_owned(),
+                deposit_account,
+                contact_phone: entity.as_ref().map(|e| e.contact_phone.clone()).unwrap_or_default(),
+                project_manager: project_manager(&declared),
+                file_digests: self.opened_file_digests(tender_id, lot_id, &bid.bidder_credit_code).await?,
+                legal_representative: entity.as_ref().and_then(|e| e.legal_rep_person_key.clone()).unwrap_or_default(),
+            });
+        }
+        Ok(bids)
     }
 
     /// The SM3 of each file of the bid as opened (the last decryption recorded on its stream).

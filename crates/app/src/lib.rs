@@ -21,11 +21,13 @@ pub mod expert;
 pub mod idempotency;
 pub mod identity;
 pub mod invitation;
+pub mod market_screen;
 pub mod objection;
 pub mod ocds;
 pub mod ocds_import;
 pub mod opening;
 pub mod opening_objection;
+pub mod portal;
 pub mod prequalification;
 pub mod project;
 pub mod regions;
@@ -82,6 +84,7 @@ pub struct App {
     regions: Arc<RegionTable>,
     config: AppConfig,
     search: ggzy_search::EntityIndex,
+    notices: portal::NoticeCatalog,
     transparency: transparency::TransparencyLog,
     rulesets: Arc<Vec<Ruleset>>,
     calendar: Arc<HolidayCalendar>,
@@ -110,6 +113,7 @@ impl App {
             regions,
             config,
             search,
+            notices: portal::NoticeCatalog::new()?,
             transparency: Default::default(),
             rulesets: Arc::new(rulesets),
             calendar: Arc::new(calendar),

@@ -50,11 +50,14 @@ pub enum Action {
     /// e.g. to a bidder who withdrew before the deadline (条例 第三十五条), without naming bidders to
     /// the principal before the opening (招标投标法 第二十二条).
     HoldSecurities,
+    /// Run the market-level collusion screens over the awarded lots of one's regions (陪标, 标王,
+    /// 轮流中标, 串标团伙 across many tenders; 条例 第三十九条、第四十条).
+    ScreenMarket,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -71,6 +74,7 @@ impl Action {
         Action::ReadExpertPersonal,
         Action::AnswerDraw,
         Action::HoldSecurities,
+        Action::ScreenMarket,
     ];
 
     /// Stable identifier.
@@ -92,6 +96,7 @@ impl Action {
             Action::ReadExpertPersonal => "read_expert_personal",
             Action::AnswerDraw => "answer_draw",
             Action::HoldSecurities => "hold_securities",
+            Action::ScreenMarket => "screen_market",
         }
     }
 }
@@ -154,6 +159,9 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     (Role::Regulator,   Action::EscrowOpening,      Scope::GrantRegion),
     // The administrative supervisor of the region suspends and resumes procedures (条例 第六十二条).
     (Role::Regulator,   Action::SuperviseTender,    Scope::GrantRegion),
+    // Market-wide screening reads every bid of the region's awarded lots: the supervisor's, not the
+    // centre's (a trading centre may not act as regulator).
+    (Role::Regulator,   Action::ScreenMarket,       Scope::GrantRegion),
     // The centre keeps the region's expert pool and runs its draws (39号令; 条例 第四十六条).
     (Role::CenterStaff, Action::ManageExperts,      Scope::GrantRegion),
     (Role::Admin,       Action::ManageExperts,      Scope::GrantRegion),

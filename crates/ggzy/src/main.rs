@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use ggzy::config::{Config, FlagOverrides, LogFormat};
-use ggzy::{demo, demo_clock, demo_tenders, export, server, telemetry, verify};
+use ggzy::{demo, demo_clock, demo_market, demo_tenders, export, server, telemetry, verify};
 use ggzy_app::Actor;
 use ggzy_app::clock::{Clock as _, FakeClock, SystemClock};
 use ggzy_app::identity::NewUser;
@@ -135,6 +135,9 @@ enum Command {
     },
     /// Red-flag indicators of OCP's Cardinal 0.0.8 over OCDS compiled releases (docs/cardinal.md).
     Screen(screen::ScreenArgs),
+    /// Rebuilds the search indexes (market entities, published notices) from the database,
+    /// offline, with progress on standard error; a running server rebuilds its own at start.
+    Reindex(ServerFlags),
     /// Writes every event as JSON Lines (for offline verification and archives); with `--dossier`,
     /// the dossier of one tender (its events with inclusion proofs, and its sealed bid files).
     Export {
@@ -320,7 +323,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let now_ms = clock.now_ms();
             demo_tenders::prepare_pki(&config.data_dir, now_ms / 1000)?;
             let server = server::build(&config, Arc::new(clock)).await?;
-            let (summary, tenders) = if server.app.platform_regions().await?.is_empty() {
+            let (summary, tenders, market) = if server.app.platform_regions().await?.is_empty() {
                 // The demo's history happens under a fake clock that starts 40 days ago and stops
                 // before now, so that procedures can pass their deadlines.
                 let clock = FakeClock::at(now_ms - 40 * 86_400_000);
@@ -329,9 +332,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 let tenders = demo_tenders::seed_tenders(&seeding, &clock, &config.data_dir)
                     .await
                     .context("seeding demo tenders")?;
-                (summary, tenders)
+                let market = demo_market::seed_market(&seeding).await.context("seeding the demo market")?;
+                (summary, tenders, Some(market))
             } else {
-                (demo::summary(&server.app).await?, demo_tenders::list(&server.app).await?)
+                (demo::summary(&server.app).await?, demo_tenders::list(&server.app).await?, None)
             };
             let mut out = std::io::stdout().lock();
             writeln!(
@@ -355,6 +359,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             for tender in &tenders {
                 writeln!(out, "招标项目 {}  {}  {}", tender.tender_id, tender.state, tender.title)?;
+            }
+            if let Some(market) = &market {
+                writeln!(
+                    out,
+                    "合成市场（演示用，非真实数据，经 OCDS 导入）：{} 个已定标标段，{} 家单位，其中 {} 家属于预置的串标团伙；按默认阈值，市场筛查标出团伙成员 {} 家、其他单位 {} 家（监管账号 regulator：GET /api/v1/supervision/market-screens）",
+                    market.lots, market.firms, market.cartel_firms, market.cartel_flagged, market.honest_flagged
+                )?;
             }
             writeln!(
                 out,
@@ -417,6 +428,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Escrow(command) => tools::run_escrow(command).await?,
         Command::Rules(command) => run_rules(command)?,
         Command::Screen(args) => screen::run(&args)?,
+        Command::Reindex(flags) => {
+            let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
+            let summary = ggzy::reindex::reindex_with_config(&config).await?;
+            eprintln!(
+                "reindexed {} entities and {} notices in {:.1} s",
+                summary.entities,
+                summary.notices,
+                summary.elapsed.as_secs_f64()
+            );
+        }
         Command::Import { flags, ocds, publisher, region } => {
             let config = Config::load(cli.config.as_deref(), &flags.overrides())?;
             let summary = ggzy::ocds_import::import_with_config(&config, &ocds, &publisher, &region).await?;

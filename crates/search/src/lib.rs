@@ -13,6 +13,9 @@
 //! of one) also matches the raw `credit_code` field, case-insensitively.
 
 mod analyzer;
+mod notice;
+
+pub use notice::{NoticeDoc, NoticeHit, NoticeIndex, NoticeResults};
 
 use std::ops::Bound;
 use std::sync::{Arc, Mutex};

@@ -58,6 +58,14 @@ impl Store {
         Ok(rows.iter().map(|row| row.try_get(0)).collect::<Result<_, _>>()?)
     }
 
+    /// Every release held with the SM3 of the file it came from (whose import event says in which
+    /// region it was imported), in ocid order.
+    pub async fn ocds_imported_with_files(&self) -> StoreResult<Vec<(String, String)>> {
+        let rows =
+            sqlx::query("SELECT release_json, file_sm3 FROM ocds_import ORDER BY ocid").fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(|row| Ok((row.try_get(0)?, row.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?)
+    }
+
     /// The release held for an ocid: (publisher, date, JSON).
     pub async fn ocds_imported(&self, ocid: &str) -> StoreResult<Option<(String, String, String)>> {
         let row = sqlx::query("SELECT publisher, release_date, release_json FROM ocds_import WHERE ocid = $1")

@@ -36,6 +36,8 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("invalid_time", 422, "时间格式有误"),
     ("invalid_date", 422, "日期有误"),
     ("invalid_choice", 422, "取值不在可选范围内"),
+    ("invalid_year_range", 422, "年份范围有误"),
+    ("threshold_out_of_range", 422, "筛查阈值超出允许范围"),
     ("invalid_digest", 422, "SM3摘要格式有误"),
     ("invalid_opening_key", 422, "开标公钥无效"),
     ("invalid_escrow_threshold", 422, "开标密钥分片数或门限有误"),

@@ -71,7 +71,7 @@ pub fn router(state: WebState) -> Router {
     let router = Router::new()
         .merge(api)
         .merge(api::docs(openapi))
-        .merge(pages::routes())
+        .merge(pages::routes(&state))
         .merge(health::routes())
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)

@@ -13,14 +13,17 @@
 mod cover;
 mod index;
 mod input;
+mod ocds;
 mod pairs;
 mod ring;
 mod rotation;
 mod rule;
 mod serial;
+pub mod synthetic;
 
 pub use cover::cover_bidders;
 pub use input::{MarketBid, MarketLot};
+pub use ocds::{lots_of_release, release_of_lot};
 pub use pairs::{common_owners, price_patterns, shared_traces};
 pub use ring::co_bidding_rings;
 pub use rotation::rotations;

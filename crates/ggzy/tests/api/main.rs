@@ -16,6 +16,7 @@ mod evaluation;
 mod experts;
 mod invited;
 mod log;
+mod market_screens;
 mod objections;
 mod opening;
 mod opening_objections;

@@ -12,6 +12,7 @@ pub mod evaluation;
 pub mod events;
 pub mod experts;
 pub mod log;
+pub mod market_screens;
 pub mod objections;
 pub mod opening;
 pub mod prequalification;
@@ -117,6 +118,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(alerts::get_alert))
         .routes(routes!(alerts::review_alert))
         .routes(routes!(alerts::refer_alert))
+        .routes(routes!(market_screens::market_screens))
         .routes(routes!(complaints::file_complaint))
         .routes(routes!(complaints::get_complaint))
         .routes(routes!(complaints::decide_acceptance))
@@ -190,7 +192,7 @@ pub fn docs(openapi: OpenApi) -> Router<WebState> {
 
 /// Per-IP limit on public endpoints. Authenticated trading endpoints are not IP-limited: many
 /// bidders share one NAT (a centre's bidding room), see STACK.md.
-fn rate_limit(
+pub(crate) fn rate_limit(
     state: &WebState,
 ) -> tower_governor::GovernorLayer<
     tower_governor::key_extractor::PeerIpKeyExtractor,

@@ -1,0 +1,73 @@
+//! Server-rendered zh-CN pages of the public service portal (askama, compile-time checked and
+//! auto-escaped): home, notice list and detail with the procedure's timeline, search, entity
+//! pages, the results list, the expert pool's statistics, the transparency page and Atom feeds.
+//! Every page reads without JavaScript and shows real data.
+//!
+//! One file per page family; `format.rs` holds the display helpers they share and `error.rs`
+//! the page every failure renders as.
+
+mod entities;
+mod error;
+mod experts;
+mod feeds;
+mod format;
+mod home;
+mod notices;
+mod results;
+mod search;
+mod transparency;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::WebState;
+use crate::api::OPENAPI_PATH;
+use crate::error::ApiError;
+
+use error::PageError;
+
+/// The page for a path that does not exist.
+#[derive(Template, WebTemplate)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    path: String,
+}
+
+/// Page routes, rate-limited per client IP like the public API (anonymous readers, DESIGN §8).
+pub fn routes(state: &WebState) -> Router<WebState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/notices", get(notices::list))
+        .route("/notices/{tender_id}", get(notices::detail))
+        .route("/results", get(results::list))
+        .route("/search", get(search::search))
+        .route("/entities/{credit_code}", get(entities::entity))
+        .route("/transparency", get(transparency::transparency))
+        .route("/experts/statistics", get(experts::statistics))
+        .route("/feeds/notices.atom", get(feeds::notices))
+        .route("/feeds/results.atom", get(feeds::results))
+        .layer(crate::api::rate_limit(state))
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Unknown paths: JSON for the API and for API clients, a Chinese page for browsers.
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    let path = uri.path().to_owned();
+    if path.starts_with("/api/") || !wants_html(&headers) {
+        return ApiError::new("route_not_found", format!("接口 {path} 不存在，请查阅接口文档 {OPENAPI_PATH}"))
+            .into_response();
+    }
+    (StatusCode::NOT_FOUND, NotFoundPage { path }).into_response()
+}
+
+/// A known path with the wrong method.
+pub async fn method_not_allowed(uri: Uri) -> ApiError {
+    ApiError::new("method_not_allowed", format!("接口 {} 不支持该请求方法，请查阅接口文档 {OPENAPI_PATH}", uri.path()))
+}
