@@ -14,20 +14,21 @@
 
 mod analyzer;
 mod notice;
+mod ram;
 
 pub use notice::{NoticeDoc, NoticeHit, NoticeIndex, NoticeResults};
 
 use std::ops::Bound;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema};
+use tantivy::{Order, TantivyDocument, Term};
 
-use crate::analyzer::{QueryToken, analyze, chinese_analyzer};
+use crate::analyzer::{QueryToken, analyze};
+use crate::ram::RamIndex;
 
 /// Queries longer than this many characters are truncated.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -43,9 +44,6 @@ const CREDIT_CODE_LEN: usize = 18;
 
 /// Longest accepted region prefix (region codes have 6 or 12 digits).
 const MAX_REGION_PREFIX: usize = 12;
-
-/// Memory budget of the single indexing thread. tantivy's minimum is 15 MB.
-const WRITER_HEAP_BYTES: usize = 24_000_000;
 
 const F_CREDIT_CODE: &str = "credit_code";
 const F_REGION_CODE: &str = "region_code";
@@ -101,10 +99,9 @@ pub struct EntityIndex {
 }
 
 struct Inner {
-    writer: Mutex<IndexWriter>,
-    reader: IndexReader,
-    /// Prototype of the query analyzer; cloned per search because analyzing needs `&mut`.
-    analyzer: TextAnalyzer,
+    /// The index; its analyzer is the query analyzer's prototype, cloned per search because
+    /// analyzing needs `&mut`.
+    ram: RamIndex,
     fields: Fields,
 }
 
@@ -137,30 +134,13 @@ impl EntityIndex {
         // breaks score ties.
         let credit_code = builder.add_text_field(F_CREDIT_CODE, (STRING | STORED).set_fast("raw"));
         let region_code = builder.add_text_field(F_REGION_CODE, STRING);
-        // Frequencies for BM25, no positions: this index never runs phrase queries.
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyzer::ANALYZER_NAME)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
+        let text = ram::text_options();
         let name = builder.add_text_field(F_NAME, text.clone());
         let region_name = builder.add_text_field(F_REGION_NAME, text.clone());
         let legal_rep_name = builder.add_text_field(F_LEGAL_REP_NAME, text);
-        let index = Index::create_in_ram(builder.build());
-
-        let mut analyzer = chinese_analyzer();
-        index.tokenizers().register(analyzer::ANALYZER_NAME, analyzer.clone());
-        // jieba loads its dictionary on first use; pay that now, at startup, and not in
-        // the first request.
-        let _ = analyze(&mut analyzer, "市场主体");
-
-        let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(EntityIndex {
             inner: Arc::new(Inner {
-                writer: Mutex::new(writer),
-                reader,
-                analyzer,
+                ram: RamIndex::create(builder)?,
                 fields: Fields { credit_code, region_code, name, region_name, legal_rep_name },
             }),
         })
@@ -192,29 +172,7 @@ impl EntityIndex {
                 Ok((code, td))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        if prepared.is_empty() {
-            return Ok(());
-        }
-
-        let mut writer = self.inner.writer.lock().map_err(|_| SearchError::WriterPoisoned)?;
-        let written = (|| -> Result<(), SearchError> {
-            for (code, td) in prepared {
-                // Delete first: a delete applies to documents added before it, so the
-                // document added right after survives, and a later duplicate in the same
-                // batch replaces this one.
-                writer.delete_term(Term::from_field_text(f.credit_code, &code));
-                writer.add_document(td)?;
-            }
-            writer.commit()?;
-            Ok(())
-        })();
-        if let Err(e) = written {
-            // Drop the uncommitted operations so a later commit does not publish half a batch.
-            let _ = writer.rollback();
-            return Err(e);
-        }
-        self.inner.reader.reload()?;
-        Ok(())
+        self.inner.ram.replace(f.credit_code, prepared)
     }
 
     /// Searches names, region names and legal representatives; see the crate docs.
@@ -254,7 +212,7 @@ impl EntityIndex {
 
         let collector = TopDocs::with_limit(limit)
             .order_by(((SortBySimilarityScore, Order::Desc), (SortByString::for_field(F_CREDIT_CODE), Order::Asc)));
-        let searcher = self.inner.reader.searcher();
+        let searcher = self.inner.ram.reader.searcher();
         let top = searcher.search(&query, &collector)?;
         Ok(top
             .into_iter()
@@ -264,7 +222,7 @@ impl EntityIndex {
 
     /// Number of live (not replaced) documents visible to searches.
     pub fn len(&self) -> u64 {
-        self.inner.reader.searcher().num_docs()
+        self.inner.ram.reader.searcher().num_docs()
     }
 
     /// True when no document is indexed.
@@ -275,7 +233,7 @@ impl EntityIndex {
     /// Builds the matching part of the query, or `None` when nothing can match.
     fn build_matcher(&self, query: &str) -> Option<Box<dyn Query>> {
         let f = self.inner.fields;
-        let mut analyzer = self.inner.analyzer.clone();
+        let mut analyzer = self.inner.ram.analyzer.clone();
         let words = essential_tokens(analyze(&mut analyzer, query));
 
         // Every word must occur, each in any of the text fields.

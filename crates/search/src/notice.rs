@@ -6,16 +6,16 @@
 //! search mode and every query word must match in one of them. The analysed query words are
 //! returned with the hits so that the page can mark them in the text it shows.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByString};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema};
+use tantivy::{Order, TantivyDocument, Term};
 
-use crate::analyzer::{self, analyze, chinese_analyzer};
+use crate::analyzer::analyze;
+use crate::ram::{self, RamIndex};
 use crate::{MAX_LIMIT, MAX_QUERY_CHARS, SearchError, essential_tokens, prefix_query};
 
 const F_TENDER_ID: &str = "tender_id";
@@ -24,9 +24,6 @@ const F_TITLE: &str = "title";
 const F_LOTS: &str = "lots";
 const F_REGION_NAME: &str = "region_name";
 const F_PRINCIPAL_NAME: &str = "principal_name";
-
-/// Memory budget of the single indexing thread (tantivy's minimum is 15 MB).
-const WRITER_HEAP_BYTES: usize = 16_000_000;
 
 /// One published notice as indexed. `tender_id` is the key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,9 +67,7 @@ pub struct NoticeIndex {
 }
 
 struct Inner {
-    writer: Mutex<IndexWriter>,
-    reader: IndexReader,
-    analyzer: TextAnalyzer,
+    ram: RamIndex,
     fields: Fields,
 }
 
@@ -104,25 +99,14 @@ impl NoticeIndex {
         let mut builder = Schema::builder();
         let tender_id = builder.add_text_field(F_TENDER_ID, (STRING | STORED).set_fast("raw"));
         let region_code = builder.add_text_field(F_REGION_CODE, STRING);
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyzer::ANALYZER_NAME)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
+        let text = ram::text_options();
         let title = builder.add_text_field(F_TITLE, text.clone());
         let lots = builder.add_text_field(F_LOTS, text.clone());
         let region_name = builder.add_text_field(F_REGION_NAME, text.clone());
         let principal_name = builder.add_text_field(F_PRINCIPAL_NAME, text);
-        let index = Index::create_in_ram(builder.build());
-        let analyzer = chinese_analyzer();
-        index.tokenizers().register(analyzer::ANALYZER_NAME, analyzer.clone());
-        let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(NoticeIndex {
             inner: Arc::new(Inner {
-                writer: Mutex::new(writer),
-                reader,
-                analyzer,
+                ram: RamIndex::create(builder)?,
                 fields: Fields { tender_id, region_code, title, lots, region_name, principal_name },
             }),
         })
@@ -147,25 +131,7 @@ impl NoticeIndex {
             td.add_text(f.principal_name, &d.principal_name);
             prepared.push((id.to_owned(), td));
         }
-        if prepared.is_empty() {
-            return Ok(());
-        }
-        let mut writer = self.inner.writer.lock().map_err(|_| SearchError::WriterPoisoned)?;
-        let written = (|| -> Result<(), SearchError> {
-            for (id, td) in prepared {
-                // Delete first so that the document added right after replaces the old one.
-                writer.delete_term(Term::from_field_text(f.tender_id, &id));
-                writer.add_document(td)?;
-            }
-            writer.commit()?;
-            Ok(())
-        })();
-        if let Err(e) = written {
-            let _ = writer.rollback();
-            return Err(e);
-        }
-        self.inner.reader.reload()?;
-        Ok(())
+        self.inner.ram.replace(f.tender_id, prepared)
     }
 
     /// Notices whose text contains every word of `query`, optionally only in regions whose
@@ -178,7 +144,7 @@ impl NoticeIndex {
             Some(p) => return Err(SearchError::InvalidRegionPrefix(p.to_owned())),
         };
         let query: String = query.chars().take(MAX_QUERY_CHARS).collect();
-        let mut analyzer = self.inner.analyzer.clone();
+        let mut analyzer = self.inner.ram.analyzer.clone();
         let words = essential_tokens(analyze(&mut analyzer, query.trim()));
         let limit = limit.min(MAX_LIMIT);
         if words.is_empty() || limit == 0 {
@@ -205,7 +171,7 @@ impl NoticeIndex {
         let query = BooleanQuery::new(musts);
         let collector = TopDocs::with_limit(limit)
             .order_by(((SortBySimilarityScore, Order::Desc), (SortByString::for_field(F_TENDER_ID), Order::Asc)));
-        let top = self.inner.reader.searcher().search(&query, &collector)?;
+        let top = self.inner.ram.reader.searcher().search(&query, &collector)?;
         let hits = top
             .into_iter()
             .map(|((score, id), _addr)| NoticeHit { tender_id: id.unwrap_or_default(), score })
@@ -215,7 +181,7 @@ impl NoticeIndex {
 
     /// Number of notices visible to searches.
     pub fn len(&self) -> u64 {
-        self.inner.reader.searcher().num_docs()
+        self.inner.ram.reader.searcher().num_docs()
     }
 
     /// True when no notice is indexed.

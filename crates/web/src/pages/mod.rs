@@ -3,8 +3,8 @@
 //! pages, the results list, the expert pool's statistics, the transparency page and Atom feeds.
 //! Every page reads without JavaScript and shows real data.
 //!
-//! One file per page family; `format.rs` holds the display helpers they share and `error.rs`
-//! the page every failure renders as.
+//! One file per page family; `format.rs` holds the display helpers they share, `listing.rs` what
+//! the filtered list pages share, and `error.rs` the page every failure renders as.
 
 mod entities;
 mod error;
@@ -12,6 +12,7 @@ mod experts;
 mod feeds;
 mod format;
 mod home;
+mod listing;
 mod notices;
 mod results;
 mod search;

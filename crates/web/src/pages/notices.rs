@@ -13,7 +13,8 @@ use ggzy_domain::tender::TenderState;
 use serde::Deserialize;
 
 use super::PageError;
-use super::format::{datetime, machine_datetime, query_value, yuan};
+use super::format::{datetime, machine_datetime, yuan};
+use super::listing::{Choice, feed_href, non_empty, page_links, region_choices};
 use super::results::ResultView;
 use crate::WebState;
 
@@ -67,13 +68,6 @@ pub(crate) struct ListQuery {
     after: Option<String>,
 }
 
-/// A choice of a filter.
-pub(crate) struct Choice {
-    pub(crate) value: String,
-    pub(crate) label: String,
-    pub(crate) selected: bool,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "notices.html")]
 pub(crate) struct NoticeListPage {
@@ -87,10 +81,6 @@ pub(crate) struct NoticeListPage {
     next_href: Option<String>,
     first_href: Option<String>,
     feed_href: String,
-}
-
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 pub(crate) async fn list(
@@ -142,47 +132,17 @@ pub(crate) async fn list(
     };
     let page = state.app.public_notices(&filter).await?;
 
-    // The filters again, for the links to the next and the first page.
-    let mut params: Vec<(&str, String)> = Vec::new();
-    for (key, value) in [
+    let filters = [
         ("region", &query.region),
         ("state", &query.state),
         ("method", &query.method),
         ("from", &query.from),
         ("to", &query.to),
-    ] {
-        if let Some(v) = non_empty(value) {
-            params.push((key, v.to_owned()));
-        }
-    }
-    let href = |extra: Option<(&str, &str)>| {
-        let pairs: Vec<String> = params
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .chain(extra)
-            .map(|(k, v)| format!("{k}={}", query_value(v)))
-            .collect();
-        if pairs.is_empty() { "/notices".to_owned() } else { format!("/notices?{}", pairs.join("&")) }
-    };
-    let next_href = page.next.as_deref().map(|cursor| href(Some(("after", cursor))));
-    let first_href = non_empty(&query.after).map(|_| href(None));
-
-    let feed_href = match &region {
-        Some(r) => format!("/feeds/notices.atom?region={}", r.as_str()),
-        None => "/feeds/notices.atom".to_owned(),
-    };
-    let selected_region = region.as_ref().map(|r| r.as_str().to_owned());
-    let regions = state
-        .app
-        .platform_regions()
-        .await?
-        .into_iter()
-        .map(|r| Choice {
-            selected: selected_region.as_deref() == Some(&r.region_code),
-            value: r.region_code,
-            label: r.name,
-        })
-        .collect();
+    ];
+    let filtered = filters.iter().any(|(_, value)| non_empty(value).is_some());
+    let (next_href, first_href) = page_links("/notices", &filters, &query.after, page.next.as_deref());
+    let feed_href = feed_href("notices", region.as_ref());
+    let regions = region_choices(&state, region.as_ref()).await?;
     // Every state a published tender can be in, labelled by the domain (new states appear by themselves).
     let states = TenderState::ALL
         .into_iter()
@@ -204,7 +164,7 @@ pub(crate) async fn list(
         methods,
         from: non_empty(&query.from).unwrap_or_default().to_owned(),
         to: non_empty(&query.to).unwrap_or_default().to_owned(),
-        filtered: !params.is_empty(),
+        filtered,
         next_href,
         first_href,
         feed_href,

@@ -9,8 +9,8 @@ use ggzy_app::portal::{LotResult, ResultFilter, ResultKind, ResultParty};
 use serde::Deserialize;
 
 use super::PageError;
-use super::format::{datetime, machine_datetime, query_value, yuan};
-use super::notices::Choice;
+use super::format::{datetime, machine_datetime, yuan};
+use super::listing::{Choice, feed_href, non_empty, page_links, region_choices};
 use crate::WebState;
 
 /// Results per page.
@@ -134,10 +134,6 @@ pub(crate) struct ResultListPage {
     feed_href: String,
 }
 
-fn non_empty(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 pub(crate) async fn list(
     State(state): State<WebState>,
     query: Result<Query<ResultQuery>, QueryRejection>,
@@ -160,40 +156,11 @@ pub(crate) async fn list(
     let filter = ResultFilter { region, kind, after: non_empty(&query.after).map(str::to_owned), limit: PAGE_SIZE };
     let page = state.app.public_results(&filter).await?;
 
-    let mut params: Vec<(&str, String)> = Vec::new();
-    for (key, value) in [("region", &query.region), ("kind", &query.kind)] {
-        if let Some(v) = non_empty(value) {
-            params.push((key, v.to_owned()));
-        }
-    }
-    let href = |extra: Option<(&str, &str)>| {
-        let pairs: Vec<String> = params
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .chain(extra)
-            .map(|(k, v)| format!("{k}={}", query_value(v)))
-            .collect();
-        if pairs.is_empty() { "/results".to_owned() } else { format!("/results?{}", pairs.join("&")) }
-    };
-    let next_href = page.next.as_deref().map(|cursor| href(Some(("after", cursor))));
-    let first_href = non_empty(&query.after).map(|_| href(None));
-    let feed_href = match &region {
-        Some(r) => format!("/feeds/results.atom?region={}", r.as_str()),
-        None => "/feeds/results.atom".to_owned(),
-    };
-
-    let selected_region = region.as_ref().map(|r| r.as_str().to_owned());
-    let regions = state
-        .app
-        .platform_regions()
-        .await?
-        .into_iter()
-        .map(|r| Choice {
-            selected: selected_region.as_deref() == Some(&r.region_code),
-            value: r.region_code,
-            label: r.name,
-        })
-        .collect();
+    let filters = [("region", &query.region), ("kind", &query.kind)];
+    let filtered = filters.iter().any(|(_, value)| non_empty(value).is_some());
+    let (next_href, first_href) = page_links("/results", &filters, &query.after, page.next.as_deref());
+    let feed_href = feed_href("results", region.as_ref());
+    let regions = region_choices(&state, region.as_ref()).await?;
     let kinds = ResultKind::ALL
         .into_iter()
         .map(|k| Choice { value: k.as_str().to_owned(), label: k.label().to_owned(), selected: kind == Some(k) })
@@ -202,7 +169,7 @@ pub(crate) async fn list(
         results: page.results.into_iter().map(ResultView::from).collect(),
         regions,
         kinds,
-        filtered: !params.is_empty(),
+        filtered,
         next_href,
         first_href,
         feed_href,
