@@ -19,6 +19,7 @@ use serde::Deserialize;
 
 use super::PageError;
 use super::format::{datetime, machine_datetime};
+use super::listing::region_filter;
 use crate::WebState;
 
 /// Entries per feed.
@@ -108,15 +109,7 @@ impl Feed {
 /// The region asked for, checked; `None` for the whole platform.
 fn region(state: &WebState, query: Result<Query<FeedQuery>, QueryRejection>) -> Result<Option<RegionCode>, PageError> {
     let Query(query) = query.map_err(|_| PageError::bad_query("查询参数格式错误"))?;
-    match query.region.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(code) => state
-            .app
-            .region_table()
-            .validate(code)
-            .map(Some)
-            .map_err(|_| PageError::bad_query("行政区域代码有误，请使用页面上的订阅链接")),
-        None => Ok(None),
-    }
+    region_filter(state, &query.region)
 }
 
 /// `?region=330100`, or nothing; and the region's name for the title.

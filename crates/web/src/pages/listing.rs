@@ -1,5 +1,5 @@
 //! What the filtered, cursor-paged list pages (`/notices`, `/results`) share: reading a filter
-//! field, the links to the next and the first page that keep the filters, the Atom feed of the
+//! field and the region filter, the links to the next and the first page that keep the filters, the Atom feed of the
 //! list, and the region choices.
 
 use ggzy_domain::RegionCode;
@@ -18,6 +18,19 @@ pub(crate) struct Choice {
 /// A filter field as given, trimmed; `None` when empty.
 pub(crate) fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The region a page is narrowed to, checked against the region table; `None` when not given.
+pub(crate) fn region_filter(state: &WebState, value: &Option<String>) -> Result<Option<RegionCode>, PageError> {
+    non_empty(value)
+        .map(|code| {
+            state
+                .app
+                .region_table()
+                .validate(code)
+                .map_err(|_| PageError::bad_query("行政区域代码有误，请从页面上的行政区域列表或链接中选择"))
+        })
+        .transpose()
 }
 
 /// The links of a list page at `path` filtered by `filters` (name, value as given): to the next

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::PageError;
 use super::format::{datetime, machine_datetime, yuan};
-use super::listing::{Choice, feed_href, non_empty, page_links, region_choices};
+use super::listing::{Choice, feed_href, non_empty, page_links, region_choices, region_filter};
 use super::results::ResultView;
 use crate::WebState;
 
@@ -88,16 +88,7 @@ pub(crate) async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<NoticeListPage, PageError> {
     let Query(query) = query.map_err(|_| PageError::bad_query("查询参数格式错误，请使用页面上的筛选条件"))?;
-    let region = match non_empty(&query.region) {
-        Some(code) => Some(
-            state
-                .app
-                .region_table()
-                .validate(code)
-                .map_err(|_| PageError::bad_query("行政区域代码有误，请从列表中选择行政区域"))?,
-        ),
-        None => None,
-    };
+    let region = region_filter(&state, &query.region)?;
     let tender_state = match non_empty(&query.state) {
         Some(s) => Some(
             TenderState::parse(s)

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::PageError;
 use super::format::{datetime, machine_datetime, yuan};
-use super::listing::{Choice, feed_href, non_empty, page_links, region_choices};
+use super::listing::{Choice, feed_href, non_empty, page_links, region_choices, region_filter};
 use crate::WebState;
 
 /// Results per page.
@@ -139,16 +139,7 @@ pub(crate) async fn list(
     query: Result<Query<ResultQuery>, QueryRejection>,
 ) -> Result<ResultListPage, PageError> {
     let Query(query) = query.map_err(|_| PageError::bad_query("查询参数格式错误，请使用页面上的筛选条件"))?;
-    let region = match non_empty(&query.region) {
-        Some(code) => Some(
-            state
-                .app
-                .region_table()
-                .validate(code)
-                .map_err(|_| PageError::bad_query("行政区域代码有误，请从列表中选择行政区域"))?,
-        ),
-        None => None,
-    };
+    let region = region_filter(&state, &query.region)?;
     let kind = match non_empty(&query.kind) {
         Some(k) => Some(ResultKind::parse(k).ok_or_else(|| PageError::bad_query("结果类型有误，请从列表中选择"))?),
         None => None,

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::PageError;
 use super::format::{Segment, highlight, query_value};
+use super::listing::region_filter;
 use super::notices::NoticeRow;
 use crate::WebState;
 
@@ -71,12 +72,7 @@ pub(crate) async fn search(
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(PageError::bad_query(format!("搜索词过长：最多{MAX_QUERY_CHARS}个字")));
     }
-    let region = match query.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(code) => {
-            Some(state.app.region_table().validate(code).map_err(|_| PageError::bad_query("行政区域代码有误"))?)
-        }
-        None => None,
-    };
+    let region = region_filter(&state, &query.region)?;
     let tender_state = match query.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(
             TenderState::parse(s)
