@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use ggzy_domain::authz::{self, Action, BidVisibility, bid_visibility};
+use ggzy_domain::sale::SalePhase;
 use ggzy_domain::tender::TenderState;
 use ggzy_store::StoredEvent;
 use ggzy_store::feed::FeedPage;
@@ -39,7 +40,34 @@ impl App {
         }
         let mut page = self.store.feed(after.max(0), limit, Some(&ranges)).await?;
         self.seal_bidder_events(actor, &mut page.events).await?;
+        self.seal_sale_bidders(&mut page.events).await?;
         Ok(page)
+    }
+
+    /// Who applied to a sale, and which paddle each holds, stays sealed until its bidding is over:
+    /// paddles keep bidders anonymous while they bid (DESIGN §5), for every reader.
+    async fn seal_sale_bidders(&self, events: &mut [StoredEvent]) -> AppResult<()> {
+        let mut over: HashMap<String, bool> = HashMap::new();
+        for event in events.iter_mut().filter(|event| SEALED_UNTIL_SALE_ENDS.contains(&event.event_type.as_str())) {
+            let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
+            let sale_id = payload["sale_id"].as_str().unwrap_or_default().to_owned();
+            let is_over = match over.get(&sale_id) {
+                Some(is_over) => *is_over,
+                None => {
+                    let is_over = self.sale(&sale_id).await.is_ok_and(|view| {
+                        matches!(view.phase, SalePhase::AwaitingReserve | SalePhase::Decided | SalePhase::Confirmed)
+                    });
+                    over.insert(sale_id, is_over);
+                    is_over
+                }
+            };
+            if !is_over {
+                event.stream_id = "sealed".to_owned();
+                event.actor = "sealed".to_owned();
+                event.payload = format!(r#"{{"type":"{}","sealed_until_bidding_ends":true}}"#, event.event_type);
+            }
+        }
+        Ok(())
     }
 
     async fn seal_bidder_events(&self, reader: &Actor, events: &mut [StoredEvent]) -> AppResult<()> {
@@ -67,6 +95,9 @@ impl App {
         Ok(())
     }
 }
+
+/// Event types of a sale that name its bidders.
+const SEALED_UNTIL_SALE_ENDS: [&str; 2] = ["SaleApplied", "SaleBidderAdmitted"];
 
 /// Event types that name potential bidders before the opening: registrations, bids and
 /// withdrawals, pre-qualification applicants, and two-stage tenders' proposers.

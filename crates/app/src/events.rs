@@ -740,6 +740,109 @@ pub enum Event {
     },
     /// The principal or agency assessed a drawn expert's work on a lot (评标专家考核评价).
     ExpertAssessed(AssessmentDetails),
+    /// A land-use rights or state-property sale was announced (出让公告 / 信息披露). The reserve price
+    /// is only a commitment (SM3) until the bidding ends.
+    SaleAnnounced(crate::sale::SaleAnnouncement),
+    /// A bidder applied to bid (竞买申请).
+    SaleApplied {
+        /// Sale.
+        sale_id: String,
+        /// The applicant.
+        bidder_credit_code: String,
+    },
+    /// The trading center confirmed the applicant's deposit and qualification and gave it a paddle.
+    SaleBidderAdmitted {
+        /// Sale.
+        sale_id: String,
+        /// The bidder.
+        bidder_credit_code: String,
+        /// Its paddle number (竞买号牌), drawn at random.
+        paddle: u32,
+        /// The deposit received, fen.
+        deposit_fen: i64,
+        /// The bank's reference of the deposit.
+        deposit_reference: String,
+    },
+    /// A bid was accepted (by paddle: bidders stay anonymous).
+    SaleBidPlaced {
+        /// Sale.
+        sale_id: String,
+        /// Paddle.
+        paddle: u32,
+        /// Price, fen.
+        price_fen: i64,
+        /// Server time of the bid, UTC ms.
+        at_ms: i64,
+    },
+    /// The bidding was paused after a platform incident; the reason is published.
+    SalePaused {
+        /// Sale.
+        sale_id: String,
+        /// When, UTC ms.
+        at_ms: i64,
+        /// Why.
+        reason: String,
+    },
+    /// The bidding goes on after a pause.
+    SaleResumed {
+        /// Sale.
+        sale_id: String,
+        /// When, UTC ms.
+        at_ms: i64,
+    },
+    /// A listing period closed and two or more bidders go on to live bidding (现场竞价).
+    SaleLiveBiddingOpened {
+        /// Sale.
+        sale_id: String,
+        /// When, UTC ms.
+        at_ms: i64,
+        /// Scheduled end, UTC ms.
+        ends_at_ms: i64,
+        /// Countdown, ms.
+        countdown_ms: i64,
+        /// The paddles going on.
+        paddles: Vec<u32>,
+    },
+    /// A listing period closed without live bidding.
+    SaleListingClosed {
+        /// Sale.
+        sale_id: String,
+        /// When, UTC ms.
+        at_ms: i64,
+    },
+    /// The principal revealed the sealed reserve price; it matched the commitment.
+    SaleReserveRevealed {
+        /// Sale.
+        sale_id: String,
+        /// The reserve, fen.
+        reserve_fen: i64,
+        /// The salt, hex.
+        salt_hex: String,
+    },
+    /// The deal was confirmed (成交确认书) and the result published with the buyer's name.
+    SaleConfirmed {
+        /// Sale.
+        sale_id: String,
+        /// The buyer.
+        winner_credit_code: String,
+        /// Its paddle.
+        paddle: u32,
+        /// The price, fen.
+        price_fen: i64,
+    },
+    /// A losing bidder's deposit was refunded.
+    SaleDepositRefunded {
+        /// Sale.
+        sale_id: String,
+        /// The bidder.
+        bidder_credit_code: String,
+        /// The last day allowed (`YYYY-MM-DD`).
+        due_date: String,
+        /// After that day.
+        late: bool,
+    },
+    /// An unsold property transfer was disclosed again under new terms (32号令 第十八条).
+    SaleRepriced(crate::sale::SaleRepricing),
 }
 
 /// An expert's record as kept in the pool.
@@ -1401,6 +1504,18 @@ impl Event {
             Event::ExpertAnswered { .. } => "ExpertAnswered",
             Event::ExpertReplaced { .. } => "ExpertReplaced",
             Event::ExpertAssessed(_) => "ExpertAssessed",
+            Event::SaleAnnounced(_) => "SaleAnnounced",
+            Event::SaleApplied { .. } => "SaleApplied",
+            Event::SaleBidderAdmitted { .. } => "SaleBidderAdmitted",
+            Event::SaleBidPlaced { .. } => "SaleBidPlaced",
+            Event::SalePaused { .. } => "SalePaused",
+            Event::SaleResumed { .. } => "SaleResumed",
+            Event::SaleLiveBiddingOpened { .. } => "SaleLiveBiddingOpened",
+            Event::SaleListingClosed { .. } => "SaleListingClosed",
+            Event::SaleReserveRevealed { .. } => "SaleReserveRevealed",
+            Event::SaleConfirmed { .. } => "SaleConfirmed",
+            Event::SaleDepositRefunded { .. } => "SaleDepositRefunded",
+            Event::SaleRepriced(_) => "SaleRepriced",
         }
     }
 
@@ -1542,6 +1657,18 @@ impl Event {
             Event::ExpertUpdated(details) => {
                 vec![ProjectionOp::Expert(ExpertOp::Update(crate::expert::expert_row(details, at_ms, stream_version)))]
             }
+            Event::SaleAnnounced(announcement) => vec![ProjectionOp::PutSale(announcement.row(at_ms))],
+            Event::SaleApplied { .. }
+            | Event::SaleBidderAdmitted { .. }
+            | Event::SaleBidPlaced { .. }
+            | Event::SalePaused { .. }
+            | Event::SaleResumed { .. }
+            | Event::SaleLiveBiddingOpened { .. }
+            | Event::SaleListingClosed { .. }
+            | Event::SaleReserveRevealed { .. }
+            | Event::SaleConfirmed { .. }
+            | Event::SaleDepositRefunded { .. }
+            | Event::SaleRepriced(_) => Vec::new(),
             Event::ExpertAssessed(details) => vec![ProjectionOp::Expert(ExpertOp::PutAssessment(AssessmentRow {
                 expert_id: details.expert_id.clone(),
                 tender_id: details.tender_id.clone(),
@@ -1629,6 +1756,10 @@ pub mod stream {
     /// Stream of one lot's award procedure after opening (committee to contract).
     pub fn lot(tender_id: &str, lot_id: &str) -> String {
         format!("lot-{tender_id}-{lot_id}")
+    }
+    /// Stream of a land-use rights or state-property sale: applications, admissions, bids, outcome.
+    pub fn sale(sale_id: &str) -> String {
+        format!("sale-{sale_id}")
     }
     /// Stream of an expert of the pool.
     pub fn expert(expert_id: &str) -> String {

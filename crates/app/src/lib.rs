@@ -33,6 +33,7 @@ pub mod project;
 pub mod regions;
 pub mod related_bidders;
 pub mod rulesets;
+pub mod sale;
 pub mod search;
 pub mod security;
 pub mod supervision;
@@ -90,6 +91,7 @@ pub struct App {
     calendar: Arc<HolidayCalendar>,
     bids: Option<Arc<bid::BidServices>>,
     person_key_pepper: Option<entity::person_key::PersonKeyPepper>,
+    sales: sale::SaleHub,
 }
 
 impl App {
@@ -119,6 +121,7 @@ impl App {
             calendar: Arc::new(calendar),
             bids: None,
             person_key_pepper: None,
+            sales: sale::SaleHub::default(),
         })
     }
 

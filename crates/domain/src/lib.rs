@@ -26,6 +26,7 @@ pub mod related_bidders;
 pub mod resident_id;
 pub mod role;
 pub mod ruleset;
+pub mod sale;
 pub mod tender;
 
 pub use code_error::CodeError;

@@ -170,6 +170,13 @@ impl Server {
         let purge = tokio::spawn(purge_sessions(self.app.clone()));
         let heads = tokio::spawn(publish_tree_heads(self.app.clone(), self.tree_head_interval));
         let outbox = tokio::spawn(drain_outbox(self.app.clone()));
+        // Live views (SSE) never finish on their own: end them when shutdown begins, or the
+        // graceful drain would wait for them forever.
+        let hub = self.app.sale_hub().clone();
+        let shutdown = async move {
+            shutdown.await;
+            hub.close();
+        };
         let served = ggzy_web::serve(self.router, listener, shutdown).await;
         purge.abort();
         heads.abort();

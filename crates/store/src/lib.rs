@@ -20,6 +20,7 @@ pub mod identity;
 pub mod ocds_import;
 pub mod projection;
 pub mod read;
+pub mod sale;
 pub mod tender_projection;
 pub mod tender_read;
 #[cfg(feature = "testkit")]

@@ -135,6 +135,8 @@ pub enum ProjectionOp {
     Alert(AlertOp),
     /// An OCDS release imported from another publisher (reference data, `ocds_import`).
     PutOcdsRelease(crate::ocds_import::OcdsImportRow),
+    /// A sale announced.
+    PutSale(crate::sale::SaleRow),
     /// A password hash. Operational, not derived from events: secrets never enter the record, so
     /// the event says only that the password was set; this row commits with it.
     SetCredential {
@@ -153,6 +155,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
         ProjectionOp::Expert(op) => expert::apply(conn, op).await?,
         ProjectionOp::Alert(op) => alert::apply(conn, op).await?,
         ProjectionOp::PutOcdsRelease(row) => crate::ocds_import::put(conn, row).await?,
+        ProjectionOp::PutSale(row) => crate::sale::put(conn, row).await?,
         ProjectionOp::EnablePlatformRegion { region_code, name, parent_code, enabled_at_ms } => {
             sqlx::query(
                 "INSERT INTO platform_region (region_code, name, parent_code, enabled_at_ms) VALUES ($1, $2, $3, $4)",

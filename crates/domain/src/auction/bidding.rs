@@ -32,6 +32,16 @@ pub enum AuctionEvent {
         /// When, UTC ms.
         at_ms: i64,
     },
+    /// After a listing period closed with several bidders wishing to go on, live bidding (现场竞价)
+    /// starts from the standing price: a new end and a countdown (39号令(土地) 第十九条).
+    LiveBiddingOpened {
+        /// When, UTC ms.
+        at_ms: i64,
+        /// The live bidding's scheduled end, UTC ms.
+        ends_at_ms: i64,
+        /// Its countdown, ms.
+        countdown_ms: i64,
+    },
 }
 
 /// Why a bid, pause or resumption is refused. Nothing is recorded.
@@ -76,6 +86,9 @@ pub enum AuctionRefusal {
     /// A resumption while not paused.
     #[error("竞价未暂停，无需恢复")]
     NotPaused,
+    /// Live bidding asked for before the listing period is over, or with a bad end or countdown.
+    #[error("现场竞价须在挂牌期满后开始，结束时间须晚于开始时间，倒计时须大于0")]
+    CannotOpenLiveBidding,
 }
 
 impl AuctionRefusal {
@@ -87,7 +100,9 @@ impl AuctionRefusal {
             AuctionRefusal::Paused { .. } => "auction_paused",
             AuctionRefusal::BelowMinimum { .. } => "bid_below_increment",
             AuctionRefusal::AlreadyLeading => "already_leading",
-            AuctionRefusal::CannotPause | AuctionRefusal::NotPaused => "invalid_transition",
+            AuctionRefusal::CannotPause | AuctionRefusal::NotPaused | AuctionRefusal::CannotOpenLiveBidding => {
+                "invalid_transition"
+            }
         }
     }
 }
@@ -211,6 +226,20 @@ impl Auction {
         }
     }
 
+    /// Decides the start of live bidding at `now_ms` once the listing period is over: it ends at
+    /// `ends_at_ms` unless bids in its last `countdown_ms` move the end.
+    pub fn decide_live_bidding(
+        &self,
+        now_ms: i64,
+        ends_at_ms: i64,
+        countdown_ms: i64,
+    ) -> Result<AuctionEvent, AuctionRefusal> {
+        if !self.is_over(now_ms) || ends_at_ms <= now_ms || countdown_ms <= 0 {
+            return Err(AuctionRefusal::CannotOpenLiveBidding);
+        }
+        Ok(AuctionEvent::LiveBiddingOpened { at_ms: now_ms, ends_at_ms, countdown_ms })
+    }
+
     /// Folds one event (decided earlier by the `decide_*` methods).
     pub fn apply(&mut self, event: &AuctionEvent) {
         match event {
@@ -232,6 +261,10 @@ impl Auction {
                     }
                     self.ends_at_ms = end;
                 }
+            }
+            AuctionEvent::LiveBiddingOpened { ends_at_ms, countdown_ms, .. } => {
+                self.ends_at_ms = self.ends_at_ms.max(*ends_at_ms);
+                self.terms.countdown_ms = Some(*countdown_ms);
             }
         }
     }

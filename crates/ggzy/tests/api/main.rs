@@ -25,5 +25,6 @@ mod prequalification;
 mod projects;
 mod reference_price;
 mod relations;
+mod sales;
 mod supervision;
 mod two_stage;

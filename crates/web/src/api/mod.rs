@@ -18,6 +18,7 @@ pub mod opening;
 pub mod prequalification;
 pub mod projects;
 pub mod regions;
+pub mod sales;
 pub mod securities;
 pub mod tenders;
 pub mod two_stage;
@@ -94,6 +95,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(experts::statistics))
         .routes(routes!(draws::get_draw))
         .routes(routes!(draws::verification_data))
+        .routes(routes!(sales::list_sales))
+        .routes(routes!(sales::get_sale))
         .layer(rate_limit(state));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -181,7 +184,21 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(draws::schedule_draw))
         .routes(routes!(draws::perform_draw))
         .routes(routes!(draws::replace_expert))
-        .routes(routes!(draws::answer_draw));
+        .routes(routes!(draws::answer_draw))
+        // Long-lived and public: not limited per IP (a bidding room or a newsroom shares one NAT).
+        .routes(routes!(sales::live))
+        .routes(routes!(sales::announce_sale))
+        .routes(routes!(sales::apply_for_sale))
+        .routes(routes!(sales::admit_bidder))
+        .routes(routes!(sales::own_paddle))
+        .routes(routes!(sales::place_bid))
+        .routes(routes!(sales::pause_sale))
+        .routes(routes!(sales::resume_sale))
+        .routes(routes!(sales::close_listing))
+        .routes(routes!(sales::reveal_reserve))
+        .routes(routes!(sales::confirm_sale))
+        .routes(routes!(sales::refund_deposit))
+        .routes(routes!(sales::reprice_sale));
     public.merge(private).split_for_parts()
 }
 

@@ -1,0 +1,158 @@
+//! The kinds of sale the platform runs on the shared live-bidding core, and the terms a sale is
+//! announced with.
+
+use crate::Fen;
+
+/// What is sold and how (GLOSSARY: 拍卖 auction, 挂牌 listing, 网络竞价 online bidding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SaleKind {
+    /// 国有建设用地使用权拍卖出让: bidding at one session; fewer than 3 bidders ends it
+    /// (39号令(土地) 第十五条、第十六条).
+    LandAuction,
+    /// 国有建设用地使用权挂牌出让: bids over a listing period; when several bidders wish to go on at
+    /// its close, live bidding (现场竞价) decides (39号令(土地) 第十七条至第十九条).
+    LandListing,
+    /// 企业国有产权转让: disclosure; one qualified buyer signs at the listed price; two or more bid
+    /// online (企业国有资产法 第五十四条); a price cut below 90% of the appraisal needs approval
+    /// (32号令 第十八条).
+    PropertyTransfer,
+}
+
+impl SaleKind {
+    /// Every kind.
+    pub const ALL: [SaleKind; 3] = [SaleKind::LandAuction, SaleKind::LandListing, SaleKind::PropertyTransfer];
+
+    /// Identifier in the API and the events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaleKind::LandAuction => "land_auction",
+            SaleKind::LandListing => "land_listing",
+            SaleKind::PropertyTransfer => "property_transfer",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(text: &str) -> Option<SaleKind> {
+        SaleKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            SaleKind::LandAuction => "国有建设用地使用权拍卖出让",
+            SaleKind::LandListing => "国有建设用地使用权挂牌出让",
+            SaleKind::PropertyTransfer => "企业国有产权转让",
+        }
+    }
+
+    /// The ruleset holding this kind's statutory numbers (`rules/<id>/`).
+    pub fn ruleset_id(self) -> &'static str {
+        match self {
+            SaleKind::LandAuction | SaleKind::LandListing => "land",
+            SaleKind::PropertyTransfer => "state_property",
+        }
+    }
+}
+
+/// The terms a sale is announced (or re-disclosed) with. The reserve price is not here: it is
+/// sealed by a commitment until the bidding ends (39号令(土地) 第十二条; 拍卖法 第二十八条).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaleTerms {
+    /// The kind.
+    pub kind: SaleKind,
+    /// The starting price (起始价 / 挂牌起始价 / 转让底价), public.
+    pub start_price: Fen,
+    /// The minimum increment (加价幅度).
+    pub increment: Fen,
+    /// The deposit a bidder pays before it may bid (竞买保证金).
+    pub deposit: Fen,
+    /// The approved appraisal (评估值): property transfers only (32号令 第十七条、第十八条).
+    pub appraisal: Option<Fen>,
+    /// Whether a sealed reserve price was committed to; without one the sale has none (拍卖法 第五十条).
+    pub reserve_sealed: bool,
+    /// Applications (and, for property, the disclosure) close then, UTC ms.
+    pub applications_close_ms: i64,
+    /// Bidding starts then (the auction session, the listing period, the online bidding), UTC ms.
+    pub starts_at_ms: i64,
+    /// Bidding is scheduled to end then, UTC ms.
+    pub ends_at_ms: i64,
+    /// The countdown (限时竞价), ms, if any.
+    pub countdown_ms: Option<i64>,
+}
+
+/// Why terms are refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SaleTermsError {
+    /// A price, increment or deposit that is not positive.
+    #[error("起始价、加价幅度和竞买保证金须大于0")]
+    NotPositive,
+    /// The order of the dates is wrong.
+    #[error("时间顺序有误：申请截止时间不得晚于竞价开始时间，竞价结束时间须晚于开始时间")]
+    DatesOutOfOrder,
+    /// A countdown that is not positive.
+    #[error("限时竞价的倒计时须大于0")]
+    CountdownNotPositive,
+    /// A property transfer needs its appraisal; land sales have none.
+    #[error("企业国有产权转让须填写经核准或备案的评估值（appraisal_fen）；土地出让不填写评估值")]
+    AppraisalMissing,
+    /// The first disclosure price of a property transfer below the appraisal (32号令 第十七条).
+    #[error("首次正式披露的转让底价不得低于经核准或备案的转让标的评估结果（企业国有资产交易监督管理办法 第十七条）")]
+    BelowAppraisal,
+}
+
+impl SaleTermsError {
+    /// Stable error code.
+    pub fn code(self) -> &'static str {
+        match self {
+            SaleTermsError::NotPositive => "invalid_amount",
+            SaleTermsError::DatesOutOfOrder | SaleTermsError::CountdownNotPositive => "invalid_time",
+            SaleTermsError::AppraisalMissing => "appraisal_required",
+            SaleTermsError::BelowAppraisal => "price_below_appraisal",
+        }
+    }
+
+    /// The request field to fix.
+    pub fn field(self) -> &'static str {
+        match self {
+            SaleTermsError::NotPositive => "start_price_fen",
+            SaleTermsError::DatesOutOfOrder => "bidding_starts_at",
+            SaleTermsError::CountdownNotPositive => "countdown_seconds",
+            SaleTermsError::AppraisalMissing => "appraisal_fen",
+            SaleTermsError::BelowAppraisal => "start_price_fen",
+        }
+    }
+}
+
+impl SaleTerms {
+    /// Checks the terms of a first announcement: every amount positive, the dates in order, and
+    /// a property transfer's first price at least its appraisal.
+    pub fn check(&self) -> Result<(), SaleTermsError> {
+        self.check_shape()?;
+        if let Some(appraisal) = self.appraisal
+            && self.start_price < appraisal
+        {
+            return Err(SaleTermsError::BelowAppraisal);
+        }
+        Ok(())
+    }
+
+    /// Checks everything but the appraisal floor (a re-disclosure may go lower, see
+    /// [`crate::sale::Sale::decide_reprice`]).
+    pub fn check_shape(&self) -> Result<(), SaleTermsError> {
+        if self.start_price.0 <= 0 || self.increment.0 <= 0 || self.deposit.0 <= 0 {
+            return Err(SaleTermsError::NotPositive);
+        }
+        if self.applications_close_ms > self.starts_at_ms || self.ends_at_ms <= self.starts_at_ms {
+            return Err(SaleTermsError::DatesOutOfOrder);
+        }
+        if self.countdown_ms.is_some_and(|ms| ms <= 0) {
+            return Err(SaleTermsError::CountdownNotPositive);
+        }
+        match (self.kind, self.appraisal) {
+            (SaleKind::PropertyTransfer, None) => Err(SaleTermsError::AppraisalMissing),
+            (SaleKind::LandAuction | SaleKind::LandListing, Some(_)) => Err(SaleTermsError::AppraisalMissing),
+            (SaleKind::PropertyTransfer, Some(appraisal)) if appraisal.0 <= 0 => Err(SaleTermsError::NotPositive),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! The sale procedure over the live-bidding core: a listing closed into live bidding, a land
+//! auction with too few bidders, a property transfer repriced under the 90% rule; and, whatever
+//! happens, the winner is the highest accepted bid at or above the reserve and no bid is accepted
+//! at or after the end.
+
+use ggzy_domain::Fen;
+use ggzy_domain::auction::AuctionRefusal;
+use ggzy_domain::sale::{NoSale, Sale, SaleEvent, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms};
+use proptest::prelude::*;
+
+const MIN: i64 = 60_000;
+const WAN: i64 = 1_000_000; // 1万元 in fen
+
+fn terms(kind: SaleKind) -> SaleTerms {
+    SaleTerms {
+        kind,
+        start_price: Fen(1_000 * WAN),
+        increment: Fen(10 * WAN),
+        deposit: Fen(200 * WAN),
+        appraisal: (kind == SaleKind::PropertyTransfer).then_some(Fen(1_000 * WAN)),
+        reserve_sealed: kind != SaleKind::PropertyTransfer,
+        applications_close_ms: 50 * MIN,
+        starts_at_ms: 60 * MIN,
+        ends_at_ms: 120 * MIN,
+        countdown_ms: (kind == SaleKind::PropertyTransfer).then_some(5 * MIN),
+    }
+}
+
+fn step(sale: &mut Sale, decide: impl FnOnce(&Sale) -> Result<SaleEvent, SaleRefusal>) {
+    let event = decide(sale).expect("decided");
+    sale.apply(&event);
+}
+
+fn admit(sale: &mut Sale, bidders: &[(&str, u32)]) {
+    for (bidder, paddle) in bidders {
+        step(sale, |s| s.decide_apply(bidder, 10 * MIN));
+        step(sale, |s| s.decide_admit(bidder, *paddle, Fen(200 * WAN), 55 * MIN));
+    }
+}
+
+#[test]
+fn a_listing_with_two_bidders_going_on_ends_in_live_bidding() {
+    let mut sale = Sale::announce(terms(SaleKind::LandListing), 0, 3).expect("terms");
+    assert_eq!(sale.decide_bid("A", Fen(1_000 * WAN), 10 * MIN), Err(SaleRefusal::NotAdmitted));
+    admit(&mut sale, &[("A", 17), ("B", 42), ("C", 8)]);
+    assert_eq!(
+        sale.decide_admit("D", 9, Fen(200 * WAN), 56 * MIN),
+        Err(SaleRefusal::NotApplied),
+        "no application, no admission"
+    );
+    assert_eq!(sale.decide_apply("D", 50 * MIN), Err(SaleRefusal::ApplicationsClosed));
+    step(&mut sale, |s| s.decide_bid("A", Fen(1_000 * WAN), 61 * MIN));
+    step(&mut sale, |s| s.decide_bid("B", Fen(1_020 * WAN), 90 * MIN));
+    assert_eq!(sale.phase(120 * MIN), SalePhase::ListingOver);
+    assert!(matches!(
+        sale.decide_bid("A", Fen(1_100 * WAN), 120 * MIN),
+        Err(SaleRefusal::Auction(AuctionRefusal::Ended { .. }))
+    ));
+    // 17 and 42 go on; 8 does not (and a paddle nobody holds is refused).
+    assert_eq!(
+        sale.decide_close_listing(&[17, 99], 121 * MIN, 151 * MIN, 5 * MIN),
+        Err(SaleRefusal::UnknownPaddle(99))
+    );
+    step(&mut sale, |s| s.decide_close_listing(&[42, 17], 121 * MIN, 151 * MIN, 5 * MIN));
+    assert_eq!(sale.phase(122 * MIN), SalePhase::Bidding);
+    assert_eq!(sale.decide_bid("C", Fen(1_100 * WAN), 122 * MIN), Err(SaleRefusal::NotInLiveBidding));
+    step(&mut sale, |s| s.decide_bid("A", Fen(1_030 * WAN), 149 * MIN));
+    assert_eq!(sale.auction().ends_at_ms(), 154 * MIN, "a bid in the countdown moves the end");
+    assert_eq!(sale.phase(154 * MIN), SalePhase::AwaitingReserve);
+    assert_eq!(sale.outcome(154 * MIN), None, "the reserve is not known yet");
+    step(&mut sale, |s| s.decide_reveal_reserve(Fen(1_025 * WAN), 155 * MIN));
+    let outcome = sale.outcome(155 * MIN).expect("decided");
+    assert_eq!(outcome.winner(), Some((17, Fen(1_030 * WAN))));
+    assert_eq!(sale.decide_refund("A", 156 * MIN), Err(SaleRefusal::WinnerDeposit));
+    step(&mut sale, |s| s.decide_refund("B", 156 * MIN));
+    assert_eq!(sale.decide_refund("B", 157 * MIN), Err(SaleRefusal::AlreadyRefunded));
+    step(&mut sale, |s| s.decide_confirm(158 * MIN));
+    assert_eq!(sale.phase(158 * MIN), SalePhase::Confirmed);
+}
+
+#[test]
+fn a_listing_with_one_bidder_going_on_ends_on_its_standing_bid_below_the_reserve() {
+    let mut sale = Sale::announce(terms(SaleKind::LandListing), 0, 3).expect("terms");
+    admit(&mut sale, &[("A", 1), ("B", 2)]);
+    step(&mut sale, |s| s.decide_bid("A", Fen(1_000 * WAN), 61 * MIN));
+    step(&mut sale, |s| s.decide_close_listing(&[1], 121 * MIN, 151 * MIN, 5 * MIN));
+    step(&mut sale, |s| s.decide_reveal_reserve(Fen(1_025 * WAN), 122 * MIN));
+    assert_eq!(sale.outcome(122 * MIN), Some(SaleOutcome::Unsold(NoSale::BelowReserve { highest: Fen(1_000 * WAN) })));
+    assert_eq!(sale.decide_confirm(123 * MIN), Err(SaleRefusal::NotSold));
+}
+
+#[test]
+fn a_land_auction_with_two_bidders_cannot_be_held() {
+    let mut sale = Sale::announce(terms(SaleKind::LandAuction), 0, 3).expect("terms");
+    admit(&mut sale, &[("A", 1), ("B", 2)]);
+    assert_eq!(
+        sale.decide_bid("A", Fen(1_000 * WAN), 61 * MIN),
+        Err(SaleRefusal::TooFewBidders { admitted: 2, needed: 3 })
+    );
+    assert_eq!(sale.phase(60 * MIN), SalePhase::Decided);
+    assert_eq!(sale.outcome(60 * MIN), Some(SaleOutcome::Unsold(NoSale::TooFewBidders { admitted: 2, needed: 3 })));
+}
+
+#[test]
+fn a_property_transfer_without_buyers_is_repriced_below_ninety_percent_only_with_approval() {
+    let mut sale = Sale::announce(terms(SaleKind::PropertyTransfer), 0, 3).expect("terms");
+    let mut low = terms(SaleKind::PropertyTransfer);
+    low.start_price = Fen(999 * WAN);
+    assert_eq!(
+        Sale::announce(low, 0, 3).map(|_| ()),
+        Err(SaleRefusal::Terms(ggzy_domain::sale::SaleTermsError::BelowAppraisal))
+    );
+    assert_eq!(sale.outcome(60 * MIN), Some(SaleOutcome::Unsold(NoSale::NoBids)));
+    let mut second = terms(SaleKind::PropertyTransfer);
+    second.applications_close_ms = 200 * MIN;
+    second.starts_at_ms = 210 * MIN;
+    second.ends_at_ms = 240 * MIN;
+    second.start_price = Fen(900 * WAN);
+    let year = 10_000 * MIN;
+    // Exactly 90% needs no approval; one fen less does.
+    assert!(sale.decide_reprice(second.clone(), 90, None, 61 * MIN, year).is_ok());
+    second.start_price = Fen(900 * WAN - 1);
+    assert_eq!(
+        sale.decide_reprice(second.clone(), 90, None, 61 * MIN, year),
+        Err(SaleRefusal::PriceCutNeedsApproval { price: Fen(900 * WAN - 1), floor: Fen(900 * WAN), percent: 90 })
+    );
+    assert_eq!(sale.decide_reprice(second.clone(), 90, Some("x"), year + 1, year), Err(SaleRefusal::DisclosureExpired));
+    second.start_price = Fen(850 * WAN);
+    step(&mut sale, |s| s.decide_reprice(second, 90, Some("国资产权〔2026〕12号"), 61 * MIN, year));
+    assert_eq!(sale.round(), 2);
+    assert_eq!(sale.phase(61 * MIN), SalePhase::Announced);
+    // One buyer: it takes the asset at the listed price, without bidding.
+    step(&mut sale, |s| s.decide_apply("A", 100 * MIN));
+    step(&mut sale, |s| s.decide_admit("A", 5, Fen(200 * WAN), 205 * MIN));
+    assert_eq!(sale.outcome(210 * MIN), Some(SaleOutcome::SoldToSoleBuyer { paddle: 5, price: Fen(850 * WAN) }));
+}
+
+/// One attempt in the property test.
+#[derive(Clone, Debug)]
+enum Attempt {
+    Bid { bidder: usize, steps: i64, off_grid: i64 },
+    Pause,
+    Resume,
+}
+
+fn attempt() -> impl Strategy<Value = (u64, Attempt)> {
+    let kind = prop_oneof![
+        8 => (0usize..4, -2i64..40, 0i64..3).prop_map(|(bidder, steps, off_grid)| Attempt::Bid { bidder, steps, off_grid }),
+        1 => Just(Attempt::Pause),
+        1 => Just(Attempt::Resume),
+    ];
+    (0u64..300, kind)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Bidder 3 is never admitted; the others are. Whatever the attempts: no bid at or after the
+    /// (moving) end is accepted, and the winner is the highest accepted bid iff it reaches the reserve.
+    #[test]
+    fn the_winner_is_the_highest_valid_bid_at_or_above_the_reserve(
+        kind in prop_oneof![Just(SaleKind::LandAuction), Just(SaleKind::PropertyTransfer)],
+        attempts in proptest::collection::vec(attempt(), 0..60),
+        reserve_steps in 0i64..30,
+    ) {
+        let names = ["A", "B", "C", "D"];
+        let mut sale = Sale::announce(terms(kind), 0, 3).expect("terms");
+        admit(&mut sale, &[("A", 11), ("B", 12), ("C", 13)]);
+        let mut now_ms = 60 * MIN;
+        let mut accepted: Vec<Fen> = Vec::new();
+        for (gap_s, attempt) in attempts {
+            now_ms += i64::try_from(gap_s).unwrap_or(0) * 1000;
+            let decided = match attempt {
+                Attempt::Bid { bidder, steps, off_grid } => {
+                    let price = Fen(1_000 * WAN + steps * 10 * WAN + off_grid);
+                    let decided = sale.decide_bid(names[bidder], price, now_ms);
+                    if decided.is_ok() {
+                        prop_assert!(bidder < 3, "only admitted bidders bid");
+                        prop_assert!(now_ms < sale.auction().ends_at_ms(), "no bid at or after the end");
+                        accepted.push(price);
+                    }
+                    decided
+                }
+                Attempt::Pause => sale.decide_pause(now_ms, "系统故障"),
+                Attempt::Resume => sale.decide_resume(now_ms),
+            };
+            if let Ok(event) = decided {
+                sale.apply(&event);
+            }
+        }
+        // End any pause and run out the clock.
+        if let Ok(event) = sale.decide_resume(now_ms) {
+            sale.apply(&event);
+        }
+        let end = sale.auction().ends_at_ms().max(now_ms);
+        let reserve = Fen(1_000 * WAN + reserve_steps * 10 * WAN);
+        if let Ok(event) = sale.decide_reveal_reserve(reserve, end) {
+            sale.apply(&event);
+        }
+        let outcome = sale.outcome(end).expect("decided once over");
+        let highest = accepted.iter().max().copied();
+        match (kind, highest) {
+            (_, None) => prop_assert_eq!(outcome.winner(), None),
+            (SaleKind::LandAuction, Some(highest)) if highest < reserve => prop_assert_eq!(outcome.winner(), None),
+            (_, Some(highest)) => prop_assert_eq!(outcome.winner().map(|(_, price)| price), Some(highest)),
+        }
+    }
+}
