@@ -151,15 +151,43 @@ async fn a_land_listing_closes_into_live_bidding_and_the_highest_live_bid_buys_t
         // Who applied and which paddle each holds stays sealed in the regulators' feed while bidding runs.
         let regulator = session(&app, "land-regulator", &[(Role::Regulator, "330100")]).await;
         let feed = |regulator: &Session| call(regulator.get(&app, "/api/v1/events?after=0&limit=1000"));
+        let admissions = |feed: &Value| -> Vec<String> {
+            feed["events"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|event| event["event_type"] == "SaleBidderAdmitted")
+                .map(|event| event["payload"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
         let (_, _, body) = feed(&regulator).await;
-        let text = body.to_string();
-        assert!(text.contains("sealed_until_bidding_ends") && !text.contains(BIDDERS[2]), "{text}");
+        let sealed = admissions(&body);
+        assert!(
+            sealed.len() == 3
+                && sealed.iter().all(|p| p.contains("sealed_until_bidding_ends") && !p.contains("paddle")),
+            "{sealed:?}"
+        );
 
         // The listing: bids climb by the increment.
         app.clock.set_ms(at("2026-10-29T09:30:00+08:00"));
         assert_eq!(bid(&app, &people, &sale, 0, 1_000 * WAN).await.0, StatusCode::CREATED);
         app.clock.set_ms(at("2026-11-05T14:00:00+08:00"));
         assert_eq!(bid(&app, &people, &sale, 1, 1_010 * WAN).await.0, StatusCode::CREATED);
+        // The public page shows the bids by paddle and no bidder; an admitted bidder also gets the form.
+        let page = |client: &reqwest::Client| {
+            client.get(app.url(&format!("/sales/{sale}"))).header("accept", "text/html").send()
+        };
+        let html = page(&app.client).await.expect("page").text().await.expect("html");
+        assert!(
+            html.contains("出价记录") && html.contains(&paddles[1].to_string()) && html.contains("10,100,000.00 元"),
+            "{html}"
+        );
+        assert!(!html.contains(BIDDERS[0]) && !html.contains("bid-form"), "{html}");
+        let html = page(&people.bidders[0].client).await.expect("page").text().await.expect("html");
+        assert!(html.contains("bid-form") && html.contains(&people.bidders[0].csrf), "{html}");
+        let list = app.client.get(app.url("/sales")).send().await.expect("list").text().await.expect("html");
+        assert!(list.contains("杭政储出〔2026〕18号地块") && list.contains("竞价中"), "{list}");
+
         // The period is over: the host asks who goes on (第十九条); 0 and 1 do, 2 does not.
         app.clock.set_ms(at("2026-11-12T10:00:00+08:00"));
         assert_eq!(get(&app, &sale).await["phase"], "listing_over");
@@ -215,8 +243,8 @@ async fn a_land_listing_closes_into_live_bidding_and_the_highest_live_bid_buys_t
         let (client, csrf) = app.login(&regulator.username).await;
         let regulator = Session { client, csrf, ..regulator };
         let (_, _, body) = feed(&regulator).await;
-        let text = body.to_string();
-        assert!(!text.contains("sealed_until_bidding_ends") && text.contains(BIDDERS[2]), "{text}");
+        let open = admissions(&body);
+        assert!(open.len() == 3 && open.iter().any(|p| p.contains(BIDDERS[2]) && p.contains("paddle")), "{open:?}");
         app.finish().await;
     }
 }

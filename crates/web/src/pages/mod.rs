@@ -1,6 +1,7 @@
 //! Server-rendered zh-CN pages of the public service portal (askama, compile-time checked and
 //! auto-escaped): home, notice list and detail with the procedure's timeline, search, entity
-//! pages, the results list, the expert pool's statistics, the transparency page and Atom feeds.
+//! pages, the results list, the expert pool's statistics, the transparency page, Atom feeds, and the
+//! land and property sales with their live page.
 //! Every page reads without JavaScript and shows real data.
 //!
 //! One file per page family; `format.rs` holds the display helpers they share, `listing.rs` what
@@ -15,6 +16,7 @@ mod home;
 mod listing;
 mod notices;
 mod results;
+mod sales;
 mod search;
 mod transparency;
 
@@ -49,9 +51,20 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/entities/{credit_code}", get(entities::entity))
         .route("/transparency", get(transparency::transparency))
         .route("/experts/statistics", get(experts::statistics))
+        .route("/sales", get(sales::list))
+        .route("/sales/{sale_id}", get(sales::detail))
+        .route("/static/sale-live.js", get(sale_live_js))
         .route("/feeds/notices.atom", get(feeds::notices))
         .route("/feeds/results.atom", get(feeds::results))
         .layer(crate::api::rate_limit(state))
+}
+
+/// The live sale page's script (served from our origin: the CSP allows no inline script).
+async fn sale_live_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
+        include_str!("../../static/sale-live.js"),
+    )
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {

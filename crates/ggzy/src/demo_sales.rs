@@ -1,0 +1,224 @@
+//! The demo's land and property sales: a land listing whose listing period runs now (bids by three
+//! paddles, the live page follows it), a land auction that sold and was confirmed, and a property
+//! transfer in its disclosure period. Each goes through the same use cases as the API.
+//!
+//! Their history starts 35 days before now under its own fake clock, after the tenders were seeded
+//! under theirs: the statutory notice period (20 days before bidding) needs that much past. Times in
+//! the log are therefore not in position order across the demo's streams; within each sale they are.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use ggzy_app::App;
+use ggzy_app::actor::Actor;
+use ggzy_app::clock::FakeClock;
+use ggzy_app::sale::NewSale;
+use ggzy_crypto::reference_price::reserve_commitment;
+use ggzy_domain::calendar::HolidayCalendar;
+use ggzy_domain::{RegionCode, china_time};
+use jiff::civil::{Date, Time};
+
+use crate::demo::{DEMO_PASSWORD, explain};
+
+const DAY_MS: i64 = 86_400_000;
+const WAN: i64 = 1_000_000;
+/// The reserve's salt in the demo (a real principal keeps a random one secret until the reveal).
+const DEMO_SALT: [u8; 16] = *b"ggzy-demo-salt!!";
+
+/// A seeded sale: id, phase and title.
+pub struct DemoSale {
+    /// Sale id.
+    pub sale_id: String,
+    /// Phase (Chinese).
+    pub phase: &'static str,
+    /// Title.
+    pub title: String,
+}
+
+async fn login(app: &App, username: &str) -> anyhow::Result<Actor> {
+    Ok(app
+        .login(username, DEMO_PASSWORD)
+        .await
+        .map_err(explain)
+        .with_context(|| format!("signing in {username}"))?
+        .actor)
+}
+
+/// `day` at `hour`:00 China time, UTC ms.
+fn at(day: Date, hour: i8) -> anyhow::Result<i64> {
+    china_time::instant_of(day.to_datetime(Time::constant(hour, 0, 0, 0))).context("date out of range")
+}
+
+/// The sales of a store seeded earlier, newest first.
+pub async fn list(app: &App) -> anyhow::Result<Vec<DemoSale>> {
+    let views = app.sales(50).await.map_err(explain).context("listing sales")?;
+    Ok(views
+        .into_iter()
+        .map(|view| DemoSale {
+            sale_id: view.announcement.sale_id,
+            phase: view.phase.label(),
+            title: view.announcement.title,
+        })
+        .collect())
+}
+
+/// Seeds the sales; `now_ms` is the server's now.
+pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>> {
+    let calendar: HolidayCalendar =
+        ggzy_app::calendar::builtin().map_err(|e| anyhow::anyhow!("built-in calendar: {e}"))?;
+    let clock = FakeClock::at(now_ms - 35 * DAY_MS);
+    let app = app.with_clock(Arc::new(clock.clone()));
+    let principal = login(&app, "principal").await?;
+    let center = login(&app, "center").await?;
+    let mut bidders = Vec::new();
+    for username in ["bidder1", "bidder2", "bidder3"] {
+        let actor = login(&app, username).await?;
+        let code = actor.entities.first().cloned().context("demo bidder without an entity")?;
+        bidders.push((actor, code));
+    }
+    let principal_code = principal.entities.first().cloned().context("demo principal without an entity")?;
+    let region = RegionCode::parse("330100").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let announced = china_time::date_of(app.now_ms());
+    let new = |kind: &str, title: &str, close: i64, starts: i64, ends: i64, reserve: Option<i64>| {
+        NewSale {
+        kind: kind.to_owned(),
+        title: title.to_owned(),
+        region,
+        principal_credit_code: principal_code.clone(),
+        description: "位于杭州市西湖区，出让面积18,650平方米，用途为城镇住宅用地，出让年限70年，容积率不大于2.2，建筑密度不大于25%（演示数据）".to_owned(),
+        start_price_fen: 12_000 * WAN,
+        increment_fen: 100 * WAN,
+        deposit_fen: 2_400 * WAN,
+        appraisal_fen: None,
+        reserve_commitment_hex: reserve.map(|fen| reserve_commitment(fen, &DEMO_SALT).map(hex::encode)).transpose().ok().flatten(),
+        applications_close_ms: close,
+        starts_at_ms: starts,
+        ends_at_ms: ends,
+        countdown_ms: Some(5 * 60_000),
+    }
+    };
+    let mut sales = Vec::new();
+
+    // 1. A listing: starts 21 days after the announcement and ends 3 days after now (well over 10
+    //    working days), bids from three paddles.
+    let starts = announced + jiff::Span::new().days(21);
+    let ends = china_time::date_of(now_ms) + jiff::Span::new().days(3);
+    let listing = app
+        .announce_sale(
+            &principal,
+            new(
+                "land_listing",
+                "杭政储出〔2026〕31号地块国有建设用地使用权（演示）",
+                at(starts, 9)? - DAY_MS,
+                at(starts, 9)?,
+                at(ends, 10)?,
+                Some(12_500 * WAN),
+            ),
+        )
+        .await
+        .map_err(explain)
+        .context("announcing the demo listing")?;
+    // 2. An auction held 7 days ago (announced 28 days before it).
+    let auction_day = china_time::date_of(now_ms) - jiff::Span::new().days(7);
+    let auction = app
+        .announce_sale(
+            &principal,
+            new(
+                "land_auction",
+                "杭政储出〔2026〕27号地块国有建设用地使用权（演示）",
+                at(auction_day, 9)? - DAY_MS,
+                at(auction_day, 10)?,
+                at(auction_day, 11)?,
+                Some(12_300 * WAN),
+            ),
+        )
+        .await
+        .map_err(explain)
+        .context("announcing the demo auction")?;
+    for sale in [&listing.announcement.sale_id, &auction.announcement.sale_id] {
+        for (actor, code) in &bidders {
+            app.apply_for_sale(actor, sale, code).await.map_err(explain).context("demo application")?;
+        }
+    }
+    let listing_id = listing.announcement.sale_id.clone();
+    let auction_id = auction.announcement.sale_id.clone();
+    let bid = |i: usize, sale: String, price: i64| {
+        let (actor, code) = &bidders[i % bidders.len()];
+        let app = app.clone();
+        async move {
+            app.place_sale_bid(actor, &sale, code, price * WAN).await.map_err(explain).context("demo bid").map(|_| ())
+        }
+    };
+    // The listing's bidders are admitted before it starts; its first bids come in over a week.
+    clock.set_ms(at(starts, 9)? - 12 * 3_600_000);
+    for (_, code) in &bidders {
+        app.admit_sale_bidder(&center, &listing_id, code, 2_400 * WAN, &format!("DEMO-{code}"))
+            .await
+            .map_err(explain)
+            .context("demo admission")?;
+    }
+    for (i, (days_ago, price)) in [(13, 12_000), (11, 12_100), (9, 12_300)].into_iter().enumerate() {
+        clock.set_ms(now_ms - days_ago * DAY_MS);
+        bid(i, listing_id.clone(), price).await?;
+    }
+    // The auction: admitted the day before, four bids, the reserve (12300万) revealed, confirmed,
+    // the losers' deposits refunded.
+    clock.set_ms(at(auction_day, 9)? - DAY_MS + 3_600_000);
+    for (_, code) in &bidders {
+        app.admit_sale_bidder(&center, &auction_id, code, 2_400 * WAN, &format!("DEMO-{code}"))
+            .await
+            .map_err(explain)
+            .context("demo admission")?;
+    }
+    clock.set_ms(at(auction_day, 10)? + 5 * 60_000);
+    for (i, price) in [12_000, 12_100, 12_300, 12_400].into_iter().enumerate() {
+        bid(i, auction_id.clone(), price).await?;
+        clock.advance_ms(4 * 60_000);
+    }
+    clock.set_ms(at(auction_day, 11)? + 20 * 60_000);
+    app.reveal_sale_reserve(&principal, &auction_id, 12_300 * WAN, &hex::encode(DEMO_SALT))
+        .await
+        .map_err(explain)
+        .context("demo reserve")?;
+    app.confirm_sale(&center, &auction_id).await.map_err(explain).context("demo confirmation")?;
+    // Paddle of bidder1 won (the fourth bid); bidder2 and bidder3 get their deposits back.
+    for (_, code) in bidders.iter().skip(1) {
+        app.refund_sale_deposit(&center, &auction_id, code).await.map_err(explain).context("demo refund")?;
+    }
+    sales.push(DemoSale { sale_id: auction_id, phase: "已成交确认", title: auction.announcement.title });
+
+    // 3. A property transfer disclosed 3 days ago for the 20 working days the law asks.
+    clock.set_ms(now_ms - 3 * DAY_MS);
+    let disclosed = china_time::date_of(app.now_ms());
+    let close = calendar.add_working_days(disclosed, 21).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bidding = calendar.add_working_days(close, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut transfer = new(
+        "property_transfer",
+        "杭州市某国有企业持有的杭州演示数据科技有限公司35%股权（演示）",
+        at(close, 17)?,
+        at(bidding, 10)?,
+        at(bidding, 11)?,
+        None,
+    );
+    transfer.description =
+        "转让标的为35%股权，经核准的评估值为3,600万元；意向受让方须为依法存续的企业法人（演示数据）".to_owned();
+    transfer.start_price_fen = 3_600 * WAN;
+    transfer.increment_fen = 20 * WAN;
+    transfer.deposit_fen = 300 * WAN;
+    transfer.appraisal_fen = Some(3_600 * WAN);
+    let transfer =
+        app.announce_sale(&principal, transfer).await.map_err(explain).context("announcing the demo transfer")?;
+    sales.push(DemoSale {
+        sale_id: transfer.announcement.sale_id.clone(),
+        phase: "信息披露中",
+        title: transfer.announcement.title,
+    });
+
+    // The listing's latest bids, in the last days.
+    for (i, (days_ago, price)) in [(2, 12_500), (1, 12_600)].into_iter().enumerate() {
+        clock.set_ms(now_ms - days_ago * DAY_MS);
+        bid(i + 3, listing_id.clone(), price).await?;
+    }
+    sales.push(DemoSale { sale_id: listing_id, phase: "挂牌竞价中", title: listing.announcement.title });
+    Ok(sales)
+}
