@@ -7,6 +7,7 @@ use serde::Deserialize;
 /// The rulesets shipped with this build: (path under `rules/`, file text).
 pub const BUILTIN: &[(&str, &str)] = &[
     ("construction/2019-03-02.toml", include_str!("../../../rules/construction/2019-03-02.toml")),
+    ("gov_procurement/2022-07-01.toml", include_str!("../../../rules/gov_procurement/2022-07-01.toml")),
     ("land/2007-11-01.toml", include_str!("../../../rules/land/2007-11-01.toml")),
     ("state_property/2016-06-24.toml", include_str!("../../../rules/state_property/2016-06-24.toml")),
 ];

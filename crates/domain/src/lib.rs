@@ -20,6 +20,7 @@ pub mod lot_award;
 pub mod money;
 pub mod org_code;
 pub mod person_key;
+pub mod procurement;
 pub mod project;
 pub mod region;
 pub mod related_bidders;
@@ -28,6 +29,7 @@ pub mod role;
 pub mod ruleset;
 pub mod sale;
 pub mod tender;
+pub mod transition_table;
 
 pub use code_error::CodeError;
 pub use credit_code::CreditCode;

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::transition_table;
+
 /// Where a tender stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TenderState {
@@ -169,21 +171,12 @@ impl TenderCommand {
     }
 }
 
-/// One legal move: from a state, a command leads to a state, on a legal basis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Transition {
-    /// State before.
-    pub from: TenderState,
-    /// The command.
-    pub command: TenderCommand,
-    /// State after.
-    pub to: TenderState,
-    /// The article that allows it.
-    pub source: &'static str,
-}
+/// One legal move of a tender: from a state, a command leads to a state, on a legal basis (the
+/// shared table machinery of [`crate::transition_table`]).
+pub type Transition = transition_table::Transition<TenderState, TenderCommand>;
 
 const fn line(from: TenderState, command: TenderCommand, to: TenderState, source: &'static str) -> Transition {
-    Transition { from, command, to, source }
+    Transition::new(from, command, to, source)
 }
 
 use TenderCommand as C;
@@ -258,18 +251,13 @@ impl fmt::Display for InvalidTransition {
 /// The move a command makes from a state, if the table allows it (for `Resume`, whose target
 /// depends on the suspension, use [`resumption`]).
 pub fn transition(state: TenderState, command: TenderCommand) -> Result<&'static Transition, InvalidTransition> {
-    TRANSITIONS
-        .iter()
-        .find(|line| line.from == state && line.command == command)
-        .ok_or(InvalidTransition { state, command })
+    transition_table::find(TRANSITIONS, &state, &command).ok_or(InvalidTransition { state, command })
 }
 
 /// The resumption of a suspended tender, back to the state it was suspended from (`Resume` has one
 /// line per state a suspension can come from, so [`transition`] alone cannot choose).
 pub fn resumption(state: TenderState, suspended_from: TenderState) -> Result<&'static Transition, InvalidTransition> {
-    TRANSITIONS
-        .iter()
-        .find(|line| line.from == state && line.command == TenderCommand::Resume && line.to == suspended_from)
+    transition_table::find_to(TRANSITIONS, &state, &TenderCommand::Resume, &suspended_from)
         .ok_or(InvalidTransition { state, command: TenderCommand::Resume })
 }
 
