@@ -16,7 +16,8 @@ mod analyzer;
 mod notice;
 mod ram;
 
-pub use notice::{NoticeDoc, NoticeHit, NoticeIndex, NoticeResults};
+pub use notice::{FacetCount, NoticeDoc, NoticeFacets, NoticeHit, NoticeIndex, NoticeQuery, NoticeResults};
+pub use ram::IndexOptions;
 
 use std::ops::Bound;
 use std::sync::Arc;
@@ -43,7 +44,7 @@ pub const MAX_LIMIT: usize = 1_000;
 const CREDIT_CODE_LEN: usize = 18;
 
 /// Longest accepted region prefix (region codes have 6 or 12 digits).
-const MAX_REGION_PREFIX: usize = 12;
+pub(crate) const MAX_REGION_PREFIX: usize = 12;
 
 const F_CREDIT_CODE: &str = "credit_code";
 const F_REGION_CODE: &str = "region_code";
@@ -84,6 +85,12 @@ pub enum SearchError {
     /// A previous writer panicked while holding the lock; the index must be rebuilt.
     #[error("search index writer lock poisoned")]
     WriterPoisoned,
+    /// The writer could not be reopened after merging segments; the index must be rebuilt.
+    #[error("search index writer unavailable")]
+    WriterUnavailable,
+    /// Reading the index's files failed (only when measuring its size).
+    #[error("search index read failure: {0}")]
+    Io(String),
     /// A document without a credit code cannot be keyed.
     #[error("entity document has an empty credit code")]
     EmptyCreditCode,
@@ -140,7 +147,7 @@ impl EntityIndex {
         let legal_rep_name = builder.add_text_field(F_LEGAL_REP_NAME, text);
         Ok(EntityIndex {
             inner: Arc::new(Inner {
-                ram: RamIndex::create(builder)?,
+                ram: RamIndex::create(builder, ram::IndexOptions::default())?,
                 fields: Fields { credit_code, region_code, name, region_name, legal_rep_name },
             }),
         })
@@ -330,3 +337,6 @@ fn essential_tokens(tokens: Vec<QueryToken>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod notice_tests;

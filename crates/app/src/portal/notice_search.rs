@@ -26,6 +26,9 @@ const SCAN_PAGE: i64 = 2_000;
 /// Most notices a search returns (and counts its facets over).
 const MAX_HITS: usize = 200;
 
+/// The trading category of the tenders the platform runs (工程建设项目招标投标).
+const NOTICE_CATEGORY: &str = "construction";
+
 /// The notice index and the log position it reflects.
 #[derive(Clone)]
 pub struct NoticeCatalog {
@@ -192,6 +195,7 @@ impl App {
     async fn notice_doc(&self, row: &TenderRow) -> AppResult<NoticeDoc> {
         let lot_names = self.store.tender_lots(&row.tender_id).await?.into_iter().map(|lot| lot.name).collect();
         let summary = self.notice_summary(row).await?;
+        let method = self.tender_method(row).await?;
         Ok(NoticeDoc {
             tender_id: row.tender_id.clone(),
             title: row.title.clone(),
@@ -199,6 +203,13 @@ impl App {
             region_code: row.region_code.clone(),
             region_name: summary.region_name,
             principal_name: summary.principal_name,
+            // Every tender here runs under 招标投标法: construction tendering (GLOSSARY `Category`).
+            category: NOTICE_CATEGORY.to_owned(),
+            method: method.map(|m| m.as_str().to_owned()).unwrap_or_default(),
+            status: summary.state.as_str().to_owned(),
+            published_ms: summary.documents_issued_ms,
+            // The notice's text is not stored apart from its fields yet.
+            body: None,
         })
     }
 }
