@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end test of the public portal: builds `ggzy`, starts `ggzy demo` on a free
 # loopback port in a temporary data directory, and drives Debian chromium with playwright-core
-# (portal.mjs). Screenshots land in target/e2e/ of the clone. The server is stopped and the
-# temporary directory removed on any exit.
+# (portal.mjs; then sale.mjs: a listing followed live while a bidder bids). Screenshots land in
+# target/e2e/ of the clone. The server is stopped and the temporary directory removed on any exit.
 #
 # Needs: cargo, node (>= 20), /usr/bin/chromium (or CHROMIUM=path), `npm ci` done in e2e/.
 # Uses CARGO_TARGET_DIR like the rest of .ci/run.
@@ -52,3 +52,5 @@ echo "demo serving at $url"
 mkdir -p "$clone/target/e2e"
 GGZY_URL=$url SHOT_DIR="$clone/target/e2e" BROWSER_PROFILE="$work/chromium" \
     timeout 120 node e2e/portal.mjs
+GGZY_URL=$url SHOT_DIR="$clone/target/e2e" BROWSER_PROFILE="$work/chromium-sale" \
+    timeout 120 node e2e/sale.mjs

@@ -28,7 +28,10 @@
   setInterval(tick, 250);
   tick();
 
-  var source = new EventSource("/api/v1/sales/" + encodeURIComponent(id) + "/live");
+  // The page already shows everything up to its version: start after it (on reconnect the browser
+  // sends Last-Event-ID itself, which the server prefers).
+  var source = new EventSource("/api/v1/sales/" + encodeURIComponent(id) + "/live?after=" +
+    encodeURIComponent(sale.dataset.version));
   source.addEventListener("clock", function (e) {
     var c = JSON.parse(e.data);
     offset = c.server_now_ms - Date.now();

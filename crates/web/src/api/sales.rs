@@ -569,6 +569,15 @@ pub async fn reprice_sale(
     Ok(axum::Json(sale_dto(state.app.reprice_sale(&actor, &sale_id, repricing).await?)))
 }
 
+/// Where a watcher starts.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LiveQuery {
+    /// The last event id the client already has (a page rendered at that version); a
+    /// `Last-Event-ID` header, sent on reconnect, takes precedence.
+    #[serde(default)]
+    after: Option<i64>,
+}
+
 /// How often watchers get the server's clock.
 const CLOCK_EVERY: Duration = Duration::from_secs(1);
 
@@ -576,19 +585,21 @@ const CLOCK_EVERY: Duration = Duration::from_secs(1);
 /// `confirmed`, `repriced` events with the stream version as id (send `Last-Event-ID` on reconnect
 /// to resume without missing one), and a `clock` event every second with the server's time and the
 /// current end, so that a late client counts down on the server's clock.
-#[utoipa::path(get, path = "/api/v1/sales/{sale_id}/live", tag = "sales", responses(
+#[utoipa::path(get, path = "/api/v1/sales/{sale_id}/live", tag = "sales", params(LiveQuery), responses(
     (status = 200, description = "text/event-stream"),
     (status = 404, description = "not_found", body = ErrorBody),
 ))]
 pub async fn live(
     State(state): State<WebState>,
     Path(sale_id): Path<String>,
+    Query(query): Query<LiveQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>>> {
     let last_id = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
         .and_then(|text| text.trim().parse::<i64>().ok())
+        .or(query.after)
         .unwrap_or(0);
     let subscription = state.app.watch_sale(&sale_id, last_id).await?;
     let app = state.app.clone();

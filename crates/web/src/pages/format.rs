@@ -9,6 +9,12 @@ pub(crate) fn datetime(ms: i64) -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02}", dt.year(), dt.month(), dt.day(), dt.hour(), dt.minute())
 }
 
+/// `2026-11-24 16:00:05`: with seconds, where they decide something (bids, the end of bidding).
+pub(crate) fn datetime_seconds(ms: i64) -> String {
+    let dt = china_time::datetime_of(ms);
+    format!("{} {:02}:{:02}:{:02}", date(ms), dt.hour(), dt.minute(), dt.second())
+}
+
 /// The same as an HTML `datetime` attribute value (RFC 3339 with +08:00).
 pub(crate) fn machine_datetime(ms: i64) -> String {
     let dt = china_time::datetime_of(ms);

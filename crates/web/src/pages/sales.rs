@@ -11,7 +11,7 @@ use ggzy_app::actor::Credential;
 use ggzy_app::sale::SaleView;
 
 use super::PageError;
-use super::format::{datetime, machine_datetime, yuan};
+use super::format::{datetime, datetime_seconds, machine_datetime, yuan};
 use crate::WebState;
 use crate::extract::MaybeActor;
 
@@ -144,7 +144,7 @@ pub(crate) async fn detail(
         reserve_commitment: view.announcement.reserve_commitment_hex.clone(),
         reserve: view.reserve.map(|fen| yuan(fen.0)),
         applications_close: datetime(view.terms.applications_close_ms),
-        ends: datetime(view.ends_at_ms),
+        ends: datetime_seconds(view.ends_at_ms),
         ends_at_ms: view.ends_at_ms,
         server_now_ms: view.server_now_ms,
         paused_reason: view.paused_reason.clone(),
@@ -154,7 +154,7 @@ pub(crate) async fn detail(
             .bids
             .iter()
             .rev()
-            .map(|bid| BidRow { paddle: bid.paddle, price: yuan(bid.price.0), at: datetime(bid.at_ms) })
+            .map(|bid| BidRow { paddle: bid.paddle, price: yuan(bid.price.0), at: datetime_seconds(bid.at_ms) })
             .collect(),
         outcome: outcome_text(&view),
         winner: view.winner_credit_code.clone(),

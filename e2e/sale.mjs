@@ -1,0 +1,119 @@
+// A land listing followed live, in Debian chromium driven by playwright-core: a visitor opens the
+// listing from /sales and keeps its page open; a bidder signs in, opens the same page (which now
+// has the bid form), is refused a bid below the current minimum with the API's Chinese message
+// next to the form, then bids the minimum and gets its receipt; the visitor's page shows the new
+// bid without reloading, within a second. Screenshots go to SHOT_DIR.
+//
+// Environment: GGZY_URL, SHOT_DIR, BROWSER_PROFILE (a fresh directory), CHROMIUM (default
+// /usr/bin/chromium).
+
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+
+const base = process.env.GGZY_URL;
+const shots = process.env.SHOT_DIR;
+if (!base || !shots) {
+  console.error('GGZY_URL and SHOT_DIR must be set');
+  process.exit(2);
+}
+
+// Demo data (crates/ggzy/src/demo_sales.rs): a listing whose last bid is 12,600万元 by bidder2;
+// bidder3 holds a paddle; the increment is 100万元.
+const LISTING = '杭政储出〔2026〕31号地块';
+const BIDDER = 'bidder3';
+const PASSWORD = 'ggzy-demo-2026';
+const TIMEOUT = 15_000;
+
+function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+async function shot(page, name) {
+  const file = path.join(shots, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot ${file}`);
+}
+
+const browser = await chromium.launchPersistentContext(process.env.BROWSER_PROFILE ?? '', {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+  ],
+  viewport: { width: 1280, height: 900 },
+  locale: 'zh-CN',
+});
+browser.setDefaultTimeout(TIMEOUT);
+
+let failed = false;
+try {
+  // 1. The visitor finds the listing and keeps its page open.
+  const visitor = browser.pages()[0] ?? (await browser.newPage());
+  await visitor.goto(new URL('/sales', base).href);
+  await visitor.getByRole('heading', { level: 1, name: '土地与产权交易' }).waitFor();
+  await visitor.getByRole('link', { name: new RegExp(LISTING) }).click();
+  await visitor.waitForURL(/\/sales\/JY/);
+  const rows = visitor.locator('#bids tr');
+  const before = await rows.count();
+  check(before >= 1, `the listing shows its bids (${before})`);
+  const countdown = await visitor.locator('#countdown').textContent();
+  check(countdown.includes('小时'), `the countdown runs on the server's clock (${countdown})`);
+  check((await visitor.locator('#bid-form').count()) === 0, 'a visitor gets no bid form');
+  // The live view starts after the page's version: once it is connected (the clock has ticked),
+  // no bid is shown twice.
+  await visitor.waitForTimeout(1_500);
+  check((await rows.count()) === before, `no bid is shown twice (${await rows.count()} rows, ${before} rendered)`);
+  await shot(visitor, 'sale-visitor.png');
+
+  // 2. The bidder signs in (a second tab of the same browser) and opens the same page.
+  const bidder = await browser.newPage();
+  await bidder.goto(new URL('/sales', base).href);
+  const login = await bidder.evaluate(async ([username, password]) => {
+    const response = await fetch('/api/v1/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    return response.status;
+  }, [BIDDER, PASSWORD]);
+  check(login === 200, `the bidder signs in (${login})`);
+  await bidder.goto(visitor.url());
+  await bidder.locator('#bid-form').waitFor();
+  const minimumFen = Number(await bidder.locator('#minimum').getAttribute('data-fen'));
+  check(minimumFen > 0, `the page shows the minimum next bid (${minimumFen})`);
+
+  // 3. Below the minimum: the API's Chinese message next to the form, nothing recorded.
+  await bidder.getByLabel('出价（元）').fill(String((minimumFen - 50_000_000) / 100));
+  await bidder.getByRole('button', { name: '出价' }).click();
+  const error = bidder.locator('#bid-error');
+  await error.filter({ hasText: '出价须不低于' }).waitFor();
+  await shot(bidder, 'sale-bid-refused.png');
+
+  // 4. The minimum: a receipt; the visitor's page gets the row within a second, without reloading.
+  await bidder.getByLabel('出价（元）').fill(String(minimumFen / 100));
+  await bidder.getByRole('button', { name: '出价' }).click();
+  await bidder.locator('#bid-receipt').filter({ hasText: '出价已记录' }).waitFor();
+  const receivedAt = Date.now();
+  await visitor.waitForFunction((n) => document.querySelectorAll('#bids tr').length === n, before + 1, { timeout: 1_000 });
+  const lag = Date.now() - receivedAt;
+  const top = await visitor.locator('#bids tr').first().textContent();
+  check(top.includes((minimumFen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 })), `the new bid is on top (${top})`);
+  console.log(`the visitor's page showed the bid ${lag} ms after the bidder's receipt`);
+  await shot(bidder, 'sale-bid-receipt.png');
+  await shot(visitor, 'sale-visitor-updated.png');
+  console.log('e2e sale: ok');
+} catch (error) {
+  failed = true;
+  console.error(error);
+  for (const page of browser.pages()) {
+    try {
+      await shot(page, `sale-failure-${browser.pages().indexOf(page)}.png`);
+    } catch {
+      // The page may be gone; the error above is what matters.
+    }
+  }
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
