@@ -843,6 +843,24 @@ pub enum Event {
     },
     /// An unsold property transfer was disclosed again under new terms (32号令 第十八条).
     SaleRepriced(crate::sale::SaleRepricing),
+    /// The buyer and the principal signed the contract.
+    SaleContractSigned {
+        /// Sale.
+        sale_id: String,
+    },
+    /// The trading centre received a payment of the price from the buyer.
+    SalePaymentRecorded {
+        /// Sale.
+        sale_id: String,
+        /// Amount, fen.
+        amount_fen: i64,
+        /// The bank's reference.
+        reference: String,
+        /// The last day of the statutory payment period (`YYYY-MM-DD`), if the ruleset sets one.
+        due_date: String,
+        /// After that day.
+        late: bool,
+    },
 }
 
 /// An expert's record as kept in the pool.
@@ -1516,6 +1534,8 @@ impl Event {
             Event::SaleConfirmed { .. } => "SaleConfirmed",
             Event::SaleDepositRefunded { .. } => "SaleDepositRefunded",
             Event::SaleRepriced(_) => "SaleRepriced",
+            Event::SaleContractSigned { .. } => "SaleContractSigned",
+            Event::SalePaymentRecorded { .. } => "SalePaymentRecorded",
         }
     }
 
@@ -1668,7 +1688,9 @@ impl Event {
             | Event::SaleReserveRevealed { .. }
             | Event::SaleConfirmed { .. }
             | Event::SaleDepositRefunded { .. }
-            | Event::SaleRepriced(_) => Vec::new(),
+            | Event::SaleRepriced(_)
+            | Event::SaleContractSigned { .. }
+            | Event::SalePaymentRecorded { .. } => Vec::new(),
             Event::ExpertAssessed(details) => vec![ProjectionOp::Expert(ExpertOp::PutAssessment(AssessmentRow {
                 expert_id: details.expert_id.clone(),
                 tender_id: details.tender_id.clone(),

@@ -76,6 +76,17 @@ fn a_listing_with_two_bidders_going_on_ends_in_live_bidding() {
     assert_eq!(sale.decide_refund("B", 157 * MIN), Err(SaleRefusal::AlreadyRefunded));
     step(&mut sale, |s| s.decide_confirm(158 * MIN));
     assert_eq!(sale.phase(158 * MIN), SalePhase::Confirmed);
+    // The deposit (200万) becomes part of the price (1030万); payments follow the contract.
+    assert_eq!(sale.paid(), Fen(200 * WAN));
+    assert_eq!(sale.decide_payment(Fen(830 * WAN), 159 * MIN), Err(SaleRefusal::NoContract));
+    step(&mut sale, |s| s.decide_sign_contract(160 * MIN));
+    assert_eq!(sale.decide_sign_contract(161 * MIN), Err(SaleRefusal::ContractAlreadySigned));
+    assert_eq!(
+        sale.decide_payment(Fen(830 * WAN + 1), 161 * MIN),
+        Err(SaleRefusal::PaymentOutOfRange { owed: Fen(830 * WAN) })
+    );
+    step(&mut sale, |s| s.decide_payment(Fen(830 * WAN), 161 * MIN));
+    assert_eq!(sale.paid(), Fen(1_030 * WAN));
 }
 
 #[test]

@@ -187,6 +187,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("unknown_paddle", 409, "竞买号牌不存在"),
     ("winner_deposit", 409, "竞得人的保证金抵作价款，不予退还"),
     ("not_sold", 409, "未成交"),
+    ("no_contract", 409, "尚未签订合同"),
     ("no_reserve", 409, "没有密封底价"),
     ("price_cut_needs_approval", 409, "降价低于评估结果90%须经批准"),
     ("disclosure_expired", 409, "首次披露已超过12个月，须重新审计评估"),

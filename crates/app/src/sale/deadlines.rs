@@ -112,6 +112,15 @@ fn day_of(calendar: &HolidayCalendar, start: Date, rule: &Rule) -> AppResult<Opt
     }
 }
 
+/// The last day to pay the price in one sum after the contract (32号令 第二十八条), once signed;
+/// `None` when the ruleset sets no such period (land: the rule has no article in RULES.md).
+pub(crate) fn payment_due(calendar: &HolidayCalendar, ruleset: &Ruleset, sale: &Sale) -> AppResult<Option<Date>> {
+    let (Some(rule), Some(signed_ms)) = (ruleset.get("lump_sum_payment_wd_max"), sale.contract_signed_ms()) else {
+        return Ok(None);
+    };
+    day_of(calendar, china_time::date_of(signed_ms), rule)
+}
+
 /// The statutory dates of a sale's current round (`round_started_ms`: its announcement or
 /// re-disclosure), with their sources.
 pub(crate) fn sale_deadlines(
@@ -144,6 +153,15 @@ pub(crate) fn sale_deadlines(
                 });
             }
         }
+    }
+    if let (Some(day), Some(rule)) = (payment_due(calendar, ruleset, sale)?, ruleset.get("lump_sum_payment_wd_max")) {
+        out.push(SaleDeadline {
+            name: "交易价款一次性支付期限",
+            day,
+            bound: "cap",
+            rule_id: rule.id.clone(),
+            source: rule.source.clone(),
+        });
     }
     if let (Some(confirmed_ms), Some(rule)) = (sale.confirmed_at_ms(), ruleset.get("result_publicity_wd_min"))
         && let Some(day) = day_of(calendar, china_time::date_of(confirmed_ms), rule)?

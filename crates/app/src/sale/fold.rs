@@ -104,6 +104,8 @@ impl Loaded {
             Event::SaleDepositRefunded { bidder_credit_code, .. } => {
                 SaleEvent::DepositRefunded { bidder: bidder_credit_code.clone() }
             }
+            Event::SaleContractSigned { .. } => SaleEvent::ContractSigned { at_ms: recorded_at_ms },
+            Event::SalePaymentRecorded { amount_fen, .. } => SaleEvent::PaymentRecorded { amount: Fen(*amount_fen) },
             Event::SaleRepriced(repricing) => {
                 self.round_started_ms = recorded_at_ms;
                 SaleEvent::Repriced(repricing.terms(kind, appraisal))

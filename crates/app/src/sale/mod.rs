@@ -216,6 +216,10 @@ pub struct SaleView {
     pub outcome: Option<SaleOutcome>,
     /// The buyer, once confirmed.
     pub winner_credit_code: Option<String>,
+    /// When the contract was signed, UTC ms.
+    pub contract_signed_ms: Option<i64>,
+    /// Paid of the price, the winner's deposit included, fen.
+    pub paid: Option<Fen>,
     /// The statutory dates and their sources.
     pub deadlines: Vec<SaleDeadline>,
     /// Stream version.
@@ -377,6 +381,8 @@ impl App {
             reserve: sale.reserve(),
             outcome: sale.outcome(now_ms),
             winner_credit_code: loaded.winner_credit_code.clone(),
+            contract_signed_ms: sale.contract_signed_ms(),
+            paid: sale.confirmed_at_ms().map(|_| sale.paid()),
             deadlines: deadlines::sale_deadlines(
                 &self.calendar,
                 self.pinned_ruleset(&loaded.announcement.ruleset)?,
@@ -690,6 +696,47 @@ impl App {
             let event = Event::SaleDepositRefunded {
                 sale_id: sale_id.to_owned(),
                 bidder_credit_code: bidder.to_owned(),
+                due_date: due.map(|day| day.to_string()).unwrap_or_default(),
+                late: due.is_some_and(|day| today > day),
+            };
+            Ok((event, ()))
+        })
+        .await?;
+        self.sale(sale_id).await
+    }
+
+    /// The principal records the contract signed with the buyer.
+    pub async fn sign_sale_contract(&self, actor: &Actor, sale_id: &str) -> AppResult<SaleView> {
+        self.sale_command(actor, sale_id, |loaded, now_ms| {
+            let region = Self::sale_region(loaded)?;
+            actor.authorize_on_entity(Action::ManageTender, &region, &loaded.announcement.principal_credit_code)?;
+            loaded.sale.decide_sign_contract(now_ms).map_err(sale_refusal)?;
+            Ok((Event::SaleContractSigned { sale_id: sale_id.to_owned() }, ()))
+        })
+        .await?;
+        self.sale(sale_id).await
+    }
+
+    /// The trading centre records a payment of the price it received (价款通过交易机构结算); one after
+    /// the statutory period is recorded as late.
+    pub async fn record_sale_payment(
+        &self,
+        actor: &Actor,
+        sale_id: &str,
+        amount_fen: i64,
+        reference: &str,
+    ) -> AppResult<SaleView> {
+        let reference = required_text("reference", reference, "付款凭证号", 100)?;
+        self.sale_command(actor, sale_id, |loaded, now_ms| {
+            actor.authorize(Action::HoldSecurities, &Self::sale_region(loaded)?)?;
+            loaded.sale.decide_payment(Fen(amount_fen), now_ms).map_err(sale_refusal)?;
+            let ruleset = self.pinned_ruleset(&loaded.announcement.ruleset)?;
+            let due = deadlines::payment_due(&self.calendar, ruleset, &loaded.sale)?;
+            let today = ggzy_domain::china_time::date_of(now_ms);
+            let event = Event::SalePaymentRecorded {
+                sale_id: sale_id.to_owned(),
+                amount_fen,
+                reference: reference.clone(),
                 due_date: due.map(|day| day.to_string()).unwrap_or_default(),
                 late: due.is_some_and(|day| today > day),
             };

@@ -69,6 +69,16 @@ pub enum SaleEvent {
     },
     /// A property transfer without a buyer was disclosed again under new terms.
     Repriced(SaleTerms),
+    /// The buyer and the principal signed the contract.
+    ContractSigned {
+        /// When, UTC ms.
+        at_ms: i64,
+    },
+    /// The buyer paid an amount of the price (the deposit counts towards it).
+    PaymentRecorded {
+        /// The amount.
+        amount: Fen,
+    },
 }
 
 /// Why nothing was sold.
@@ -165,8 +175,8 @@ pub enum SaleRefusal {
     /// A paddle named at the listing close that is not admitted.
     #[error("竞买号牌 {0} 不存在")]
     UnknownPaddle(u32),
-    /// A refund to the winner: its deposit becomes part of the price (39号令(土地) 第二十条).
-    #[error("竞得人的保证金抵作成交价款，不予退还（招标拍卖挂牌出让国有建设用地使用权规定 第二十条）")]
+    /// A refund to the winner: its deposit becomes part of the price (39号令(土地) 第二十条、第二十一条).
+    #[error("竞得人的保证金转作定金并抵作成交价款，不予退还（招标拍卖挂牌出让国有建设用地使用权规定 第二十条、第二十一条）")]
     WinnerDeposit,
     /// Refunded already.
     #[error("该竞买人的保证金已退还")]
@@ -183,6 +193,18 @@ pub enum SaleRefusal {
     /// A re-disclosure of a sale that sold.
     #[error("已成交的交易不能重新披露")]
     RepriceAfterSale,
+    /// A second contract.
+    #[error("合同已签订")]
+    ContractAlreadySigned,
+    /// A payment before the contract.
+    #[error("请先登记签订合同，再登记价款支付")]
+    NoContract,
+    /// A payment that is not positive or exceeds what is owed.
+    #[error("支付金额须大于0且不超过尚欠价款 {owed} 元")]
+    PaymentOutOfRange {
+        /// Still owed.
+        owed: Fen,
+    },
     /// A re-disclosed price below 90% of the appraisal without the approving body's written consent.
     #[error(
         "新的转让底价 {price} 元低于评估结果的{percent}%（{floor} 元），须经转让行为批准单位书面同意：请填写批准文件（approval_document）（企业国有资产交易监督管理办法 第十八条）"
@@ -225,6 +247,9 @@ impl SaleRefusal {
             SaleRefusal::NotSold => "not_sold",
             SaleRefusal::NoReserve => "no_reserve",
             SaleRefusal::RepriceAfterSale => "invalid_transition",
+            SaleRefusal::ContractAlreadySigned => "already_exists",
+            SaleRefusal::NoContract => "no_contract",
+            SaleRefusal::PaymentOutOfRange { .. } => "invalid_amount",
             SaleRefusal::PriceCutNeedsApproval { .. } => "price_cut_needs_approval",
             SaleRefusal::DisclosureExpired => "disclosure_expired",
             SaleRefusal::Terms(error) => error.code(),
@@ -247,6 +272,8 @@ pub struct Sale {
     confirmed_at_ms: Option<i64>,
     refunded: Vec<String>,
     round: u32,
+    contract_signed_ms: Option<i64>,
+    paid: Fen,
 }
 
 impl Sale {
@@ -272,6 +299,8 @@ impl Sale {
             confirmed_at_ms: None,
             refunded: Vec::new(),
             round,
+            contract_signed_ms: None,
+            paid: Fen(0),
         }
     }
 
@@ -343,6 +372,17 @@ impl Sale {
     /// When the deal was confirmed.
     pub fn confirmed_at_ms(&self) -> Option<i64> {
         self.confirmed_at_ms
+    }
+
+    /// When the contract was signed.
+    pub fn contract_signed_ms(&self) -> Option<i64> {
+        self.contract_signed_ms
+    }
+
+    /// Paid of the price so far, the winner's deposit included (it becomes part of the price,
+    /// 39号令(土地) 第二十一条).
+    pub fn paid(&self) -> Fen {
+        Fen(self.paid.0.saturating_add(if self.confirmed_at_ms.is_some() { self.terms.deposit.0 } else { 0 }))
     }
 
     /// Bidders whose deposit was refunded.
@@ -553,6 +593,29 @@ impl Sale {
         Ok(SaleEvent::DepositRefunded { bidder: bidder.to_owned() })
     }
 
+    /// Decides the signing of the contract after the confirmation.
+    pub fn decide_sign_contract(&self, now_ms: i64) -> Result<SaleEvent, SaleRefusal> {
+        self.allow(now_ms, SaleCommand::SignContract)?;
+        if self.contract_signed_ms.is_some() {
+            return Err(SaleRefusal::ContractAlreadySigned);
+        }
+        Ok(SaleEvent::ContractSigned { at_ms: now_ms })
+    }
+
+    /// Decides a payment of `amount` towards the price, once the contract is signed.
+    pub fn decide_payment(&self, amount: Fen, now_ms: i64) -> Result<SaleEvent, SaleRefusal> {
+        self.allow(now_ms, SaleCommand::RecordPayment)?;
+        if self.contract_signed_ms.is_none() {
+            return Err(SaleRefusal::NoContract);
+        }
+        let price = self.outcome(now_ms).and_then(|outcome| outcome.winner()).map_or(Fen(0), |(_, price)| price);
+        let owed = Fen(price.0.saturating_sub(self.paid().0).max(0));
+        if amount.0 <= 0 || amount > owed {
+            return Err(SaleRefusal::PaymentOutOfRange { owed });
+        }
+        Ok(SaleEvent::PaymentRecorded { amount })
+    }
+
     /// Decides a re-disclosure of an unsold property transfer under `terms`: within 12 months of
     /// the first disclosure (`twelve_months_later_ms`, computed by the caller on the calendar), and
     /// below `percent_min` of the appraisal only with the approving body's written consent
@@ -601,6 +664,8 @@ impl Sale {
             SaleEvent::ReserveRevealed { reserve } => self.reserve = Some(*reserve),
             SaleEvent::Confirmed { at_ms } => self.confirmed_at_ms = Some(*at_ms),
             SaleEvent::DepositRefunded { bidder } => self.refunded.push(bidder.clone()),
+            SaleEvent::ContractSigned { at_ms } => self.contract_signed_ms = Some(*at_ms),
+            SaleEvent::PaymentRecorded { amount } => self.paid = Fen(self.paid.0.saturating_add(amount.0)),
             SaleEvent::Repriced(terms) => {
                 *self = Sale::start(terms.clone(), self.first_announced_ms, self.bidders_min, self.round + 1);
             }

@@ -74,6 +74,10 @@ pub enum SaleCommand {
     RefundDeposit,
     /// A property transfer without a buyer is disclosed again, possibly at a lower price.
     Reprice,
+    /// The transfer contract is signed.
+    SignContract,
+    /// The buyer pays (part of) the price.
+    RecordPayment,
 }
 
 /// One allowed command.
@@ -169,6 +173,24 @@ pub const SALE_TRANSITIONS: &[SaleTransition] = &[
         source: "招标拍卖挂牌出让国有建设用地使用权规定 第二十一条（未竞得人的保证金5个工作日内退还，不计利息）",
     },
     SaleTransition {
+        phase: SalePhase::Confirmed,
+        command: SaleCommand::SignContract,
+        kinds: LAND,
+        source: "招标拍卖挂牌出让国有建设用地使用权规定 第二十一条（按成交确认书约定的时间签订出让合同，保证金抵作土地出让价款）",
+    },
+    SaleTransition {
+        phase: SalePhase::Confirmed,
+        command: SaleCommand::SignContract,
+        kinds: PROPERTY,
+        source: "企业国有资产交易监督管理办法 第二十八条（产权交易合同生效后支付交易价款）",
+    },
+    SaleTransition {
+        phase: SalePhase::Confirmed,
+        command: SaleCommand::RecordPayment,
+        kinds: ALL,
+        source: "企业国有资产交易监督管理办法 第二十八条；招标拍卖挂牌出让国有建设用地使用权规定 第二十一条（价款支付）",
+    },
+    SaleTransition {
         phase: SalePhase::Decided,
         command: SaleCommand::Reprice,
         kinds: PROPERTY,
@@ -200,6 +222,8 @@ fn command_label(command: SaleCommand) -> &'static str {
         SaleCommand::Confirm => "成交确认",
         SaleCommand::RefundDeposit => "退还保证金",
         SaleCommand::Reprice => "降价重新披露",
+        SaleCommand::SignContract => "签订合同",
+        SaleCommand::RecordPayment => "登记价款支付",
     }
 }
 

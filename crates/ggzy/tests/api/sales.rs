@@ -329,8 +329,19 @@ async fn a_land_auction_refuses_bad_bids_and_a_reconnecting_watcher_misses_no_bi
         let (status, body) = bid(&app, &people, &sale, 1, 1_050 * WAN).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("already_leading")), "{body}");
 
-        // While the watcher is away: a bid, and a pause with its reason.
-        assert_eq!(bid(&app, &people, &sale, 2, 1_020 * WAN).await.0, StatusCode::CREATED);
+        // While the watcher is away: two bids at the same price at once; the log orders them, the
+        // second is refused and told an earlier bid holds that price. Then a pause with its reason.
+        let (first, second) =
+            tokio::join!(bid(&app, &people, &sale, 0, 1_020 * WAN), bid(&app, &people, &sale, 2, 1_020 * WAN));
+        let mut answers = [first, second];
+        answers.sort_by_key(|(status, _)| status.as_u16());
+        assert_eq!(answers[0].0, StatusCode::CREATED, "{answers:?}");
+        assert_eq!(
+            (answers[1].0, answers[1].1["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("bid_below_increment")),
+            "{answers:?}"
+        );
+        assert!(answers[1].1["message"].as_str().is_some_and(|m| m.contains("更早的出价")), "{answers:?}");
         app.clock.set_ms(at("2026-10-29T10:58:00+08:00"));
         let pause = json!({"reason": "电子竞价系统行情服务器故障"});
         let (status, _, body) =

@@ -198,6 +198,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(sales::reveal_reserve))
         .routes(routes!(sales::confirm_sale))
         .routes(routes!(sales::refund_deposit))
+        .routes(routes!(sales::sign_contract))
+        .routes(routes!(sales::record_payment))
         .routes(routes!(sales::reprice_sale));
     public.merge(private).split_for_parts()
 }

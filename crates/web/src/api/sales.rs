@@ -146,6 +146,10 @@ pub struct SaleDto {
     winning_price_fen: Option<i64>,
     /// The buyer, once confirmed.
     winner_credit_code: Option<String>,
+    /// When the contract was signed (RFC 3339).
+    contract_signed_at: Option<String>,
+    /// Paid of the price after the confirmation, the winner's deposit included, fen.
+    paid_fen: Option<i64>,
     /// Statutory dates.
     deadlines: Vec<SaleDeadlineDto>,
     /// Stream version (the last SSE id included).
@@ -197,6 +201,8 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
         winning_paddle: winner.map(|(paddle, _)| paddle),
         winning_price_fen: winner.map(|(_, price)| price.0),
         winner_credit_code: view.winner_credit_code,
+        contract_signed_at: view.contract_signed_ms.map(rfc3339),
+        paid_fen: view.paid.map(|fen| fen.0),
         deadlines: view
             .deadlines
             .into_iter()
@@ -510,6 +516,44 @@ pub async fn refund_deposit(
     Query(query): Query<BidderQuery>,
 ) -> ApiResult<axum::Json<SaleDto>> {
     Ok(axum::Json(sale_dto(state.app.refund_sale_deposit(&actor, &sale_id, &query.bidder).await?)))
+}
+
+/// Records the contract signed with the buyer (the principal).
+#[utoipa::path(post, path = "/api/v1/sales/{sale_id}/contract", tag = "sales", responses(
+    (status = 200, body = SaleDto),
+    (status = 409, description = "already_exists, invalid_transition", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn sign_contract(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(sale_id): Path<String>,
+) -> ApiResult<axum::Json<SaleDto>> {
+    Ok(axum::Json(sale_dto(state.app.sign_sale_contract(&actor, &sale_id).await?)))
+}
+
+/// A payment of the price received by the trading centre.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PaymentRequest {
+    /// Amount, fen.
+    amount_fen: i64,
+    /// The bank's reference.
+    reference: String,
+}
+
+/// Records a payment of the price (late ones are recorded as late).
+#[utoipa::path(post, path = "/api/v1/sales/{sale_id}/payments", tag = "sales", request_body = PaymentRequest, responses(
+    (status = 200, body = SaleDto),
+    (status = 409, description = "no_contract, invalid_transition", body = ErrorBody),
+    (status = 422, description = "invalid_amount (more than is owed)", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn record_payment(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(sale_id): Path<String>,
+    ApiJson(request): ApiJson<PaymentRequest>,
+) -> ApiResult<axum::Json<SaleDto>> {
+    let view = state.app.record_sale_payment(&actor, &sale_id, request.amount_fen, &request.reference).await?;
+    Ok(axum::Json(sale_dto(view)))
 }
 
 /// A re-disclosure.
