@@ -8,48 +8,15 @@
 // Environment: GGZY_URL (e.g. http://127.0.0.1:41234/), SHOT_DIR, BROWSER_PROFILE (a fresh
 // directory), CHROMIUM (default /usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
-import path from 'node:path';
-
-const base = process.env.GGZY_URL;
-const shots = process.env.SHOT_DIR;
-if (!base || !shots) {
-  console.error('GGZY_URL and SHOT_DIR must be set');
-  process.exit(2);
-}
+import { base, check, launch, run, shot } from './browser.mjs';
 
 // Demo data (crates/ggzy/src/demo_tenders.rs): an opened tender with this title.
 const QUERY = '综合管廊';
 const TITLE = '杭州市文三路综合管廊工程施工';
 // A lot taken to its contract and archived: candidates, winner and contract are public.
 const RESULT_TITLE = '杭州市余杭区良渚港河道综合整治工程';
-const TIMEOUT = 15_000;
 
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-
-async function shot(page, name) {
-  const file = path.join(shots, name);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-
-const browser = await chromium.launchPersistentContext(process.env.BROWSER_PROFILE ?? '', {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  // Without the networking flags chromium keeps calling home on a closed network (STACK.md §4).
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
-  ],
-  viewport: { width: 1280, height: 800 },
-  locale: 'zh-CN',
-});
-browser.setDefaultTimeout(TIMEOUT);
-
-let failed = false;
-try {
+await run(await launch({ width: 1280, height: 800 }), 'failure', async (browser) => {
   const page = browser.pages()[0] ?? (await browser.newPage());
   const started = Date.now();
 
@@ -148,17 +115,4 @@ try {
   check(phoneOverflow <= 0, `the notice fits a 390 px screen (overflow ${phoneOverflow}px)`);
   await shot(phone, 'phone-notice.png');
   console.log('e2e: ok');
-} catch (error) {
-  failed = true;
-  console.error(error);
-  for (const page of browser.pages()) {
-    try {
-      await shot(page, `failure-${browser.pages().indexOf(page)}.png`);
-    } catch {
-      // The page may be gone; the error above is what matters.
-    }
-  }
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -7,47 +7,15 @@
 // Environment: GGZY_URL, SHOT_DIR, BROWSER_PROFILE (a fresh directory), CHROMIUM (default
 // /usr/bin/chromium).
 
-import { chromium } from 'playwright-core';
-import path from 'node:path';
-
-const base = process.env.GGZY_URL;
-const shots = process.env.SHOT_DIR;
-if (!base || !shots) {
-  console.error('GGZY_URL and SHOT_DIR must be set');
-  process.exit(2);
-}
+import { base, check, launch, run, shot } from './browser.mjs';
 
 // Demo data (crates/ggzy/src/demo_sales.rs): a listing whose last bid is 12,600万元 by bidder2;
 // bidder3 holds a paddle; the increment is 100万元.
 const LISTING = '杭政储出〔2026〕31号地块';
 const BIDDER = 'bidder3';
 const PASSWORD = 'ggzy-demo-2026';
-const TIMEOUT = 15_000;
 
-function check(condition, message) {
-  if (!condition) throw new Error(`check failed: ${message}`);
-}
-
-async function shot(page, name) {
-  const file = path.join(shots, name);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`screenshot ${file}`);
-}
-
-const browser = await chromium.launchPersistentContext(process.env.BROWSER_PROFILE ?? '', {
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
-  ],
-  viewport: { width: 1280, height: 900 },
-  locale: 'zh-CN',
-});
-browser.setDefaultTimeout(TIMEOUT);
-
-let failed = false;
-try {
+await run(await launch({ width: 1280, height: 900 }), 'sale-failure', async (browser) => {
   // 1. The visitor finds the listing and keeps its page open.
   const visitor = browser.pages()[0] ?? (await browser.newPage());
   await visitor.goto(new URL('/sales', base).href);
@@ -103,17 +71,4 @@ try {
   await shot(bidder, 'sale-bid-receipt.png');
   await shot(visitor, 'sale-visitor-updated.png');
   console.log('e2e sale: ok');
-} catch (error) {
-  failed = true;
-  console.error(error);
-  for (const page of browser.pages()) {
-    try {
-      await shot(page, `sale-failure-${browser.pages().indexOf(page)}.png`);
-    } catch {
-      // The page may be gone; the error above is what matters.
-    }
-  }
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -185,13 +185,18 @@ impl App {
 
     /// The newest construction ruleset in force today.
     pub(crate) fn current_construction_ruleset(&self) -> AppResult<&Ruleset> {
+        self.current_ruleset(CONSTRUCTION_RULESET_ID)
+    }
+
+    /// The newest ruleset `id` in force today (a procedure pins it when it starts).
+    pub(crate) fn current_ruleset(&self, id: &str) -> AppResult<&Ruleset> {
         let (year, month, day) = self.today();
         let today = format!("{year:04}-{month:02}-{day:02}");
         self.rulesets
             .iter()
-            .filter(|set| set.id == CONSTRUCTION_RULESET_ID && set.effective_from.as_str() <= today.as_str())
+            .filter(|set| set.id == id && set.effective_from.as_str() <= today.as_str())
             .max_by(|a, b| a.effective_from.cmp(&b.effective_from))
-            .ok_or_else(|| AppError::Internal("no construction ruleset in force".to_owned()))
+            .ok_or_else(|| AppError::Internal(format!("no {id} ruleset in force")))
     }
 
     pub(crate) async fn tender_row(&self, tender_id: &str) -> AppResult<TenderRow> {

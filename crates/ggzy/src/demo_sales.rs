@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use ggzy_app::App;
-use ggzy_app::actor::Actor;
 use ggzy_app::clock::FakeClock;
 use ggzy_app::sale::NewSale;
 use ggzy_crypto::reference_price::reserve_commitment;
@@ -18,7 +17,8 @@ use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::{RegionCode, china_time};
 use jiff::civil::{Date, Time};
 
-use crate::demo::{DEMO_PASSWORD, explain};
+use crate::demo::explain;
+use crate::demo_tenders::login;
 
 const DAY_MS: i64 = 86_400_000;
 const WAN: i64 = 1_000_000;
@@ -33,15 +33,6 @@ pub struct DemoSale {
     pub phase: &'static str,
     /// Title.
     pub title: String,
-}
-
-async fn login(app: &App, username: &str) -> anyhow::Result<Actor> {
-    Ok(app
-        .login(username, DEMO_PASSWORD)
-        .await
-        .map_err(explain)
-        .with_context(|| format!("signing in {username}"))?
-        .actor)
 }
 
 /// `day` at `hour`:00 China time, UTC ms.
@@ -149,14 +140,22 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
             app.place_sale_bid(actor, &sale, code, price * WAN).await.map_err(explain).context("demo bid").map(|_| ())
         }
     };
+    // The trading centre admits every demo bidder with its deposit.
+    let admit_all = |sale: String| {
+        let (app, center, bidders) = (app.clone(), center.clone(), &bidders);
+        async move {
+            for (_, code) in bidders {
+                app.admit_sale_bidder(&center, &sale, code, 2_400 * WAN, &format!("DEMO-{code}"))
+                    .await
+                    .map_err(explain)
+                    .context("demo admission")?;
+            }
+            anyhow::Ok(())
+        }
+    };
     // The listing's bidders are admitted before it starts; its first bids come in over a week.
     clock.set_ms(at(starts, 9)? - 12 * 3_600_000);
-    for (_, code) in &bidders {
-        app.admit_sale_bidder(&center, &listing_id, code, 2_400 * WAN, &format!("DEMO-{code}"))
-            .await
-            .map_err(explain)
-            .context("demo admission")?;
-    }
+    admit_all(listing_id.clone()).await?;
     for (i, (days_ago, price)) in [(13, 12_000), (11, 12_100), (9, 12_300)].into_iter().enumerate() {
         clock.set_ms(now_ms - days_ago * DAY_MS);
         bid(i, listing_id.clone(), price).await?;
@@ -164,12 +163,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     // The auction: admitted the day before, four bids, the reserve (12300万) revealed, confirmed,
     // the losers' deposits refunded.
     clock.set_ms(at(auction_day, 9)? - DAY_MS + 3_600_000);
-    for (_, code) in &bidders {
-        app.admit_sale_bidder(&center, &auction_id, code, 2_400 * WAN, &format!("DEMO-{code}"))
-            .await
-            .map_err(explain)
-            .context("demo admission")?;
-    }
+    admit_all(auction_id.clone()).await?;
     clock.set_ms(at(auction_day, 10)? + 5 * 60_000);
     for (i, price) in [12_000, 12_100, 12_300, 12_400].into_iter().enumerate() {
         bid(i, auction_id.clone(), price).await?;

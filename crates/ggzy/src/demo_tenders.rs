@@ -112,7 +112,8 @@ struct Party {
     key: PrivateKey,
 }
 
-async fn login(app: &App, username: &str) -> anyhow::Result<Actor> {
+/// Signs a demo user in (every demo user has [`DEMO_PASSWORD`]).
+pub(crate) async fn login(app: &App, username: &str) -> anyhow::Result<Actor> {
     Ok(app
         .login(username, DEMO_PASSWORD)
         .await

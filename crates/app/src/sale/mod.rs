@@ -13,7 +13,6 @@ use std::sync::Arc;
 
 use ggzy_crypto::reference_price::reserve_commitment;
 use ggzy_domain::authz::Action;
-use ggzy_domain::ruleset::Ruleset;
 use ggzy_domain::sale::{Sale, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms};
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::ExpectedVersion;
@@ -267,16 +266,6 @@ impl App {
         &self.sales
     }
 
-    fn sale_ruleset(&self, kind: SaleKind) -> AppResult<&Ruleset> {
-        let (year, month, day) = self.today();
-        let today = format!("{year:04}-{month:02}-{day:02}");
-        self.rulesets
-            .iter()
-            .filter(|set| set.id == kind.ruleset_id() && set.effective_from.as_str() <= today.as_str())
-            .max_by(|a, b| a.effective_from.cmp(&b.effective_from))
-            .ok_or_else(|| AppError::Internal(format!("no {} ruleset in force", kind.ruleset_id())))
-    }
-
     /// Announces a sale (出让公告 / 正式披露): the principal or its agent, with the statutory periods
     /// checked (land: notice ≥ 20 d before bidding, listing ≥ 10 WD; property: disclosure ≥ 20 WD).
     pub async fn announce_sale(&self, actor: &Actor, new: NewSale) -> AppResult<SaleView> {
@@ -307,7 +296,7 @@ impl App {
         if new.applications_close_ms <= now_ms {
             return Err(field("applications_close_at", "invalid_time", "申请截止时间须晚于现在"));
         }
-        let ruleset = self.sale_ruleset(kind)?;
+        let ruleset = self.current_ruleset(kind.ruleset_id())?;
         let (year, month, day) = self.today();
         let sale_id = format!(
             "JY{}{year:04}{month:02}{day:02}{}",

@@ -176,7 +176,9 @@ pub enum SaleRefusal {
     #[error("竞买号牌 {0} 不存在")]
     UnknownPaddle(u32),
     /// A refund to the winner: its deposit becomes part of the price (39号令(土地) 第二十条、第二十一条).
-    #[error("竞得人的保证金转作定金并抵作成交价款，不予退还（招标拍卖挂牌出让国有建设用地使用权规定 第二十条、第二十一条）")]
+    #[error(
+        "竞得人的保证金转作定金并抵作成交价款，不予退还（招标拍卖挂牌出让国有建设用地使用权规定 第二十条、第二十一条）"
+    )]
     WinnerDeposit,
     /// Refunded already.
     #[error("该竞买人的保证金已退还")]
