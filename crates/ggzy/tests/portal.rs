@@ -277,12 +277,21 @@ async fn a_notice_before_its_opening_names_no_bidder() {
 async fn pages_are_rate_limited_per_client_like_the_public_api() {
     let portal = demo_portal_limited(1, 3).await;
     let mut statuses = Vec::new();
+    let mut limited = None;
     for _ in 0..5 {
         let response = portal.client.get(format!("{}/notices", portal.base)).send().await.expect("request");
         statuses.push(response.status());
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            let retry = response.headers().get("retry-after").is_some();
+            let kind = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            limited = Some((retry, kind, response.text().await.expect("body")));
+        }
     }
     assert_eq!(&statuses[..3], [StatusCode::OK; 3], "{statuses:?}");
     assert!(statuses[3..].contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // A browser gets the error as a Chinese page with Retry-After, not the API's JSON.
+    let (retry, kind, body) = limited.expect("a limited answer");
+    assert!(retry && kind.starts_with("text/html") && body.contains("请求过于频繁"), "{kind} {body}");
     portal.finish().await;
 }
 

@@ -97,7 +97,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(draws::verification_data))
         .routes(routes!(sales::list_sales))
         .routes(routes!(sales::get_sale))
-        .layer(rate_limit(state));
+        .layer(rate_limit(state, IntoResponse::into_response));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
@@ -213,6 +213,7 @@ pub fn docs(openapi: OpenApi) -> Router<WebState> {
 /// bidders share one NAT (a centre's bidding room), see STACK.md.
 pub(crate) fn rate_limit(
     state: &WebState,
+    render: fn(ApiError) -> axum::response::Response,
 ) -> tower_governor::GovernorLayer<
     tower_governor::key_extractor::PeerIpKeyExtractor,
     governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>,
@@ -237,10 +238,9 @@ pub(crate) fn rate_limit(
             }
         }
     });
-    tower_governor::GovernorLayer::new(config).error_handler(|error| match error {
+    tower_governor::GovernorLayer::new(config).error_handler(move |error| match error {
         GovernorError::TooManyRequests { wait_time, .. } => {
-            let mut response =
-                ApiError::new("rate_limited", format!("请求过于频繁，请{wait_time}秒后再试")).into_response();
+            let mut response = render(ApiError::new("rate_limited", format!("请求过于频繁，请{wait_time}秒后再试")));
             if let Ok(value) = axum::http::HeaderValue::from_str(&wait_time.to_string()) {
                 response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
             }
@@ -248,7 +248,7 @@ pub(crate) fn rate_limit(
         }
         other => {
             tracing::error!(error = %other, "rate limiter could not identify the client");
-            ApiError::new("internal_error", "服务器内部错误，请稍后重试").into_response()
+            render(ApiError::new("internal_error", "服务器内部错误，请稍后重试"))
         }
     })
 }

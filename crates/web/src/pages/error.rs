@@ -28,6 +28,12 @@ impl PageError {
     }
 }
 
+impl From<ApiError> for PageError {
+    fn from(error: ApiError) -> PageError {
+        PageError(error)
+    }
+}
+
 impl From<AppError> for PageError {
     fn from(error: AppError) -> PageError {
         PageError(ApiError::from(error))

@@ -56,7 +56,8 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/static/sale-live.js", get(sale_live_js))
         .route("/feeds/notices.atom", get(feeds::notices))
         .route("/feeds/results.atom", get(feeds::results))
-        .layer(crate::api::rate_limit(state))
+        // A browser over the limit gets the error as a page, like every other failed page.
+        .layer(crate::api::rate_limit(state, |error| PageError::from(error).into_response()))
 }
 
 /// The live sale page's script (served from our origin: the CSP allows no inline script).
