@@ -87,7 +87,7 @@ impl App {
         bidder: &str,
         price_fen: i64,
     ) -> AppResult<SaleBidReceipt> {
-        let ((paddle, at_ms), appended, _) = self
+        let ((paddle, at_ms), appended, clock) = self
             .sale_command(actor, sale_id, |loaded, now_ms| {
                 actor.authorize_on_entity(Action::SubmitBid, &Self::sale_region(loaded)?, bidder)?;
                 let decided = loaded.sale.decide_bid(bidder, Fen(price_fen), now_ms).map_err(sale_refusal)?;
@@ -104,7 +104,7 @@ impl App {
                 Ok((event, (bid.paddle, bid.at_ms)))
             })
             .await?;
-        let ends_at_ms = self.sale(sale_id).await?.ends_at_ms;
+        let ends_at_ms = clock.ends_at_ms;
         Ok(SaleBidReceipt {
             sale_id: sale_id.to_owned(),
             paddle,

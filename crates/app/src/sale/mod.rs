@@ -259,12 +259,13 @@ impl App {
 
     /// Runs one command on a sale: decides on the folded state under the sale's lock, appends at
     /// the expected version, folds the result and fans it out. A lost race reloads and decides again.
+    /// Returns the decision's extra value, where the event landed, and the sale's clock after it.
     async fn sale_command<T>(
         &self,
         actor: &Actor,
         sale_id: &str,
         decide: impl Fn(&Loaded, i64) -> AppResult<(Event, T)>,
-    ) -> AppResult<(T, ggzy_store::Appended, i64)> {
+    ) -> AppResult<(T, ggzy_store::Appended, LiveClock)> {
         let slot = self.sales.slot(sale_id);
         let mut state = slot.state.lock().await;
         for _attempt in 0..3 {
@@ -288,8 +289,9 @@ impl App {
                         // No watcher is not an error.
                         let _ = slot.events.send(message);
                     }
-                    slot.clock.send_replace(loaded.clock());
-                    return Ok((extra, appended, now_ms));
+                    let clock = loaded.clock();
+                    slot.clock.send_replace(clock);
+                    return Ok((extra, appended, clock));
                 }
                 Err(AppError::VersionConflict { .. }) => *state = None,
                 Err(other) => return Err(other),
