@@ -157,5 +157,5 @@ pub(crate) fn message_of(event: &Event, sale: &Sale, version: i64) -> Option<Liv
         ),
         _ => return None,
     };
-    Some(LiveMessage { version, name, data: data.to_string() })
+    Some(LiveMessage::new(version, name, data.to_string()))
 }

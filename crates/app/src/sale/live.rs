@@ -27,6 +27,16 @@ pub struct LiveMessage {
     pub name: &'static str,
     /// JSON data.
     pub data: String,
+    /// The whole SSE frame (`id`, `event`, `data`, blank line), rendered once for every watcher.
+    pub frame: String,
+}
+
+impl LiveMessage {
+    /// A message with its frame (the JSON is compact, so `data` is one line).
+    pub fn new(version: i64, name: &'static str, data: String) -> LiveMessage {
+        let frame = format!("id: {version}\nevent: {name}\ndata: {data}\n\n");
+        LiveMessage { version, name, data, frame }
+    }
 }
 
 /// What the once-a-second clock tells watchers: the server's time against the current end.

@@ -3,12 +3,15 @@
 //! the reserve's reveal, confirmation, refunds, re-disclosure; and the live view over SSE.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
+use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use ggzy_app::sale::{LiveSubscription, NewSale, SaleBidReceipt, SaleRepricing, SaleView};
+use axum::response::IntoResponse;
+use ggzy_app::sale::{LiveMessage, LiveSubscription, NewSale, SaleBidReceipt, SaleRepricing, SaleView};
 use ggzy_domain::sale::{NoSale, SaleOutcome};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
@@ -639,7 +642,7 @@ pub async fn live(
     Path(sale_id): Path<String>,
     Query(query): Query<LiveQuery>,
     headers: HeaderMap,
-) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<SseEvent, Infallible>>>> {
+) -> ApiResult<impl IntoResponse> {
     let last_id = headers
         .get("last-event-id")
         .and_then(|value| value.to_str().ok())
@@ -651,16 +654,28 @@ pub async fn live(
     let stream = futures_util::stream::unfold(Watcher::new(subscription, last_id), move |mut watcher| {
         let app = app.clone();
         async move {
-            let event = watcher.next(&app).await?;
-            Some((Ok(event), watcher))
+            let frame = watcher.next(&app).await?;
+            Some((Ok::<_, Infallible>(frame), watcher))
         }
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    // The frames are written as they are (each event's frame is rendered once for all watchers);
+    // the clock event, at least every second, keeps idle connections alive.
+    let headers = [(header::CONTENT_TYPE, "text/event-stream"), (header::CACHE_CONTROL, "no-cache")];
+    Ok((headers, Body::from_stream(stream)))
+}
+
+/// A message's rendered frame as the bytes of a response body.
+struct Frame(Arc<LiveMessage>);
+
+impl AsRef<[u8]> for Frame {
+    fn as_ref(&self) -> &[u8] {
+        self.0.frame.as_bytes()
+    }
 }
 
 /// One watcher's state: the backlog still to send, the last id sent, the clock timer.
 struct Watcher {
-    backlog: std::collections::VecDeque<std::sync::Arc<ggzy_app::sale::LiveMessage>>,
+    backlog: std::collections::VecDeque<Arc<LiveMessage>>,
     subscription: LiveSubscription,
     last_sent: i64,
     ticker: tokio::time::Interval,
@@ -675,7 +690,7 @@ impl Watcher {
     }
 
     /// The next SSE event; `None` ends the stream (the client reconnects with its last id).
-    async fn next(&mut self, app: &ggzy_app::App) -> Option<SseEvent> {
+    async fn next(&mut self, app: &ggzy_app::App) -> Option<Bytes> {
         if let Some(message) = self.backlog.pop_front() {
             return Some(self.send(&message));
         }
@@ -704,7 +719,7 @@ impl Watcher {
         }
     }
 
-    fn clock_event(&self, app: &ggzy_app::App) -> SseEvent {
+    fn clock_event(&self, app: &ggzy_app::App) -> Bytes {
         let clock = *self.subscription.clock.borrow();
         let now_ms = app.now_ms();
         let data = serde_json::json!({
@@ -714,11 +729,12 @@ impl Watcher {
             "remaining_ms": (clock.ends_at_ms - now_ms).max(0),
             "paused": clock.paused,
         });
-        SseEvent::default().event("clock").data(data.to_string())
+        Bytes::from(format!("event: clock\ndata: {data}\n\n"))
     }
 
-    fn send(&mut self, message: &ggzy_app::sale::LiveMessage) -> SseEvent {
+    fn send(&mut self, message: &Arc<LiveMessage>) -> Bytes {
         self.last_sent = message.version;
-        SseEvent::default().id(message.version.to_string()).event(message.name).data(message.data.as_str())
+        // Shares the rendered frame: no copy per watcher.
+        Bytes::from_owner(Frame(message.clone()))
     }
 }
