@@ -71,7 +71,7 @@ impl App {
 
     /// A bidder's own paddle (for the bidder only).
     pub async fn sale_paddle(&self, actor: &Actor, sale_id: &str, bidder: &str) -> AppResult<Option<u32>> {
-        let slot = self.sales.slot(sale_id);
+        let slot = self.sale_slot(sale_id).await?;
         let mut state = slot.state.lock().await;
         let loaded = self.loaded(sale_id, &mut state, &slot).await?;
         actor.authorize_on_entity(Action::SubmitBid, &Self::sale_region(loaded)?, bidder)?;

@@ -86,9 +86,15 @@ impl SaleHub {
         self.closing.subscribe()
     }
 
-    /// The slot of a sale (created empty on first use).
-    pub(crate) fn slot(&self, sale_id: &str) -> Arc<Slot> {
+    /// The slot of a sale, if one exists.
+    pub(crate) fn get(&self, sale_id: &str) -> Option<Arc<Slot>> {
         // A poisoned map only means another thread panicked while inserting; the map is still sound.
+        self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(sale_id).cloned()
+    }
+
+    /// The slot of a sale (created empty on first use). Only for a sale known to exist: ids from
+    /// requests would otherwise grow the map without bound.
+    pub(crate) fn slot(&self, sale_id: &str) -> Arc<Slot> {
         let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         slots
             .entry(sale_id.to_owned())

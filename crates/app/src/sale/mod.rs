@@ -200,7 +200,7 @@ impl App {
 
     /// A sale as the public sees it now.
     pub async fn sale(&self, sale_id: &str) -> AppResult<SaleView> {
-        let slot = self.sales.slot(sale_id);
+        let slot = self.sale_slot(sale_id).await?;
         let mut state = slot.state.lock().await;
         let loaded = self.loaded(sale_id, &mut state, &slot).await?;
         self.view_of(loaded, self.now_ms())
@@ -238,6 +238,15 @@ impl App {
         })
     }
 
+    /// The live slot of an existing sale; an unknown id is `NotFound` and leaves no slot behind.
+    async fn sale_slot(&self, sale_id: &str) -> AppResult<Arc<live::Slot>> {
+        if let Some(slot) = self.sales.get(sale_id) {
+            return Ok(slot);
+        }
+        self.store.sale(sale_id).await?.ok_or(AppError::NotFound { what: "交易" })?;
+        Ok(self.sales.slot(sale_id))
+    }
+
     /// Fills the slot from the stream if empty.
     async fn loaded<'a>(
         &self,
@@ -266,7 +275,7 @@ impl App {
         sale_id: &str,
         decide: impl Fn(&Loaded, i64) -> AppResult<(Event, T)>,
     ) -> AppResult<(T, ggzy_store::Appended, LiveClock)> {
-        let slot = self.sales.slot(sale_id);
+        let slot = self.sale_slot(sale_id).await?;
         let mut state = slot.state.lock().await;
         for _attempt in 0..3 {
             let loaded = self.loaded(sale_id, &mut state, &slot).await?;
@@ -302,7 +311,7 @@ impl App {
 
     /// Subscribes to a sale's public events after `last_id` (0: from the start).
     pub async fn watch_sale(&self, sale_id: &str, last_id: i64) -> AppResult<LiveSubscription> {
-        let slot = self.sales.slot(sale_id);
+        let slot = self.sale_slot(sale_id).await?;
         let mut state = slot.state.lock().await;
         let loaded = self.loaded(sale_id, &mut state, &slot).await?;
         // Under the lock no command runs: the backlog and the subscription meet exactly.

@@ -300,6 +300,12 @@ async fn a_land_auction_refuses_bad_bids_and_a_reconnecting_watcher_misses_no_bi
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("too_few_bidders")), "{body}");
         assert_eq!(get(&app, &lonely).await["outcome"], "too_few_bidders");
 
+        // An unknown sale: 404, for its view and its live view alike.
+        for path in ["/api/v1/sales/JY000000NOPE", "/api/v1/sales/JY000000NOPE/live"] {
+            let (status, _, body) = call(app.client.get(app.url(path))).await;
+            assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{path} {body}");
+        }
+
         // A watcher connects before the bidding.
         let live = app.url(&format!("/api/v1/sales/{sale}/live"));
         let mut watcher = app.client.get(&live).send().await.expect("watch");
