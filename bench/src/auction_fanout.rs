@@ -1169,25 +1169,9 @@ fn thousands(value: f64) -> String {
 }
 
 fn machine_facts() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|release| release.trim().to_owned())
-        .unwrap_or_else(|_| "unknown".to_owned());
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let cpu = ggzy_bench::machine::cpu_model();
+    let kernel = ggzy_bench::machine::kernel();
+    let commit = ggzy_bench::machine::commit();
     format!("nproc {}, {cpu}, Linux {kernel}, commit {commit}, loopback", cores())
 }
 

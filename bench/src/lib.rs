@@ -1,4 +1,7 @@
-//! What the benchmark binaries share: reading their `--key value` arguments.
+//! What the benchmark binaries share: reading their `--key value` arguments, and the facts of the
+//! machine and commit a report names.
+
+pub mod machine;
 
 /// The `--key value` and `--key=value` pairs of the command line, in order. `--help` or `-h`
 /// prints `usage` and exits; a key without a value is an error that shows `usage`.

@@ -324,33 +324,10 @@ fn check(single: &Path, big: &Path, copies: usize) -> Result<Consistency> {
 }
 
 fn machine_facts() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|line| line.starts_with("model name"))
-                .and_then(|line| line.split_once(':'))
-                .map(|(_, model)| model.trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let memory = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find_map(|line| line.strip_prefix("MemTotal:"))
-                .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
-        .map_or_else(|| "unknown memory".to_owned(), |kib| format!("{:.1} GiB RAM", kib / 1024.0 / 1024.0));
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|release| release.trim().to_owned())
-        .unwrap_or_else(|_| "unknown".to_owned());
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .filter(|output| output.status.success())
-        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned());
+    let cpu = ggzy_bench::machine::cpu_model();
+    let memory = ggzy_bench::machine::memory();
+    let kernel = ggzy_bench::machine::kernel();
+    let commit = ggzy_bench::machine::commit();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     format!("nproc {cores}, {cpu}, {memory}, Linux {kernel}, commit {commit} (plus working tree), release build")
 }
