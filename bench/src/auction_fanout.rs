@@ -1156,18 +1156,6 @@ fn figures(load: &Load, auctions: usize) -> Figures {
     figures
 }
 
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 fn machine_facts() -> String {
     let cpu = ggzy_bench::machine::cpu_model();
     let kernel = ggzy_bench::machine::kernel();
@@ -1193,7 +1181,7 @@ fn report(args: &Args, setup_time: Duration, fd_limit: u64, load: &Load, figures
          {} bids/s for {} s; the server (SQLite, WAL) and the bidders in one process, the watchers in another; {}.",
         args.auctions,
         args.bidders,
-        thousands(args.watchers as f64),
+        ggzy_bench::thousands(args.watchers as f64),
         args.watchers / args.auctions,
         args.rate,
         args.seconds,
@@ -1202,7 +1190,7 @@ fn report(args: &Args, setup_time: Duration, fd_limit: u64, load: &Load, figures
     println!(
         "Setup (not timed): {:.1} s; {} watchers subscribed in {:.1} s; RLIMIT_NOFILE of the server's process {}.",
         setup_time.as_secs_f64(),
-        thousands(args.watchers as f64),
+        ggzy_bench::thousands(args.watchers as f64),
         load.connect_time.as_secs_f64(),
         fd_limit
     );
@@ -1211,8 +1199,8 @@ fn report(args: &Args, setup_time: Duration, fd_limit: u64, load: &Load, figures
     println!("|---|---:|");
     println!(
         "| bids sent / accepted (201) / refused | {} / {} / {} |",
-        thousands(figures.sent as f64),
-        thousands(figures.accepted as f64),
+        ggzy_bench::thousands(figures.sent as f64),
+        ggzy_bench::thousands(figures.accepted as f64),
         figures.sent - figures.accepted
     );
     println!(
@@ -1224,19 +1212,19 @@ fn report(args: &Args, setup_time: Duration, fd_limit: u64, load: &Load, figures
     println!("| schedule slip, planned → sent: p50 / p95 / p99 / max | {} |", ms3(&figures.slip_us));
     println!(
         "| **bid → watcher**, all {} (bid, watcher) pairs: p50 / p95 / p99 / max | **{}** |",
-        thousands(figures.pair_us.len() as f64),
+        ggzy_bench::thousands(figures.pair_us.len() as f64),
         ms3(&figures.pair_us)
     );
     println!(
         "| bid → the last of its auction's watchers, {} bids: p50 / p95 / p99 / max | {} |",
-        thousands(figures.last_watcher_us.len() as f64),
+        ggzy_bench::thousands(figures.last_watcher_us.len() as f64),
         ms3(&figures.last_watcher_us)
     );
     println!(
         "| `bid` events expected / seen / **missed** | {} / {} / **{}** |",
-        thousands(figures.expected as f64),
-        thousands(figures.seen as f64),
-        thousands(figures.missed() as f64)
+        ggzy_bench::thousands(figures.expected as f64),
+        ggzy_bench::thousands(figures.seen as f64),
+        ggzy_bench::thousands(figures.missed() as f64)
     );
     println!(
         "| ids not increasing / bad `minimum_next_fen` / events of unanswered bids / reconnects | {} / {} / {} / {} |",
@@ -1244,7 +1232,7 @@ fn report(args: &Args, setup_time: Duration, fd_limit: u64, load: &Load, figures
     );
     println!(
         "| `clock` events received (on subscribing and after a second without a bid) | {} |",
-        thousands(figures.clock_events as f64)
+        ggzy_bench::thousands(figures.clock_events as f64)
     );
     println!(
         "| CPU in {wall:.1} s (load and drain): server's process (server threads + bidders' threads) / watchers' \

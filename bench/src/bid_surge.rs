@@ -1246,23 +1246,11 @@ fn machine_facts() -> String {
     format!("nproc {}, {cpu}, Linux {kernel}, commit {commit}, release build, loopback", cores())
 }
 
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 fn row(label: &str, m: &Measured) {
     println!(
         "| {label} | {} | {} | {:.1} | {:.2} ms | {:.2} ms | {:.2} ms |",
-        thousands(m.count as f64),
-        thousands(m.per_second()),
+        ggzy_bench::thousands(m.count as f64),
+        ggzy_bench::thousands(m.per_second()),
         m.mb_per_second(),
         m.percentile_ms(50.0),
         m.percentile_ms(99.0),
@@ -1351,12 +1339,12 @@ impl Report<'_> {
         }
         println!();
         let goal = if small.per_second() >= 2000.0 { "met" } else { "NOT met" };
-        println!("Goal ≥ 2,000 receipted bids/s: {goal} ({} bids/s).", thousands(small.per_second()));
+        println!("Goal ≥ 2,000 receipted bids/s: {goal} ({} bids/s).", ggzy_bench::thousands(small.per_second()));
         println!(
             "Surge: {} of {} answered with a receipt that names the bid and verifies under the platform key; {} failed, \
              {} receipts did not verify.",
-            thousands(small.count as f64),
-            thousands(fixture.small.len() as f64),
+            ggzy_bench::thousands(small.count as f64),
+            ggzy_bench::thousands(fixture.small.len() as f64),
             self.small.failures.len(),
             self.small.bad_receipts
         );
@@ -1391,11 +1379,11 @@ impl Report<'_> {
             println!(
                 "Store {when}: {} submitted bids for the tender, {} distinct bidders (expected {}), {} of them the large \
                  replacements; `verify_store` checked the chain of {} events.",
-                thousands(check.submitted as f64),
-                thousands(check.distinct as f64),
-                thousands(fixture.bidders.len() as f64),
+                ggzy_bench::thousands(check.submitted as f64),
+                ggzy_bench::thousands(check.distinct as f64),
+                ggzy_bench::thousands(fixture.bidders.len() as f64),
                 check.large_in_store,
-                thousands(check.events_verified as f64),
+                ggzy_bench::thousands(check.events_verified as f64),
             );
         }
         println!();
@@ -1422,7 +1410,7 @@ impl Report<'_> {
         println!(
             "| CPU steps above (no HTTP, no database, no disk) | **{:.0}** → at most {} bids/s on {} cores |",
             self.profile.cpu_us,
-            thousands(1e6 * cores() as f64 / self.profile.cpu_us),
+            ggzy_bench::thousands(1e6 * cores() as f64 / self.profile.cpu_us),
             cores()
         );
         if !self.profile.large_steps.is_empty() {

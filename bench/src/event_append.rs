@@ -320,18 +320,6 @@ fn machine_facts() -> String {
     format!("nproc {cores}, {cpu}, Linux {kernel}, commit {commit}, release build, loopback")
 }
 
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 fn print_table(args: &Args, reports: &[Report]) {
     println!();
     println!(
@@ -352,8 +340,8 @@ fn print_table(args: &Args, reports: &[Report]) {
             println!(
                 "| {} | {label} | {} | {} | {:.2} ms | {:.2} ms |",
                 report.version,
-                thousands(measured.events as f64),
-                thousands(measured.per_second()),
+                ggzy_bench::thousands(measured.events as f64),
+                ggzy_bench::thousands(measured.per_second()),
                 measured.percentile_ms(50.0),
                 measured.percentile_ms(99.0),
             );
@@ -366,7 +354,7 @@ fn print_table(args: &Args, reports: &[Report]) {
         println!(
             "| {} | chain verified (`verify_store`) | {} | | | |",
             report.backend,
-            thousands(report.verified as f64)
+            ggzy_bench::thousands(report.verified as f64)
         );
     }
 }

@@ -1,7 +1,20 @@
-//! What the benchmark binaries share: reading their `--key value` arguments, and the facts of the
-//! machine and commit a report names.
+//! What the benchmark binaries share: reading their `--key value` arguments, printing counts, and the
+//! facts of the machine and commit a report names.
 
 pub mod machine;
+
+/// A whole number with thousands separators, as the reports print counts: `1,000,000`.
+pub fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
 
 /// The `--key value` and `--key=value` pairs of the command line, in order. `--help` or `-h`
 /// prints `usage` and exits; a key without a value is an error that shows `usage`.

@@ -332,18 +332,6 @@ fn machine_facts() -> String {
     format!("nproc {cores}, {cpu}, {memory}, Linux {kernel}, commit {commit} (plus working tree), release build")
 }
 
-fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value.max(0.0));
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
-}
-
 fn median_run(runs: &[Run]) -> Result<&Run> {
     let mut sorted: Vec<&Run> = runs.iter().collect();
     sorted.sort_by_key(|run| run.wall);
@@ -396,7 +384,7 @@ fn main() -> Result<()> {
         "Input:   {} × {} sample lines = {} compiled releases, {:.1} MB ({:.2} MB sample); setup (build + write) {:.1} s",
         args.copies,
         sample_lines,
-        thousands(lines as f64),
+        ggzy_bench::thousands(lines as f64),
         big_bytes as f64 / 1e6,
         sample_bytes as f64 / 1e6,
         setup_time.as_secs_f64()
@@ -408,8 +396,8 @@ fn main() -> Result<()> {
         let seconds = run.wall.as_secs_f64();
         println!(
             "| {input} | {label} | {} | {seconds:.3} | {} | {:.1} | {:.2} | {:.1} |",
-            thousands(count as f64),
-            thousands(count as f64 / seconds),
+            ggzy_bench::thousands(count as f64),
+            ggzy_bench::thousands(count as f64 / seconds),
             bytes as f64 / 1e6 / seconds,
             run.cpu_s,
             run.peak_kib as f64 / 1024.0
@@ -424,7 +412,7 @@ fn main() -> Result<()> {
     println!(
         "**Figure: {} releases/s** end to end ({}× file, median of {} runs: {:.2} s wall, peak RSS {:.1} MiB). \
          Cardinal itself cannot be installed here (data/ocds/README.md), so there is no reference figure.",
-        thousands(lines as f64 / seconds),
+        ggzy_bench::thousands(lines as f64 / seconds),
         args.copies,
         args.runs,
         seconds,
@@ -440,7 +428,7 @@ fn main() -> Result<()> {
         "Consistency: R003, R018, R028, R030, R035, R036 (per process, distribution-free): {} expected OCID entries \
          (each sample OCID's codes × {} copies), {} mismatches; their Tenderer results equal the sample's: {}. \
          R024/R058 copies that disagree: {}.",
-        thousands(consistency.per_process_expected as f64),
+        ggzy_bench::thousands(consistency.per_process_expected as f64),
         args.copies,
         consistency.per_process_mismatches.len(),
         if consistency.tenderer_equal { "yes" } else { "NO" },
