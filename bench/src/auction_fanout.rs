@@ -341,6 +341,7 @@ async fn setup(args: &Args, app: &App, clock: &ShiftedClock) -> Result<Vec<Aucti
                 starts_at_ms: at(BIDDING_STARTS_AT)?,
                 ends_at_ms: at(BIDDING_ENDS_AT)?,
                 countdown_ms: Some(COUNTDOWN_SECONDS * 1000),
+                mining_right: None,
             };
             let view = app.announce_sale(&system, new).await.map_err(explain).context("announcing")?;
             Ok::<_, anyhow::Error>((index, view.announcement.sale_id))

@@ -9,6 +9,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("construction/2019-03-02.toml", include_str!("../../../rules/construction/2019-03-02.toml")),
     ("gov_procurement/2022-07-01.toml", include_str!("../../../rules/gov_procurement/2022-07-01.toml")),
     ("land/2007-11-01.toml", include_str!("../../../rules/land/2007-11-01.toml")),
+    ("mining_rights/2025-07-01.toml", include_str!("../../../rules/mining_rights/2025-07-01.toml")),
     ("state_property/2016-06-24.toml", include_str!("../../../rules/state_property/2016-06-24.toml")),
 ];
 

@@ -106,10 +106,41 @@ fn a_land_auction_with_two_bidders_cannot_be_held() {
     admit(&mut sale, &[("A", 1), ("B", 2)]);
     assert_eq!(
         sale.decide_bid("A", Fen(1_000 * WAN), 61 * MIN),
-        Err(SaleRefusal::TooFewBidders { admitted: 2, needed: 3 })
+        Err(SaleRefusal::TooFewBidders {
+            admitted: 2,
+            needed: 3,
+            article: "招标拍卖挂牌出让国有建设用地使用权规定 第十五条"
+        })
     );
     assert_eq!(sale.phase(60 * MIN), SalePhase::Decided);
     assert_eq!(sale.outcome(60 * MIN), Some(SaleOutcome::Unsold(NoSale::TooFewBidders { admitted: 2, needed: 3 })));
+}
+
+#[test]
+fn a_mining_auction_needs_the_rulesets_minimum_and_names_its_source() {
+    let mut sale = Sale::announce(terms(SaleKind::MiningAuction), 0, 3).expect("terms");
+    admit(&mut sale, &[("A", 1), ("B", 2)]);
+    let refused = sale.decide_bid("A", Fen(1_000 * WAN), 61 * MIN).expect_err("two bidders");
+    assert_eq!(refused.code(), "too_few_bidders");
+    assert!(refused.to_string().contains("矿产资源法 第十七条"), "{refused}");
+    assert_eq!(sale.outcome(60 * MIN), Some(SaleOutcome::Unsold(NoSale::TooFewBidders { admitted: 2, needed: 3 })));
+}
+
+#[test]
+fn a_mining_listing_ends_in_countdown_bidding_without_a_close_by_the_host() {
+    let mut mining = terms(SaleKind::MiningListing);
+    mining.countdown_ms = Some(5 * MIN);
+    let mut sale = Sale::announce(mining, 0, 3).expect("terms");
+    admit(&mut sale, &[("A", 1), ("B", 2)]);
+    step(&mut sale, |s| s.decide_bid("A", Fen(1_000 * WAN), 61 * MIN));
+    step(&mut sale, |s| s.decide_bid("B", Fen(1_010 * WAN), 118 * MIN));
+    assert_eq!(sale.auction().ends_at_ms(), 123 * MIN, "free bidding, then the countdown extends the end");
+    assert!(sale.decide_close_listing(&[1, 2], 124 * MIN, 150 * MIN, MIN).is_err(), "no live bidding for mining");
+    assert_eq!(sale.phase(123 * MIN), SalePhase::AwaitingReserve);
+    step(&mut sale, |s| s.decide_reveal_reserve(Fen(1_000 * WAN), 124 * MIN));
+    assert_eq!(sale.outcome(124 * MIN).and_then(|outcome| outcome.winner()), Some((2, Fen(1_010 * WAN))));
+    step(&mut sale, |s| s.decide_confirm(125 * MIN));
+    step(&mut sale, |s| s.decide_sign_contract(126 * MIN));
 }
 
 #[test]
@@ -170,7 +201,12 @@ proptest! {
     /// (moving) end is accepted, and the winner is the highest accepted bid iff it reaches the reserve.
     #[test]
     fn the_winner_is_the_highest_valid_bid_at_or_above_the_reserve(
-        kind in prop_oneof![Just(SaleKind::LandAuction), Just(SaleKind::PropertyTransfer)],
+        kind in prop_oneof![
+            Just(SaleKind::LandAuction),
+            Just(SaleKind::PropertyTransfer),
+            Just(SaleKind::MiningAuction),
+            Just(SaleKind::MiningListing),
+        ],
         attempts in proptest::collection::vec(attempt(), 0..60),
         reserve_steps in 0i64..30,
     ) {
@@ -212,7 +248,9 @@ proptest! {
         let highest = accepted.iter().max().copied();
         match (kind, highest) {
             (_, None) => prop_assert_eq!(outcome.winner(), None),
-            (SaleKind::LandAuction, Some(highest)) if highest < reserve => prop_assert_eq!(outcome.winner(), None),
+            (kind, Some(highest)) if kind != SaleKind::PropertyTransfer && highest < reserve => {
+                prop_assert_eq!(outcome.winner(), None)
+            }
             (_, Some(highest)) => prop_assert_eq!(outcome.winner().map(|(_, price)| price), Some(highest)),
         }
     }

@@ -1,9 +1,10 @@
-//! The demo's land and property sales: a land listing whose listing period runs now (bids by three
-//! paddles, the live page follows it), a land auction that sold and was confirmed, and a property
-//! transfer in its disclosure period. Each goes through the same use cases as the API.
+//! The demo's land, mining and property sales: a land listing whose listing period runs now (bids
+//! by three paddles, the live page follows it), a land auction that sold and was confirmed, a
+//! mining-rights listing taking bids, and a property transfer in its disclosure period. Each goes through the same use cases as the API.
 //!
-//! Their history starts 35 days before now under its own fake clock, after the tenders were seeded
-//! under theirs: the statutory notice period (20 days before bidding) needs that much past. Times in
+//! Their history starts 35 days before now (the mining listing's 45: 20 working days' notice and
+//! its listing period) under its own fake clock, after the tenders were seeded under theirs: the
+//! statutory notice periods need that much past. Times in
 //! the log are therefore not in position order across the demo's streams; within each sale they are.
 
 use std::sync::Arc;
@@ -69,7 +70,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     }
     let principal_code = principal.entities.first().cloned().context("demo principal without an entity")?;
     let region = RegionCode::parse("330100").map_err(|e| anyhow::anyhow!("{e}"))?;
-    let announced = china_time::date_of(app.now_ms());
+    let announced = china_time::date_of(now_ms - 35 * DAY_MS);
     let new = |kind: &str, title: &str, close: i64, starts: i64, ends: i64, reserve: Option<i64>| {
         NewSale {
         kind: kind.to_owned(),
@@ -86,9 +87,41 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         starts_at_ms: starts,
         ends_at_ms: ends,
         countdown_ms: Some(5 * 60_000),
+        mining_right: None,
     }
     };
     let mut sales = Vec::new();
+
+    // 3. A mining-rights listing (采矿权网上挂牌), announced first, 45 days ago: 20 working days'
+    //    notice, then a listing of at least 11 working days running until after now (free bidding,
+    //    then countdown bidding at its end). Its bids come in its first days.
+    clock.set_ms(now_ms - 45 * DAY_MS);
+    let mining_announced = china_time::date_of(app.now_ms());
+    let mining_starts = calendar.add_working_days(mining_announced, 21).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mining_ends = calendar
+        .add_working_days(mining_starts, 11)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .max(china_time::date_of(now_ms) + jiff::Span::new().days(3));
+    let mut mining = new(
+        "mining_listing",
+        "临安区某建筑用花岗岩矿采矿权（演示）",
+        at(mining_starts, 9)? - DAY_MS,
+        at(mining_starts, 9)?,
+        at(mining_ends, 15)?,
+        Some(2_000 * WAN),
+    );
+    mining.description = "开采矿种为建筑用花岗岩，矿区面积0.42平方千米，开采规模30万吨/年，出让年限10年；\
+                          竞买人须具备相应的开采技术能力和生态修复能力（演示数据）"
+        .to_owned();
+    mining.start_price_fen = 1_800 * WAN;
+    mining.increment_fen = 20 * WAN;
+    mining.deposit_fen = 360 * WAN;
+    mining.countdown_ms = Some(3 * 60_000);
+    mining.mining_right = Some("mining".to_owned());
+    let mining =
+        app.announce_sale(&principal, mining).await.map_err(explain).context("announcing the demo mining listing")?;
+    let mining_id = mining.announcement.sale_id.clone();
+    clock.set_ms(now_ms - 35 * DAY_MS);
 
     // 1. A listing: starts 21 days after the announcement and ends 3 days after now (well over 10
     //    working days), bids from three paddles.
@@ -126,7 +159,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         .await
         .map_err(explain)
         .context("announcing the demo auction")?;
-    for sale in [&listing.announcement.sale_id, &auction.announcement.sale_id] {
+    for sale in [&listing.announcement.sale_id, &auction.announcement.sale_id, &mining_id] {
         for (actor, code) in &bidders {
             app.apply_for_sale(actor, sale, code).await.map_err(explain).context("demo application")?;
         }
@@ -141,11 +174,11 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         }
     };
     // The trading centre admits every demo bidder with its deposit.
-    let admit_all = |sale: String| {
+    let admit_all = |sale: String, deposit: i64| {
         let (app, center, bidders) = (app.clone(), center.clone(), &bidders);
         async move {
             for (_, code) in bidders {
-                app.admit_sale_bidder(&center, &sale, code, 2_400 * WAN, &format!("DEMO-{code}"))
+                app.admit_sale_bidder(&center, &sale, code, deposit, &format!("DEMO-{code}"))
                     .await
                     .map_err(explain)
                     .context("demo admission")?;
@@ -155,7 +188,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     };
     // The listing's bidders are admitted before it starts; its first bids come in over a week.
     clock.set_ms(at(starts, 9)? - 12 * 3_600_000);
-    admit_all(listing_id.clone()).await?;
+    admit_all(listing_id.clone(), 2_400 * WAN).await?;
     for (i, (days_ago, price)) in [(13, 12_000), (11, 12_100), (9, 12_300)].into_iter().enumerate() {
         clock.set_ms(now_ms - days_ago * DAY_MS);
         bid(i, listing_id.clone(), price).await?;
@@ -163,7 +196,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     // The auction: admitted the day before, four bids, the reserve (12300万) revealed, confirmed,
     // the losers' deposits refunded.
     clock.set_ms(at(auction_day, 9)? - DAY_MS + 3_600_000);
-    admit_all(auction_id.clone()).await?;
+    admit_all(auction_id.clone(), 2_400 * WAN).await?;
     clock.set_ms(at(auction_day, 10)? + 5 * 60_000);
     for (i, price) in [12_000, 12_100, 12_300, 12_400].into_iter().enumerate() {
         bid(i, auction_id.clone(), price).await?;
@@ -181,7 +214,15 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     }
     sales.push(DemoSale { sale_id: auction_id, phase: "已成交确认", title: auction.announcement.title });
 
-    // 3. A property transfer disclosed 3 days ago for the 20 working days the law asks.
+    // The mining listing's bidders are admitted the day before it starts.
+    clock.set_ms(at(mining_starts, 9)? - 20 * 3_600_000);
+    admit_all(mining_id.clone(), 360 * WAN).await?;
+    for (i, (days_in, price)) in [(0, 1_800), (1, 1_840), (2, 1_860)].into_iter().enumerate() {
+        clock.set_ms(at(mining_starts, 10)? + days_in * DAY_MS);
+        bid(i, mining_id.clone(), price).await?;
+    }
+
+    // 4. A property transfer disclosed 3 days ago for the 20 working days the law asks.
     clock.set_ms(now_ms - 3 * DAY_MS);
     let disclosed = china_time::date_of(app.now_ms());
     let close = calendar.add_working_days(disclosed, 21).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -214,5 +255,6 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         bid(i + 3, listing_id.clone(), price).await?;
     }
     sales.push(DemoSale { sale_id: listing_id, phase: "挂牌竞价中", title: listing.announcement.title });
+    sales.push(DemoSale { sale_id: mining_id, phase: "挂牌竞价中", title: mining.announcement.title });
     Ok(sales)
 }

@@ -55,6 +55,11 @@ fn floors(terms: &SaleTerms, from_ms: i64) -> Vec<(&'static str, &'static str, D
         SaleKind::PropertyTransfer => {
             vec![("信息披露期满日不早于", "disclosure_wd_min", from, china_time::date_of(terms.applications_close_ms))]
         }
+        SaleKind::MiningAuction => vec![("竞价开始日不早于", "notice_wd_min", from, starts)],
+        SaleKind::MiningListing => vec![
+            ("挂牌开始日不早于", "notice_wd_min", from, starts),
+            ("挂牌截止日不早于", "listing_wd_min", starts, china_time::date_of(terms.ends_at_ms)),
+        ],
     }
 }
 
@@ -139,8 +144,11 @@ pub(crate) fn sale_deadlines(
     }
     if let Some(ended_ms) = sale.bidding_ended_ms(now_ms) {
         let ended = china_time::date_of(ended_ms);
-        for (name, id) in [("保证金退还期限", "deposit_refund_wd_max"), ("出让结果公布期限", "result_publish_wd_max")]
-        {
+        for (name, id) in [
+            ("保证金退还期限", "deposit_refund_wd_max"),
+            ("出让结果公布期限", "result_publish_wd_max"),
+            ("成交确认书签订期限", "confirmation_wd_max"),
+        ] {
             if let Some(rule) = ruleset.get(id)
                 && let Some(day) = day_of(calendar, ended, rule)?
             {
@@ -163,16 +171,18 @@ pub(crate) fn sale_deadlines(
             source: rule.source.clone(),
         });
     }
-    if let (Some(confirmed_ms), Some(rule)) = (sale.confirmed_at_ms(), ruleset.get("result_publicity_wd_min"))
-        && let Some(day) = day_of(calendar, china_time::date_of(confirmed_ms), rule)?
-    {
-        out.push(SaleDeadline {
-            name: "交易结果公示期满日不早于",
-            day,
-            bound: "floor",
-            rule_id: rule.id.clone(),
-            source: rule.source.clone(),
-        });
+    if let Some(confirmed_ms) = sale.confirmed_at_ms() {
+        let confirmed = china_time::date_of(confirmed_ms);
+        for (name, id, bound) in [
+            ("出让结果公示期限", "result_publish_after_confirmation_wd_max", "cap"),
+            ("交易结果公示期满日不早于", "result_publicity_wd_min", "floor"),
+        ] {
+            if let Some(rule) = ruleset.get(id)
+                && let Some(day) = day_of(calendar, confirmed, rule)?
+            {
+                out.push(SaleDeadline { name, day, bound, rule_id: rule.id.clone(), source: rule.source.clone() });
+            }
+        }
     }
     Ok(out)
 }

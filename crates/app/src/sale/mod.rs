@@ -14,7 +14,7 @@ mod records;
 use std::sync::Arc;
 
 use ggzy_domain::authz::Action;
-use ggzy_domain::sale::{Sale, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms};
+use ggzy_domain::sale::{MiningRight, Sale, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms};
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::ExpectedVersion;
 
@@ -130,9 +130,24 @@ impl App {
             field(
                 "kind",
                 "invalid_kind",
-                "交易方式须为 land_auction（土地拍卖）、land_listing（土地挂牌）或 property_transfer（产权转让）",
+                "交易方式须为 land_auction（土地拍卖）、land_listing（土地挂牌）、property_transfer（产权转让）、\
+                 mining_auction（矿业权拍卖）或 mining_listing（矿业权挂牌）",
             )
         })?;
+        let mining_right = match (kind.is_mining(), new.mining_right.as_deref().map(MiningRight::parse)) {
+            (true, Some(Some(right))) => Some(right.as_str().to_owned()),
+            (true, _) => {
+                return Err(field(
+                    "mining_right",
+                    "invalid_mining_right",
+                    "矿业权出让须注明出让的权利：exploration（探矿权）或 mining（采矿权）（矿产资源法 第十六条）",
+                ));
+            }
+            (false, None) => None,
+            (false, Some(_)) => {
+                return Err(field("mining_right", "invalid_mining_right", "只有矿业权出让填写 mining_right，请删去"));
+            }
+        };
         let title = required_text("title", &new.title, "标的名称", TITLE_MAX_CHARS)?;
         let description = required_text("description", &new.description, "公告内容", TEXT_MAX_CHARS)?;
         if let Some(hex_text) = &new.reserve_commitment_hex
@@ -175,6 +190,7 @@ impl App {
             ends_at_ms: new.ends_at_ms,
             countdown_ms: new.countdown_ms,
             ruleset: ruleset.key(),
+            mining_right,
         };
         let terms = announcement.terms()?;
         Sale::announce(terms.clone(), now_ms, deadlines::auction_bidders_min(ruleset)?).map_err(sale_refusal)?;

@@ -1,7 +1,7 @@
 //! What a sale records and what it is asked for: the announcement (the first event of its stream),
 //! a re-disclosure's new terms, and an announcement request.
 
-use ggzy_domain::sale::{SaleKind, SaleTerms};
+use ggzy_domain::sale::{MiningRight, SaleKind, SaleTerms};
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::sale::SaleRow;
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,9 @@ pub struct SaleAnnouncement {
     pub countdown_ms: Option<i64>,
     /// The ruleset the sale is pinned to (`id@version`).
     pub ruleset: String,
+    /// Which mining right is sold (`exploration` 探矿权, `mining` 采矿权): mining sales only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mining_right: Option<String>,
 }
 
 impl SaleAnnouncement {
@@ -57,6 +60,11 @@ impl SaleAnnouncement {
             starts_at_ms: self.starts_at_ms,
             ends_at_ms: self.ends_at_ms,
         }
+    }
+
+    /// The mining right sold, for mining sales.
+    pub fn mining_right(&self) -> Option<MiningRight> {
+        self.mining_right.as_deref().and_then(MiningRight::parse)
     }
 
     pub(crate) fn sale_kind(&self) -> AppResult<SaleKind> {
@@ -152,4 +160,6 @@ pub struct NewSale {
     pub ends_at_ms: i64,
     /// Countdown, ms.
     pub countdown_ms: Option<i64>,
+    /// Mining right identifier (mining sales only).
+    pub mining_right: Option<String>,
 }

@@ -16,11 +16,24 @@ pub enum SaleKind {
     /// online (企业国有资产法 第五十四条); a price cut below 90% of the appraisal needs approval
     /// (32号令 第十八条).
     PropertyTransfer,
+    /// 矿业权（探矿权、采矿权）拍卖出让: a competitive sale (矿产资源法 第十七条) announced in advance
+    /// (第十九条); fewer than the ruleset's minimum of bidders ends it, as for land.
+    MiningAuction,
+    /// 矿业权网上挂牌出让: free bidding over the listing period, then countdown bidding (限时竞价:
+    /// each bid in the last minutes extends the end) decides; one bidder at or above the reserve
+    /// buys (矿产资源法 第十七条).
+    MiningListing,
 }
 
 impl SaleKind {
     /// Every kind.
-    pub const ALL: [SaleKind; 3] = [SaleKind::LandAuction, SaleKind::LandListing, SaleKind::PropertyTransfer];
+    pub const ALL: [SaleKind; 5] = [
+        SaleKind::LandAuction,
+        SaleKind::LandListing,
+        SaleKind::PropertyTransfer,
+        SaleKind::MiningAuction,
+        SaleKind::MiningListing,
+    ];
 
     /// Identifier in the API and the events.
     pub fn as_str(self) -> &'static str {
@@ -28,6 +41,8 @@ impl SaleKind {
             SaleKind::LandAuction => "land_auction",
             SaleKind::LandListing => "land_listing",
             SaleKind::PropertyTransfer => "property_transfer",
+            SaleKind::MiningAuction => "mining_auction",
+            SaleKind::MiningListing => "mining_listing",
         }
     }
 
@@ -42,6 +57,8 @@ impl SaleKind {
             SaleKind::LandAuction => "国有建设用地使用权拍卖出让",
             SaleKind::LandListing => "国有建设用地使用权挂牌出让",
             SaleKind::PropertyTransfer => "企业国有产权转让",
+            SaleKind::MiningAuction => "矿业权拍卖出让",
+            SaleKind::MiningListing => "矿业权挂牌出让",
         }
     }
 
@@ -50,6 +67,50 @@ impl SaleKind {
         match self {
             SaleKind::LandAuction | SaleKind::LandListing => "land",
             SaleKind::PropertyTransfer => "state_property",
+            SaleKind::MiningAuction | SaleKind::MiningListing => "mining_rights",
+        }
+    }
+
+    /// An auction at one session, held only with enough admitted bidders (the ruleset's
+    /// `auction_bidders_min`).
+    pub fn is_auction(self) -> bool {
+        matches!(self, SaleKind::LandAuction | SaleKind::MiningAuction)
+    }
+
+    /// A mining right is sold: the announcement names which (探矿权 or 采矿权).
+    pub fn is_mining(self) -> bool {
+        matches!(self, SaleKind::MiningAuction | SaleKind::MiningListing)
+    }
+}
+
+/// Which mining right is sold (矿产资源法 第十六条: 探矿权、采矿权统称矿业权).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MiningRight {
+    /// 探矿权.
+    Exploration,
+    /// 采矿权.
+    Mining,
+}
+
+impl MiningRight {
+    /// Identifier in the API and the events.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MiningRight::Exploration => "exploration",
+            MiningRight::Mining => "mining",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(text: &str) -> Option<MiningRight> {
+        [MiningRight::Exploration, MiningRight::Mining].into_iter().find(|right| right.as_str() == text)
+    }
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            MiningRight::Exploration => "探矿权",
+            MiningRight::Mining => "采矿权",
         }
     }
 }
@@ -93,7 +154,7 @@ pub enum SaleTermsError {
     #[error("限时竞价的倒计时须大于0")]
     CountdownNotPositive,
     /// A property transfer needs its appraisal; land sales have none.
-    #[error("企业国有产权转让须填写经核准或备案的评估值（appraisal_fen）；土地出让不填写评估值")]
+    #[error("企业国有产权转让须填写经核准或备案的评估值（appraisal_fen）；土地和矿业权出让不填写评估值")]
     AppraisalMissing,
     /// The first disclosure price of a property transfer below the appraisal (32号令 第十七条).
     #[error("首次正式披露的转让底价不得低于经核准或备案的转让标的评估结果（企业国有资产交易监督管理办法 第十七条）")]
@@ -150,7 +211,7 @@ impl SaleTerms {
         }
         match (self.kind, self.appraisal) {
             (SaleKind::PropertyTransfer, None) => Err(SaleTermsError::AppraisalMissing),
-            (SaleKind::LandAuction | SaleKind::LandListing, Some(_)) => Err(SaleTermsError::AppraisalMissing),
+            (_, Some(_)) if self.kind != SaleKind::PropertyTransfer => Err(SaleTermsError::AppraisalMissing),
             (SaleKind::PropertyTransfer, Some(appraisal)) if appraisal.0 <= 0 => Err(SaleTermsError::NotPositive),
             _ => Ok(()),
         }

@@ -9,6 +9,6 @@ mod kind;
 mod procedure;
 mod table;
 
-pub use kind::{SaleKind, SaleTerms, SaleTermsError};
+pub use kind::{MiningRight, SaleKind, SaleTerms, SaleTermsError};
 pub use procedure::{NoSale, Sale, SaleEvent, SaleOutcome, SaleRefusal, bidders_min};
 pub use table::{SALE_TRANSITIONS, SaleCommand, SalePhase, SaleTransition, SaleTransitionRefused, sale_transition};

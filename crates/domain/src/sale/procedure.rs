@@ -9,13 +9,23 @@ use crate::sale::{
     SaleCommand, SaleKind, SalePhase, SaleTerms, SaleTermsError, SaleTransitionRefused, sale_transition,
 };
 
-/// Fewest admitted bidders for a land auction to proceed (39号令(土地) 第十五条、第十六条), and for
-/// online bidding of a property transfer (企业国有资产法 第五十四条: two or more ⇒ competitive bidding).
+/// Fewest admitted bidders for an auction to proceed (land: 39号令(土地) 第十五条、第十六条; mining:
+/// the ruleset), and for online bidding of a property transfer (企业国有资产法 第五十四条: two or
+/// more ⇒ competitive bidding).
 pub fn bidders_min(kind: SaleKind, auction_bidders_min: u32) -> u32 {
     match kind {
-        SaleKind::LandAuction => auction_bidders_min,
-        SaleKind::LandListing => 1,
+        SaleKind::LandAuction | SaleKind::MiningAuction => auction_bidders_min,
+        SaleKind::LandListing | SaleKind::MiningListing => 1,
         SaleKind::PropertyTransfer => 2,
+    }
+}
+
+/// The source of an auction's bidder minimum, for the refusal's message.
+fn bidders_min_source(kind: SaleKind) -> &'static str {
+    if kind.is_mining() {
+        "矿产资源法 第十七条；人数见规则集 mining_rights 的 auction_bidders_min"
+    } else {
+        "招标拍卖挂牌出让国有建设用地使用权规定 第十五条"
     }
 }
 
@@ -91,7 +101,7 @@ pub enum NoSale {
         /// The highest bid.
         highest: Fen,
     },
-    /// Too few bidders were admitted (39号令(土地) 第十五条).
+    /// Too few bidders were admitted (39号令(土地) 第十五条; mining: the ruleset).
     TooFewBidders {
         /// Admitted.
         admitted: u32,
@@ -159,15 +169,15 @@ pub enum SaleRefusal {
     /// A bid from someone not admitted (no deposit confirmed).
     #[error("未交纳竞买保证金或未取得竞买资格，不能出价：请先交纳保证金并经交易中心确认")]
     NotAdmitted,
-    /// A land auction with too few bidders (39号令(土地) 第十五条).
-    #[error(
-        "竞买人不足{needed}人（现有{admitted}人），拍卖不能进行（招标拍卖挂牌出让国有建设用地使用权规定 第十五条）"
-    )]
+    /// An auction with too few bidders (39号令(土地) 第十五条; mining: the ruleset).
+    #[error("竞买人不足{needed}人（现有{admitted}人），拍卖不能进行（{article}）")]
     TooFewBidders {
         /// Admitted.
         admitted: u32,
         /// Needed.
         needed: u32,
+        /// The legal source of the minimum.
+        article: &'static str,
     },
     /// A bid in live bidding from a bidder that did not ask to go on.
     #[error("您未在挂牌截止时表示继续竞价，不能参加现场竞价（招标拍卖挂牌出让国有建设用地使用权规定 第十九条）")]
@@ -452,7 +462,7 @@ impl Sale {
                 (SaleKind::PropertyTransfer, Some((_, paddle))) => {
                     SaleOutcome::SoldToSoleBuyer { paddle: *paddle, price: self.terms.start_price }
                 }
-                (SaleKind::LandAuction, _) => {
+                (kind, _) if kind.is_auction() => {
                     SaleOutcome::Unsold(NoSale::TooFewBidders { admitted, needed: self.bidders_min })
                 }
                 _ => SaleOutcome::Unsold(NoSale::NoBids),
@@ -506,8 +516,9 @@ impl Sale {
     pub fn decide_bid(&self, bidder: &str, price: Fen, now_ms: i64) -> Result<SaleEvent, SaleRefusal> {
         let paddle = self.paddle_of(bidder).ok_or(SaleRefusal::NotAdmitted)?;
         let admitted = self.admitted_count();
-        if self.terms.kind == SaleKind::LandAuction && admitted < self.bidders_min {
-            return Err(SaleRefusal::TooFewBidders { admitted, needed: self.bidders_min });
+        if self.terms.kind.is_auction() && admitted < self.bidders_min {
+            let article = bidders_min_source(self.terms.kind);
+            return Err(SaleRefusal::TooFewBidders { admitted, needed: self.bidders_min, article });
         }
         if let Some(live) = &self.live_paddles
             && !live.contains(&paddle)

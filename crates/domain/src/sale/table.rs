@@ -96,6 +96,7 @@ pub struct SaleTransition {
 const ALL: &[SaleKind] = &SaleKind::ALL;
 const LAND: &[SaleKind] = &[SaleKind::LandAuction, SaleKind::LandListing];
 const LISTING: &[SaleKind] = &[SaleKind::LandListing];
+const MINING: &[SaleKind] = &[SaleKind::MiningAuction, SaleKind::MiningListing];
 const PROPERTY: &[SaleKind] = &[SaleKind::PropertyTransfer];
 
 /// The table. A command not listed for a phase and kind is refused.
@@ -111,6 +112,12 @@ pub const SALE_TRANSITIONS: &[SaleTransition] = &[
         command: SaleCommand::Apply,
         kinds: PROPERTY,
         source: "企业国有资产法 第五十四条（如实披露有关信息，征集受让方）",
+    },
+    SaleTransition {
+        phase: SalePhase::Announced,
+        command: SaleCommand::Apply,
+        kinds: MINING,
+        source: "矿产资源法 第十九条（提前公告拟出让矿业权的基本情况、竞争规则和受让人条件）",
     },
     SaleTransition {
         phase: SalePhase::Announced,
@@ -162,6 +169,12 @@ pub const SALE_TRANSITIONS: &[SaleTransition] = &[
     },
     SaleTransition {
         phase: SalePhase::Decided,
+        command: SaleCommand::Confirm,
+        kinds: MINING,
+        source: "矿产资源法 第十七条（以竞争性方式确定受让人）；成交确认书的期限见规则集 mining_rights",
+    },
+    SaleTransition {
+        phase: SalePhase::Decided,
         command: SaleCommand::RefundDeposit,
         kinds: ALL,
         source: "招标拍卖挂牌出让国有建设用地使用权规定 第二十一条（未竞得人的保证金5个工作日内退还，不计利息）",
@@ -183,6 +196,12 @@ pub const SALE_TRANSITIONS: &[SaleTransition] = &[
         command: SaleCommand::SignContract,
         kinds: PROPERTY,
         source: "企业国有资产交易监督管理办法 第二十八条（产权交易合同生效后支付交易价款）",
+    },
+    SaleTransition {
+        phase: SalePhase::Confirmed,
+        command: SaleCommand::SignContract,
+        kinds: MINING,
+        source: "矿产资源法 第二十条（与依法确定的受让人以书面形式签订矿业权出让合同）",
     },
     SaleTransition {
         phase: SalePhase::Confirmed,

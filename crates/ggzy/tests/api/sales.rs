@@ -1,6 +1,6 @@
 //! Land-use rights and state-property sales over HTTP: a land listing (挂牌) closed into live bidding
 //! (现场竞价), a land auction (拍卖) with the bad inputs of the issue and a watcher that reconnects,
-//! and a property transfer repriced under the 90% rule. The clock is set back to 2026-10-09 (Friday;
+//! a property transfer repriced under the 90% rule, and a mining-right (探矿权) auction. The clock is set back to 2026-10-09 (Friday;
 //! 10-10 is a 调休 working day) so that every statutory period stays inside the calendar's years;
 //! the days asserted are computed by hand in the comments.
 
@@ -475,6 +475,73 @@ async fn a_property_transfer_without_buyers_is_repriced_under_the_ninety_percent
             deadline(&body, "result_publicity_wd_min"),
             ("2026-12-14", "企业国有资产交易监督管理办法 第二十九条")
         );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_mining_right_auction_counts_its_periods_in_working_days_and_names_the_right_sold() {
+    for app in spawn_apps().await {
+        let people = people(&app).await;
+        // Announced Friday 2026-10-09 under the mining_rights ruleset. Notice at least 20 working
+        // days (矿产资源法 第十九条; the day count is the Sichuan baseline): 10-10 (调休), 10-12..16,
+        // 10-19..23, 10-26..30, 11-02..05 make twenty, so bidding may start on 11-05, not 11-04.
+        app.clock.set_ms(at("2026-10-09T10:00:00+08:00"));
+        let mining = |starts: &str, ends: &str, right: Option<&str>| {
+            let mut request = land("mining_auction", starts, ends, Some(1_015 * WAN));
+            request["title"] = json!("淳安县某萤石矿探矿权");
+            request["description"] =
+                json!("勘查矿种为萤石，勘查面积12.6平方千米，出让年限5年；竞买人须具备相应勘查技术能力");
+            request["mining_right"] = json!(right);
+            request
+        };
+        let request = mining("2026-11-05T10:00:00+08:00", "2026-11-05T11:00:00+08:00", None);
+        let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
+        assert_eq!(
+            (status, body["code"].as_str(), body["details"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_mining_right"), Some("mining_right")),
+            "{body}"
+        );
+        let request = mining("2026-11-04T10:00:00+08:00", "2026-11-04T11:00:00+08:00", Some("exploration"));
+        let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("deadline_below_statutory_minimum")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("2026-11-05") && m.contains("第十九条")), "{body}");
+        let request = mining("2026-11-05T10:00:00+08:00", "2026-11-05T11:00:00+08:00", Some("exploration"));
+        let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
+        assert_eq!((status, body["mining_right_label"].as_str()), (StatusCode::CREATED, Some("探矿权")), "{body}");
+        assert_eq!(body["kind_label"], "矿业权拍卖出让");
+        assert!(body["deadlines"][0]["rule_id"] == "notice_wd_min" && body["deadlines"][0]["day"] == "2026-11-05");
+        let sale = body["sale_id"].as_str().expect("sale id").to_owned();
+        let paddles = admit_all(&app, &people, &sale, 3).await;
+
+        // Three bidders: the auction is held (fewer than three would end it, as the domain tests show).
+        app.clock.set_ms(at("2026-11-05T10:05:00+08:00"));
+        for (i, price) in [1_000, 1_010, 1_020].into_iter().enumerate() {
+            let (status, body) = bid(&app, &people, &sale, i, price * WAN).await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        app.clock.set_ms(at("2026-11-05T11:00:00+08:00"));
+        let right = json!({"reserve_fen": 1_015 * WAN, "salt": hex::encode(SALT)});
+        let (status, _, body) =
+            call(people.principal.post(&app, &format!("/api/v1/sales/{sale}/reserve")).json(&right)).await;
+        assert_eq!((status, body["winning_paddle"].as_u64()), (StatusCode::OK, Some(u64::from(paddles[2]))), "{body}");
+        // 成交确认书 within 3 working days of 11-05: 11-06, 11-09, 11-10.
+        assert_eq!(deadline(&body, "confirmation_wd_max").0, "2026-11-10");
+        assert!(deadline(&body, "confirmation_wd_max").1.contains("矿产资源法 第十七条、第二十条"));
+
+        app.clock.set_ms(at("2026-11-06T09:00:00+08:00"));
+        let (status, _, body) = call(people.center.post(&app, &format!("/api/v1/sales/{sale}/confirmation"))).await;
+        assert_eq!((status, body["winner_credit_code"].as_str()), (StatusCode::OK, Some(BIDDERS[2])), "{body}");
+        // Confirmed Friday 11-06: the result published within 5 working days (11-09..11-13: 11-13)
+        // and shown for at least 10 (11-09..13, 11-16..20: 11-20).
+        assert_eq!(deadline(&body, "result_publish_after_confirmation_wd_max").0, "2026-11-13");
+        assert_eq!(deadline(&body, "result_publicity_wd_min").0, "2026-11-20");
+        let (status, _, body) = call(people.principal.post(&app, &format!("/api/v1/sales/{sale}/contract"))).await;
+        assert_eq!((status, body["contract_signed_at"].is_string()), (StatusCode::OK, true), "{body}");
         app.finish().await;
     }
 }

@@ -26,8 +26,12 @@ use crate::fields as parse;
 /// An announcement.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewSaleRequest {
-    /// `land_auction` (土地拍卖), `land_listing` (土地挂牌) or `property_transfer` (产权转让).
+    /// `land_auction` (土地拍卖), `land_listing` (土地挂牌), `property_transfer` (产权转让),
+    /// `mining_auction` (矿业权拍卖) or `mining_listing` (矿业权挂牌).
     kind: String,
+    /// Mining sales only: `exploration` (探矿权) or `mining` (采矿权).
+    #[serde(default)]
+    mining_right: Option<String>,
     /// Title of the parcel or asset.
     title: String,
     /// Region code of the platform.
@@ -95,6 +99,10 @@ pub struct SaleDto {
     kind: String,
     /// Chinese name of the kind.
     kind_label: String,
+    /// Mining sales: `exploration` (探矿权) or `mining` (采矿权).
+    mining_right: Option<String>,
+    /// Its Chinese name.
+    mining_right_label: Option<String>,
     /// Title.
     title: String,
     /// Region.
@@ -169,10 +177,13 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
         SaleOutcome::Unsold(NoSale::TooFewBidders { .. }) => "too_few_bidders",
     });
     let winner = view.outcome.and_then(|outcome| outcome.winner());
+    let mining_right_label = view.announcement.mining_right().map(|right| right.label());
     SaleDto {
         sale_id: view.announcement.sale_id,
         kind: view.terms.kind.as_str().to_owned(),
         kind_label: view.terms.kind.label().to_owned(),
+        mining_right_label: mining_right_label.map(str::to_owned),
+        mining_right: view.announcement.mining_right,
         title: view.announcement.title,
         region_code: view.announcement.region_code,
         principal_credit_code: view.announcement.principal_credit_code,
@@ -225,7 +236,7 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
 #[utoipa::path(post, path = "/api/v1/sales", tag = "sales", request_body = NewSaleRequest, responses(
     (status = 201, body = SaleDto),
     (status = 403, description = "forbidden", body = ErrorBody),
-    (status = 422, description = "invalid_kind, invalid_amount, invalid_time, appraisal_required, price_below_appraisal, invalid_commitment, deadline_below_statutory_minimum", body = ErrorBody),
+    (status = 422, description = "invalid_kind, invalid_mining_right, invalid_amount, invalid_time, appraisal_required, price_below_appraisal, invalid_commitment, deadline_below_statutory_minimum", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn announce_sale(
     State(state): State<WebState>,
@@ -257,6 +268,7 @@ pub async fn announce_sale(
         starts_at_ms: starts,
         ends_at_ms: ends,
         countdown_ms: request.countdown_seconds.map(|seconds| seconds.saturating_mul(1000)),
+        mining_right: request.mining_right,
     };
     Ok((StatusCode::CREATED, axum::Json(sale_dto(state.app.announce_sale(&actor, new).await?))))
 }
