@@ -2,7 +2,8 @@
 // listing from /sales and keeps its page open; a bidder signs in, opens the same page (which now
 // has the bid form), is refused a bid below the current minimum with the API's Chinese message
 // next to the form, then bids the minimum and gets its receipt; the visitor's page shows the new
-// bid without reloading, within a second. Screenshots go to SHOT_DIR.
+// bid without reloading, within a second. Then the bidder hands in a sealed tender bid (only its
+// commitment) and is refused a second one. Screenshots go to SHOT_DIR.
 //
 // Environment: GGZY_URL, SHOT_DIR, BROWSER_PROFILE (a fresh directory), CHROMIUM (default
 // /usr/bin/chromium).
@@ -12,6 +13,8 @@ import { base, check, launch, run, shot } from './browser.mjs';
 // Demo data (crates/ggzy/src/demo_sales.rs): a listing whose last bid is 12,600万元 by bidder2;
 // bidder3 holds a paddle; the increment is 100万元.
 const LISTING = '杭政储出〔2026〕31号地块';
+// A land tender taking sealed bids; every demo bidder holds a paddle.
+const TENDER = '杭政储出〔2026〕35号地块';
 const BIDDER = 'bidder3';
 const PASSWORD = 'ggzy-demo-2026';
 
@@ -70,5 +73,20 @@ await run(await launch({ width: 1280, height: 900 }), 'sale-failure', async (bro
   console.log(`the visitor's page showed the bid ${lag} ms after the bidder's receipt`);
   await shot(bidder, 'sale-bid-receipt.png');
   await shot(visitor, 'sale-visitor-updated.png');
+
+  // 5. A land tender taking sealed bids: nothing about its bids shows before the deadline; the
+  //    bidder hands in only a commitment to its price and gets the receipt; a second one is refused
+  //    with the API's Chinese message (a bid in the box is final, 39号令 第十三条).
+  await bidder.goto(new URL('/sales', base).href);
+  await bidder.getByRole('link', { name: new RegExp(TENDER) }).click();
+  await bidder.waitForURL(/\/sales\/JY/);
+  check((await bidder.getByText('投标截止前不公开投标人及投标数量').count()) === 1, 'no bid shows before the deadline');
+  await bidder.getByLabel(/报价承诺值/).fill('ab'.repeat(32));
+  await bidder.getByRole('button', { name: '递交投标' }).click();
+  await bidder.locator('#bid-receipt').filter({ hasText: '投标已递交' }).waitFor();
+  await bidder.getByLabel(/报价承诺值/).fill('cd'.repeat(32));
+  await bidder.getByRole('button', { name: '递交投标' }).click();
+  await bidder.locator('#bid-error').filter({ hasText: '不可撤回' }).waitFor();
+  await shot(bidder, 'sale-tender-sealed.png');
   console.log('e2e sale: ok');
 });

@@ -44,8 +44,9 @@ impl App {
         Ok(page)
     }
 
-    /// Who applied to a sale, and which paddle each holds, stays sealed until its bidding is over:
-    /// paddles keep bidders anonymous while they bid (DESIGN §5), for every reader.
+    /// Who applied to a sale, which paddle each holds, and who handed in a sealed tender bid stay
+    /// sealed until its bidding is over: paddles keep bidders anonymous while they bid (DESIGN §5),
+    /// for every reader.
     async fn seal_sale_bidders(&self, events: &mut [StoredEvent]) -> AppResult<()> {
         let mut over: HashMap<String, bool> = HashMap::new();
         for event in events.iter_mut().filter(|event| SEALED_UNTIL_SALE_ENDS.contains(&event.event_type.as_str())) {
@@ -55,7 +56,10 @@ impl App {
                 Some(is_over) => *is_over,
                 None => {
                     let is_over = self.sale(&sale_id).await.is_ok_and(|view| {
-                        matches!(view.phase, SalePhase::AwaitingReserve | SalePhase::Decided | SalePhase::Confirmed)
+                        matches!(
+                            view.phase,
+                            SalePhase::Opening | SalePhase::AwaitingReserve | SalePhase::Decided | SalePhase::Confirmed
+                        )
                     });
                     over.insert(sale_id, is_over);
                     is_over
@@ -97,7 +101,7 @@ impl App {
 }
 
 /// Event types of a sale that name its bidders.
-const SEALED_UNTIL_SALE_ENDS: [&str; 2] = ["SaleApplied", "SaleBidderAdmitted"];
+const SEALED_UNTIL_SALE_ENDS: [&str; 3] = ["SaleApplied", "SaleBidderAdmitted", "SaleSealedBidSubmitted"];
 
 /// Event types that name potential bidders before the opening: registrations, bids and
 /// withdrawals, pre-qualification applicants, and two-stage tenders' proposers.

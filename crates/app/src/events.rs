@@ -803,6 +803,39 @@ pub enum Event {
         /// The paddles going on.
         paddles: Vec<u32>,
     },
+    /// A sealed tender bid was handed in: only the SM3 commitment to its price (by paddle).
+    SaleSealedBidSubmitted {
+        /// Sale.
+        sale_id: String,
+        /// Paddle.
+        paddle: u32,
+        /// The commitment, hex (`reserve_commitment(price_fen, salt)` of docs/auction.md).
+        commitment_hex: String,
+        /// Server time, UTC ms.
+        at_ms: i64,
+    },
+    /// A sealed tender bid was opened; its price and salt matched the commitment.
+    SaleSealedBidOpened {
+        /// Sale.
+        sale_id: String,
+        /// Paddle.
+        paddle: u32,
+        /// The price, fen.
+        price_fen: i64,
+        /// The salt, hex.
+        salt_hex: String,
+    },
+    /// The tender's panel reported (评标).
+    SaleTenderEvaluated {
+        /// Sale.
+        sale_id: String,
+        /// The members, by name.
+        panel: Vec<String>,
+        /// `highest_price` or `comprehensive`.
+        method: String,
+        /// Comprehensive: each valid paddle's total score, hundredths of a point.
+        scores: Vec<crate::sale::TenderScore>,
+    },
     /// A listing period closed without live bidding.
     SaleListingClosed {
         /// Sale.
@@ -1530,6 +1563,9 @@ impl Event {
             Event::SaleResumed { .. } => "SaleResumed",
             Event::SaleLiveBiddingOpened { .. } => "SaleLiveBiddingOpened",
             Event::SaleListingClosed { .. } => "SaleListingClosed",
+            Event::SaleSealedBidSubmitted { .. } => "SaleSealedBidSubmitted",
+            Event::SaleSealedBidOpened { .. } => "SaleSealedBidOpened",
+            Event::SaleTenderEvaluated { .. } => "SaleTenderEvaluated",
             Event::SaleReserveRevealed { .. } => "SaleReserveRevealed",
             Event::SaleConfirmed { .. } => "SaleConfirmed",
             Event::SaleDepositRefunded { .. } => "SaleDepositRefunded",
@@ -1685,6 +1721,9 @@ impl Event {
             | Event::SaleResumed { .. }
             | Event::SaleLiveBiddingOpened { .. }
             | Event::SaleListingClosed { .. }
+            | Event::SaleSealedBidSubmitted { .. }
+            | Event::SaleSealedBidOpened { .. }
+            | Event::SaleTenderEvaluated { .. }
             | Event::SaleReserveRevealed { .. }
             | Event::SaleConfirmed { .. }
             | Event::SaleDepositRefunded { .. }

@@ -5,7 +5,9 @@
 
 use ggzy_domain::Fen;
 use ggzy_domain::auction::AuctionRefusal;
-use ggzy_domain::sale::{NoSale, Sale, SaleEvent, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms};
+use ggzy_domain::sale::{
+    NoSale, Sale, SaleEvent, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms, TenderMethod,
+};
 use proptest::prelude::*;
 
 const MIN: i64 = 60_000;
@@ -254,4 +256,57 @@ proptest! {
             (_, Some(highest)) => prop_assert_eq!(outcome.winner().map(|(_, price)| price), Some(highest)),
         }
     }
+}
+
+fn tender_terms(kind: SaleKind) -> SaleTerms {
+    SaleTerms { increment: Fen(0), countdown_ms: None, reserve_sealed: false, ..terms(kind) }
+}
+
+fn seal(sale: &mut Sale, bidder: &str, salt: u8, at_ms: i64) {
+    step(sale, |s| s.decide_sealed_bid(bidder, [salt; 32], at_ms));
+}
+
+#[test]
+fn a_mining_tender_bid_may_be_replaced_before_the_deadline_and_two_bids_end_it() {
+    let mut sale = Sale::announce(tender_terms(SaleKind::MiningTender), 0, 3).expect("terms");
+    admit(&mut sale, &[("A", 1), ("B", 2), ("C", 3)]);
+    assert!(matches!(sale.decide_sealed_bid("A", [1; 32], 59 * MIN), Err(SaleRefusal::TenderNotOpen { .. })));
+    seal(&mut sale, "A", 1, 61 * MIN);
+    seal(&mut sale, "A", 9, 62 * MIN); // 招标投标法 第二十九条: replaced, still one bid
+    seal(&mut sale, "B", 2, 63 * MIN);
+    assert_eq!(sale.tender().count(), 2);
+    assert_eq!(sale.tender().bid_of(1).map(|bid| bid.commitment), Some([9; 32]));
+    assert_eq!(
+        sale.decide_sealed_bid("C", [3; 32], 120 * MIN),
+        Err(SaleRefusal::TenderClosed { deadline_ms: 120 * MIN, now_ms: 120 * MIN })
+    );
+    assert_eq!(sale.phase(120 * MIN), SalePhase::Decided, "fewer than three bids: no opening (第二十八条)");
+    assert_eq!(sale.outcome(120 * MIN), Some(SaleOutcome::Unsold(NoSale::TooFewBidders { admitted: 2, needed: 3 })));
+}
+
+#[test]
+fn by_highest_price_the_earlier_of_two_equal_bids_wins_and_an_unopened_bid_is_invalid() {
+    let mut sale = Sale::announce(tender_terms(SaleKind::LandTender), 0, 3).expect("terms");
+    admit(&mut sale, &[("A", 1), ("B", 2), ("C", 3)]);
+    seal(&mut sale, "B", 2, 61 * MIN);
+    seal(&mut sale, "A", 1, 62 * MIN);
+    seal(&mut sale, "C", 3, 63 * MIN);
+    assert_eq!(sale.decide_sealed_bid("A", [7; 32], 64 * MIN), Err(SaleRefusal::SealedBidFinal));
+    assert_eq!(sale.phase(120 * MIN), SalePhase::Opening);
+    assert_eq!(sale.decide_open_bid("A", Fen(1_100 * WAN), [7; 32], 121 * MIN), Err(SaleRefusal::CommitmentMismatch));
+    step(&mut sale, |s| s.decide_open_bid("A", Fen(1_100 * WAN), [1; 32], 121 * MIN));
+    step(&mut sale, |s| s.decide_open_bid("B", Fen(1_100 * WAN), [2; 32], 121 * MIN));
+    assert_eq!(sale.decide_open_bid("B", Fen(1_100 * WAN), [2; 32], 122 * MIN), Err(SaleRefusal::AlreadyOpened));
+    let panel: Vec<String> = ["甲", "乙", "丙", "丁", "戊", "己"].iter().map(|name| (*name).to_owned()).collect();
+    assert!(matches!(
+        sale.decide_evaluation(&panel, TenderMethod::HighestPrice, &[], 5, 123 * MIN),
+        Err(SaleRefusal::PanelSize { size: 6, min: 5, .. })
+    ));
+    assert!(matches!(
+        sale.decide_evaluation(&panel[..5], TenderMethod::HighestPrice, &[(1, 9_000)], 5, 123 * MIN),
+        Err(SaleRefusal::Scores { .. })
+    ));
+    step(&mut sale, |s| s.decide_evaluation(&panel[..5], TenderMethod::HighestPrice, &[], 5, 123 * MIN));
+    let winner = sale.outcome(124 * MIN).and_then(|outcome| outcome.winner());
+    assert_eq!(winner, Some((2, Fen(1_100 * WAN))), "B handed in first; C never opened");
 }

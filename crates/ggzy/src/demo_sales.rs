@@ -1,6 +1,7 @@
 //! The demo's land, mining and property sales: a land listing whose listing period runs now (bids
 //! by three paddles, the live page follows it), a land auction that sold and was confirmed, a
-//! mining-rights listing taking bids, and a property transfer in its disclosure period. Each goes through the same use cases as the API.
+//! mining-rights listing taking bids, a land tender taking sealed bids, and a property transfer in
+//! its disclosure period. Each goes through the same use cases as the API.
 //!
 //! Their history starts 35 days before now (the mining listing's 45: 20 working days' notice and
 //! its listing period) under its own fake clock, after the tenders were seeded under theirs: the
@@ -159,7 +160,26 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         .await
         .map_err(explain)
         .context("announcing the demo auction")?;
-    for sale in [&listing.announcement.sale_id, &auction.announcement.sale_id, &mining_id] {
+    // 5. A land tender taking sealed bids until 3 days after now (bids from the listing's start).
+    let mut tender = new(
+        "land_tender",
+        "杭政储出〔2026〕35号地块国有建设用地使用权（招标，演示）",
+        at(starts, 9)? - DAY_MS,
+        at(starts, 9)?,
+        at(ends, 10)?,
+        Some(8_000 * WAN),
+    );
+    tender.description = "位于杭州市余杭区，出让面积32,400平方米，用途为工业用地，出让年限50年；按综合评价确定中标人，\
+                          评价因素含投标价格、产业类型、投资强度和亩均税收承诺（演示数据）"
+        .to_owned();
+    tender.start_price_fen = 7_800 * WAN;
+    tender.increment_fen = 0;
+    tender.deposit_fen = 1_560 * WAN;
+    tender.countdown_ms = None;
+    let tender =
+        app.announce_sale(&principal, tender).await.map_err(explain).context("announcing the demo land tender")?;
+    let tender_id = tender.announcement.sale_id.clone();
+    for sale in [&listing.announcement.sale_id, &auction.announcement.sale_id, &mining_id, &tender_id] {
         for (actor, code) in &bidders {
             app.apply_for_sale(actor, sale, code).await.map_err(explain).context("demo application")?;
         }
@@ -189,6 +209,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     // The listing's bidders are admitted before it starts; its first bids come in over a week.
     clock.set_ms(at(starts, 9)? - 12 * 3_600_000);
     admit_all(listing_id.clone(), 2_400 * WAN).await?;
+    admit_all(tender_id.clone(), 1_560 * WAN).await?;
     for (i, (days_ago, price)) in [(13, 12_000), (11, 12_100), (9, 12_300)].into_iter().enumerate() {
         clock.set_ms(now_ms - days_ago * DAY_MS);
         bid(i, listing_id.clone(), price).await?;
@@ -255,6 +276,17 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         bid(i + 3, listing_id.clone(), price).await?;
     }
     sales.push(DemoSale { sale_id: listing_id, phase: "挂牌竞价中", title: listing.announcement.title });
+    // Two tender bids, sealed: only commitments (the salts stay with the demo bidders).
+    for (i, price) in [(0, 8_100), (1, 8_350)] {
+        let (actor, code) = &bidders[i];
+        let commitment =
+            reserve_commitment(price * WAN, &[u8::try_from(i).unwrap_or(0); 16]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        app.submit_sealed_sale_bid(actor, &tender_id, code, &hex::encode(commitment))
+            .await
+            .map_err(explain)
+            .context("demo sealed bid")?;
+    }
+    sales.push(DemoSale { sale_id: tender_id, phase: "投标中", title: tender.announcement.title });
     sales.push(DemoSale { sale_id: mining_id, phase: "挂牌竞价中", title: mining.announcement.title });
     Ok(sales)
 }

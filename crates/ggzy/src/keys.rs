@@ -1,4 +1,5 @@
-//! SM2 key files of the binary: new keys, and private keys written readable by their owner only.
+//! SM2 key files of the binary: new keys, and private keys (and other secrets) written readable by
+//! their owner only.
 
 use std::path::Path;
 
@@ -13,6 +14,12 @@ pub fn generate() -> PrivateKey {
 /// Writes a private key as PKCS#8 PEM to a new file (mode 0600); never overwrites one.
 pub fn write_private(path: &Path, key: &PrivateKey) -> anyhow::Result<()> {
     let pem = key.to_pkcs8_pem().context("encoding the key")?;
+    write_secret(path, pem.as_bytes())
+}
+
+/// Writes a secret (a key, a commitment's salt) to a new file readable by its owner only (mode
+/// 0600); never overwrites one.
+pub fn write_secret(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
@@ -22,7 +29,7 @@ pub fn write_private(path: &Path, key: &PrivateKey) -> anyhow::Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file =
         options.open(path).with_context(|| format!("creating {} (it must not exist yet)", path.display()))?;
-    std::io::Write::write_all(&mut file, pem.as_bytes()).with_context(|| format!("writing {}", path.display()))
+    std::io::Write::write_all(&mut file, bytes).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Reads a PKCS#8 PEM private key.

@@ -209,6 +209,17 @@ enum BidCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Commits to a price offline, for a sealed tender bid of a land or mining-rights sale (or a
+    /// principal's sealed reserve): writes a new random salt (hex, mode 0600) and prints the SM3
+    /// commitment to hand in (docs/auction.md). Keep the salt secret until the opening.
+    Commit {
+        /// The price, fen.
+        #[arg(long)]
+        price_fen: i64,
+        /// Where to write the salt (a new file).
+        #[arg(long)]
+        salt_out: PathBuf,
+    },
     /// Checks an envelope's structure and signature and prints its header and digest.
     Inspect {
         /// The envelope file.
@@ -655,6 +666,15 @@ async fn run_bid(command: BidCommand) -> anyhow::Result<()> {
             writeln!(std::io::stdout(), "digest {}", hex::encode(digest))?;
         }
         BidCommand::Online(command) => tools::run_online_bid(command).await?,
+        BidCommand::Commit { price_fen, salt_out } => {
+            let mut salt = [0u8; 16];
+            rand::Rng::fill_bytes(&mut rand::rng(), &mut salt);
+            let commitment = ggzy_crypto::reference_price::reserve_commitment(price_fen, &salt)
+                .map_err(|e| anyhow::anyhow!("commitment: {e}"))?;
+            ggzy::keys::write_secret(&salt_out, format!("{}\n", hex::encode(salt)).as_bytes())?;
+            eprintln!("salt written to {} (keep it secret until the opening)", salt_out.display());
+            writeln!(std::io::stdout(), "commitment {}", hex::encode(commitment))?;
+        }
         BidCommand::Inspect { envelope } => {
             let bytes = std::fs::read(&envelope).with_context(|| format!("reading {}", envelope.display()))?;
             let parsed = Envelope::parse(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", envelope.display()))?;

@@ -493,6 +493,31 @@ fn rules_are_listed_shown_and_diffed_with_their_sources() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("可选：construction@2019-03-02"));
 }
 
+#[test]
+fn a_price_commitment_is_made_offline_with_a_fresh_secret_salt() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(dir.path().join("empty.toml"), "").expect("empty config file");
+    let salt_path = dir.path().join("salt.hex");
+    let run = || {
+        let salt = salt_path.to_string_lossy().into_owned();
+        ggzy(dir.path()).args(["bid", "commit", "--price-fen", "105000000000", "--salt-out", &salt]).output()
+    };
+    let out = run().expect("run ggzy bid commit");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let salt = hex::decode(std::fs::read_to_string(&salt_path).expect("salt file").trim()).expect("hex salt");
+    let expected = ggzy_crypto::reference_price::reserve_commitment(105_000_000_000, &salt).expect("commitment");
+    assert_eq!(printed, format!("commitment {}", hex::encode(expected)));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&salt_path).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the salt is readable by its owner only");
+    }
+    // An existing salt is never overwritten (it may belong to a bid already handed in).
+    assert!(!run().expect("second run").status.success());
+}
+
 /// A demo bidder signed in over HTTP, with its certificate and key from the demo's key directory.
 struct DemoBidder {
     client: reqwest::Client,

@@ -56,7 +56,8 @@
     document.getElementById("ends").textContent = clockText(endsAt);
   });
   // Anything else changes the phase: reload the page (it is the snapshot of the new state).
-  ["paused", "resumed", "live_bidding", "listing_closed", "reserve", "confirmed", "repriced"].forEach(function (name) {
+  ["paused", "resumed", "live_bidding", "listing_closed", "reserve", "confirmed", "repriced", "bid_opened",
+    "evaluated"].forEach(function (name) {
     source.addEventListener(name, function () { window.location.reload(); });
   });
 
@@ -68,17 +69,24 @@
     var receipt = document.getElementById("bid-receipt");
     error.textContent = "";
     receipt.textContent = "";
-    var price = Math.round(Number(document.getElementById("bid-price").value) * 100);
+    // A tender takes only the commitment to the price (made offline by `ggzy bid commit`).
+    var sealed = form.dataset.mode === "sealed";
+    var body = sealed
+      ? { bidder: form.dataset.bidder, commitment: document.getElementById("bid-commitment").value.trim() }
+      : { bidder: form.dataset.bidder, price_fen: Math.round(Number(document.getElementById("bid-price").value) * 100) };
     var token = document.querySelector('meta[name="csrf-token"]');
-    fetch("/api/v1/sales/" + encodeURIComponent(id) + "/bids", {
+    fetch("/api/v1/sales/" + encodeURIComponent(id) + (sealed ? "/sealed-bids" : "/bids"), {
       method: "POST",
       credentials: "same-origin",
       headers: { "content-type": "application/json", "x-csrf-token": token ? token.content : "" },
-      body: JSON.stringify({ bidder: form.dataset.bidder, price_fen: price })
+      body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (answer) {
-      if (answer.ok) {
+      if (answer.ok && sealed) {
+        receipt.textContent = "投标已递交（报价密封至开标）：承诺值 " + answer.body.commitment + "，日志位置 " +
+          answer.body.log_position + "，事件哈希 " + answer.body.event_hash;
+      } else if (answer.ok) {
         receipt.textContent = "出价已记录：" + yuan(answer.body.price_fen) + "，日志位置 " + answer.body.log_position +
           "，事件哈希 " + answer.body.event_hash;
       } else {

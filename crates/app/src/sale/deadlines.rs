@@ -34,12 +34,14 @@ pub(crate) fn rule_value(ruleset: &Ruleset, id: &str) -> AppResult<i64> {
     Ok(rule(ruleset, id)?.value)
 }
 
-/// Fewest bidders of a land auction (39号令(土地) 第十五条); rulesets without the rule (property)
-/// take their minimum from the law itself (see [`ggzy_domain::sale::bidders_min`]).
-pub(crate) fn auction_bidders_min(ruleset: &Ruleset) -> AppResult<u32> {
-    ruleset.get("auction_bidders_min").map_or(Ok(0), |rule| {
-        u32::try_from(rule.value).map_err(|_| AppError::Internal("auction_bidders_min out of range".to_owned()))
-    })
+/// Fewest bidders of an auction (land: 39号令(土地) 第十五条) or of a tender's bids (第十三条;
+/// mining: 招标投标法 第二十八条); rulesets without the rule (property) take their minimum from
+/// the law itself (see [`ggzy_domain::sale::bidders_min`]).
+pub(crate) fn bidders_min_rule(ruleset: &Ruleset, kind: SaleKind) -> AppResult<u32> {
+    let id = if kind.is_tender() { "tender_bidders_min" } else { "auction_bidders_min" };
+    ruleset
+        .get(id)
+        .map_or(Ok(0), |rule| u32::try_from(rule.value).map_err(|_| AppError::Internal(format!("{id} out of range"))))
 }
 
 /// The floors a sale's dates must meet, counted from `from_ms`: (what, rule, start day, end day).
@@ -48,6 +50,8 @@ fn floors(terms: &SaleTerms, from_ms: i64) -> Vec<(&'static str, &'static str, D
     let starts = china_time::date_of(terms.starts_at_ms);
     match terms.kind {
         SaleKind::LandAuction => vec![("竞价开始日不早于", "notice_days_min", from, starts)],
+        SaleKind::LandTender => vec![("投标开始日不早于", "notice_days_min", from, starts)],
+        SaleKind::MiningTender => vec![("投标开始日不早于", "notice_wd_min", from, starts)],
         SaleKind::LandListing => vec![
             ("挂牌开始日不早于", "notice_days_min", from, starts),
             ("挂牌截止日不早于", "listing_days_min", starts, china_time::date_of(terms.ends_at_ms)),

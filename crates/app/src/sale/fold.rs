@@ -5,7 +5,7 @@ use std::sync::Arc;
 use ggzy_domain::Fen;
 use ggzy_domain::auction::{AuctionEvent, Bid};
 use ggzy_domain::ruleset::Ruleset;
-use ggzy_domain::sale::{Sale, SaleEvent};
+use ggzy_domain::sale::{Sale, SaleEvent, TenderEvaluation, TenderMethod};
 use ggzy_store::StoredEvent;
 use serde_json::json;
 
@@ -48,7 +48,7 @@ impl Loaded {
         let sale = Sale::replay(
             announcement.terms()?,
             first.recorded_at_ms,
-            deadlines::auction_bidders_min(&pinned)?,
+            deadlines::bidders_min_rule(&pinned, announcement.sale_kind()?)?,
             std::iter::empty(),
         );
         let mut loaded = Loaded {
@@ -96,6 +96,23 @@ impl Loaded {
                 }
             }
             Event::SaleListingClosed { at_ms, .. } => SaleEvent::ListingClosed { at_ms: *at_ms },
+            Event::SaleSealedBidSubmitted { paddle, commitment_hex, at_ms, .. } => SaleEvent::SealedBidSubmitted {
+                paddle: *paddle,
+                commitment: hex::decode(commitment_hex)
+                    .ok()
+                    .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                    .ok_or_else(|| AppError::Internal(format!("stored commitment {commitment_hex}")))?,
+                at_ms: *at_ms,
+            },
+            Event::SaleSealedBidOpened { paddle, price_fen, .. } => {
+                SaleEvent::SealedBidOpened { paddle: *paddle, price: Fen(*price_fen) }
+            }
+            Event::SaleTenderEvaluated { panel, method, scores, .. } => SaleEvent::TenderEvaluated(TenderEvaluation {
+                panel: panel.clone(),
+                method: TenderMethod::parse(method)
+                    .ok_or_else(|| AppError::Internal(format!("stored tender method {method}")))?,
+                scores: scores.iter().map(|score| (score.paddle, score.score_centi)).collect(),
+            }),
             Event::SaleReserveRevealed { reserve_fen, .. } => SaleEvent::ReserveRevealed { reserve: Fen(*reserve_fen) },
             Event::SaleConfirmed { winner_credit_code, .. } => {
                 self.winner_credit_code = Some(winner_credit_code.clone());
@@ -146,6 +163,14 @@ pub(crate) fn message_of(event: &Event, sale: &Sale, version: i64) -> Option<Liv
                    "minimum_next_fen": minimum_next_fen}),
         ),
         Event::SaleListingClosed { at_ms, .. } => ("listing_closed", json!({"at_ms": at_ms})),
+        // A sealed bid says nothing to watchers, not even that it arrived; its opening does.
+        Event::SaleSealedBidOpened { paddle, price_fen, .. } => {
+            ("bid_opened", json!({"paddle": paddle, "price_fen": price_fen}))
+        }
+        Event::SaleTenderEvaluated { method, .. } => (
+            "evaluated",
+            json!({"method": method, "candidate_paddle": sale.tender().winner(sale.terms().start_price).map(|bid| bid.paddle)}),
+        ),
         Event::SaleReserveRevealed { reserve_fen, .. } => ("reserve", json!({"reserve_fen": reserve_fen})),
         Event::SaleConfirmed { winner_credit_code, paddle, price_fen, .. } => {
             ("confirmed", json!({"winner_credit_code": winner_credit_code, "paddle": paddle, "price_fen": price_fen}))

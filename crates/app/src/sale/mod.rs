@@ -10,6 +10,7 @@ mod deadlines;
 mod fold;
 pub mod live;
 mod records;
+mod tender;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub use deadlines::SaleDeadline;
 use fold::{Loaded, message_of};
 pub use live::{LiveClock, LiveMessage, LiveSubscription, SaleHub};
 pub use records::{NewSale, SaleAnnouncement, SaleRepricing};
+pub use tender::{SealedBidReceipt, TenderScore};
 
 use crate::App;
 use crate::actor::Actor;
@@ -62,6 +64,11 @@ pub struct SaleView {
     pub minimum_next: Fen,
     /// Paddles in live bidding.
     pub live_paddles: Option<Vec<u32>>,
+    /// A tender's sealed bids once the deadline passed (paddle, time, price once opened), and the
+    /// panel's report; before the deadline nothing, not even their number (招标投标法 第二十二条).
+    pub tender_bids: Option<Vec<ggzy_domain::sale::SealedBid>>,
+    /// The panel's report.
+    pub tender_evaluation: Option<ggzy_domain::sale::TenderEvaluation>,
     /// Admitted bidders: known once bidding is over.
     pub admitted_count: Option<usize>,
     /// The revealed reserve.
@@ -130,8 +137,9 @@ impl App {
             field(
                 "kind",
                 "invalid_kind",
-                "交易方式须为 land_auction（土地拍卖）、land_listing（土地挂牌）、property_transfer（产权转让）、\
-                 mining_auction（矿业权拍卖）或 mining_listing（矿业权挂牌）",
+                "交易方式须为 land_auction（土地拍卖）、land_listing（土地挂牌）、land_tender（土地招标）、\
+                 property_transfer（产权转让）、mining_auction（矿业权拍卖）、mining_listing（矿业权挂牌）\
+                 或 mining_tender（矿业权招标）",
             )
         })?;
         let mining_right = match (kind.is_mining(), new.mining_right.as_deref().map(MiningRight::parse)) {
@@ -193,7 +201,7 @@ impl App {
             mining_right,
         };
         let terms = announcement.terms()?;
-        Sale::announce(terms.clone(), now_ms, deadlines::auction_bidders_min(ruleset)?).map_err(sale_refusal)?;
+        Sale::announce(terms.clone(), now_ms, deadlines::bidders_min_rule(ruleset, kind)?).map_err(sale_refusal)?;
         deadlines::check_periods(&self.calendar, ruleset, &terms, now_ms)?;
         let stream_id = stream::sale(&sale_id);
         let event = Recorded {
@@ -225,7 +233,10 @@ impl App {
     fn view_of(&self, loaded: &Loaded, now_ms: i64) -> AppResult<SaleView> {
         let sale = &loaded.sale;
         let phase = sale.phase(now_ms);
-        let over = matches!(phase, SalePhase::Decided | SalePhase::Confirmed | SalePhase::AwaitingReserve);
+        let over = matches!(
+            phase,
+            SalePhase::Opening | SalePhase::Decided | SalePhase::Confirmed | SalePhase::AwaitingReserve
+        );
         Ok(SaleView {
             announcement: loaded.announcement.clone(),
             terms: sale.terms().clone(),
@@ -237,6 +248,9 @@ impl App {
             bids: sale.auction().bids().to_vec(),
             minimum_next: sale.auction().minimum_next(),
             live_paddles: sale.live_paddles().map(<[u32]>::to_vec),
+            tender_bids: (sale.terms().kind.is_tender() && now_ms >= sale.terms().ends_at_ms)
+                .then(|| sale.tender().bids().to_vec()),
+            tender_evaluation: sale.tender().evaluation().cloned(),
             admitted_count: over.then_some(sale.admitted().len()),
             reserve: sale.reserve(),
             outcome: sale.outcome(now_ms),

@@ -23,16 +23,24 @@ pub enum SaleKind {
     /// each bid in the last minutes extends the end) decides; one bidder at or above the reserve
     /// buys (矿产资源法 第十七条).
     MiningListing,
+    /// 国有建设用地使用权招标出让: sealed bids, opened at the deadline; fewer than 3 bidders ends
+    /// it; a panel of five or more, odd, names the winner (39号令(土地) 第十三条、第十四条).
+    LandTender,
+    /// 矿业权招标出让 (矿产资源法 第十七条) under 招标投标法 (第二条: every tender in China): fewer
+    /// than 3 bids ⇒ re-tender (第二十八条), a committee of five or more, odd (第三十七条).
+    MiningTender,
 }
 
 impl SaleKind {
     /// Every kind.
-    pub const ALL: [SaleKind; 5] = [
+    pub const ALL: [SaleKind; 7] = [
         SaleKind::LandAuction,
         SaleKind::LandListing,
         SaleKind::PropertyTransfer,
         SaleKind::MiningAuction,
         SaleKind::MiningListing,
+        SaleKind::LandTender,
+        SaleKind::MiningTender,
     ];
 
     /// Identifier in the API and the events.
@@ -43,6 +51,8 @@ impl SaleKind {
             SaleKind::PropertyTransfer => "property_transfer",
             SaleKind::MiningAuction => "mining_auction",
             SaleKind::MiningListing => "mining_listing",
+            SaleKind::LandTender => "land_tender",
+            SaleKind::MiningTender => "mining_tender",
         }
     }
 
@@ -59,15 +69,17 @@ impl SaleKind {
             SaleKind::PropertyTransfer => "企业国有产权转让",
             SaleKind::MiningAuction => "矿业权拍卖出让",
             SaleKind::MiningListing => "矿业权挂牌出让",
+            SaleKind::LandTender => "国有建设用地使用权招标出让",
+            SaleKind::MiningTender => "矿业权招标出让",
         }
     }
 
     /// The ruleset holding this kind's statutory numbers (`rules/<id>/`).
     pub fn ruleset_id(self) -> &'static str {
         match self {
-            SaleKind::LandAuction | SaleKind::LandListing => "land",
+            SaleKind::LandAuction | SaleKind::LandListing | SaleKind::LandTender => "land",
             SaleKind::PropertyTransfer => "state_property",
-            SaleKind::MiningAuction | SaleKind::MiningListing => "mining_rights",
+            SaleKind::MiningAuction | SaleKind::MiningListing | SaleKind::MiningTender => "mining_rights",
         }
     }
 
@@ -79,7 +91,12 @@ impl SaleKind {
 
     /// A mining right is sold: the announcement names which (探矿权 or 采矿权).
     pub fn is_mining(self) -> bool {
-        matches!(self, SaleKind::MiningAuction | SaleKind::MiningListing)
+        matches!(self, SaleKind::MiningAuction | SaleKind::MiningListing | SaleKind::MiningTender)
+    }
+
+    /// A sale by tender: sealed bids, opening, evaluation (see [`crate::sale::TenderBook`]).
+    pub fn is_tender(self) -> bool {
+        matches!(self, SaleKind::LandTender | SaleKind::MiningTender)
     }
 }
 
@@ -145,13 +162,13 @@ pub struct SaleTerms {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SaleTermsError {
     /// A price, increment or deposit that is not positive.
-    #[error("起始价、加价幅度和竞买保证金须大于0")]
+    #[error("起始价、加价幅度和竞买保证金须大于0（招标出让不设加价幅度，increment_fen 填0或不填）")]
     NotPositive,
     /// The order of the dates is wrong.
     #[error("时间顺序有误：申请截止时间不得晚于竞价开始时间，竞价结束时间须晚于开始时间")]
     DatesOutOfOrder,
     /// A countdown that is not positive.
-    #[error("限时竞价的倒计时须大于0")]
+    #[error("限时竞价的倒计时须大于0（招标出让不设限时竞价，countdown_seconds 不填）")]
     CountdownNotPositive,
     /// A property transfer needs its appraisal; land sales have none.
     #[error("企业国有产权转让须填写经核准或备案的评估值（appraisal_fen）；土地和矿业权出让不填写评估值")]
@@ -200,8 +217,13 @@ impl SaleTerms {
     /// Checks everything but the appraisal floor (a re-disclosure may go lower, see
     /// [`crate::sale::Sale::decide_reprice`]).
     pub fn check_shape(&self) -> Result<(), SaleTermsError> {
-        if self.start_price.0 <= 0 || self.increment.0 <= 0 || self.deposit.0 <= 0 {
+        // A tender has no increment: each bidder names one sealed price.
+        let increment_ok = if self.kind.is_tender() { self.increment.0 == 0 } else { self.increment.0 > 0 };
+        if self.start_price.0 <= 0 || self.deposit.0 <= 0 || !increment_ok {
             return Err(SaleTermsError::NotPositive);
+        }
+        if self.kind.is_tender() && self.countdown_ms.is_some() {
+            return Err(SaleTermsError::CountdownNotPositive);
         }
         if self.applications_close_ms > self.starts_at_ms || self.ends_at_ms <= self.starts_at_ms {
             return Err(SaleTermsError::DatesOutOfOrder);

@@ -5,6 +5,7 @@
 
 use crate::Fen;
 use crate::auction::{Auction, AuctionEvent, AuctionRefusal, AuctionTerms, Bid};
+use crate::sale::tender::{SCORE_MAX, TenderBook, TenderEvaluation, TenderMethod};
 use crate::sale::{
     SaleCommand, SaleKind, SalePhase, SaleTerms, SaleTermsError, SaleTransitionRefused, sale_transition,
 };
@@ -14,7 +15,9 @@ use crate::sale::{
 /// more ⇒ competitive bidding).
 pub fn bidders_min(kind: SaleKind, auction_bidders_min: u32) -> u32 {
     match kind {
-        SaleKind::LandAuction | SaleKind::MiningAuction => auction_bidders_min,
+        SaleKind::LandAuction | SaleKind::MiningAuction | SaleKind::LandTender | SaleKind::MiningTender => {
+            auction_bidders_min
+        }
         SaleKind::LandListing | SaleKind::MiningListing => 1,
         SaleKind::PropertyTransfer => 2,
     }
@@ -22,10 +25,11 @@ pub fn bidders_min(kind: SaleKind, auction_bidders_min: u32) -> u32 {
 
 /// The source of an auction's bidder minimum, for the refusal's message.
 fn bidders_min_source(kind: SaleKind) -> &'static str {
-    if kind.is_mining() {
-        "矿产资源法 第十七条；人数见规则集 mining_rights 的 auction_bidders_min"
-    } else {
-        "招标拍卖挂牌出让国有建设用地使用权规定 第十五条"
+    match kind {
+        SaleKind::LandTender => "招标拍卖挂牌出让国有建设用地使用权规定 第十三条",
+        SaleKind::MiningTender => "招标投标法 第二十八条",
+        kind if kind.is_mining() => "矿产资源法 第十七条；人数见规则集 mining_rights 的 auction_bidders_min",
+        _ => "招标拍卖挂牌出让国有建设用地使用权规定 第十五条",
     }
 }
 
@@ -46,6 +50,24 @@ pub enum SaleEvent {
     },
     /// Something in the bidding (bid, pause, resumption, live bidding).
     Auction(AuctionEvent),
+    /// A sealed tender bid was handed in (a later one by the same paddle replaces it).
+    SealedBidSubmitted {
+        /// The paddle.
+        paddle: u32,
+        /// SM3 commitment to the price.
+        commitment: [u8; 32],
+        /// When, UTC ms.
+        at_ms: i64,
+    },
+    /// A sealed bid was opened: its price matched its commitment.
+    SealedBidOpened {
+        /// The paddle.
+        paddle: u32,
+        /// The price.
+        price: Fen,
+    },
+    /// The panel's report on a tender.
+    TenderEvaluated(TenderEvaluation),
     /// The host closed a listing period and two or more bidders go on to live bidding (现场竞价).
     LiveBiddingOpened {
         /// When, UTC ms.
@@ -169,6 +191,55 @@ pub enum SaleRefusal {
     /// A bid from someone not admitted (no deposit confirmed).
     #[error("未交纳竞买保证金或未取得竞买资格，不能出价：请先交纳保证金并经交易中心确认")]
     NotAdmitted,
+    /// A tender bid before the tender opens for bids.
+    #[error("尚未开始接受投标：开始时间为 {}，服务器时间为 {}", crate::china_time::text(*.starts_at_ms), crate::china_time::text(*.now_ms))]
+    TenderNotOpen {
+        /// Start, UTC ms.
+        starts_at_ms: i64,
+        /// Server time, UTC ms.
+        now_ms: i64,
+    },
+    /// A tender bid at or after the deadline.
+    #[error("投标截止时间 {} 已过，服务器时间为 {}，投标文件不予接收", crate::china_time::text(*.deadline_ms), crate::china_time::text(*.now_ms))]
+    TenderClosed {
+        /// The deadline, UTC ms.
+        deadline_ms: i64,
+        /// Server time, UTC ms.
+        now_ms: i64,
+    },
+    /// A second land tender bid: a bid in the box cannot be withdrawn (39号令(土地) 第十三条).
+    #[error("标书投入标箱后不可撤回或更换（招标拍卖挂牌出让国有建设用地使用权规定 第十三条）")]
+    SealedBidFinal,
+    /// Opening a bid that was never handed in.
+    #[error("该竞买人没有递交投标文件")]
+    NoSealedBid,
+    /// Opening a bid twice.
+    #[error("该投标文件已开标解密")]
+    AlreadyOpened,
+    /// A price and salt that do not match the commitment handed in.
+    #[error("报价和盐值与递交时的承诺值不符，投标文件无法解密")]
+    CommitmentMismatch,
+    /// A panel smaller than the minimum or even.
+    #[error("评标小组成员须为{min}人以上单数（现为{size}人）（{article}）")]
+    PanelSize {
+        /// Members named.
+        size: usize,
+        /// The minimum.
+        min: u32,
+        /// The legal source.
+        article: &'static str,
+    },
+    /// A member named twice or without a name.
+    #[error("评标小组成员姓名不能为空或重复")]
+    PanelMembers,
+    /// Scores that do not cover exactly the valid bids, or out of range.
+    #[error(
+        "综合评价须为每个有效投标（竞买号牌 {missing:?}）打分，分值为0至100分，且不得为其他号牌打分；价高者得不打分"
+    )]
+    Scores {
+        /// Valid paddles without a score.
+        missing: Vec<u32>,
+    },
     /// An auction with too few bidders (39号令(土地) 第十五条; mining: the ruleset).
     #[error("竞买人不足{needed}人（现有{admitted}人），拍卖不能进行（{article}）")]
     TooFewBidders {
@@ -254,6 +325,14 @@ impl SaleRefusal {
             SaleRefusal::NotAdmitted => "deposit_not_paid",
             SaleRefusal::TooFewBidders { .. } => "too_few_bidders",
             SaleRefusal::NotInLiveBidding => "not_in_live_bidding",
+            SaleRefusal::TenderNotOpen { .. } => "tender_not_accepting_bids",
+            SaleRefusal::TenderClosed { .. } => "bid_deadline_passed",
+            SaleRefusal::NoSealedBid => "not_applied",
+            SaleRefusal::AlreadyOpened | SaleRefusal::SealedBidFinal => "already_exists",
+            SaleRefusal::CommitmentMismatch => "commitment_mismatch",
+            SaleRefusal::PanelSize { .. } => "panel_size",
+            SaleRefusal::PanelMembers => "panel_members",
+            SaleRefusal::Scores { .. } => "invalid_scores",
             SaleRefusal::UnknownPaddle(_) => "unknown_paddle",
             SaleRefusal::WinnerDeposit => "winner_deposit",
             SaleRefusal::NotSold => "not_sold",
@@ -278,6 +357,7 @@ pub struct Sale {
     applied: Vec<String>,
     admitted: Vec<(String, u32)>,
     auction: Auction,
+    tender: TenderBook,
     live_paddles: Option<Vec<u32>>,
     listing_closed: bool,
     reserve: Option<Fen>,
@@ -305,6 +385,7 @@ impl Sale {
             applied: Vec::new(),
             admitted: Vec::new(),
             auction,
+            tender: TenderBook::default(),
             live_paddles: None,
             listing_closed: false,
             reserve: None,
@@ -349,6 +430,11 @@ impl Sale {
     /// The bidding.
     pub fn auction(&self) -> &Auction {
         &self.auction
+    }
+
+    /// A tender's sealed bids and report.
+    pub fn tender(&self) -> &TenderBook {
+        &self.tender
     }
 
     /// Applicants of this round, in order.
@@ -442,6 +528,9 @@ impl Sale {
         if !self.auction.is_over(now_ms) {
             return SalePhase::Bidding;
         }
+        if self.terms.kind.is_tender() {
+            return self.tender_phase();
+        }
         if self.terms.kind == SaleKind::LandListing && !self.listing_closed && self.live_paddles.is_none() {
             return SalePhase::ListingOver;
         }
@@ -449,6 +538,34 @@ impl Sale {
             return SalePhase::AwaitingReserve;
         }
         SalePhase::Decided
+    }
+
+    /// A tender after its deadline: too few bids end it; then the opening until the panel's
+    /// report; then the reserve (标底) if one was sealed and a bid could win.
+    fn tender_phase(&self) -> SalePhase {
+        if self.tender.count() < self.bidders_min {
+            return SalePhase::Decided;
+        }
+        if self.tender.evaluation().is_none() {
+            return SalePhase::Opening;
+        }
+        if self.terms.reserve_sealed && self.reserve.is_none() && self.tender.winner(self.terms.start_price).is_some() {
+            return SalePhase::AwaitingReserve;
+        }
+        SalePhase::Decided
+    }
+
+    fn tender_outcome(&self) -> SaleOutcome {
+        let bids = self.tender.count();
+        if bids < self.bidders_min {
+            return SaleOutcome::Unsold(NoSale::TooFewBidders { admitted: bids, needed: self.bidders_min });
+        }
+        let floor = self.reserve.map_or(self.terms.start_price, |reserve| reserve.max(self.terms.start_price));
+        match (self.tender.winner(floor), self.tender.highest(self.terms.start_price)) {
+            (Some(bid), _) => SaleOutcome::Sold(bid),
+            (None, Some(highest)) => SaleOutcome::Unsold(NoSale::BelowReserve { highest }),
+            (None, None) => SaleOutcome::Unsold(NoSale::NoBids),
+        }
     }
 
     /// The outcome at `now_ms`, once decided.
@@ -462,11 +579,14 @@ impl Sale {
                 (SaleKind::PropertyTransfer, Some((_, paddle))) => {
                     SaleOutcome::SoldToSoleBuyer { paddle: *paddle, price: self.terms.start_price }
                 }
-                (kind, _) if kind.is_auction() => {
+                (kind, _) if kind.is_auction() || kind.is_tender() => {
                     SaleOutcome::Unsold(NoSale::TooFewBidders { admitted, needed: self.bidders_min })
                 }
                 _ => SaleOutcome::Unsold(NoSale::NoBids),
             });
+        }
+        if self.terms.kind.is_tender() {
+            return Some(self.tender_outcome());
         }
         Some(match (self.auction.leader(), self.reserve) {
             (None, _) => SaleOutcome::Unsold(NoSale::NoBids),
@@ -537,6 +657,94 @@ impl Sale {
             _ => self.allow(now_ms, SaleCommand::Bid)?,
         }
         Ok(SaleEvent::Auction(self.auction.decide_bid(paddle, price, now_ms)?))
+    }
+
+    /// Decides a sealed tender bid by `bidder` committing to its price with `commitment`.
+    pub fn decide_sealed_bid(&self, bidder: &str, commitment: [u8; 32], now_ms: i64) -> Result<SaleEvent, SaleRefusal> {
+        let paddle = self.paddle_of(bidder).ok_or(SaleRefusal::NotAdmitted)?;
+        match self.phase(now_ms) {
+            SalePhase::Announced => {
+                return Err(SaleRefusal::TenderNotOpen { starts_at_ms: self.terms.starts_at_ms, now_ms });
+            }
+            SalePhase::Bidding => {}
+            _ => return Err(SaleRefusal::TenderClosed { deadline_ms: self.terms.ends_at_ms, now_ms }),
+        }
+        self.allow(now_ms, SaleCommand::SubmitSealedBid)?;
+        // Under 招标投标法 第二十九条 a bid may be replaced before the deadline; a land tender's
+        // may not.
+        if self.terms.kind == SaleKind::LandTender && self.tender.bid_of(paddle).is_some() {
+            return Err(SaleRefusal::SealedBidFinal);
+        }
+        Ok(SaleEvent::SealedBidSubmitted { paddle, commitment, at_ms: now_ms })
+    }
+
+    /// Decides the opening of `bidder`'s sealed bid at `price`; `commitment` is the commitment the
+    /// caller computed from that price and the bidder's salt, compared with the one handed in.
+    pub fn decide_open_bid(
+        &self,
+        bidder: &str,
+        price: Fen,
+        commitment: [u8; 32],
+        now_ms: i64,
+    ) -> Result<SaleEvent, SaleRefusal> {
+        self.allow(now_ms, SaleCommand::OpenSealedBid)?;
+        let paddle = self.paddle_of(bidder).ok_or(SaleRefusal::NoSealedBid)?;
+        let sealed = self.tender.bid_of(paddle).ok_or(SaleRefusal::NoSealedBid)?;
+        if sealed.price.is_some() {
+            return Err(SaleRefusal::AlreadyOpened);
+        }
+        if sealed.commitment != commitment {
+            return Err(SaleRefusal::CommitmentMismatch);
+        }
+        Ok(SaleEvent::SealedBidOpened { paddle, price })
+    }
+
+    /// Decides the panel's report: `panel` of at least `panel_min` members, an odd number; a
+    /// comprehensive evaluation scores every valid bid (opened at or above the start price) and no
+    /// other; a bid left unopened is invalid.
+    pub fn decide_evaluation(
+        &self,
+        panel: &[String],
+        method: TenderMethod,
+        scores: &[(u32, u32)],
+        panel_min: u32,
+        now_ms: i64,
+    ) -> Result<SaleEvent, SaleRefusal> {
+        self.allow(now_ms, SaleCommand::Evaluate)?;
+        let size = panel.len();
+        if size < usize::try_from(panel_min).unwrap_or(usize::MAX) || size.is_multiple_of(2) {
+            let article = if self.terms.kind.is_mining() {
+                "招标投标法 第三十七条"
+            } else {
+                "招标拍卖挂牌出让国有建设用地使用权规定 第十三条"
+            };
+            return Err(SaleRefusal::PanelSize { size, min: panel_min, article });
+        }
+        let mut names: Vec<&str> = panel.iter().map(|name| name.trim()).collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.len() != size || names.iter().any(|name| name.is_empty()) {
+            return Err(SaleRefusal::PanelMembers);
+        }
+        let valid: Vec<u32> = self.tender.valid(self.terms.start_price).map(|bid| bid.paddle).collect();
+        let missing: Vec<u32> =
+            valid.iter().copied().filter(|paddle| !scores.iter().any(|(p, _)| p == paddle)).collect();
+        let stray = scores.iter().any(|(paddle, score)| !valid.contains(paddle) || *score > SCORE_MAX);
+        let mut paddles: Vec<u32> = scores.iter().map(|(paddle, _)| *paddle).collect();
+        paddles.sort_unstable();
+        paddles.dedup();
+        let well_formed = match method {
+            TenderMethod::HighestPrice => scores.is_empty(),
+            TenderMethod::Comprehensive => missing.is_empty() && !stray && paddles.len() == scores.len(),
+        };
+        if !well_formed {
+            return Err(SaleRefusal::Scores { missing });
+        }
+        Ok(SaleEvent::TenderEvaluated(TenderEvaluation {
+            panel: panel.iter().map(|name| name.trim().to_owned()).collect(),
+            method,
+            scores: scores.to_vec(),
+        }))
     }
 
     /// Decides a pause for a platform incident.
@@ -665,6 +873,11 @@ impl Sale {
             SaleEvent::Applied { bidder } => self.applied.push(bidder.clone()),
             SaleEvent::Admitted { bidder, paddle } => self.admitted.push((bidder.clone(), *paddle)),
             SaleEvent::Auction(event) => self.auction.apply(event),
+            SaleEvent::SealedBidSubmitted { paddle, commitment, at_ms } => {
+                self.tender.submit(*paddle, *commitment, *at_ms);
+            }
+            SaleEvent::SealedBidOpened { paddle, price } => self.tender.open(*paddle, *price),
+            SaleEvent::TenderEvaluated(evaluation) => self.tender.evaluate(evaluation.clone()),
             SaleEvent::LiveBiddingOpened { at_ms, ends_at_ms, countdown_ms, paddles } => {
                 self.auction.apply(&AuctionEvent::LiveBiddingOpened {
                     at_ms: *at_ms,

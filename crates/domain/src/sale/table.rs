@@ -9,8 +9,11 @@ use crate::sale::SaleKind;
 pub enum SalePhase {
     /// Announced (出让公告 / 信息披露): applications taken until they close, no bids yet.
     Announced,
-    /// Bids are taken: the auction session, the listing period, live bidding, online bidding.
+    /// Bids are taken: the auction session, the listing period, live bidding, online bidding, a
+    /// tender's sealed bids.
     Bidding,
+    /// A tender's deadline passed with enough bids: they are opened and evaluated.
+    Opening,
     /// Paused after a platform incident; the reason is published.
     Paused,
     /// A listing period is over and the host has not yet asked who goes on (39号令(土地) 第十九条).
@@ -29,6 +32,7 @@ impl SalePhase {
         match self {
             SalePhase::Announced => "announced",
             SalePhase::Bidding => "bidding",
+            SalePhase::Opening => "opening",
             SalePhase::Paused => "paused",
             SalePhase::ListingOver => "listing_over",
             SalePhase::AwaitingReserve => "awaiting_reserve",
@@ -42,6 +46,7 @@ impl SalePhase {
         match self {
             SalePhase::Announced => "公告期",
             SalePhase::Bidding => "竞价中",
+            SalePhase::Opening => "开标评标",
             SalePhase::Paused => "暂停",
             SalePhase::ListingOver => "挂牌期满",
             SalePhase::AwaitingReserve => "待揭示底价",
@@ -60,6 +65,12 @@ pub enum SaleCommand {
     Admit,
     /// A bid.
     Bid,
+    /// A sealed tender bid handed in (or replaced) before the deadline.
+    SubmitSealedBid,
+    /// A bidder opens its sealed bid at the opening.
+    OpenSealedBid,
+    /// The panel's report on a tender's bids.
+    Evaluate,
     /// The platform pauses the bidding after an incident.
     Pause,
     /// The bidding goes on.
@@ -94,9 +105,18 @@ pub struct SaleTransition {
 }
 
 const ALL: &[SaleKind] = &SaleKind::ALL;
-const LAND: &[SaleKind] = &[SaleKind::LandAuction, SaleKind::LandListing];
+const LAND: &[SaleKind] = &[SaleKind::LandAuction, SaleKind::LandListing, SaleKind::LandTender];
+const LIVE: &[SaleKind] = &[
+    SaleKind::LandAuction,
+    SaleKind::LandListing,
+    SaleKind::PropertyTransfer,
+    SaleKind::MiningAuction,
+    SaleKind::MiningListing,
+];
+const LAND_TENDER: &[SaleKind] = &[SaleKind::LandTender];
+const MINING_TENDER: &[SaleKind] = &[SaleKind::MiningTender];
 const LISTING: &[SaleKind] = &[SaleKind::LandListing];
-const MINING: &[SaleKind] = &[SaleKind::MiningAuction, SaleKind::MiningListing];
+const MINING: &[SaleKind] = &[SaleKind::MiningAuction, SaleKind::MiningListing, SaleKind::MiningTender];
 const PROPERTY: &[SaleKind] = &[SaleKind::PropertyTransfer];
 
 /// The table. A command not listed for a phase and kind is refused.
@@ -128,20 +148,56 @@ pub const SALE_TRANSITIONS: &[SaleTransition] = &[
     SaleTransition {
         phase: SalePhase::Bidding,
         command: SaleCommand::Bid,
-        kinds: ALL,
+        kinds: LIVE,
         source: "拍卖法 第三十六条（竞买人一经应价，不得撤回；有更高应价时其应价丧失约束力）",
     },
     SaleTransition {
         phase: SalePhase::Bidding,
         command: SaleCommand::Pause,
-        kinds: ALL,
+        kinds: LIVE,
         source: "电子交易系统故障时暂停竞价并公告原因（拍卖法 第四条 公开、公平、公正原则）",
     },
     SaleTransition {
         phase: SalePhase::Paused,
         command: SaleCommand::Resume,
-        kinds: ALL,
+        kinds: LIVE,
         source: "电子交易系统故障排除后恢复竞价，顺延损失的时间（拍卖法 第四条）",
+    },
+    SaleTransition {
+        phase: SalePhase::Bidding,
+        command: SaleCommand::SubmitSealedBid,
+        kinds: LAND_TENDER,
+        source: "招标拍卖挂牌出让国有建设用地使用权规定 第十三条（投标人在投标截止时间前将标书投入标箱）",
+    },
+    SaleTransition {
+        phase: SalePhase::Bidding,
+        command: SaleCommand::SubmitSealedBid,
+        kinds: MINING_TENDER,
+        source: "招标投标法 第二十八条、第二十九条（截止时间前送达，不得开启；截止前可以修改）",
+    },
+    SaleTransition {
+        phase: SalePhase::Opening,
+        command: SaleCommand::OpenSealedBid,
+        kinds: LAND_TENDER,
+        source: "招标拍卖挂牌出让国有建设用地使用权规定 第十三条（出让人按招标公告规定的时间、地点开标）",
+    },
+    SaleTransition {
+        phase: SalePhase::Opening,
+        command: SaleCommand::OpenSealedBid,
+        kinds: MINING_TENDER,
+        source: "招标投标法 第三十四条、第三十六条（开标时间即投标截止时间，当众拆封、宣读投标价格）",
+    },
+    SaleTransition {
+        phase: SalePhase::Opening,
+        command: SaleCommand::Evaluate,
+        kinds: LAND_TENDER,
+        source: "招标拍卖挂牌出让国有建设用地使用权规定 第十三条、第十四条（评标小组五人以上单数；按综合评价或价高者确定中标人）",
+    },
+    SaleTransition {
+        phase: SalePhase::Opening,
+        command: SaleCommand::Evaluate,
+        kinds: MINING_TENDER,
+        source: "招标投标法 第三十七条、第四十条（评标委员会五人以上单数，按招标文件确定的标准和方法评审）",
     },
     SaleTransition {
         phase: SalePhase::ListingOver,
@@ -234,6 +290,9 @@ fn command_label(command: SaleCommand) -> &'static str {
         SaleCommand::Apply => "竞买申请",
         SaleCommand::Admit => "确认竞买资格",
         SaleCommand::Bid => "出价",
+        SaleCommand::SubmitSealedBid => "递交投标文件",
+        SaleCommand::OpenSealedBid => "开标解密",
+        SaleCommand::Evaluate => "评标",
         SaleCommand::Pause => "暂停竞价",
         SaleCommand::Resume => "恢复竞价",
         SaleCommand::CloseListing => "挂牌截止",

@@ -545,3 +545,124 @@ async fn a_mining_right_auction_counts_its_periods_in_working_days_and_names_the
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_land_tender_takes_sealed_bids_opens_them_after_the_deadline_and_the_panel_names_the_winner() {
+    for app in spawn_apps().await {
+        let people = people(&app).await;
+        // Announced Friday 2026-10-09; 第十条: bids may be handed in from the 20th day, 10-29.
+        app.clock.set_ms(at("2026-10-09T10:00:00+08:00"));
+        let mut request =
+            land("land_tender", "2026-10-29T09:00:00+08:00", "2026-11-12T10:00:00+08:00", Some(1_040 * WAN));
+        request["countdown_seconds"] = Value::Null;
+        let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_amount")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("招标出让不设加价幅度")), "{body}");
+        request["increment_fen"] = json!(0);
+        let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
+        assert_eq!(
+            (status, body["kind_label"].as_str()),
+            (StatusCode::CREATED, Some("国有建设用地使用权招标出让")),
+            "{body}"
+        );
+        assert_eq!(deadline(&body, "notice_days_min").0, "2026-10-29");
+        let sale = body["sale_id"].as_str().expect("sale id").to_owned();
+        let paddles = admit_all(&app, &people, &sale, 3).await;
+
+        let commitment =
+            |price_wan: i64, salt: u8| hex::encode(reserve_commitment(price_wan * WAN, &[salt; 16]).expect("c"));
+        let seal = |i: usize, commitment: String| {
+            let request = json!({"bidder": BIDDERS[i], "commitment": commitment});
+            call(people.bidders[i].post(&app, &format!("/api/v1/sales/{sale}/sealed-bids")).json(&request))
+        };
+        // Before the tender opens for bids: 409 with the server time.
+        let (status, _, body) = seal(0, commitment(1_050, 1)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("tender_not_accepting_bids")),
+            "{body}"
+        );
+        app.clock.set_ms(at("2026-10-30T09:00:00+08:00"));
+        let (status, _, body) = seal(0, "abc".to_owned()).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_commitment")),
+            "{body}"
+        );
+        let (status, _, receipt) = seal(0, commitment(1_050, 1)).await;
+        assert_eq!(
+            (status, receipt["paddle"].as_u64()),
+            (StatusCode::CREATED, Some(u64::from(paddles[0]))),
+            "{receipt}"
+        );
+        assert!(receipt["event_hash"].as_str().is_some_and(|h| h.len() == 64), "{receipt}");
+        // 第十三条: a bid in the box is final.
+        let (status, _, body) = seal(0, commitment(1_100, 1)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("already_exists")), "{body}");
+        assert!(seal(1, commitment(1_080, 2)).await.0.is_success());
+        assert!(seal(2, commitment(1_200, 3)).await.0.is_success());
+        // Before the deadline the public sees neither the bids nor their number.
+        let body = get(&app, &sale).await;
+        assert_eq!((body["phase"].as_str(), &body["tender_bids"]), (Some("bidding"), &Value::Null), "{body}");
+
+        // After the deadline: refused with the server time; the opening starts.
+        app.clock.set_ms(at("2026-11-12T10:00:00+08:00"));
+        let (status, _, body) = seal(1, commitment(1_090, 2)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("bid_deadline_passed")), "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("2026年11月12日 10:00:00 已过")), "{body}");
+        let body = get(&app, &sale).await;
+        assert_eq!(body["phase"], "opening");
+        assert_eq!(body["tender_bids"].as_array().map(Vec::len), Some(3), "{body}");
+        let open = |i: usize, price_wan: i64, salt: u8| {
+            let request = json!({"bidder": BIDDERS[i], "price_fen": price_wan * WAN, "salt": hex::encode([salt; 16])});
+            call(people.bidders[i].post(&app, &format!("/api/v1/sales/{sale}/sealed-bids/opening")).json(&request))
+        };
+        let (status, _, body) = open(0, 1_060, 1).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("commitment_mismatch")), "{body}");
+        assert!(open(0, 1_050, 1).await.0.is_success());
+        let (status, _, body) = open(1, 1_080, 2).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // Bidder 2 never opens its bid (1200万): it is invalid and cannot win.
+
+        // The panel: five or more, odd (第十三条); comprehensive scores for every valid bid.
+        let evaluate = |panel: Vec<&str>, scores: Value| {
+            let request = json!({"panel": panel, "method": "comprehensive", "scores": scores});
+            call(people.principal.post(&app, &format!("/api/v1/sales/{sale}/evaluation")).json(&request))
+        };
+        let five = vec!["张明", "李华", "王芳", "赵强", "陈静"];
+        let (status, _, body) = evaluate(five[..4].to_vec(), json!([])).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("panel_size")), "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| m.contains("5人以上单数") && m.contains("第十三条")),
+            "{body}"
+        );
+        let (status, _, body) = evaluate(five.clone(), json!([{"paddle": paddles[0], "score": 92.5}])).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_scores")),
+            "{body}"
+        );
+        let scores = json!([{"paddle": paddles[0], "score": 92.5}, {"paddle": paddles[1], "score": 88.25}]);
+        let (status, _, body) = evaluate(five, scores).await;
+        assert_eq!((status, body["phase"].as_str()), (StatusCode::OK, Some("awaiting_reserve")), "{body}");
+        // The reserve (标底 1040万) is revealed; the best score (paddle 0, 1050万) is above it.
+        let right = json!({"reserve_fen": 1_040 * WAN, "salt": hex::encode(SALT)});
+        let (status, _, body) =
+            call(people.principal.post(&app, &format!("/api/v1/sales/{sale}/reserve")).json(&right)).await;
+        assert_eq!((status, body["outcome"].as_str()), (StatusCode::OK, Some("sold")), "{body}");
+        assert_eq!(
+            (body["winning_paddle"].as_u64(), body["winning_price_fen"].as_i64()),
+            (Some(u64::from(paddles[0])), Some(1_050 * WAN)),
+            "the higher score wins over the higher price"
+        );
+        // 第二十一条: deposits back within 5 working days of 11-12 (11-13, 11-16..11-19).
+        assert_eq!(deadline(&body, "deposit_refund_wd_max").0, "2026-11-19");
+        let (status, _, body) = call(people.center.post(&app, &format!("/api/v1/sales/{sale}/confirmation"))).await;
+        assert_eq!((status, body["winner_credit_code"].as_str()), (StatusCode::OK, Some(BIDDERS[0])), "{body}");
+        app.finish().await;
+    }
+}

@@ -18,6 +18,7 @@ pub mod opening;
 pub mod prequalification;
 pub mod projects;
 pub mod regions;
+pub mod sale_tender;
 pub mod sales;
 pub mod securities;
 pub mod tenders;
@@ -195,6 +196,9 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(sales::pause_sale))
         .routes(routes!(sales::resume_sale))
         .routes(routes!(sales::close_listing))
+        .routes(routes!(sale_tender::submit_sealed_bid))
+        .routes(routes!(sale_tender::open_sealed_bid))
+        .routes(routes!(sale_tender::evaluate))
         .routes(routes!(sales::reveal_reserve))
         .routes(routes!(sales::confirm_sale))
         .routes(routes!(sales::refund_deposit))

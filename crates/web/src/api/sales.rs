@@ -26,8 +26,9 @@ use crate::fields as parse;
 /// An announcement.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewSaleRequest {
-    /// `land_auction` (土地拍卖), `land_listing` (土地挂牌), `property_transfer` (产权转让),
-    /// `mining_auction` (矿业权拍卖) or `mining_listing` (矿业权挂牌).
+    /// `land_auction` (土地拍卖), `land_listing` (土地挂牌), `land_tender` (土地招标),
+    /// `property_transfer` (产权转让), `mining_auction` (矿业权拍卖), `mining_listing` (矿业权挂牌)
+    /// or `mining_tender` (矿业权招标).
     kind: String,
     /// Mining sales only: `exploration` (探矿权) or `mining` (采矿权).
     #[serde(default)]
@@ -42,7 +43,8 @@ pub struct NewSaleRequest {
     description: String,
     /// Start price (起始价 / 挂牌价 / 转让底价), fen.
     start_price_fen: i64,
-    /// Minimum increment, fen.
+    /// Minimum increment, fen (tenders: none, omit).
+    #[serde(default)]
     increment_fen: i64,
     /// Deposit, fen.
     deposit_fen: i64,
@@ -88,6 +90,41 @@ pub struct SaleBidDto {
     price_fen: i64,
     /// Server time (RFC 3339).
     at: String,
+}
+
+/// A sealed tender bid as shown after the deadline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SealedBidDto {
+    /// Paddle.
+    paddle: u32,
+    /// When handed in (RFC 3339).
+    submitted_at: String,
+    /// SM3 commitment to the price, hex.
+    commitment: String,
+    /// The price once opened, fen; unopened bids are invalid.
+    price_fen: Option<i64>,
+}
+
+/// A paddle's total score.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TenderScoreDto {
+    /// Paddle.
+    pub(crate) paddle: u32,
+    /// Total score, 0–100 with at most two decimals.
+    pub(crate) score: f64,
+}
+
+/// A tender panel's report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenderEvaluationDto {
+    /// The members.
+    panel: Vec<String>,
+    /// `highest_price` (价高者得) or `comprehensive` (综合评价).
+    method: String,
+    /// Its Chinese name.
+    method_label: String,
+    /// Comprehensive: each valid bid's total score.
+    scores: Vec<TenderScoreDto>,
 }
 
 /// A sale as the public sees it.
@@ -147,6 +184,10 @@ pub struct SaleDto {
     minimum_next_fen: i64,
     /// Paddles in live bidding.
     live_paddles: Option<Vec<u32>>,
+    /// A tender's sealed bids once the deadline passed (nothing before, not even their number).
+    tender_bids: Option<Vec<SealedBidDto>>,
+    /// A tender's panel report.
+    tender_evaluation: Option<TenderEvaluationDto>,
     /// Admitted bidders (after bidding only).
     admitted_count: Option<usize>,
     /// `sold`, `sold_to_sole_buyer`, `no_bids`, `below_reserve`, `too_few_bidders`; once decided.
@@ -210,6 +251,26 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
             .collect(),
         minimum_next_fen: view.minimum_next.0,
         live_paddles: view.live_paddles,
+        tender_bids: view.tender_bids.map(|bids| {
+            bids.into_iter()
+                .map(|bid| SealedBidDto {
+                    paddle: bid.paddle,
+                    submitted_at: rfc3339(bid.at_ms),
+                    commitment: hex::encode(bid.commitment),
+                    price_fen: bid.price.map(|fen| fen.0),
+                })
+                .collect()
+        }),
+        tender_evaluation: view.tender_evaluation.map(|evaluation| TenderEvaluationDto {
+            panel: evaluation.panel,
+            method: evaluation.method.as_str().to_owned(),
+            method_label: evaluation.method.label().to_owned(),
+            scores: evaluation
+                .scores
+                .into_iter()
+                .map(|(paddle, centi)| TenderScoreDto { paddle, score: f64::from(centi) / 100.0 })
+                .collect(),
+        }),
         admitted_count: view.admitted_count,
         outcome: outcome.map(str::to_owned),
         winning_paddle: winner.map(|(paddle, _)| paddle),

@@ -67,6 +67,60 @@ pub(crate) struct DeadlineRow {
     source: String,
 }
 
+/// A tender's sealed bid as shown after the deadline.
+pub(crate) struct SealedBidRow {
+    paddle: u32,
+    at: String,
+    price: String,
+    commitment: String,
+}
+
+/// The panel's report as shown.
+pub(crate) struct EvaluationText {
+    size: usize,
+    panel: String,
+    method: &'static str,
+    scores: Vec<String>,
+}
+
+/// What a tender shows: its bids once the deadline passed, and the panel's report.
+pub(crate) struct TenderSection {
+    opened: bool,
+    final_bid: bool,
+    bids: Vec<SealedBidRow>,
+    evaluation: Option<EvaluationText>,
+}
+
+fn tender_section(view: &SaleView) -> Option<TenderSection> {
+    if !view.terms.kind.is_tender() {
+        return None;
+    }
+    let bids = view.tender_bids.as_deref().unwrap_or_default();
+    Some(TenderSection {
+        opened: view.tender_bids.is_some(),
+        final_bid: view.terms.kind == ggzy_domain::sale::SaleKind::LandTender,
+        bids: bids
+            .iter()
+            .map(|bid| SealedBidRow {
+                paddle: bid.paddle,
+                at: datetime_seconds(bid.at_ms),
+                price: bid.price.map_or_else(|| "未解密".to_owned(), |price| yuan(price.0)),
+                commitment: hex::encode(bid.commitment),
+            })
+            .collect(),
+        evaluation: view.tender_evaluation.as_ref().map(|evaluation| EvaluationText {
+            size: evaluation.panel.len(),
+            panel: evaluation.panel.join("、"),
+            method: evaluation.method.label(),
+            scores: evaluation
+                .scores
+                .iter()
+                .map(|(paddle, centi)| format!("{paddle} 号 {}.{:02} 分", centi / 100, centi % 100))
+                .collect(),
+        }),
+    })
+}
+
 /// The bid form of a signed-in bidder admitted to the sale.
 pub(crate) struct BidForm {
     bidder: String,
@@ -99,6 +153,7 @@ pub(crate) struct SalePage {
     deadlines: Vec<DeadlineRow>,
     version: i64,
     form: Option<BidForm>,
+    tender: Option<TenderSection>,
 }
 
 fn outcome_text(view: &SaleView) -> Option<String> {
@@ -167,5 +222,6 @@ pub(crate) async fn detail(
             .collect(),
         version: view.version,
         form,
+        tender: tender_section(&view),
     })
 }
