@@ -10,6 +10,9 @@ pub enum Unit {
     CalendarDays,
     /// Working days (工作日), counted on the official holiday calendar.
     WorkingDays,
+    /// Months (个月): the same day of the month `n` months on, or that month's last day
+    /// (民法典 第二百零二条).
+    Months,
     /// Percent of an amount.
     Percent,
     /// A number of parties or items.
@@ -26,6 +29,7 @@ impl Unit {
         match self {
             Unit::CalendarDays => "d",
             Unit::WorkingDays => "WD",
+            Unit::Months => "month",
             Unit::Percent => "percent",
             Unit::Count => "count",
             Unit::Ratio => "ratio",
@@ -35,7 +39,7 @@ impl Unit {
 
     /// Parses a unit identifier.
     pub fn parse(text: &str) -> Option<Unit> {
-        [Unit::CalendarDays, Unit::WorkingDays, Unit::Percent, Unit::Count, Unit::Ratio, Unit::Fen]
+        [Unit::CalendarDays, Unit::WorkingDays, Unit::Months, Unit::Percent, Unit::Count, Unit::Ratio, Unit::Fen]
             .into_iter()
             .find(|unit| unit.as_str() == text)
     }

@@ -8,13 +8,14 @@
 use ggzy_domain::calendar::{CalendarError, HolidayCalendar};
 use ggzy_domain::deadline::{
     ClockError, ClockStatus, DeadlineError, Period, PeriodClock, check_cap, check_floor, deadline,
-    extend_for_late_amendment, latest_day_before, period_end,
+    extend_for_late_amendment, latest_day_before, period_end, within_cap,
 };
 use ggzy_domain::ruleset::{Bound, Rule, Unit};
 use jiff::civil::Date;
 
 const D: Unit = Unit::CalendarDays;
 const WD: Unit = Unit::WorkingDays;
+const M: Unit = Unit::Months;
 
 fn calendar() -> HolidayCalendar {
     HolidayCalendar::parse_csv(include_str!("../../../data/calendar/holidays.csv")).expect("the official calendar")
@@ -27,6 +28,7 @@ fn day(text: &str) -> Date {
 fn period(n: u32, unit: Unit) -> Period {
     match unit {
         Unit::WorkingDays => Period::working_days(n),
+        Unit::Months => Period::months(n),
         _ => Period::days(n),
     }
 }
@@ -158,6 +160,14 @@ const PERIODS: &[Row] = &[
     ("2024-03-01",  5, WD, "2024-03-08", None, "a plain week: Mon 03-04..Fri 03-08"),
     ("2025-04-30",  3, WD, "2025-05-08", None, "劳动节 05-01..05-05: 05-06, 05-07, 05-08"),
     ("2024-09-02", 30, WD, "2024-10-18", None, "20 WD in Sept (with 09-14, 09-29), 10 in Oct (with 10-12)"),
+    // Months (民法典 第二百零二条: the matching day, or the month's last day; then 第二百零三条 rolls it)
+    ("2026-03-15",  1, M, "2026-04-15", None, "the matching day, Wed 04-15"),
+    ("2026-01-31",  1, M, "2026-02-28", None, "no 02-31: the last day, Sat 02-28, a 调休 working day"),
+    ("2024-01-31",  1, M, "2024-02-29", None, "leap year: the last day is Thu 02-29"),
+    ("2025-10-31",  1, M, "2025-12-01", Some(("2025-11-30", "周日")), "no 11-31: Sun 11-30 rolls to Mon 12-01"),
+    ("2026-09-01",  1, M, "2026-10-08", Some(("2026-10-01", "国庆节")), "10-01..10-07 国庆: Thu 10-08"),
+    ("2025-06-14", 12, M, "2026-06-15", Some(("2026-06-14", "周日")), "a year on is Sun 06-14: Mon 06-15"),
+    ("2025-12-07", 12, M, "2026-12-07", None, "a year on, Mon 12-07"),
 ];
 
 #[test]
@@ -463,4 +473,21 @@ fn a_cap_judges_an_act_even_when_its_last_day_is_beyond_the_calendar() {
         ggzy_domain::deadline::within_cap(&calendar, day("2024-09-21"), day("2024-10-09"), &complaint),
         Ok(false)
     );
+}
+
+#[test]
+fn month_periods_count_backward_and_keep_caps_by_the_matching_day() {
+    let calendar = calendar();
+    // 至少1个月前: every day from 01-28 to 01-31 reaches 02-28 one month on (the month's last day).
+    let floor = rule("first_payment_months_before", 1, M, Bound::Floor, "民法典 第二百零二条");
+    assert_eq!(latest_day_before(&calendar, day("2026-02-28"), &floor), Ok(day("2026-01-31")));
+    assert_eq!(latest_day_before(&calendar, day("2026-04-15"), &floor), Ok(day("2026-03-15")));
+    // 不超过1个月 from 01-31: 02-28 is in time, 03-01 is not.
+    let cap = rule("first_payment_months_max", 1, M, Bound::Cap, "国土资发〔2010〕34号");
+    assert_eq!(within_cap(&calendar, day("2026-01-31"), day("2026-02-28"), &cap), Ok(true));
+    assert_eq!(within_cap(&calendar, day("2026-01-31"), day("2026-03-01"), &cap), Ok(false));
+    // 不超过12个月 from 2025-06-14: the end (Sun 06-14) rolls to Mon 06-15, which is still in time.
+    let year = rule("balance_months_max", 12, M, Bound::Cap, "国土资发〔2010〕34号");
+    assert_eq!(within_cap(&calendar, day("2025-06-14"), day("2026-06-15"), &year), Ok(true));
+    assert_eq!(within_cap(&calendar, day("2025-06-14"), day("2026-06-16"), &year), Ok(false));
 }

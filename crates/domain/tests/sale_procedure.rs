@@ -160,17 +160,19 @@ fn a_property_transfer_without_buyers_is_repriced_below_ninety_percent_only_with
     second.starts_at_ms = 210 * MIN;
     second.ends_at_ms = 240 * MIN;
     second.start_price = Fen(900 * WAN);
-    let year = 10_000 * MIN;
     // Exactly 90% needs no approval; one fen less does.
-    assert!(sale.decide_reprice(second.clone(), 90, None, 61 * MIN, year).is_ok());
+    assert!(sale.decide_reprice(second.clone(), 90, None, 61 * MIN, true).is_ok());
     second.start_price = Fen(900 * WAN - 1);
     assert_eq!(
-        sale.decide_reprice(second.clone(), 90, None, 61 * MIN, year),
+        sale.decide_reprice(second.clone(), 90, None, 61 * MIN, true),
         Err(SaleRefusal::PriceCutNeedsApproval { price: Fen(900 * WAN - 1), floor: Fen(900 * WAN), percent: 90 })
     );
-    assert_eq!(sale.decide_reprice(second.clone(), 90, Some("x"), year + 1, year), Err(SaleRefusal::DisclosureExpired));
+    assert_eq!(
+        sale.decide_reprice(second.clone(), 90, Some("x"), 61 * MIN, false),
+        Err(SaleRefusal::DisclosureExpired)
+    );
     second.start_price = Fen(850 * WAN);
-    step(&mut sale, |s| s.decide_reprice(second, 90, Some("国资产权〔2026〕12号"), 61 * MIN, year));
+    step(&mut sale, |s| s.decide_reprice(second, 90, Some("国资产权〔2026〕12号"), 61 * MIN, true));
     assert_eq!(sale.round(), 2);
     assert_eq!(sale.phase(61 * MIN), SalePhase::Announced);
     // One buyer: it takes the asset at the listed price, without bidding.
@@ -309,4 +311,67 @@ fn by_highest_price_the_earlier_of_two_equal_bids_wins_and_an_unopened_bid_is_in
     step(&mut sale, |s| s.decide_evaluation(&panel[..5], TenderMethod::HighestPrice, &[], 5, 123 * MIN));
     let winner = sale.outcome(124 * MIN).and_then(|outcome| outcome.winner());
     assert_eq!(winner, Some((2, Fen(1_100 * WAN))), "B handed in first; C never opened");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// A tender by highest price: whatever the times, prices and openings, no sealed bid is taken
+    /// at or after the deadline, and the winner is the highest opened bid at or above the start
+    /// price and the reserve, the earlier one on a tie.
+    #[test]
+    fn a_tender_by_highest_price_takes_no_late_bid_and_the_best_opened_bid_wins(
+        bids in proptest::collection::vec((0usize..4, 50i64..130, 0i64..6, any::<bool>()), 0..8),
+        reserve_steps in 0i64..6,
+    ) {
+        let names = ["A", "B", "C", "D"];
+        let sealed_reserve = SaleTerms { reserve_sealed: true, ..tender_terms(SaleKind::MiningTender) };
+        let mut sale = Sale::announce(sealed_reserve, 0, 3).expect("terms");
+        admit(&mut sale, &[("A", 1), ("B", 2), ("C", 3), ("D", 4)]);
+        // Each bidder's latest sealed bid before the deadline: (price, time, opens).
+        let mut held: Vec<Option<(Fen, i64, bool)>> = vec![None; 4];
+        let mut times: Vec<i64> = bids.iter().map(|(_, minute, _, _)| minute * MIN).collect();
+        times.sort_unstable();
+        for ((bidder, _, steps, opens), at_ms) in bids.iter().zip(times) {
+            let price = Fen(990 * WAN + steps * 10 * WAN);
+            let commitment = [u8::try_from(*steps).unwrap_or(0); 32];
+            match sale.decide_sealed_bid(names[*bidder], commitment, at_ms) {
+                Ok(event) => {
+                    prop_assert!((60 * MIN..120 * MIN).contains(&at_ms), "taken at {at_ms}");
+                    sale.apply(&event);
+                    held[*bidder] = Some((price, at_ms, *opens));
+                }
+                Err(_) => prop_assert!(!(60 * MIN..120 * MIN).contains(&at_ms), "refused in time at {at_ms}"),
+            }
+        }
+        let count = held.iter().flatten().count();
+        if count < 3 {
+            prop_assert_eq!(sale.phase(120 * MIN), SalePhase::Decided);
+            return Ok(());
+        }
+        for (i, entry) in held.iter().enumerate() {
+            if let Some((price, _, true)) = entry {
+                let steps = (price.0 - 990 * WAN) / (10 * WAN);
+                let commitment = [u8::try_from(steps).unwrap_or(0); 32];
+                let event = sale.decide_open_bid(names[i], *price, commitment, 121 * MIN).expect("opens");
+                sale.apply(&event);
+            }
+        }
+        let panel: Vec<String> = ["甲", "乙", "丙", "丁", "戊"].iter().map(|name| (*name).to_owned()).collect();
+        let event = sale.decide_evaluation(&panel, TenderMethod::HighestPrice, &[], 5, 122 * MIN).expect("report");
+        sale.apply(&event);
+        let reserve = Fen(1_000 * WAN + reserve_steps * 10 * WAN);
+        let event = sale.decide_reveal_reserve(reserve, 123 * MIN);
+        if let Ok(event) = event {
+            sale.apply(&event);
+        }
+        let floor = Fen(reserve.0.max(1_000 * WAN));
+        let expected = held
+            .iter()
+            .enumerate()
+            .filter_map(|(i, entry)| entry.filter(|(price, _, opens)| *opens && *price >= floor).map(|e| (i, e)))
+            .max_by(|(_, (a, at, _)), (_, (b, bt, _))| a.cmp(b).then(bt.cmp(at)))
+            .map(|(i, (price, _, _))| (u32::try_from(i + 1).unwrap_or(0), price));
+        prop_assert_eq!(sale.outcome(124 * MIN).and_then(|outcome| outcome.winner()), expected);
+    }
 }

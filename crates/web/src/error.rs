@@ -170,6 +170,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("state_changed", 409, "办理期间状态已变化"),
     ("invalid_kind", 422, "交易方式有误"),
     ("invalid_mining_right", 422, "矿业权出让须注明探矿权或采矿权"),
+    ("deposit_below_minimum", 422, "竞买保证金低于规定的最低比例"),
     ("panel_size", 422, "评标小组须为五人以上单数"),
     ("panel_members", 422, "评标小组成员姓名为空或重复"),
     ("invalid_method", 422, "评标方法有误"),

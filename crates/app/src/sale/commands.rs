@@ -275,14 +275,14 @@ impl App {
             actor.authorize(Action::HoldSecurities, &Self::sale_region(loaded)?)?;
             loaded.sale.decide_payment(Fen(amount_fen), now_ms).map_err(sale_refusal)?;
             let ruleset = self.pinned_ruleset(&loaded.announcement.ruleset)?;
-            let due = deadlines::payment_due(&self.calendar, ruleset, &loaded.sale)?;
             let today = ggzy_domain::china_time::date_of(now_ms);
+            let due = deadlines::payment_due(&self.calendar, ruleset, &loaded.sale, today)?;
             let event = Event::SalePaymentRecorded {
                 sale_id: sale_id.to_owned(),
                 amount_fen,
                 reference: reference.clone(),
-                due_date: due.map(|day| day.to_string()).unwrap_or_default(),
-                late: due.is_some_and(|day| today > day),
+                due_date: due.and_then(|(day, _)| day).map(|day| day.to_string()).unwrap_or_default(),
+                late: due.is_some_and(|(_, late)| late),
             };
             Ok((event, ()))
         })
@@ -302,9 +302,11 @@ impl App {
             let ruleset = self.pinned_ruleset(&loaded.announcement.ruleset)?;
             let kind = loaded.sale.terms().kind;
             let terms = repricing.terms(kind, loaded.sale.terms().appraisal);
-            let year_later = deadlines::twelve_months_after(loaded.sale.first_announced_ms())?;
+            let today = ggzy_domain::china_time::date_of(now_ms);
+            let within =
+                deadlines::within_disclosure_period(&self.calendar, ruleset, loaded.sale.first_announced_ms(), today)?;
             let percent = deadlines::rule_value(ruleset, "price_cut_percent_of_appraisal_min")?;
-            loaded.sale.decide_reprice(terms.clone(), percent, approval, now_ms, year_later).map_err(sale_refusal)?;
+            loaded.sale.decide_reprice(terms.clone(), percent, approval, now_ms, within).map_err(sale_refusal)?;
             if terms.applications_close_ms <= now_ms {
                 return Err(field("applications_close_at", "invalid_time", "申请截止时间须晚于现在"));
             }

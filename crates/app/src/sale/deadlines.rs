@@ -1,6 +1,7 @@
 //! A sale's statutory periods from its pinned ruleset, counted by the deadline engine on the
 //! holiday calendar: floors checked when it is announced, and the dates shown with their articles.
 
+use ggzy_domain::Fen;
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::china_time;
 use ggzy_domain::deadline::{self, DeadlineError};
@@ -8,7 +9,7 @@ use ggzy_domain::ruleset::{Rule, Ruleset};
 use ggzy_domain::sale::{Sale, SaleKind, SaleTerms};
 use jiff::civil::Date;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 
 /// One statutory date of a sale.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +97,25 @@ pub(crate) fn check_periods(
     Ok(())
 }
 
+/// Checks the deposit against the ruleset's floor (land: at least 20% of the minimum price,
+/// 国土资发〔2010〕34号), on the public start price: the sealed reserve is not known to the platform
+/// until the bidding ends. Rulesets without the rule set no floor.
+pub(crate) fn check_deposit(ruleset: &Ruleset, terms: &SaleTerms) -> AppResult<()> {
+    let Some(rule) = ruleset.get("deposit_percent_min") else {
+        return Ok(());
+    };
+    // floor = ceil(start × percent / 100): exactly 20% is enough.
+    let floor = Fen((terms.start_price.0.saturating_mul(rule.value) + 99) / 100);
+    if terms.deposit >= floor {
+        return Ok(());
+    }
+    Err(AppError::Invalid(vec![FieldError::new(
+        "deposit_fen",
+        "deposit_below_minimum",
+        format!("竞买保证金不得低于起始价的{}%，即不少于 {floor} 元（{}）", rule.value, rule.source),
+    )]))
+}
+
 /// The last day to refund losing bidders' deposits (39号令(土地) 第二十一条), once bidding is over;
 /// `None` when the ruleset sets no such period.
 pub(crate) fn refund_due(
@@ -121,13 +141,47 @@ fn day_of(calendar: &HolidayCalendar, start: Date, rule: &Rule) -> AppResult<Opt
     }
 }
 
-/// The last day to pay the price in one sum after the contract (32号令 第二十八条), once signed;
-/// `None` when the ruleset sets no such period (land: the rule has no article in RULES.md).
-pub(crate) fn payment_due(calendar: &HolidayCalendar, ruleset: &Ruleset, sale: &Sale) -> AppResult<Option<Date>> {
-    let (Some(rule), Some(signed_ms)) = (ruleset.get("lump_sum_payment_wd_max"), sale.contract_signed_ms()) else {
+/// The payment period the next payment falls under, once the contract is signed: a property
+/// transfer's lump sum (32号令 第二十八条); land's first payment until 50% of the price is paid, then
+/// the balance (国土资发〔2010〕34号). `None` when the ruleset sets none.
+fn payment_rule<'a>(ruleset: &'a Ruleset, sale: &Sale) -> Option<&'a Rule> {
+    if let Some(rule) = ruleset.get("lump_sum_payment_wd_max") {
+        return Some(rule);
+    }
+    let first_percent = ruleset.get("first_payment_percent_min")?.value;
+    let price = sale.outcome_price()?;
+    // paid / price < percent / 100, without rounding.
+    let first_due = i128::from(sale.paid().0) * 100 < i128::from(price.0) * i128::from(first_percent);
+    ruleset.get(if first_due { "first_payment_months_max" } else { "balance_months_max" })
+}
+
+/// The last day of the payment period the next payment falls under, and whether paying on
+/// `today` is late; `None` before the contract or when the ruleset sets no period. The day is
+/// `None` when it lies in a year the calendar does not cover yet (lateness is still decided).
+pub(crate) fn payment_due(
+    calendar: &HolidayCalendar,
+    ruleset: &Ruleset,
+    sale: &Sale,
+    today: Date,
+) -> AppResult<Option<(Option<Date>, bool)>> {
+    let (Some(rule), Some(signed_ms)) = (payment_rule(ruleset, sale), sale.contract_signed_ms()) else {
         return Ok(None);
     };
-    day_of(calendar, china_time::date_of(signed_ms), rule)
+    let signed = china_time::date_of(signed_ms);
+    let late = !deadline::within_cap(calendar, signed, today, rule)?;
+    Ok(Some((day_of(calendar, signed, rule)?, late)))
+}
+
+/// Whether a re-disclosure on `today` is still within the period from the first disclosure
+/// (32号令 第十九条: 12 months); decided on the calendar even when the period's end is not covered.
+pub(crate) fn within_disclosure_period(
+    calendar: &HolidayCalendar,
+    ruleset: &Ruleset,
+    first_announced_ms: i64,
+    today: Date,
+) -> AppResult<bool> {
+    let rule = rule(ruleset, "qualified_buyer_months_max")?;
+    Ok(deadline::within_cap(calendar, china_time::date_of(first_announced_ms), today, rule)?)
 }
 
 /// The statutory dates of a sale's current round (`round_started_ms`: its announcement or
@@ -166,18 +220,30 @@ pub(crate) fn sale_deadlines(
             }
         }
     }
-    if let (Some(day), Some(rule)) = (payment_due(calendar, ruleset, sale)?, ruleset.get("lump_sum_payment_wd_max")) {
-        out.push(SaleDeadline {
-            name: "交易价款一次性支付期限",
-            day,
-            bound: "cap",
-            rule_id: rule.id.clone(),
-            source: rule.source.clone(),
-        });
+    if let Some(signed_ms) = sale.contract_signed_ms() {
+        let signed = china_time::date_of(signed_ms);
+        for (name, id) in [
+            ("交易价款一次性支付期限", "lump_sum_payment_wd_max"),
+            ("首付款（不低于价款50%）缴纳期限", "first_payment_months_max"),
+            ("余款缴纳期限", "balance_months_max"),
+        ] {
+            if let Some(rule) = ruleset.get(id)
+                && let Some(day) = day_of(calendar, signed, rule)?
+            {
+                out.push(SaleDeadline {
+                    name,
+                    day,
+                    bound: "cap",
+                    rule_id: rule.id.clone(),
+                    source: rule.source.clone(),
+                });
+            }
+        }
     }
     if let Some(confirmed_ms) = sale.confirmed_at_ms() {
         let confirmed = china_time::date_of(confirmed_ms);
         for (name, id, bound) in [
+            ("出让合同签订期限", "contract_wd_max", "cap"),
             ("出让结果公示期限", "result_publish_after_confirmation_wd_max", "cap"),
             ("交易结果公示期满日不早于", "result_publicity_wd_min", "floor"),
         ] {
@@ -189,12 +255,4 @@ pub(crate) fn sale_deadlines(
         }
     }
     Ok(out)
-}
-
-/// The same time twelve months later (32号令 第十九条), UTC ms.
-pub(crate) fn twelve_months_after(ms: i64) -> AppResult<i64> {
-    let later = china_time::datetime_of(ms)
-        .checked_add(jiff::Span::new().months(12))
-        .map_err(|error| AppError::Internal(format!("twelve months after {ms}: {error}")))?;
-    china_time::instant_of(later).ok_or_else(|| AppError::Internal("date out of range".to_owned()))
 }

@@ -203,6 +203,7 @@ impl App {
         let terms = announcement.terms()?;
         Sale::announce(terms.clone(), now_ms, deadlines::bidders_min_rule(ruleset, kind)?).map_err(sale_refusal)?;
         deadlines::check_periods(&self.calendar, ruleset, &terms, now_ms)?;
+        deadlines::check_deposit(ruleset, &terms)?;
         let stream_id = stream::sale(&sale_id);
         let event = Recorded {
             stream_id: stream_id.clone(),

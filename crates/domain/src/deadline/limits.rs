@@ -2,9 +2,10 @@
 //! backward from a deadline (至少N日前), whose breach pushes the deadline out (顺延) rather than
 //! refusing the clarification (条例 第二十一条; RULES §0.5).
 
+use jiff::Span;
 use jiff::civil::Date;
 
-use super::{Deadline, DeadlineError, Period, add_days, counted_end, deadline, elapsed, roll};
+use super::{Deadline, DeadlineError, Period, add_days, add_months, counted_end, deadline, elapsed, roll};
 use crate::calendar::HolidayCalendar;
 use crate::ruleset::{Bound, Rule, Unit};
 
@@ -89,6 +90,22 @@ pub fn latest_day_before(calendar: &HolidayCalendar, deadline_day: Date, rule: &
                 }
                 day = add_days(day, -1)?;
             }
+        }
+        Unit::Months => {
+            // The latest day whose months still reach no later than `deadline_day`.
+            let months = i64::from(period.length());
+            let mut day = Span::new()
+                .try_months(-months)
+                .ok()
+                .and_then(|span| deadline_day.checked_add(span).ok())
+                .ok_or(DeadlineError::OutOfRange { from: deadline_day, days: -months * 31 })?;
+            while add_months(add_days(day, 1)?, period.length())? <= deadline_day {
+                day = add_days(day, 1)?;
+            }
+            while add_months(day, period.length())? > deadline_day {
+                day = add_days(day, -1)?;
+            }
+            Ok(day)
         }
         _ => add_days(deadline_day, -i64::from(period.length())),
     }

@@ -16,6 +16,9 @@
 //!   result records that it rolled, from which day and why ([`Roll`]).
 //! - Working-day periods (工作日) end on the `n`th working day after `S`, which is a working day, so
 //!   they never roll.
+//! - 民法典 第二百零二条: a period in months ends on the day of the month `n` months on that matches
+//!   the start day, or on that month's last day when it has none (1-31 plus one month: 2-28 or
+//!   2-29); then it rolls like a calendar-day period (第二百零三条).
 //! - A period of length 0 ends on its start day, rolled forward if that is not a working day (both
 //!   units). No statute has one; the rule is here so that a suspended clock with nothing left to run
 //!   still has a well-defined end ([`PeriodClock`]).
@@ -53,11 +56,12 @@ const MAX_ROLL_DAYS: u32 = 31;
 enum Counting {
     Calendar,
     Working,
+    Months,
 }
 
-/// A length of time counted in calendar days (日) or working days (工作日).
+/// A length of time counted in calendar days (日), working days (工作日) or months (个月).
 ///
-/// Only these two units make a period; a [`Rule`] in percent or as a count is refused by
+/// Only these units make a period; a [`Rule`] in percent or as a count is refused by
 /// [`Period::of_rule`], so every `Period` that exists can be counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Period {
@@ -76,12 +80,18 @@ impl Period {
         Period { length, counting: Counting::Working }
     }
 
+    /// `length` months (个月).
+    pub const fn months(length: u32) -> Period {
+        Period { length, counting: Counting::Months }
+    }
+
     /// The period a rule states; refused when the rule is not in days or working days, or its value
     /// is negative or too large.
     pub fn of_rule(rule: &Rule) -> Result<Period, DeadlineError> {
         let counting = match rule.unit {
             Unit::CalendarDays => Counting::Calendar,
             Unit::WorkingDays => Counting::Working,
+            Unit::Months => Counting::Months,
             other @ (Unit::Percent | Unit::Count | Unit::Ratio | Unit::Fen) => {
                 return Err(DeadlineError::NotAPeriod { rule: rule.id.clone(), unit: other.as_str() });
             }
@@ -96,11 +106,12 @@ impl Period {
         self.length
     }
 
-    /// [`Unit::CalendarDays`] or [`Unit::WorkingDays`].
+    /// [`Unit::CalendarDays`], [`Unit::WorkingDays`] or [`Unit::Months`].
     pub fn unit(self) -> Unit {
         match self.counting {
             Counting::Calendar => Unit::CalendarDays,
             Counting::Working => Unit::WorkingDays,
+            Counting::Months => Unit::Months,
         }
     }
 
@@ -206,7 +217,15 @@ fn counted_end(calendar: &HolidayCalendar, start: Date, period: Period) -> Resul
     match period.counting {
         Counting::Calendar => add_days(start, i64::from(period.length)),
         Counting::Working => Ok(calendar.add_working_days(start, period.length)?),
+        Counting::Months => add_months(start, period.length),
     }
+}
+
+/// `months` months after `day`, clamped to the month's last day (民法典 第二百零二条; jiff constrains
+/// the day the same way).
+pub(crate) fn add_months(day: Date, months: u32) -> Result<Date, DeadlineError> {
+    let out_of_range = || DeadlineError::OutOfRange { from: day, days: i64::from(months) * 31 };
+    Span::new().try_months(months).ok().and_then(|span| day.checked_add(span).ok()).ok_or_else(out_of_range)
 }
 
 /// `day` itself when it is a working day, else the next working day, with the reason (民法典 第二百零三条).
@@ -261,6 +280,14 @@ fn elapsed(calendar: &HolidayCalendar, period: Period, after: Date, through: Dat
                 }
             }
             Ok(count)
+        }
+        // Months begun: `through` within `n` months of `after` iff this is at most `n`.
+        Counting::Months => {
+            let mut months = 0;
+            while add_months(after, months)? < through {
+                months += 1;
+            }
+            Ok(months)
         }
     }
 }

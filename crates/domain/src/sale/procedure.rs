@@ -472,6 +472,12 @@ impl Sale {
         self.confirmed_at_ms
     }
 
+    /// The price of the confirmed deal.
+    pub fn outcome_price(&self) -> Option<Fen> {
+        let confirmed = self.confirmed_at_ms?;
+        self.outcome(confirmed).and_then(|outcome| outcome.winner()).map(|(_, price)| price)
+    }
+
     /// When the contract was signed.
     pub fn contract_signed_ms(&self) -> Option<i64> {
         self.contract_signed_ms
@@ -829,7 +835,7 @@ impl Sale {
         if self.contract_signed_ms.is_none() {
             return Err(SaleRefusal::NoContract);
         }
-        let price = self.outcome(now_ms).and_then(|outcome| outcome.winner()).map_or(Fen(0), |(_, price)| price);
+        let price = self.outcome_price().unwrap_or(Fen(0));
         let owed = Fen(price.0.saturating_sub(self.paid().0).max(0));
         if amount.0 <= 0 || amount > owed {
             return Err(SaleRefusal::PaymentOutOfRange { owed });
@@ -838,8 +844,8 @@ impl Sale {
     }
 
     /// Decides a re-disclosure of an unsold property transfer under `terms`: within 12 months of
-    /// the first disclosure (`twelve_months_later_ms`, computed by the caller on the calendar), and
-    /// below `percent_min` of the appraisal only with the approving body's written consent
+    /// the first disclosure (`within_period`, counted by the caller on the calendar), and below
+    /// `percent_min` of the appraisal only with the approving body's written consent
     /// (32号令 第十八条、第十九条).
     pub fn decide_reprice(
         &self,
@@ -847,13 +853,13 @@ impl Sale {
         percent_min: i64,
         approval: Option<&str>,
         now_ms: i64,
-        twelve_months_later_ms: i64,
+        within_period: bool,
     ) -> Result<SaleEvent, SaleRefusal> {
         self.allow(now_ms, SaleCommand::Reprice)?;
         if self.outcome(now_ms).is_some_and(|outcome| outcome.winner().is_some()) {
             return Err(SaleRefusal::RepriceAfterSale);
         }
-        if now_ms > twelve_months_later_ms {
+        if !within_period {
             return Err(SaleRefusal::DisclosureExpired);
         }
         let terms = SaleTerms { kind: self.terms.kind, appraisal: self.terms.appraisal, ..terms };

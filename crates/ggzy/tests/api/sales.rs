@@ -549,7 +549,7 @@ async fn a_mining_right_auction_counts_its_periods_in_working_days_and_names_the
 #[tokio::test]
 async fn a_land_tender_takes_sealed_bids_opens_them_after_the_deadline_and_the_panel_names_the_winner() {
     for app in spawn_apps().await {
-        let people = people(&app).await;
+        let mut people = people(&app).await;
         // Announced Friday 2026-10-09; 第十条: bids may be handed in from the 20th day, 10-29.
         app.clock.set_ms(at("2026-10-09T10:00:00+08:00"));
         let mut request =
@@ -563,6 +563,16 @@ async fn a_land_tender_takes_sealed_bids_opens_them_after_the_deadline_and_the_p
         );
         assert!(body["message"].as_str().is_some_and(|m| m.contains("招标出让不设加价幅度")), "{body}");
         request["increment_fen"] = json!(0);
+        // 国土资发〔2010〕34号: the deposit is at least 20% of the price (200万 of 1000万).
+        request["deposit_fen"] = json!(199 * WAN);
+        let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
+        assert_eq!(
+            (status, body["code"].as_str(), body["details"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("deposit_below_minimum"), Some("deposit_fen")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("2,000,000.00") && m.contains("34号")), "{body}");
+        request["deposit_fen"] = json!(200 * WAN);
         let (status, _, body) = call(people.principal.post(&app, "/api/v1/sales").json(&request)).await;
         assert_eq!(
             (status, body["kind_label"].as_str()),
@@ -663,6 +673,37 @@ async fn a_land_tender_takes_sealed_bids_opens_them_after_the_deadline_and_the_p
         assert_eq!(deadline(&body, "deposit_refund_wd_max").0, "2026-11-19");
         let (status, _, body) = call(people.center.post(&app, &format!("/api/v1/sales/{sale}/confirmation"))).await;
         assert_eq!((status, body["winner_credit_code"].as_str()), (StatusCode::OK, Some(BIDDERS[0])), "{body}");
+        // The contract within 10 working days of the deal (11-12): 11-13, 11-16..20, 11-23..26.
+        let (day, source) = deadline(&body, "contract_wd_max");
+        assert_eq!(day, "2026-11-26");
+        assert!(source.starts_with("国土资发〔2010〕34号"), "{source}");
+
+        // The contract on Friday 11-13. 50% of the price within one month (民法典 第二百零二条: 12-13,
+        // a Sunday, so Monday 12-14); the balance within twelve months (2027, beyond the calendar:
+        // no day shown, yet lateness is still decided).
+        app.clock.set_ms(at("2026-11-13T10:00:00+08:00"));
+        let (status, _, body) = call(people.principal.post(&app, &format!("/api/v1/sales/{sale}/contract"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(deadline(&body, "first_payment_months_max").0, "2026-12-14");
+        let pay = |people: &People, amount_wan: i64| {
+            let request = json!({"amount_fen": amount_wan * WAN, "reference": format!("ZF{amount_wan}")});
+            call(people.center.post(&app, &format!("/api/v1/sales/{sale}/payments")).json(&request))
+        };
+        // The deposit (200万) counts: 850万 are owed of 1050万.
+        let (status, _, body) = pay(&people, 851).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_amount")),
+            "{body}"
+        );
+        app.clock.set_ms(at("2026-12-14T16:00:00+08:00"));
+        sign_in_again(&app, &mut people).await;
+        let (status, _, body) = pay(&people, 325).await;
+        assert_eq!((status, body["paid_fen"].as_i64()), (StatusCode::OK, Some(525 * WAN)), "{body}");
+        app.clock.set_ms(at("2027-01-20T10:00:00+08:00"));
+        sign_in_again(&app, &mut people).await;
+        let (status, _, body) = pay(&people, 525).await;
+        assert_eq!((status, body["paid_fen"].as_i64()), (StatusCode::OK, Some(1_050 * WAN)), "{body}");
         app.finish().await;
     }
 }

@@ -297,7 +297,7 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
 #[utoipa::path(post, path = "/api/v1/sales", tag = "sales", request_body = NewSaleRequest, responses(
     (status = 201, body = SaleDto),
     (status = 403, description = "forbidden", body = ErrorBody),
-    (status = 422, description = "invalid_kind, invalid_mining_right, invalid_amount, invalid_time, appraisal_required, price_below_appraisal, invalid_commitment, deadline_below_statutory_minimum", body = ErrorBody),
+    (status = 422, description = "invalid_kind, invalid_mining_right, invalid_amount, deposit_below_minimum, invalid_time, appraisal_required, price_below_appraisal, invalid_commitment, deadline_below_statutory_minimum", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn announce_sale(
     State(state): State<WebState>,
