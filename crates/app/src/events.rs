@@ -876,6 +876,15 @@ pub enum Event {
     },
     /// An unsold property transfer was disclosed again under new terms (32号令 第十八条).
     SaleRepriced(crate::sale::SaleRepricing),
+    /// A supervising authority recorded a penalty or a restriction against a market entity (信用记录).
+    CreditRecorded(crate::credit::CreditRecordDetails),
+    /// The authority revoked a credit record (overturned on review or in court).
+    CreditRecordRevoked {
+        /// The record.
+        record_id: String,
+        /// Why.
+        reason: String,
+    },
     /// The buyer and the principal signed the contract.
     SaleContractSigned {
         /// Sale.
@@ -1570,6 +1579,8 @@ impl Event {
             Event::SaleConfirmed { .. } => "SaleConfirmed",
             Event::SaleDepositRefunded { .. } => "SaleDepositRefunded",
             Event::SaleRepriced(_) => "SaleRepriced",
+            Event::CreditRecorded(_) => "CreditRecorded",
+            Event::CreditRecordRevoked { .. } => "CreditRecordRevoked",
             Event::SaleContractSigned { .. } => "SaleContractSigned",
             Event::SalePaymentRecorded { .. } => "SalePaymentRecorded",
         }
@@ -1714,6 +1725,12 @@ impl Event {
                 vec![ProjectionOp::Expert(ExpertOp::Update(crate::expert::expert_row(details, at_ms, stream_version)))]
             }
             Event::SaleAnnounced(announcement) => vec![ProjectionOp::PutSale(announcement.row(at_ms))],
+            Event::CreditRecorded(details) => vec![ProjectionOp::PutCreditRecord(details.row(at_ms))],
+            Event::CreditRecordRevoked { record_id, reason } => vec![ProjectionOp::RevokeCreditRecord {
+                record_id: record_id.clone(),
+                reason: reason.clone(),
+                at_ms,
+            }],
             Event::SaleApplied { .. }
             | Event::SaleBidderAdmitted { .. }
             | Event::SaleBidPlaced { .. }
@@ -1821,6 +1838,10 @@ pub mod stream {
     /// Stream of a land-use rights or state-property sale: applications, admissions, bids, outcome.
     pub fn sale(sale_id: &str) -> String {
         format!("sale-{sale_id}")
+    }
+    /// Stream of a credit record (penalty or restriction) and its revocation.
+    pub fn credit(record_id: &str) -> String {
+        format!("credit-{record_id}")
     }
     /// Stream of an expert of the pool.
     pub fn expert(expert_id: &str) -> String {

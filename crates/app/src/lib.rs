@@ -13,6 +13,7 @@ pub mod bid;
 pub mod calendar;
 pub mod clock;
 pub mod complaint;
+pub mod credit;
 pub mod entity;
 pub mod entropy;
 pub mod error;

@@ -660,6 +660,7 @@ impl App {
             return Err(AppError::NotFound { what: "标段" });
         }
         crate::bid::check_accepting(&row, self.now_ms())?;
+        self.check_not_restricted(bidder.as_str(), ggzy_domain::credit::RestrictionScope::Tendering).await?;
         self.check_prequalified(&row, bidder.as_str()).await?;
         self.check_invited(&row, bidder.as_str()).await?;
         self.check_proposer(&row, bidder.as_str()).await?;

@@ -53,11 +53,15 @@ pub enum Action {
     /// Run the market-level collusion screens over the awarded lots of one's regions (陪标, 标王,
     /// 轮流中标, 串标团伙 across many tenders; 条例 第三十九条、第四十条).
     ScreenMarket,
+    /// Record a decision against a market entity (行政处罚, 取消投标资格, 禁止参加政府采购活动) in the
+    /// credit records, and revoke it when overturned; a restriction bars the entity everywhere
+    /// (一处失信、处处受限).
+    RecordCredit,
 }
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -75,6 +79,7 @@ impl Action {
         Action::AnswerDraw,
         Action::HoldSecurities,
         Action::ScreenMarket,
+        Action::RecordCredit,
     ];
 
     /// Stable identifier.
@@ -97,6 +102,7 @@ impl Action {
             Action::AnswerDraw => "answer_draw",
             Action::HoldSecurities => "hold_securities",
             Action::ScreenMarket => "screen_market",
+            Action::RecordCredit => "record_credit",
         }
     }
 }
@@ -162,6 +168,9 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     // Market-wide screening reads every bid of the region's awarded lots: the supervisor's, not the
     // centre's (a trading centre may not act as regulator).
     (Role::Regulator,   Action::ScreenMarket,       Scope::GrantRegion),
+    // Penalties and restrictions are decided by the supervising authority (行政监督部门: 条例 第六十七条;
+    // 政府采购法 第七十七条 the finance department), never by the centre.
+    (Role::Regulator,   Action::RecordCredit,       Scope::GrantRegion),
     // The centre keeps the region's expert pool and runs its draws (39号令; 条例 第四十六条).
     (Role::CenterStaff, Action::ManageExperts,      Scope::GrantRegion),
     (Role::Admin,       Action::ManageExperts,      Scope::GrantRegion),

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod china_time;
 pub mod code_error;
 pub mod complaint;
+pub mod credit;
 pub mod credit_code;
 pub mod deadline;
 pub mod evaluation;

@@ -10,6 +10,7 @@
 use anyhow::{Context as _, anyhow, bail};
 use ggzy_app::App;
 use ggzy_app::actor::Actor;
+use ggzy_app::credit::NewCreditRecord;
 use ggzy_app::entity::EntityInput;
 use ggzy_app::error::AppError;
 use ggzy_app::identity::NewUser;
@@ -52,7 +53,7 @@ struct DemoEntity {
     address: &'static str,
 }
 
-const DEMO_ENTITIES: [DemoEntity; 12] = [
+const DEMO_ENTITIES: [DemoEntity; 14] = [
     // Principals (招标人).
     DemoEntity {
         name: "杭州市城市建设投资集团有限公司",
@@ -200,6 +201,31 @@ const DEMO_ENTITIES: [DemoEntity; 12] = [
         phone: "0574-87194655",
         address: "浙江省宁波市海曙区药行街42号",
     },
+    // Invented contractors named in the demo's credit records (信用记录): a restriction and a fine.
+    DemoEntity {
+        name: "杭州演示路桥工程有限公司",
+        region: "330100",
+        org_body: "MA2J5R8W",
+        legal_rep: "马国庆",
+        rep_address: "330105",
+        rep_birth: "19760309",
+        rep_sequence: "071",
+        contact: "韩冬",
+        phone: "0571-88002611",
+        address: "浙江省杭州市拱墅区湖州街88号（演示地址）",
+    },
+    DemoEntity {
+        name: "宁波演示水利建设有限公司",
+        region: "330200",
+        org_body: "MA2K7T4X",
+        legal_rep: "叶明",
+        rep_address: "330212",
+        rep_birth: "19800815",
+        rep_sequence: "024",
+        contact: "许静",
+        phone: "0574-88216502",
+        address: "浙江省宁波市鄞州区天童南路66号（演示地址）",
+    },
 ];
 
 /// One demo user; `member_of` indexes [`DEMO_ENTITIES`].
@@ -306,8 +332,54 @@ pub async fn seed_demo(app: &App) -> anyhow::Result<DemoSummary> {
         }
         users.push((user.username.to_owned(), user.role.label_zh().to_owned()));
     }
+    seed_credit(app, &system, &credit_codes).await?;
 
     Ok(DemoSummary { regions: DEMO_REGIONS.len(), entities: credit_codes.len(), users })
+}
+
+/// Two credit records decided by the province (浙江省) against the two invented contractors: a
+/// restriction from tendering, which bars it on every platform of the deployment (一处失信、处处受限),
+/// and a fine. Neither entity is a demo bidder's.
+async fn seed_credit(app: &App, system: &Actor, credit_codes: &[CreditCode]) -> anyhow::Result<()> {
+    let code_of = |name: &str| -> anyhow::Result<String> {
+        let index = DEMO_ENTITIES.iter().position(|entity| entity.name == name).context("demo entity")?;
+        credit_codes.get(index).map(|code| code.as_str().to_owned()).context("demo entity code")
+    };
+    let today = ggzy_domain::china_time::date_of(app.now_ms());
+    let decided = today - jiff::Span::new().days(20);
+    let year_later = decided + jiff::Span::new().years(1) - jiff::Span::new().days(1);
+    let records = [
+        NewCreditRecord {
+            credit_code: code_of("杭州演示路桥工程有限公司")?,
+            region: region("330000")?,
+            kind: "restriction".to_owned(),
+            scope: Some("tendering".to_owned()),
+            authority: "浙江省发展和改革委员会".to_owned(),
+            document_no: "浙发改法罚〔2026〕7号（演示）".to_owned(),
+            decided_on: decided.to_string(),
+            barred_from: Some(decided.to_string()),
+            barred_until: Some(year_later.to_string()),
+            basis: "招标投标法实施条例 第六十七条".to_owned(),
+            facts: "在某高速公路改扩建工程施工招标中与其他投标人相互串通投标，情节严重（演示数据）".to_owned(),
+        },
+        NewCreditRecord {
+            credit_code: code_of("宁波演示水利建设有限公司")?,
+            region: region("330000")?,
+            kind: "penalty".to_owned(),
+            scope: None,
+            authority: "浙江省住房和城乡建设厅".to_owned(),
+            document_no: "浙建罚〔2026〕23号（演示）".to_owned(),
+            decided_on: decided.to_string(),
+            barred_from: None,
+            barred_until: None,
+            basis: "招标投标法 第五十四条".to_owned(),
+            facts: "以他人名义投标，处中标项目金额千分之五的罚款（演示数据）".to_owned(),
+        },
+    ];
+    for record in records {
+        app.record_credit(system, record).await.map_err(explain).context("recording a demo credit record")?;
+    }
+    Ok(())
 }
 
 /// What a store seeded earlier holds, in the shape [`seed_demo`] reports: counts of platform
@@ -446,7 +518,7 @@ pub(crate) mod tests {
         let summary_of_seed = seed_demo(&app).await.expect("seed the demo");
         let summary = &summary_of_seed;
         assert_eq!(summary.regions, 5);
-        assert_eq!(summary.entities, 12);
+        assert_eq!(summary.entities, 14);
 
         let regions: Vec<String> =
             app.platform_regions().await.expect("regions").into_iter().map(|r| r.region_code).collect();
@@ -455,10 +527,14 @@ pub(crate) mod tests {
         assert_eq!(xihu.and_then(|r| r.parent_code).as_deref(), Some("330100"));
 
         let entities = app.list_entities(None, None, 200).await.expect("entities");
-        assert_eq!(entities.len(), 12);
+        assert_eq!(entities.len(), 14);
         for entity in &entities {
             CreditCode::parse(&entity.credit_code).expect("stored credit code is valid");
         }
+        // The province's two decisions: the restriction runs, the fine bars nothing.
+        let records = app.credit_records(10).await.expect("credit records");
+        assert_eq!(records.iter().map(|record| record.in_force).filter(|in_force| *in_force).count(), 1);
+        assert_eq!(records.len(), 2);
 
         // Every role but 社会公众 is held by someone, and everyone can log in with the demo password.
         let labels: BTreeSet<&str> = summary.users.iter().map(|(_, label)| label.as_str()).collect();

@@ -166,6 +166,19 @@ async fn every_portal_page_shows_the_demo_records() {
     assert_eq!(status, StatusCode::OK);
     assert!(entity.contains(&principal.name) && entity.contains(OPENED_TITLE), "{entity}");
 
+    // The demo's credit records: the province's restriction and fine, on /credit and on the entity.
+    let (status, credit) = portal.page("/credit").await;
+    assert_eq!(status, StatusCode::OK);
+    for text in
+        ["杭州演示路桥工程有限公司", "禁止期内", "招标投标法实施条例 第六十七条", "宁波演示水利建设有限公司", "已公示"]
+    {
+        assert!(credit.contains(text), "the credit page lacks {text}: {credit}");
+    }
+    let restricted = portal.app.credit_records(10).await.expect("records");
+    let restricted = restricted.iter().find(|record| record.in_force).expect("a restriction in force");
+    let (_, entity) = portal.page(&format!("/entities/{}", restricted.row.credit_code)).await;
+    assert!(entity.contains("信用记录") && entity.contains(&restricted.row.document_no), "{entity}");
+
     let head = portal.app.latest_tree_head().await.expect("head");
     let (status, transparency) = portal.page("/transparency").await;
     assert_eq!(status, StatusCode::OK);

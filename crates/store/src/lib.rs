@@ -11,6 +11,7 @@ pub mod alert;
 pub mod appender;
 pub mod blob;
 pub mod connect;
+pub mod credit;
 pub mod error;
 pub mod event;
 pub mod expert;

@@ -137,6 +137,17 @@ pub enum ProjectionOp {
     PutOcdsRelease(crate::ocds_import::OcdsImportRow),
     /// A sale announced.
     PutSale(crate::sale::SaleRow),
+    /// A credit record (penalty or debarment) recorded.
+    PutCreditRecord(crate::credit::CreditRecordRow),
+    /// A credit record revoked.
+    RevokeCreditRecord {
+        /// The record.
+        record_id: String,
+        /// Why.
+        reason: String,
+        /// When, UTC ms.
+        at_ms: i64,
+    },
     /// A password hash. Operational, not derived from events: secrets never enter the record, so
     /// the event says only that the password was set; this row commits with it.
     SetCredential {
@@ -156,6 +167,10 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
         ProjectionOp::Alert(op) => alert::apply(conn, op).await?,
         ProjectionOp::PutOcdsRelease(row) => crate::ocds_import::put(conn, row).await?,
         ProjectionOp::PutSale(row) => crate::sale::put(conn, row).await?,
+        ProjectionOp::PutCreditRecord(row) => crate::credit::put(conn, row).await?,
+        ProjectionOp::RevokeCreditRecord { record_id, reason, at_ms } => {
+            crate::credit::revoke(conn, record_id, reason, *at_ms).await?;
+        }
         ProjectionOp::EnablePlatformRegion { region_code, name, parent_code, enabled_at_ms } => {
             sqlx::query(
                 "INSERT INTO platform_region (region_code, name, parent_code, enabled_at_ms) VALUES ($1, $2, $3, $4)",

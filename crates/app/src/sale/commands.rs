@@ -20,6 +20,7 @@ impl App {
     /// A bidder applies (竞买申请).
     pub async fn apply_for_sale(&self, actor: &Actor, sale_id: &str, bidder: &str) -> AppResult<()> {
         self.store.entity(bidder).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
+        self.check_not_restricted(bidder, ggzy_domain::credit::RestrictionScope::All).await?;
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             actor.authorize_on_entity(Action::SubmitBid, &Self::sale_region(loaded)?, bidder)?;
             loaded.sale.decide_apply(bidder, now_ms).map_err(sale_refusal)?;

@@ -11,6 +11,7 @@ mod award;
 mod bids;
 mod cli_tools;
 mod complaints;
+mod credit;
 mod entities;
 mod evaluation;
 mod experts;

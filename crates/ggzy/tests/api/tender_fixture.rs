@@ -280,6 +280,15 @@ impl TenderFixture {
     /// The notice (deadline [`DEADLINE_MS`], evaluation by the lowest evaluated price, and the fields
     /// of `extra` over those) and every bidder registered for lot 1.
     pub(crate) async fn announce(&self, app: &TestApp, extra: Value) {
+        self.post_notice(app, extra).await;
+        for bidder in &self.bidders {
+            let (status, _, body) = call(self.register(app, bidder)).await;
+            assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        }
+    }
+
+    /// The notice of [`Self::announce`], without registering anyone.
+    pub(crate) async fn post_notice(&self, app: &TestApp, extra: Value) {
         let mut notice =
             json!({"bid_deadline": rfc3339(DEADLINE_MS), "evaluation": {"method": "lowest_evaluated_price"}});
         if let (Some(notice), Some(extra)) = (notice.as_object_mut(), extra.as_object()) {
@@ -287,10 +296,6 @@ impl TenderFixture {
         }
         let (status, _, body) = call(self.principal.post(app, &self.path("/notice")).json(&notice)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        for bidder in &self.bidders {
-            let (status, _, body) = call(self.register(app, bidder)).await;
-            assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
-        }
     }
 
     /// A sealed bid of `bidder` for lot 1 with a declared price; returns the file and its digest.

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod award;
 pub mod bids;
 pub mod complaints;
+pub mod credit;
 pub mod draws;
 pub mod entities;
 pub mod evaluation;
@@ -97,6 +98,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(draws::get_draw))
         .routes(routes!(draws::verification_data))
         .routes(routes!(sales::list_sales))
+        .routes(routes!(credit::list_credit))
         .routes(routes!(sales::get_sale))
         .layer(rate_limit(state, IntoResponse::into_response));
     let private = OpenApiRouter::new()
@@ -196,6 +198,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(sales::pause_sale))
         .routes(routes!(sales::resume_sale))
         .routes(routes!(sales::close_listing))
+        .routes(routes!(credit::record_credit))
+        .routes(routes!(credit::revoke_credit))
         .routes(routes!(sale_tender::submit_sealed_bid))
         .routes(routes!(sale_tender::open_sealed_bid))
         .routes(routes!(sale_tender::evaluate))

@@ -1,11 +1,13 @@
 //! An entity's public page (`/entities/{credit_code}`): its registration as the public API shows
-//! it (no contacts, no ID numbers) and the notices of the tenders it runs as principal or agency.
+//! it (no contacts, no ID numbers), its credit records, and the notices of the tenders it runs as
+//! principal or agency.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 
 use super::PageError;
+use super::credit::CreditRow;
 use super::format::date;
 use super::notices::NoticeRow;
 use crate::WebState;
@@ -19,6 +21,7 @@ pub(crate) struct EntityPage {
     legal_rep_name: String,
     registered: String,
     notices: Vec<NoticeRow>,
+    records: Vec<CreditRow>,
 }
 
 pub(crate) async fn entity(
@@ -28,6 +31,8 @@ pub(crate) async fn entity(
     // Anonymous viewer: the app returns the public view only.
     let entity = state.app.entity(None, credit_code.trim()).await?;
     let notices = state.app.entity_notices(&entity.credit_code).await?.into_iter().map(NoticeRow::from).collect();
+    let records =
+        state.app.entity_credit_records(&entity.credit_code).await?.into_iter().map(CreditRow::from).collect();
     Ok(EntityPage {
         registered: date(entity.registered_at_ms),
         credit_code: entity.credit_code,
@@ -35,5 +40,6 @@ pub(crate) async fn entity(
         region_name: entity.region_name,
         legal_rep_name: entity.legal_rep_name,
         notices,
+        records,
     })
 }

@@ -7,6 +7,7 @@
 //! One file per page family; `format.rs` holds the display helpers they share, `listing.rs` what
 //! the filtered list pages share, and `error.rs` the page every failure renders as.
 
+mod credit;
 mod entities;
 mod error;
 mod experts;
@@ -51,6 +52,7 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/entities/{credit_code}", get(entities::entity))
         .route("/transparency", get(transparency::transparency))
         .route("/experts/statistics", get(experts::statistics))
+        .route("/credit", get(credit::list))
         .route("/sales", get(sales::list))
         .route("/sales/{sale_id}", get(sales::detail))
         .route("/static/sale-live.js", get(sale_live_js))
