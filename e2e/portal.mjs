@@ -52,6 +52,11 @@ await run(await launch({ width: 1280, height: 800 }), 'failure', async (browser)
   const steps = await timeline.locator('li').count();
   check(steps >= 4, `the timeline lists the procedure's steps (${steps})`);
   await page.locator('#opening-heading').waitFor();
+  // The opening hall is live: connected, and its snapshot matches what was rendered (no reload).
+  await page.evaluate(() => { window.renderedOnce = true; });
+  await page.locator('#hall-status').filter({ hasText: '实时连接正常' }).waitFor();
+  await page.waitForTimeout(1_500);
+  check(await page.evaluate(() => window.renderedOnce === true), 'the opening hall does not reload an unchanged record');
   await shot(page, 'notice.png');
 
   // 3. A notice still taking bids: nothing about bidders (招标投标法 第二十二条).
@@ -63,6 +68,8 @@ await run(await launch({ width: 1280, height: 800 }), 'failure', async (browser)
   const sealed = await page.locator('section', { has: page.locator('#opening-heading') }).textContent();
   check(sealed.includes('开标前不公开投标人名称'), 'a notice taking bids says bidders are sealed');
   check((await page.locator('section table').count()) === 0, 'a notice taking bids shows no opening table');
+  const countdown = await page.locator('#hall-status').filter({ hasText: '距投标截止' }).textContent();
+  check(countdown.includes('天'), `the hall counts down to the deadline on the server's clock (${countdown})`);
 
   // 4. The transparency page shows the signed tree head the demo published at start.
   await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '透明日志' }).click();

@@ -19,13 +19,12 @@ use crate::events::{Event, Recorded, stream};
 /// Longest facts text.
 const FACTS_MAX_CHARS: usize = 2000;
 
-/// A decision as asked for.
-#[derive(Debug, Clone)]
-pub struct NewCreditRecord {
+/// What the authority decided: asked for as typed (strings checked by [`App::record_credit`]), and
+/// recorded normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditDecision {
     /// The entity.
     pub credit_code: String,
-    /// The deciding authority's region.
-    pub region: RegionCode,
     /// `penalty` or `restriction`.
     pub kind: String,
     /// Restrictions: `tendering`, `procurement` or `all`.
@@ -46,51 +45,44 @@ pub struct NewCreditRecord {
     pub facts: String,
 }
 
+/// A decision as asked for.
+#[derive(Debug, Clone)]
+pub struct NewCreditRecord {
+    /// The deciding authority's region.
+    pub region: RegionCode,
+    /// The decision.
+    pub decision: CreditDecision,
+}
+
 /// A decision as recorded (the event's payload).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditRecordDetails {
     /// Record id.
     pub record_id: String,
-    /// The entity.
-    pub credit_code: String,
     /// The deciding authority's region.
     pub region_code: String,
-    /// `penalty` or `restriction`.
-    pub kind: String,
-    /// Restrictions: the scope.
-    pub scope: Option<String>,
-    /// The deciding authority.
-    pub authority: String,
-    /// The document number.
-    pub document_no: String,
-    /// Decided on.
-    pub decided_on: String,
-    /// Restrictions: first day barred.
-    pub barred_from: Option<String>,
-    /// Restrictions: last day barred.
-    pub barred_until: Option<String>,
-    /// Legal basis.
-    pub basis: String,
-    /// What it was for.
-    pub facts: String,
+    /// The decision, normalised.
+    #[serde(flatten)]
+    pub decision: CreditDecision,
 }
 
 impl CreditRecordDetails {
     /// The read model's row.
     pub fn row(&self, at_ms: i64) -> CreditRecordRow {
+        let decision = &self.decision;
         CreditRecordRow {
             record_id: self.record_id.clone(),
-            credit_code: self.credit_code.clone(),
+            credit_code: decision.credit_code.clone(),
             region_code: self.region_code.clone(),
-            kind: self.kind.clone(),
-            scope: self.scope.clone(),
-            authority: self.authority.clone(),
-            document_no: self.document_no.clone(),
-            decided_on: self.decided_on.clone(),
-            barred_from: self.barred_from.clone(),
-            barred_until: self.barred_until.clone(),
-            basis: self.basis.clone(),
-            facts: self.facts.clone(),
+            kind: decision.kind.clone(),
+            scope: decision.scope.clone(),
+            authority: decision.authority.clone(),
+            document_no: decision.document_no.clone(),
+            decided_on: decision.decided_on.clone(),
+            barred_from: decision.barred_from.clone(),
+            barred_until: decision.barred_until.clone(),
+            basis: decision.basis.clone(),
+            facts: decision.facts.clone(),
             recorded_at_ms: at_ms,
             revoked_reason: None,
             revoked_at_ms: None,
@@ -147,8 +139,9 @@ fn record_of(row: &CreditRecordRow) -> AppResult<CreditRecord> {
 
 impl App {
     /// The supervising authority records a penalty or a restriction against an entity.
-    pub async fn record_credit(&self, actor: &Actor, new: NewCreditRecord) -> AppResult<CreditRecordView> {
-        actor.authorize(Action::RecordCredit, &new.region)?;
+    pub async fn record_credit(&self, actor: &Actor, asked: NewCreditRecord) -> AppResult<CreditRecordView> {
+        actor.authorize(Action::RecordCredit, &asked.region)?;
+        let new = &asked.decision;
         self.store.entity(&new.credit_code).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
         let kind = CreditRecordKind::parse(&new.kind).ok_or_else(|| {
             AppError::Invalid(vec![FieldError::new(
@@ -195,17 +188,19 @@ impl App {
         let record_id = format!("XY{}", random_hex(self.entropy.as_ref(), 8).to_uppercase());
         let details = CreditRecordDetails {
             record_id: record_id.clone(),
-            credit_code: new.credit_code.clone(),
-            region_code: new.region.as_str().to_owned(),
-            kind: kind.as_str().to_owned(),
-            scope: scope.map(|scope| scope.as_str().to_owned()),
-            authority,
-            document_no,
-            decided_on: decided_on.to_string(),
-            barred_from: barred.map(|(from, _)| from.to_string()),
-            barred_until: barred.map(|(_, until)| until.to_string()),
-            basis,
-            facts,
+            region_code: asked.region.as_str().to_owned(),
+            decision: CreditDecision {
+                credit_code: new.credit_code.trim().to_owned(),
+                kind: kind.as_str().to_owned(),
+                scope: scope.map(|scope| scope.as_str().to_owned()),
+                authority,
+                document_no,
+                decided_on: decided_on.to_string(),
+                barred_from: barred.map(|(from, _)| from.to_string()),
+                barred_until: barred.map(|(_, until)| until.to_string()),
+                basis,
+                facts,
+            },
         };
         let event = Recorded {
             stream_id: stream::credit(&record_id),

@@ -1951,6 +1951,10 @@ impl App {
             events: new_events,
             projections,
         };
-        Ok(self.store.append(request).await?)
+        let appended = self.store.append(request).await?;
+        for tender_id in events.iter().filter_map(|recorded| recorded.event.opening_tender()) {
+            self.opening_hall.touch(tender_id);
+        }
+        Ok(appended)
     }
 }

@@ -27,6 +27,7 @@ pub mod objection;
 pub mod ocds;
 pub mod ocds_import;
 pub mod opening;
+pub mod opening_hall;
 pub mod opening_objection;
 pub mod portal;
 pub mod prequalification;
@@ -93,6 +94,7 @@ pub struct App {
     bids: Option<Arc<bid::BidServices>>,
     person_key_pepper: Option<entity::person_key::PersonKeyPepper>,
     sales: sale::SaleHub,
+    opening_hall: opening_hall::OpeningHall,
 }
 
 impl App {
@@ -123,6 +125,7 @@ impl App {
             bids: None,
             person_key_pepper: None,
             sales: sale::SaleHub::default(),
+            opening_hall: opening_hall::OpeningHall::default(),
         })
     }
 

@@ -257,6 +257,7 @@ impl App {
             return Err(AppError::refused("invalid_escrow_share", "解密后的分片应为32字节".to_owned()));
         }
         self.store.put_given_share(tender_id, &actor.user_id, own.share_index, &share_value).await?;
+        self.opening_hall.touch(tender_id);
         let given = self.store.given_shares(tender_id).await?;
         let threshold = usize::try_from(row.escrow_threshold.unwrap_or(i64::MAX)).unwrap_or(usize::MAX);
         if given.len() < threshold {

@@ -329,17 +329,17 @@ proptest! {
         let mut sale = Sale::announce(sealed_reserve, 0, 3).expect("terms");
         admit(&mut sale, &[("A", 1), ("B", 2), ("C", 3), ("D", 4)]);
         // Each bidder's latest sealed bid before the deadline: (price, time, opens).
-        let mut held: Vec<Option<(Fen, i64, bool)>> = vec![None; 4];
+        let mut held: Vec<Option<(Fen, i64, bool, usize)>> = vec![None; 4];
         let mut times: Vec<i64> = bids.iter().map(|(_, minute, _, _)| minute * MIN).collect();
         times.sort_unstable();
-        for ((bidder, _, steps, opens), at_ms) in bids.iter().zip(times) {
+        for (seq, ((bidder, _, steps, opens), at_ms)) in bids.iter().zip(times).enumerate() {
             let price = Fen(990 * WAN + steps * 10 * WAN);
             let commitment = [u8::try_from(*steps).unwrap_or(0); 32];
             match sale.decide_sealed_bid(names[*bidder], commitment, at_ms) {
                 Ok(event) => {
                     prop_assert!((60 * MIN..120 * MIN).contains(&at_ms), "taken at {at_ms}");
                     sale.apply(&event);
-                    held[*bidder] = Some((price, at_ms, *opens));
+                    held[*bidder] = Some((price, at_ms, *opens, seq));
                 }
                 Err(_) => prop_assert!(!(60 * MIN..120 * MIN).contains(&at_ms), "refused in time at {at_ms}"),
             }
@@ -350,7 +350,7 @@ proptest! {
             return Ok(());
         }
         for (i, entry) in held.iter().enumerate() {
-            if let Some((price, _, true)) = entry {
+            if let Some((price, _, true, _)) = entry {
                 let steps = (price.0 - 990 * WAN) / (10 * WAN);
                 let commitment = [u8::try_from(steps).unwrap_or(0); 32];
                 let event = sale.decide_open_bid(names[i], *price, commitment, 121 * MIN).expect("opens");
@@ -369,9 +369,9 @@ proptest! {
         let expected = held
             .iter()
             .enumerate()
-            .filter_map(|(i, entry)| entry.filter(|(price, _, opens)| *opens && *price >= floor).map(|e| (i, e)))
-            .max_by(|(_, (a, at, _)), (_, (b, bt, _))| a.cmp(b).then(bt.cmp(at)))
-            .map(|(i, (price, _, _))| (u32::try_from(i + 1).unwrap_or(0), price));
+            .filter_map(|(i, entry)| entry.filter(|(price, _, opens, _)| *opens && *price >= floor).map(|e| (i, e)))
+            .max_by(|(_, (a, at, _, aseq)), (_, (b, bt, _, bseq))| a.cmp(b).then(bt.cmp(at)).then(bseq.cmp(aseq)))
+            .map(|(i, (price, _, _, _))| (u32::try_from(i + 1).unwrap_or(0), price));
         prop_assert_eq!(sale.outcome(124 * MIN).and_then(|outcome| outcome.winner()), expected);
     }
 }

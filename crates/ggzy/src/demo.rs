@@ -10,7 +10,7 @@
 use anyhow::{Context as _, anyhow, bail};
 use ggzy_app::App;
 use ggzy_app::actor::Actor;
-use ggzy_app::credit::NewCreditRecord;
+use ggzy_app::credit::{CreditDecision, NewCreditRecord};
 use ggzy_app::entity::EntityInput;
 use ggzy_app::error::AppError;
 use ggzy_app::identity::NewUser;
@@ -350,30 +350,34 @@ async fn seed_credit(app: &App, system: &Actor, credit_codes: &[CreditCode]) -> 
     let year_later = decided + jiff::Span::new().years(1) - jiff::Span::new().days(1);
     let records = [
         NewCreditRecord {
-            credit_code: code_of("杭州演示路桥工程有限公司")?,
             region: region("330000")?,
-            kind: "restriction".to_owned(),
-            scope: Some("tendering".to_owned()),
-            authority: "浙江省发展和改革委员会".to_owned(),
-            document_no: "浙发改法罚〔2026〕7号（演示）".to_owned(),
-            decided_on: decided.to_string(),
-            barred_from: Some(decided.to_string()),
-            barred_until: Some(year_later.to_string()),
-            basis: "招标投标法实施条例 第六十七条".to_owned(),
-            facts: "在某高速公路改扩建工程施工招标中与其他投标人相互串通投标，情节严重（演示数据）".to_owned(),
+            decision: CreditDecision {
+                credit_code: code_of("杭州演示路桥工程有限公司")?,
+                kind: "restriction".to_owned(),
+                scope: Some("tendering".to_owned()),
+                authority: "浙江省发展和改革委员会".to_owned(),
+                document_no: "浙发改法罚〔2026〕7号（演示）".to_owned(),
+                decided_on: decided.to_string(),
+                barred_from: Some(decided.to_string()),
+                barred_until: Some(year_later.to_string()),
+                basis: "招标投标法实施条例 第六十七条".to_owned(),
+                facts: "在某高速公路改扩建工程施工招标中与其他投标人相互串通投标，情节严重（演示数据）".to_owned(),
+            },
         },
         NewCreditRecord {
-            credit_code: code_of("宁波演示水利建设有限公司")?,
             region: region("330000")?,
-            kind: "penalty".to_owned(),
-            scope: None,
-            authority: "浙江省住房和城乡建设厅".to_owned(),
-            document_no: "浙建罚〔2026〕23号（演示）".to_owned(),
-            decided_on: decided.to_string(),
-            barred_from: None,
-            barred_until: None,
-            basis: "招标投标法 第五十四条".to_owned(),
-            facts: "以他人名义投标，处中标项目金额千分之五的罚款（演示数据）".to_owned(),
+            decision: CreditDecision {
+                credit_code: code_of("宁波演示水利建设有限公司")?,
+                kind: "penalty".to_owned(),
+                scope: None,
+                authority: "浙江省住房和城乡建设厅".to_owned(),
+                document_no: "浙建罚〔2026〕23号（演示）".to_owned(),
+                decided_on: decided.to_string(),
+                barred_from: None,
+                barred_until: None,
+                basis: "招标投标法 第五十四条".to_owned(),
+                facts: "以他人名义投标，处中标项目金额千分之五的罚款（演示数据）".to_owned(),
+            },
         },
     ];
     for record in records {

@@ -200,58 +200,38 @@ pub(crate) fn sale_deadlines(
             out.push(SaleDeadline { name, day, bound: "floor", rule_id: rule.id.clone(), source: rule.source.clone() });
         }
     }
+    // The periods counted from an event of the sale, in the order they come: (from, what, rule, bound).
+    let mut counted: Vec<(Date, &'static str, &'static str, &'static str)> = Vec::new();
     if let Some(ended_ms) = sale.bidding_ended_ms(now_ms) {
         let ended = china_time::date_of(ended_ms);
-        for (name, id) in [
-            ("保证金退还期限", "deposit_refund_wd_max"),
-            ("出让结果公布期限", "result_publish_wd_max"),
-            ("成交确认书签订期限", "confirmation_wd_max"),
-        ] {
-            if let Some(rule) = ruleset.get(id)
-                && let Some(day) = day_of(calendar, ended, rule)?
-            {
-                out.push(SaleDeadline {
-                    name,
-                    day,
-                    bound: "cap",
-                    rule_id: rule.id.clone(),
-                    source: rule.source.clone(),
-                });
-            }
-        }
+        counted.extend([
+            (ended, "保证金退还期限", "deposit_refund_wd_max", "cap"),
+            (ended, "出让结果公布期限", "result_publish_wd_max", "cap"),
+            (ended, "成交确认书签订期限", "confirmation_wd_max", "cap"),
+        ]);
     }
     if let Some(signed_ms) = sale.contract_signed_ms() {
         let signed = china_time::date_of(signed_ms);
-        for (name, id) in [
-            ("交易价款一次性支付期限", "lump_sum_payment_wd_max"),
-            ("首付款（不低于价款50%）缴纳期限", "first_payment_months_max"),
-            ("余款缴纳期限", "balance_months_max"),
-        ] {
-            if let Some(rule) = ruleset.get(id)
-                && let Some(day) = day_of(calendar, signed, rule)?
-            {
-                out.push(SaleDeadline {
-                    name,
-                    day,
-                    bound: "cap",
-                    rule_id: rule.id.clone(),
-                    source: rule.source.clone(),
-                });
-            }
-        }
+        counted.extend([
+            (signed, "交易价款一次性支付期限", "lump_sum_payment_wd_max", "cap"),
+            (signed, "首付款（不低于价款50%）缴纳期限", "first_payment_months_max", "cap"),
+            (signed, "余款缴纳期限", "balance_months_max", "cap"),
+        ]);
     }
     if let Some(confirmed_ms) = sale.confirmed_at_ms() {
         let confirmed = china_time::date_of(confirmed_ms);
-        for (name, id, bound) in [
-            ("出让合同签订期限", "contract_wd_max", "cap"),
-            ("出让结果公示期限", "result_publish_after_confirmation_wd_max", "cap"),
-            ("交易结果公示期满日不早于", "result_publicity_wd_min", "floor"),
-        ] {
-            if let Some(rule) = ruleset.get(id)
-                && let Some(day) = day_of(calendar, confirmed, rule)?
-            {
-                out.push(SaleDeadline { name, day, bound, rule_id: rule.id.clone(), source: rule.source.clone() });
-            }
+        counted.extend([
+            (confirmed, "出让合同签订期限", "contract_wd_max", "cap"),
+            (confirmed, "出让结果公示期限", "result_publish_after_confirmation_wd_max", "cap"),
+            (confirmed, "交易结果公示期满日不早于", "result_publicity_wd_min", "floor"),
+        ]);
+    }
+    // A ruleset without the rule sets no such period.
+    for (start, name, id, bound) in counted {
+        if let Some(rule) = ruleset.get(id)
+            && let Some(day) = day_of(calendar, start, rule)?
+        {
+            out.push(SaleDeadline { name, day, bound, rule_id: rule.id.clone(), source: rule.source.clone() });
         }
     }
     Ok(out)

@@ -16,6 +16,9 @@ pub struct SealedBid {
     pub commitment: [u8; 32],
     /// When it was handed in (the latest one counts), UTC ms.
     pub at_ms: i64,
+    /// Its place in the log among the tender's bids (the latest hand-in counts): orders two bids
+    /// handed in within the same millisecond.
+    pub seq: u32,
     /// The price revealed at the opening.
     pub price: Option<Fen>,
 }
@@ -71,6 +74,7 @@ pub const SCORE_MAX: u32 = 10_000;
 pub struct TenderBook {
     bids: Vec<SealedBid>,
     evaluation: Option<TenderEvaluation>,
+    handed_in: u32,
 }
 
 impl TenderBook {
@@ -101,12 +105,15 @@ impl TenderBook {
 
     /// A bid handed in (or replaced before the deadline).
     pub(crate) fn submit(&mut self, paddle: u32, commitment: [u8; 32], at_ms: i64) {
+        self.handed_in = self.handed_in.saturating_add(1);
+        let seq = self.handed_in;
         match self.bids.iter_mut().find(|bid| bid.paddle == paddle) {
             Some(bid) => {
                 bid.commitment = commitment;
                 bid.at_ms = at_ms;
+                bid.seq = seq;
             }
-            None => self.bids.push(SealedBid { paddle, commitment, at_ms, price: None }),
+            None => self.bids.push(SealedBid { paddle, commitment, at_ms, seq, price: None }),
         }
     }
 
@@ -134,8 +141,9 @@ impl TenderBook {
                     TenderMethod::HighestPrice => std::cmp::Ordering::Equal,
                     TenderMethod::Comprehensive => score(a.paddle).cmp(&score(b.paddle)),
                 };
-                // On equal score and price the earlier bid wins: the later time ranks lower.
-                by_score.then(a_price.cmp(b_price)).then(b.at_ms.cmp(&a.at_ms))
+                // On equal score and price the earlier bid wins (by time, then by the log): the
+                // later ranks lower.
+                by_score.then(a_price.cmp(b_price)).then(b.at_ms.cmp(&a.at_ms)).then(b.seq.cmp(&a.seq))
             })
             .map(|(bid, price)| Bid { paddle: bid.paddle, price, at_ms: bid.at_ms })
     }

@@ -164,3 +164,34 @@ pub(crate) fn entity_body(credit_code: &str, name: &str) -> Value {
         "address": "浙江省杭州市西湖区文三路1号",
     })
 }
+
+/// Reads SSE events (id, name, data) from a response until `want` non-clock events arrived.
+pub(crate) async fn read_events(response: &mut reqwest::Response, want: usize) -> Vec<(Option<i64>, String, Value)> {
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    while events.len() < want {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
+            .await
+            .expect("an event within 10 s")
+            .expect("stream")
+            .expect("not ended");
+        buffer.push_str(std::str::from_utf8(&chunk).expect("utf-8"));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let (mut id, mut name, mut data) = (None, String::new(), Value::Null);
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("id:") {
+                    id = value.trim().parse().ok();
+                } else if let Some(value) = line.strip_prefix("event:") {
+                    name = value.trim().to_owned();
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data = serde_json::from_str(value.trim()).unwrap_or(Value::Null);
+                }
+            }
+            if !name.is_empty() && name != "clock" {
+                events.push((id, name, data));
+            }
+        }
+    }
+    events
+}

@@ -8,7 +8,7 @@ use ggzy_crypto::sm2::PublicKey;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, call, spawn_apps_with};
+use crate::helpers::{TestApp, call, read_events, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, DEADLINE_MS, TenderFixture, trust};
 
 async fn submit_all(app: &TestApp, fixture: &TenderFixture, how_many: usize) -> Vec<Vec<u8>> {
@@ -162,6 +162,54 @@ async fn fewer_than_three_bids_fail_the_tender_and_nothing_is_opened() {
         let failed = events.last().expect("event");
         assert_eq!(failed.event_type, "TenderFailed");
         assert!(failed.payload.contains("招标投标法 第二十八条"), "{}", failed.payload);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_opening_hall_waits_for_the_deadline_then_shows_every_change_live() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        let files = submit_all(&app, &fixture, 3).await;
+        let hall = app.url(&fixture.path("/opening/live"));
+        let (status, _, body) = call(app.client.get(app.url("/api/v1/tenders/no-such/opening/live"))).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+
+        // Before the deadline: the hall tells the deadline and the server's time, nothing about bids.
+        let mut watcher = app.client.get(hall.clone()).send().await.expect("hall");
+        assert_eq!(watcher.headers()["content-type"], "text/event-stream");
+        let events = read_events(&mut watcher, 1).await;
+        assert_eq!(events[0].1, "waiting");
+        assert_eq!(events[0].2["bid_deadline_ms"], DEADLINE_MS);
+        assert!(!events[0].2.to_string().contains(fixture.bidders[0].code), "no bidder before the opening");
+
+        // The principal starts the opening: the open hall gets the whole record, three pending lines.
+        app.clock.set_ms(DEADLINE_MS);
+        fixture.relogin(&app).await;
+        let (status, _, _) = call(fixture.principal.post(&app, &fixture.path("/opening"))).await;
+        assert_eq!(status, StatusCode::OK);
+        let events = read_events(&mut watcher, 1).await;
+        assert_eq!((events[0].1.as_str(), &events[0].2["state"]), ("opening", &json!("opening")));
+        assert_eq!(events[0].2["lines"].as_array().map(Vec::len), Some(3));
+
+        // A bidder decrypts: the hall shows its price at once.
+        let bidder = &fixture.bidders[2];
+        let data_key =
+            Envelope::parse(&files[2]).expect("envelope").unwrap_key(&bidder.key, KeyHolder::Bidder).expect("key");
+        let key_path = fixture.path(&format!("/lots/1/bids/{}/key", bidder.code));
+        let (status, _, _) =
+            call(bidder.session.post(&app, &key_path).json(&json!({"data_key_hex": hex::encode(data_key)}))).await;
+        assert_eq!(status, StatusCode::OK);
+        let events = read_events(&mut watcher, 1).await;
+        assert_eq!(line(&events[0].2, bidder.code)["status"], "decrypted");
+        assert_eq!(line(&events[0].2, bidder.code)["declared"]["price_fen"], 10_000_002);
+
+        // A late comer gets the opening as it stands, whole.
+        let mut late = app.client.get(hall).send().await.expect("hall");
+        let events = read_events(&mut late, 1).await;
+        assert_eq!(line(&events[0].2, bidder.code)["status"], "decrypted");
         app.finish().await;
     }
 }

@@ -9,7 +9,7 @@ use ggzy_domain::role::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, call, spawn_apps};
+use crate::helpers::{TestApp, call, read_events, spawn_apps};
 use crate::tender_fixture::{Session, register, session};
 
 const PRINCIPAL: &str = "91330106725872199N";
@@ -247,37 +247,6 @@ async fn a_land_listing_closes_into_live_bidding_and_the_highest_live_bid_buys_t
         assert!(open.len() == 3 && open.iter().any(|p| p.contains(BIDDERS[2]) && p.contains("paddle")), "{open:?}");
         app.finish().await;
     }
-}
-
-/// Reads SSE events (id, name, data) from a response until `want` non-clock events arrived.
-async fn read_events(response: &mut reqwest::Response, want: usize) -> Vec<(Option<i64>, String, Value)> {
-    let mut buffer = String::new();
-    let mut events = Vec::new();
-    while events.len() < want {
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), response.chunk())
-            .await
-            .expect("an event within 10 s")
-            .expect("stream")
-            .expect("not ended");
-        buffer.push_str(std::str::from_utf8(&chunk).expect("utf-8"));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            let (mut id, mut name, mut data) = (None, String::new(), Value::Null);
-            for line in block.lines() {
-                if let Some(value) = line.strip_prefix("id:") {
-                    id = value.trim().parse().ok();
-                } else if let Some(value) = line.strip_prefix("event:") {
-                    name = value.trim().to_owned();
-                } else if let Some(value) = line.strip_prefix("data:") {
-                    data = serde_json::from_str(value.trim()).unwrap_or(Value::Null);
-                }
-            }
-            if !name.is_empty() && name != "clock" {
-                events.push((id, name, data));
-            }
-        }
-    }
-    events
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use ggzy_app::credit::{CreditRecordView, NewCreditRecord};
+use ggzy_app::credit::{CreditDecision, CreditRecordView, NewCreditRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,7 +20,7 @@ pub struct NewCreditRecordRequest {
     credit_code: String,
     /// The deciding authority's region (GB/T 2260): a regulator of it or above records.
     region_code: String,
-    /// `penalty` (行政处罚) or `restriction` (禁止参加交易活动).
+    /// `penalty` (行政处罚) or `restriction` (禁止参加交易活动, 失信惩戒).
     kind: String,
     /// Restrictions: `tendering` (依法必须进行招标的项目), `procurement` (政府采购) or `all`.
     #[serde(default)]
@@ -126,9 +126,8 @@ pub async fn record_credit(
 ) -> ApiResult<(StatusCode, axum::Json<CreditRecordDto>)> {
     let region = parse::region(state.app.region_table(), "region_code", &request.region_code)
         .map_err(|error| ApiError::invalid(vec![error]))?;
-    let new = NewCreditRecord {
-        credit_code: request.credit_code.trim().to_owned(),
-        region,
+    let decision = CreditDecision {
+        credit_code: request.credit_code,
         kind: request.kind,
         scope: request.scope,
         authority: request.authority,
@@ -139,6 +138,7 @@ pub async fn record_credit(
         basis: request.basis,
         facts: request.facts,
     };
+    let new = NewCreditRecord { region, decision };
     Ok((StatusCode::CREATED, axum::Json(credit_dto(state.app.record_credit(&actor, new).await?))))
 }
 

@@ -16,6 +16,7 @@ pub mod log;
 pub mod market_screens;
 pub mod objections;
 pub mod opening;
+pub mod opening_live;
 pub mod prequalification;
 pub mod projects;
 pub mod regions;
@@ -190,6 +191,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(draws::answer_draw))
         // Long-lived and public: not limited per IP (a bidding room or a newsroom shares one NAT).
         .routes(routes!(sales::live))
+        .routes(routes!(opening_live::live_opening))
         .routes(routes!(sales::announce_sale))
         .routes(routes!(sales::apply_for_sale))
         .routes(routes!(sales::admit_bidder))

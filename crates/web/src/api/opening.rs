@@ -83,7 +83,8 @@ fn line_dto(line: OpeningLineDetails) -> OpeningLineDto {
     }
 }
 
-fn opening_dto(view: OpeningView) -> OpeningDto {
+/// The DTO of an opening view.
+pub fn opening_dto(view: OpeningView) -> OpeningDto {
     OpeningDto {
         tender_id: view.tender_id,
         state: view.state.as_str().to_owned(),

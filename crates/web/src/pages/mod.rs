@@ -56,6 +56,7 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/sales", get(sales::list))
         .route("/sales/{sale_id}", get(sales::detail))
         .route("/static/sale-live.js", get(sale_live_js))
+        .route("/static/opening-hall.js", get(opening_hall_js))
         .route("/feeds/notices.atom", get(feeds::notices))
         .route("/feeds/results.atom", get(feeds::results))
         // A browser over the limit gets the error as a page, like every other failed page.
@@ -67,6 +68,14 @@ async fn sale_live_js() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
         include_str!("../../static/sale-live.js"),
+    )
+}
+
+/// The opening hall's script on the notice page.
+async fn opening_hall_js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
+        include_str!("../../static/opening-hall.js"),
     )
 }
 

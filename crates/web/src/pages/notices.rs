@@ -207,6 +207,7 @@ pub(crate) struct NoticePage {
     lots: Vec<(String, String)>,
     steps: Vec<StepRow>,
     opening: Option<Vec<OpeningRow>>,
+    hall: Hall,
     principal_code: String,
     agency_code: Option<String>,
     region_code: String,
@@ -236,6 +237,32 @@ fn step_row(step: TimelineStep, lots: &[(String, String)]) -> StepRow {
     }
 }
 
+/// What the opening hall's script needs: the state it was rendered at (it reloads the page when a
+/// live snapshot differs) and the clock.
+pub(crate) struct Hall {
+    fingerprint: String,
+    deadline_ms: i64,
+    server_now_ms: i64,
+}
+
+/// The opening's observable state, computed the same way by `/static/opening-hall.js` from the
+/// live snapshot: state, decrypted and failed lines, escrow shares given, objections (answered),
+/// signed or not.
+fn fingerprint(view: &OpeningView) -> String {
+    let count = |status: &str| view.lines.iter().filter(|line| line.status == status).count();
+    let answered = view.objections.iter().filter(|objection| objection.answer.is_some()).count();
+    format!(
+        "{}|{}|{}|{}|{}/{}|{}",
+        view.state.as_str(),
+        count("decrypted"),
+        count("failed"),
+        view.escrow_given,
+        view.objections.len(),
+        answered,
+        u8::from(view.record.is_some())
+    )
+}
+
 fn opening_status(status: &str) -> &'static str {
     match status {
         "decrypted" => "已解密",
@@ -253,10 +280,18 @@ pub(crate) async fn detail(
         state.app.public_notice(&tender_id).await?;
     // The opening record is public once the opening has started; before that the app refuses
     // (招标投标法 第二十二条) and the page shows nothing about bids.
-    let opening = match state.app.opening(&tender_id).await {
-        Ok(view) => Some(opening_rows(&state, view).await?),
-        Err(AppError::Refused { code: "opening_not_started", .. }) => None,
+    let (opening, fingerprint) = match state.app.opening(&tender_id).await {
+        Ok(view) => {
+            let print = fingerprint(&view);
+            (Some(opening_rows(&state, view).await?), print)
+        }
+        Err(AppError::Refused { code: "opening_not_started", .. }) => (None, "waiting".to_owned()),
         Err(other) => return Err(other.into()),
+    };
+    let hall = Hall {
+        fingerprint,
+        deadline_ms: tender.bid_deadline_ms.unwrap_or_default(),
+        server_now_ms: state.app.now_ms(),
     };
     let mut facts = vec![
         Fact { label: "项目编号", value: tender.tender_id.clone() },
@@ -296,6 +331,7 @@ pub(crate) async fn detail(
         facts,
         steps,
         opening,
+        hall,
         principal_code: tender.principal_credit_code,
         agency_code: tender.agency_credit_code,
         region_code: tender.region_code,
