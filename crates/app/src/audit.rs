@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use ggzy_domain::authz::{self, Action, BidVisibility, bid_visibility};
-use ggzy_domain::sale::SalePhase;
 use ggzy_domain::tender::TenderState;
 use ggzy_store::StoredEvent;
 use ggzy_store::feed::FeedPage;
@@ -55,12 +54,7 @@ impl App {
             let is_over = match over.get(&sale_id) {
                 Some(is_over) => *is_over,
                 None => {
-                    let is_over = self.sale(&sale_id).await.is_ok_and(|view| {
-                        matches!(
-                            view.phase,
-                            SalePhase::Opening | SalePhase::AwaitingReserve | SalePhase::Decided | SalePhase::Confirmed
-                        )
-                    });
+                    let is_over = self.sale(&sale_id).await.is_ok_and(|view| view.phase.bidding_over());
                     over.insert(sale_id, is_over);
                     is_over
                 }

@@ -49,7 +49,7 @@ pub async fn list(app: &App) -> anyhow::Result<Vec<DemoSale>> {
         .into_iter()
         .map(|view| DemoSale {
             sale_id: view.announcement.sale_id,
-            phase: view.phase.label(),
+            phase: view.phase.label_for(view.terms.kind),
             title: view.announcement.title,
         })
         .collect())

@@ -41,11 +41,12 @@
     countdown();
   });
   source.addEventListener("opening", function (e) {
-    if (fingerprint(JSON.parse(e.data)) !== rendered) {
+    var opening = JSON.parse(e.data);
+    if (fingerprint(opening) !== rendered) {
       source.close();
       window.location.reload();
     } else {
-      status.textContent = "开标进行中，实时连接正常";
+      status.textContent = (opening.record ? "开标记录已签署" : "开标进行中") + "，实时连接正常";
     }
   });
   setInterval(countdown, 250);

@@ -3,13 +3,13 @@
 //! confirm, refund deposits, sign the contract, record payments, disclose again. Each runs through
 //! `App::sale_command` (in `mod.rs`) on the sale's fold.
 
-use ggzy_crypto::reference_price::reserve_commitment;
 use ggzy_domain::Fen;
 use ggzy_domain::authz::Action;
 use ggzy_domain::sale::Sale;
 
 use super::{
-    PADDLE_MIN, PADDLE_SPAN, SaleBidReceipt, SaleRepricing, SaleView, TEXT_MAX_CHARS, deadlines, field, sale_refusal,
+    PADDLE_MIN, PADDLE_SPAN, SaleBidReceipt, SaleRepricing, SaleView, TEXT_MAX_CHARS, commitment_of_price, deadlines,
+    field, sale_refusal,
 };
 use crate::App;
 use crate::actor::Actor;
@@ -182,10 +182,7 @@ impl App {
         reserve_fen: i64,
         salt_hex: &str,
     ) -> AppResult<SaleView> {
-        let salt = hex::decode(salt_hex.trim())
-            .map_err(|_| field("salt", "invalid_commitment", "盐值须为十六进制（至少32位）"))?;
-        let digest = reserve_commitment(reserve_fen, &salt)
-            .map_err(|_| field("salt", "invalid_commitment", "盐值至少16字节（32位十六进制）"))?;
+        let (digest, salt) = commitment_of_price(reserve_fen, salt_hex)?;
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             let region = Self::sale_region(loaded)?;
             actor.authorize_on_entity(Action::ManageTender, &region, &loaded.announcement.principal_credit_code)?;

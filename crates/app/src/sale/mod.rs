@@ -14,6 +14,7 @@ mod tender;
 
 use std::sync::Arc;
 
+use ggzy_crypto::reference_price::reserve_commitment;
 use ggzy_domain::authz::Action;
 use ggzy_domain::sale::{MiningRight, Sale, SaleKind, SaleOutcome, SalePhase, SaleRefusal, SaleTerms};
 use ggzy_domain::{Fen, RegionCode};
@@ -120,6 +121,16 @@ fn sale_refusal(refusal: SaleRefusal) -> AppError {
 
 fn field(name: &str, code: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError::new(name, code, message)])
+}
+
+/// The SM3 commitment to `price_fen` with the salt in `salt_hex` (a sealed reserve or tender bid,
+/// docs/auction.md), and the salt's bytes.
+fn commitment_of_price(price_fen: i64, salt_hex: &str) -> AppResult<([u8; 32], Vec<u8>)> {
+    let salt = hex::decode(salt_hex.trim())
+        .map_err(|_| field("salt", "invalid_commitment", "盐值须为十六进制（至少32位）"))?;
+    let commitment = reserve_commitment(price_fen, &salt)
+        .map_err(|_| field("salt", "invalid_commitment", "盐值至少16字节（32位十六进制）"))?;
+    Ok((commitment, salt))
 }
 
 impl App {
@@ -234,10 +245,7 @@ impl App {
     fn view_of(&self, loaded: &Loaded, now_ms: i64) -> AppResult<SaleView> {
         let sale = &loaded.sale;
         let phase = sale.phase(now_ms);
-        let over = matches!(
-            phase,
-            SalePhase::Opening | SalePhase::Decided | SalePhase::Confirmed | SalePhase::AwaitingReserve
-        );
+        let over = phase.bidding_over();
         Ok(SaleView {
             announcement: loaded.announcement.clone(),
             terms: sale.terms().clone(),

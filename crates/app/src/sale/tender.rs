@@ -3,13 +3,12 @@
 //! [`ggzy_domain::sale::Sale`]'s; the commitments are computed here (the domain stays free of
 //! crypto).
 
-use ggzy_crypto::reference_price::reserve_commitment;
 use ggzy_domain::Fen;
 use ggzy_domain::authz::Action;
 use ggzy_domain::sale::{SCORE_MAX, SaleEvent, TenderMethod};
 use serde::{Deserialize, Serialize};
 
-use super::{SaleView, deadlines, field, sale_refusal};
+use super::{SaleView, commitment_of_price, deadlines, field, sale_refusal};
 use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
@@ -96,10 +95,7 @@ impl App {
         price_fen: i64,
         salt_hex: &str,
     ) -> AppResult<SaleView> {
-        let salt = hex::decode(salt_hex.trim())
-            .map_err(|_| field("salt", "invalid_commitment", "盐值须为十六进制（至少32位）"))?;
-        let commitment = reserve_commitment(price_fen, &salt)
-            .map_err(|_| field("salt", "invalid_commitment", "盐值至少16字节（32位十六进制）"))?;
+        let (commitment, salt) = commitment_of_price(price_fen, salt_hex)?;
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             actor.authorize_on_entity(Action::SubmitBid, &Self::sale_region(loaded)?, bidder)?;
             let SaleEvent::SealedBidOpened { paddle, price } =

@@ -41,6 +41,19 @@ impl SalePhase {
         }
     }
 
+    /// Whether the bidding is over (so who bid may be named to regulators and counted in public).
+    pub fn bidding_over(self) -> bool {
+        matches!(self, SalePhase::Opening | SalePhase::AwaitingReserve | SalePhase::Decided | SalePhase::Confirmed)
+    }
+
+    /// Chinese name in a sale of `kind`: a tender takes bids (投标), the others are bid on (竞价).
+    pub fn label_for(self, kind: SaleKind) -> &'static str {
+        match self {
+            SalePhase::Bidding if kind.is_tender() => "投标中",
+            other => other.label(),
+        }
+    }
+
     /// Chinese name.
     pub fn label(self) -> &'static str {
         match self {

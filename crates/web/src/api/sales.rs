@@ -231,7 +231,7 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
         description: view.announcement.description,
         round: view.round,
         phase: view.phase.as_str().to_owned(),
-        phase_label: view.phase.label().to_owned(),
+        phase_label: view.phase.label_for(view.terms.kind).to_owned(),
         start_price_fen: view.terms.start_price.0,
         increment_fen: view.terms.increment.0,
         deposit_fen: view.terms.deposit.0,

@@ -34,7 +34,7 @@ impl From<&SaleView> for SaleRow {
             title: view.announcement.title.clone(),
             kind_label: view.terms.kind.label(),
             phase: view.phase.as_str(),
-            phase_label: view.phase.label(),
+            phase_label: view.phase.label_for(view.terms.kind),
             starts: datetime(view.terms.starts_at_ms),
             starts_machine: machine_datetime(view.terms.starts_at_ms),
             start_price: yuan(view.terms.start_price.0),
