@@ -12,6 +12,7 @@ use ggzy_crypto::envelope::{Envelope, envelope_digests};
 use ggzy_crypto::receipt::{ReceiptFields, ReceiptKind};
 use ggzy_crypto::sm3::Sm3Digest;
 use ggzy_domain::authz::Action;
+use ggzy_domain::credit::RestrictionScope;
 use ggzy_domain::tender::{BidRefusal, TenderState, accept_bid};
 use ggzy_domain::{CreditCode, china_time};
 use ggzy_store::blob::{BlobStore, Incoming};
@@ -247,6 +248,7 @@ impl App {
         }
         check_accepting(&row, self.now_ms())?;
         self.check_registered(&start.tender_id, &start.lot_id, start.bidder.as_str()).await?;
+        self.check_not_restricted(start.bidder.as_str(), RestrictionScope::Tendering).await?;
         let upload = UploadRow {
             upload_id: format!("up{}", random_hex(self.entropy.as_ref(), 16)),
             tender_id: start.tender_id,
@@ -394,6 +396,8 @@ impl App {
         let region = stored_region(&row.region_code)?;
         actor.authorize_on_entity(Action::SubmitBid, &region, upload.bidder_credit_code)?;
         self.check_registered(upload.tender_id, upload.lot_id, upload.bidder_credit_code).await?;
+        // A restriction decided after the registration bars the bid too (一处失信、处处受限).
+        self.check_not_restricted(upload.bidder_credit_code, RestrictionScope::Tendering).await?;
         let envelope = Envelope::parse(bytes).map_err(envelope_invalid)?;
         let digests = envelope_digests(bytes).map_err(envelope_invalid)?;
         let header = &envelope.header;

@@ -1,7 +1,7 @@
 //! Credit records over HTTP: a regulator restricts a bidder from tenders (招标投标法实施条例 第六十七条),
 //! with the bad inputs refused; the bidder cannot register for a tender in any region while barred
-//! (一处失信、处处受限) but may still apply for a land sale, which only a bar of scope `all` stops;
-//! the revoked decision bars nothing; the public reads the records and the entity page shows them.
+//! (一处失信、处处受限), and a bidder restricted after registering cannot hand in its bid; the revoked
+//! decision bars nothing; the public reads the records and the entity page shows them.
 
 use ggzy_domain::role::Role;
 use reqwest::StatusCode;
@@ -82,8 +82,14 @@ async fn a_restricted_bidder_cannot_register_anywhere_until_the_decision_is_revo
         assert!(
             message.contains("浙发改法〔2026〕18号") && message.contains("2027-11-19") && message.contains(ARTICLE)
         );
-        // Another bidder registers as usual.
-        assert_eq!(call(fixture.register(&app, &fixture.bidders[0])).await.0, StatusCode::NO_CONTENT);
+        // Another bidder registers as usual; restricted after registering, it cannot hand in its bid.
+        let other = &fixture.bidders[0];
+        assert_eq!(call(fixture.register(&app, other)).await.0, StatusCode::NO_CONTENT);
+        let (status, _, _) = record(&regulator, restriction(other.code, "2027-05-19", ARTICLE, "all")).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (bytes, digest) = fixture.seal(other, 12_300_000, 1_000);
+        let (status, body) = fixture.submit(&app, other, bytes, &digest).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("bidder_restricted")), "{body}");
 
         // The public reads it: the list, the entity's records, the entity page.
         let (status, _, list) =
