@@ -59,7 +59,7 @@ use ggzy_app::actor::{Actor, Credential};
 use ggzy_app::clock::{Clock, SystemClock};
 use ggzy_app::entity::EntityInput;
 use ggzy_app::identity::NewUser;
-use ggzy_app::sale::NewSale;
+use ggzy_app::sale::{NewSale, SaleNotice};
 use ggzy_app::{App, AppError};
 use ggzy_domain::role::{Role, RoleGrant};
 use ggzy_domain::{CreditCode, RegionCode, ResidentId};
@@ -325,10 +325,9 @@ async fn setup(args: &Args, app: &App, clock: &ShiftedClock) -> Result<Vec<Aucti
         let principal = principal.as_str().to_owned();
         tasks.spawn(async move {
             let system = Actor::system(region("330000")?);
-            let new = NewSale {
+            let notice = SaleNotice {
                 kind: "land_auction".to_owned(),
                 title: format!("杭政储出〔2026〕{}号地块国有建设用地使用权", index + 1),
-                region: region(SALE_REGION)?,
                 principal_credit_code: principal,
                 description: "位于西湖区文三路以北，出让面积23456平方米，用途为商住用地，出让年限住宅70年、商业40年"
                     .to_owned(),
@@ -343,6 +342,7 @@ async fn setup(args: &Args, app: &App, clock: &ShiftedClock) -> Result<Vec<Aucti
                 countdown_ms: Some(COUNTDOWN_SECONDS * 1000),
                 mining_right: None,
             };
+            let new = NewSale { region: region(SALE_REGION)?, notice };
             let view = app.announce_sale(&system, new).await.map_err(explain).context("announcing")?;
             Ok::<_, anyhow::Error>((index, view.announcement.sale_id))
         });

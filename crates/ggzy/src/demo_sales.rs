@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use ggzy_app::App;
 use ggzy_app::clock::FakeClock;
-use ggzy_app::sale::NewSale;
+use ggzy_app::sale::{NewSale, SaleNotice};
 use ggzy_crypto::reference_price::reserve_commitment;
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::{RegionCode, china_time};
@@ -50,7 +50,7 @@ pub async fn list(app: &App) -> anyhow::Result<Vec<DemoSale>> {
         .map(|view| DemoSale {
             sale_id: view.announcement.sale_id,
             phase: view.phase.label_for(view.terms.kind),
-            title: view.announcement.title,
+            title: view.announcement.notice.title,
         })
         .collect())
 }
@@ -73,10 +73,9 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     let region = RegionCode::parse("330100").map_err(|e| anyhow::anyhow!("{e}"))?;
     let announced = china_time::date_of(now_ms - 35 * DAY_MS);
     let new = |kind: &str, title: &str, close: i64, starts: i64, ends: i64, reserve: Option<i64>| {
-        NewSale {
+        NewSale { region, notice: SaleNotice {
         kind: kind.to_owned(),
         title: title.to_owned(),
-        region,
         principal_credit_code: principal_code.clone(),
         description: "位于杭州市西湖区，出让面积18,650平方米，用途为城镇住宅用地，出让年限70年，容积率不大于2.2，建筑密度不大于25%（演示数据）".to_owned(),
         start_price_fen: 12_000 * WAN,
@@ -89,7 +88,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         ends_at_ms: ends,
         countdown_ms: Some(5 * 60_000),
         mining_right: None,
-    }
+    } }
     };
     let mut sales = Vec::new();
 
@@ -111,14 +110,14 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         at(mining_ends, 15)?,
         Some(2_000 * WAN),
     );
-    mining.description = "开采矿种为建筑用花岗岩，矿区面积0.42平方千米，开采规模30万吨/年，出让年限10年；\
+    mining.notice.description = "开采矿种为建筑用花岗岩，矿区面积0.42平方千米，开采规模30万吨/年，出让年限10年；\
                           竞买人须具备相应的开采技术能力和生态修复能力（演示数据）"
         .to_owned();
-    mining.start_price_fen = 1_800 * WAN;
-    mining.increment_fen = 20 * WAN;
-    mining.deposit_fen = 360 * WAN;
-    mining.countdown_ms = Some(3 * 60_000);
-    mining.mining_right = Some("mining".to_owned());
+    mining.notice.start_price_fen = 1_800 * WAN;
+    mining.notice.increment_fen = 20 * WAN;
+    mining.notice.deposit_fen = 360 * WAN;
+    mining.notice.countdown_ms = Some(3 * 60_000);
+    mining.notice.mining_right = Some("mining".to_owned());
     let mining =
         app.announce_sale(&principal, mining).await.map_err(explain).context("announcing the demo mining listing")?;
     let mining_id = mining.announcement.sale_id.clone();
@@ -169,13 +168,14 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         at(ends, 10)?,
         Some(8_000 * WAN),
     );
-    tender.description = "位于杭州市余杭区，出让面积32,400平方米，用途为工业用地，出让年限50年；按综合评价确定中标人，\
+    tender.notice.description =
+        "位于杭州市余杭区，出让面积32,400平方米，用途为工业用地，出让年限50年；按综合评价确定中标人，\
                           评价因素含投标价格、产业类型、投资强度和亩均税收承诺（演示数据）"
-        .to_owned();
-    tender.start_price_fen = 7_800 * WAN;
-    tender.increment_fen = 0;
-    tender.deposit_fen = 1_560 * WAN;
-    tender.countdown_ms = None;
+            .to_owned();
+    tender.notice.start_price_fen = 7_800 * WAN;
+    tender.notice.increment_fen = 0;
+    tender.notice.deposit_fen = 1_560 * WAN;
+    tender.notice.countdown_ms = None;
     let tender =
         app.announce_sale(&principal, tender).await.map_err(explain).context("announcing the demo land tender")?;
     let tender_id = tender.announcement.sale_id.clone();
@@ -233,7 +233,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
     for (_, code) in bidders.iter().skip(1) {
         app.refund_sale_deposit(&center, &auction_id, code).await.map_err(explain).context("demo refund")?;
     }
-    sales.push(DemoSale { sale_id: auction_id, phase: "已成交确认", title: auction.announcement.title });
+    sales.push(DemoSale { sale_id: auction_id, phase: "已成交确认", title: auction.announcement.notice.title });
 
     // The mining listing's bidders are admitted the day before it starts.
     clock.set_ms(at(mining_starts, 9)? - 20 * 3_600_000);
@@ -256,18 +256,18 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         at(bidding, 11)?,
         None,
     );
-    transfer.description =
+    transfer.notice.description =
         "转让标的为35%股权，经核准的评估值为3,600万元；意向受让方须为依法存续的企业法人（演示数据）".to_owned();
-    transfer.start_price_fen = 3_600 * WAN;
-    transfer.increment_fen = 20 * WAN;
-    transfer.deposit_fen = 300 * WAN;
-    transfer.appraisal_fen = Some(3_600 * WAN);
+    transfer.notice.start_price_fen = 3_600 * WAN;
+    transfer.notice.increment_fen = 20 * WAN;
+    transfer.notice.deposit_fen = 300 * WAN;
+    transfer.notice.appraisal_fen = Some(3_600 * WAN);
     let transfer =
         app.announce_sale(&principal, transfer).await.map_err(explain).context("announcing the demo transfer")?;
     sales.push(DemoSale {
         sale_id: transfer.announcement.sale_id.clone(),
         phase: "信息披露中",
-        title: transfer.announcement.title,
+        title: transfer.announcement.notice.title,
     });
 
     // The listing's latest bids, in the last days.
@@ -275,7 +275,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
         clock.set_ms(now_ms - days_ago * DAY_MS);
         bid(i + 3, listing_id.clone(), price).await?;
     }
-    sales.push(DemoSale { sale_id: listing_id, phase: "挂牌竞价中", title: listing.announcement.title });
+    sales.push(DemoSale { sale_id: listing_id, phase: "挂牌竞价中", title: listing.announcement.notice.title });
     // Two tender bids, sealed: only commitments (the salts stay with the demo bidders).
     for (i, price) in [(0, 8_100), (1, 8_350)] {
         let (actor, code) = &bidders[i];
@@ -286,7 +286,7 @@ pub async fn seed_sales(app: &App, now_ms: i64) -> anyhow::Result<Vec<DemoSale>>
             .map_err(explain)
             .context("demo sealed bid")?;
     }
-    sales.push(DemoSale { sale_id: tender_id, phase: "投标中", title: tender.announcement.title });
-    sales.push(DemoSale { sale_id: mining_id, phase: "挂牌竞价中", title: mining.announcement.title });
+    sales.push(DemoSale { sale_id: tender_id, phase: "投标中", title: tender.announcement.notice.title });
+    sales.push(DemoSale { sale_id: mining_id, phase: "挂牌竞价中", title: mining.announcement.notice.title });
     Ok(sales)
 }

@@ -185,8 +185,12 @@ impl App {
         let (digest, salt) = commitment_of_price(reserve_fen, salt_hex)?;
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             let region = Self::sale_region(loaded)?;
-            actor.authorize_on_entity(Action::ManageTender, &region, &loaded.announcement.principal_credit_code)?;
-            if loaded.announcement.reserve_commitment_hex.as_deref() != Some(hex::encode(digest).as_str()) {
+            actor.authorize_on_entity(
+                Action::ManageTender,
+                &region,
+                &loaded.announcement.notice.principal_credit_code,
+            )?;
+            if loaded.announcement.notice.reserve_commitment_hex.as_deref() != Some(hex::encode(digest).as_str()) {
                 return Err(AppError::refused(
                     "commitment_mismatch",
                     "揭示的底价和盐值与公告时公布的底价承诺值不符，请核对后重新提交",
@@ -251,7 +255,11 @@ impl App {
     pub async fn sign_sale_contract(&self, actor: &Actor, sale_id: &str) -> AppResult<SaleView> {
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             let region = Self::sale_region(loaded)?;
-            actor.authorize_on_entity(Action::ManageTender, &region, &loaded.announcement.principal_credit_code)?;
+            actor.authorize_on_entity(
+                Action::ManageTender,
+                &region,
+                &loaded.announcement.notice.principal_credit_code,
+            )?;
             loaded.sale.decide_sign_contract(now_ms).map_err(sale_refusal)?;
             Ok((Event::SaleContractSigned { sale_id: sale_id.to_owned() }, ()))
         })
@@ -296,7 +304,11 @@ impl App {
         }
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             let region = Self::sale_region(loaded)?;
-            actor.authorize_on_entity(Action::ManageTender, &region, &loaded.announcement.principal_credit_code)?;
+            actor.authorize_on_entity(
+                Action::ManageTender,
+                &region,
+                &loaded.announcement.notice.principal_credit_code,
+            )?;
             let ruleset = self.pinned_ruleset(&loaded.announcement.ruleset)?;
             let kind = loaded.sale.terms().kind;
             let terms = repricing.terms(kind, loaded.sale.terms().appraisal);

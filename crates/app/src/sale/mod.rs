@@ -23,7 +23,7 @@ use ggzy_store::ExpectedVersion;
 pub use deadlines::SaleDeadline;
 use fold::{Loaded, message_of};
 pub use live::{LiveClock, LiveMessage, LiveSubscription, SaleHub};
-pub use records::{NewSale, SaleAnnouncement, SaleRepricing};
+pub use records::{NewSale, SaleAnnouncement, SaleNotice, SaleRepricing};
 pub use tender::{SealedBidReceipt, TenderScore};
 
 use crate::App;
@@ -141,8 +141,10 @@ impl App {
 
     /// Announces a sale (出让公告 / 正式披露): the principal or its agent, with the statutory periods
     /// checked (land: notice ≥ 20 d before bidding, listing ≥ 10 WD; property: disclosure ≥ 20 WD).
-    pub async fn announce_sale(&self, actor: &Actor, new: NewSale) -> AppResult<SaleView> {
-        actor.authorize_on_entity(Action::ManageTender, &new.region, &new.principal_credit_code)?;
+    pub async fn announce_sale(&self, actor: &Actor, asked: NewSale) -> AppResult<SaleView> {
+        let region = asked.region;
+        let new = asked.notice;
+        actor.authorize_on_entity(Action::ManageTender, &region, &new.principal_credit_code)?;
         self.store.entity(&new.principal_credit_code).await?.ok_or(AppError::NotFound { what: "市场主体" })?;
         let kind = SaleKind::parse(&new.kind).ok_or_else(|| {
             field(
@@ -189,27 +191,21 @@ impl App {
         let (year, month, day) = self.today();
         let sale_id = format!(
             "JY{}{year:04}{month:02}{day:02}{}",
-            new.region.as_str(),
+            region.as_str(),
             random_hex(self.entropy.as_ref(), 3).to_uppercase()
         );
         let announcement = SaleAnnouncement {
             sale_id: sale_id.clone(),
-            kind: kind.as_str().to_owned(),
-            title,
-            region_code: new.region.as_str().to_owned(),
-            principal_credit_code: new.principal_credit_code.clone(),
-            description,
-            start_price_fen: new.start_price_fen,
-            increment_fen: new.increment_fen,
-            deposit_fen: new.deposit_fen,
-            appraisal_fen: new.appraisal_fen,
-            reserve_commitment_hex: new.reserve_commitment_hex.map(|text| text.to_ascii_lowercase()),
-            applications_close_ms: new.applications_close_ms,
-            starts_at_ms: new.starts_at_ms,
-            ends_at_ms: new.ends_at_ms,
-            countdown_ms: new.countdown_ms,
+            region_code: region.as_str().to_owned(),
+            notice: SaleNotice {
+                kind: kind.as_str().to_owned(),
+                title,
+                description,
+                reserve_commitment_hex: new.reserve_commitment_hex.as_deref().map(str::to_ascii_lowercase),
+                mining_right,
+                ..new
+            },
             ruleset: ruleset.key(),
-            mining_right,
         };
         let terms = announcement.terms()?;
         Sale::announce(terms.clone(), now_ms, deadlines::bidders_min_rule(ruleset, kind)?).map_err(sale_refusal)?;

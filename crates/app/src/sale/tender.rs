@@ -134,7 +134,11 @@ impl App {
         let pairs: Vec<(u32, u32)> = scores.iter().map(|score| (score.paddle, score.score_centi)).collect();
         self.sale_command(actor, sale_id, |loaded, now_ms| {
             let region = Self::sale_region(loaded)?;
-            actor.authorize_on_entity(Action::ManageTender, &region, &loaded.announcement.principal_credit_code)?;
+            actor.authorize_on_entity(
+                Action::ManageTender,
+                &region,
+                &loaded.announcement.notice.principal_credit_code,
+            )?;
             let ruleset = self.pinned_ruleset(&loaded.announcement.ruleset)?;
             let panel_min = u32::try_from(deadlines::rule_value(ruleset, "tender_panel_min")?)
                 .map_err(|_| AppError::Internal("tender_panel_min out of range".to_owned()))?;

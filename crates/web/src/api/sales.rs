@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use ggzy_app::sale::{LiveMessage, LiveSubscription, NewSale, SaleBidReceipt, SaleRepricing, SaleView};
+use ggzy_app::sale::{LiveMessage, LiveSubscription, NewSale, SaleBidReceipt, SaleNotice, SaleRepricing, SaleView};
 use ggzy_domain::sale::{NoSale, SaleOutcome};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast::error::RecvError;
@@ -224,11 +224,11 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
         kind: view.terms.kind.as_str().to_owned(),
         kind_label: view.terms.kind.label().to_owned(),
         mining_right_label: mining_right_label.map(str::to_owned),
-        mining_right: view.announcement.mining_right,
-        title: view.announcement.title,
+        mining_right: view.announcement.notice.mining_right,
+        title: view.announcement.notice.title,
         region_code: view.announcement.region_code,
-        principal_credit_code: view.announcement.principal_credit_code,
-        description: view.announcement.description,
+        principal_credit_code: view.announcement.notice.principal_credit_code,
+        description: view.announcement.notice.description,
         round: view.round,
         phase: view.phase.as_str().to_owned(),
         phase_label: view.phase.label_for(view.terms.kind).to_owned(),
@@ -236,7 +236,7 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
         increment_fen: view.terms.increment.0,
         deposit_fen: view.terms.deposit.0,
         appraisal_fen: view.terms.appraisal.map(|fen| fen.0),
-        reserve_commitment: view.announcement.reserve_commitment_hex,
+        reserve_commitment: view.announcement.notice.reserve_commitment_hex,
         reserve_fen: view.reserve.map(|fen| fen.0),
         applications_close_at: rfc3339(view.terms.applications_close_ms),
         bidding_starts_at: rfc3339(view.terms.starts_at_ms),
@@ -314,10 +314,9 @@ pub async fn announce_sale(
     let (Some(region), Some(close), Some(starts), Some(ends)) = (region, close, starts, ends) else {
         return Err(ApiError::invalid(errors));
     };
-    let new = NewSale {
+    let notice = SaleNotice {
         kind: request.kind,
         title: request.title,
-        region,
         principal_credit_code: request.principal_credit_code,
         description: request.description,
         start_price_fen: request.start_price_fen,
@@ -331,6 +330,7 @@ pub async fn announce_sale(
         countdown_ms: request.countdown_seconds.map(|seconds| seconds.saturating_mul(1000)),
         mining_right: request.mining_right,
     };
+    let new = NewSale { region, notice };
     Ok((StatusCode::CREATED, axum::Json(sale_dto(state.app.announce_sale(&actor, new).await?))))
 }
 

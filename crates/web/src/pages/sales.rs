@@ -31,7 +31,7 @@ impl From<&SaleView> for SaleRow {
     fn from(view: &SaleView) -> SaleRow {
         SaleRow {
             sale_id: view.announcement.sale_id.clone(),
-            title: view.announcement.title.clone(),
+            title: view.announcement.notice.title.clone(),
             kind_label: view.terms.kind.label(),
             phase: view.phase.as_str(),
             phase_label: view.phase.label_for(view.terms.kind),
@@ -193,12 +193,12 @@ pub(crate) async fn detail(
     Ok(SalePage {
         sale: SaleRow::from(&view),
         sale_id: view.announcement.sale_id.clone(),
-        description: view.announcement.description.clone(),
+        description: view.announcement.notice.description.clone(),
         increment: yuan(view.terms.increment.0),
         deposit: yuan(view.terms.deposit.0),
         appraisal: view.terms.appraisal.map(|fen| yuan(fen.0)),
         mining_right: view.announcement.mining_right().map(|right| right.label()),
-        reserve_commitment: view.announcement.reserve_commitment_hex.clone(),
+        reserve_commitment: view.announcement.notice.reserve_commitment_hex.clone(),
         reserve: view.reserve.map(|fen| yuan(fen.0)),
         applications_close: datetime(view.terms.applications_close_ms),
         ends: datetime_seconds(view.ends_at_ms),
