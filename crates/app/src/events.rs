@@ -741,6 +741,157 @@ pub enum Event {
     /// The principal or agency assessed a drawn expert's work on a lot (评标专家考核评价).
     ExpertAssessed(AssessmentDetails),
     /// A land-use rights or state-property sale was announced (出让公告 / 信息披露). The reserve price
+    /// A government procurement was planned with its method (采购实施计划).
+    ProcurementPlanned(crate::procurement::ProcurementPlan),
+    /// A step of a procurement's transition table.
+    ProcurementStepped {
+        /// Procurement.
+        procurement_id: String,
+        /// Command identifier.
+        command: String,
+        /// State left.
+        from: String,
+        /// State reached.
+        to: String,
+        /// The article of the table's line.
+        source: String,
+        /// A new deadline for offers, UTC ms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        offers_due_ms: Option<i64>,
+        /// The end of a single-source publicity, UTC ms.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        publicity_ends_ms: Option<i64>,
+        /// A price (single-source award, framework call-off), fen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        price_fen: Option<i64>,
+        /// A supplier (framework call-off).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supplier_credit_code: Option<String>,
+        /// Why, or what was done (published with the step).
+        #[serde(default)]
+        reason: String,
+    },
+    /// The suppliers chosen to respond.
+    ProcurementSuppliersInvited {
+        /// Procurement.
+        procurement_id: String,
+        /// How they were chosen: `notice`, `library_draw` or `recommendation`.
+        selection: String,
+        /// Their credit codes.
+        suppliers: Vec<String>,
+    },
+    /// A sealed offer (an SM3 commitment to price and salt).
+    ProcurementOfferSealed {
+        /// Procurement.
+        procurement_id: String,
+        /// Round (0: bids or responses; then final offers).
+        round: u32,
+        /// The supplier.
+        supplier_credit_code: String,
+        /// The commitment, hex.
+        commitment_hex: String,
+        /// Server time, UTC ms.
+        at_ms: i64,
+    },
+    /// An offer opened against its commitment.
+    ProcurementOfferOpened {
+        /// Procurement.
+        procurement_id: String,
+        /// Round.
+        round: u32,
+        /// The supplier.
+        supplier_credit_code: String,
+        /// Price, fen.
+        price_fen: i64,
+        /// Its SME claim.
+        sme: crate::procurement::SmeClaimRecord,
+    },
+    /// The committee's ranking.
+    ProcurementEvaluated {
+        /// Procurement.
+        procurement_id: String,
+        /// In rank order.
+        ranking: Vec<crate::procurement::RankRecord>,
+        /// Suppliers found non-compliant, with the reason.
+        #[serde(default)]
+        non_compliant: Vec<String>,
+    },
+    /// A winner (or an admitted framework supplier) at a price.
+    ProcurementWinnerDetermined {
+        /// Procurement.
+        procurement_id: String,
+        /// The supplier.
+        supplier_credit_code: String,
+        /// Price, fen.
+        price_fen: i64,
+    },
+    /// An objection to a single-source publicity.
+    ProcurementPublicityObjected {
+        /// Procurement.
+        procurement_id: String,
+        /// Objection id.
+        objection_id: String,
+        /// The objecting supplier.
+        objector_credit_code: String,
+        /// What is objected to.
+        text: String,
+    },
+    /// The purchaser's review of a publicity objection.
+    ProcurementPublicityObjectionReviewed {
+        /// Procurement.
+        procurement_id: String,
+        /// Objection id.
+        objection_id: String,
+        /// Whether upheld.
+        upheld: bool,
+        /// The reply.
+        reply: String,
+    },
+    /// A supplier challenge (质疑).
+    ProcurementChallengeFiled(crate::procurement::ChallengeRecord),
+    /// The purchaser's reply to a challenge.
+    ProcurementChallengeAnswered {
+        /// Procurement.
+        procurement_id: String,
+        /// Challenge id.
+        challenge_id: String,
+        /// Whether the challenge was found justified.
+        upheld: bool,
+        /// The reply.
+        reply: String,
+        /// The day replied.
+        answered_on: String,
+    },
+    /// A complaint (投诉) to the finance department.
+    ProcurementComplaintFiled {
+        /// Procurement.
+        procurement_id: String,
+        /// Complaint id.
+        complaint_id: String,
+        /// The challenge it follows.
+        challenge_id: String,
+        /// The complainant.
+        supplier_credit_code: String,
+        /// What is complained about.
+        text: String,
+        /// The day received (accepted that day if admissible).
+        received_on: String,
+    },
+    /// The finance department's decision on a complaint.
+    ProcurementComplaintDecided {
+        /// Procurement.
+        procurement_id: String,
+        /// Complaint id.
+        complaint_id: String,
+        /// Whether upheld.
+        upheld: bool,
+        /// Whether the unlawful act affects the result (条例 第七十一条).
+        affects_result: bool,
+        /// The decision published.
+        decision: String,
+        /// The day decided.
+        decided_on: String,
+    },
     /// is only a commitment (SM3) until the bidding ends.
     SaleAnnounced(crate::sale::SaleAnnouncement),
     /// A bidder applied to bid (竞买申请).
@@ -1564,6 +1715,19 @@ impl Event {
             Event::ExpertAnswered { .. } => "ExpertAnswered",
             Event::ExpertReplaced { .. } => "ExpertReplaced",
             Event::ExpertAssessed(_) => "ExpertAssessed",
+            Event::ProcurementPlanned(_) => "ProcurementPlanned",
+            Event::ProcurementStepped { .. } => "ProcurementStepped",
+            Event::ProcurementSuppliersInvited { .. } => "ProcurementSuppliersInvited",
+            Event::ProcurementOfferSealed { .. } => "ProcurementOfferSealed",
+            Event::ProcurementOfferOpened { .. } => "ProcurementOfferOpened",
+            Event::ProcurementEvaluated { .. } => "ProcurementEvaluated",
+            Event::ProcurementWinnerDetermined { .. } => "ProcurementWinnerDetermined",
+            Event::ProcurementPublicityObjected { .. } => "ProcurementPublicityObjected",
+            Event::ProcurementPublicityObjectionReviewed { .. } => "ProcurementPublicityObjectionReviewed",
+            Event::ProcurementChallengeFiled(_) => "ProcurementChallengeFiled",
+            Event::ProcurementChallengeAnswered { .. } => "ProcurementChallengeAnswered",
+            Event::ProcurementComplaintFiled { .. } => "ProcurementComplaintFiled",
+            Event::ProcurementComplaintDecided { .. } => "ProcurementComplaintDecided",
             Event::SaleAnnounced(_) => "SaleAnnounced",
             Event::SaleApplied { .. } => "SaleApplied",
             Event::SaleBidderAdmitted { .. } => "SaleBidderAdmitted",
@@ -1725,6 +1889,19 @@ impl Event {
                 vec![ProjectionOp::Expert(ExpertOp::Update(crate::expert::expert_row(details, at_ms, stream_version)))]
             }
             Event::SaleAnnounced(announcement) => vec![ProjectionOp::PutSale(announcement.row(at_ms))],
+            Event::ProcurementPlanned(plan) => vec![ProjectionOp::PutProcurement(plan.row(at_ms))],
+            Event::ProcurementStepped { .. }
+            | Event::ProcurementSuppliersInvited { .. }
+            | Event::ProcurementOfferSealed { .. }
+            | Event::ProcurementOfferOpened { .. }
+            | Event::ProcurementEvaluated { .. }
+            | Event::ProcurementWinnerDetermined { .. }
+            | Event::ProcurementPublicityObjected { .. }
+            | Event::ProcurementPublicityObjectionReviewed { .. }
+            | Event::ProcurementChallengeFiled(_)
+            | Event::ProcurementChallengeAnswered { .. }
+            | Event::ProcurementComplaintFiled { .. }
+            | Event::ProcurementComplaintDecided { .. } => Vec::new(),
             Event::CreditRecorded(details) => vec![ProjectionOp::PutCreditRecord(details.row(at_ms))],
             Event::CreditRecordRevoked { record_id, reason } => vec![ProjectionOp::RevokeCreditRecord {
                 record_id: record_id.clone(),
@@ -1838,6 +2015,10 @@ pub mod stream {
     /// Stream of a land-use rights or state-property sale: applications, admissions, bids, outcome.
     pub fn sale(sale_id: &str) -> String {
         format!("sale-{sale_id}")
+    }
+    /// Stream of a government procurement.
+    pub fn procurement(procurement_id: &str) -> String {
+        format!("procurement-{procurement_id}")
     }
     /// Stream of a credit record (penalty or restriction) and its revocation.
     pub fn credit(record_id: &str) -> String {

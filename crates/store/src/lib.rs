@@ -19,6 +19,7 @@ pub mod feed;
 pub mod idempotency;
 pub mod identity;
 pub mod ocds_import;
+pub mod procurement;
 pub mod projection;
 pub mod read;
 pub mod sale;

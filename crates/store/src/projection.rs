@@ -137,6 +137,8 @@ pub enum ProjectionOp {
     PutOcdsRelease(crate::ocds_import::OcdsImportRow),
     /// A sale announced.
     PutSale(crate::sale::SaleRow),
+    /// A government procurement planned.
+    PutProcurement(crate::procurement::ProcurementRow),
     /// A credit record (penalty or debarment) recorded.
     PutCreditRecord(crate::credit::CreditRecordRow),
     /// A credit record revoked.
@@ -167,6 +169,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
         ProjectionOp::Alert(op) => alert::apply(conn, op).await?,
         ProjectionOp::PutOcdsRelease(row) => crate::ocds_import::put(conn, row).await?,
         ProjectionOp::PutSale(row) => crate::sale::put(conn, row).await?,
+        ProjectionOp::PutProcurement(row) => crate::procurement::put(conn, row).await?,
         ProjectionOp::PutCreditRecord(row) => crate::credit::put(conn, row).await?,
         ProjectionOp::RevokeCreditRecord { record_id, reason, at_ms } => {
             crate::credit::revoke(conn, record_id, reason, *at_ms).await?;

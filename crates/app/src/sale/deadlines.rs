@@ -10,21 +10,7 @@ use ggzy_domain::sale::{Sale, SaleKind, SaleTerms};
 use jiff::civil::Date;
 
 use crate::error::{AppError, AppResult, FieldError};
-
-/// One statutory date of a sale.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SaleDeadline {
-    /// What it is (Chinese).
-    pub name: &'static str,
-    /// The day.
-    pub day: Date,
-    /// `floor` (not before) or `cap` (not after).
-    pub bound: &'static str,
-    /// The rule id.
-    pub rule_id: String,
-    /// The legal source.
-    pub source: String,
-}
+use crate::statutory_date::StatutoryDate;
 
 fn rule<'a>(ruleset: &'a Ruleset, id: &str) -> AppResult<&'a Rule> {
     ruleset.get(id).ok_or_else(|| AppError::Internal(format!("{} lacks {id}", ruleset.key())))
@@ -192,12 +178,18 @@ pub(crate) fn sale_deadlines(
     sale: &Sale,
     round_started_ms: i64,
     now_ms: i64,
-) -> AppResult<Vec<SaleDeadline>> {
+) -> AppResult<Vec<StatutoryDate>> {
     let mut out = Vec::new();
     for (name, id, start, _) in floors(sale.terms(), round_started_ms) {
         let rule = rule(ruleset, id)?;
         if let Some(day) = day_of(calendar, start, rule)? {
-            out.push(SaleDeadline { name, day, bound: "floor", rule_id: rule.id.clone(), source: rule.source.clone() });
+            out.push(StatutoryDate {
+                name,
+                day,
+                bound: "floor",
+                rule_id: rule.id.clone(),
+                source: rule.source.clone(),
+            });
         }
     }
     // The periods counted from an event of the sale, in the order they come: (from, what, rule, bound).
@@ -231,7 +223,7 @@ pub(crate) fn sale_deadlines(
         if let Some(rule) = ruleset.get(id)
             && let Some(day) = day_of(calendar, start, rule)?
         {
-            out.push(SaleDeadline { name, day, bound, rule_id: rule.id.clone(), source: rule.source.clone() });
+            out.push(StatutoryDate { name, day, bound, rule_id: rule.id.clone(), source: rule.source.clone() });
         }
     }
     Ok(out)

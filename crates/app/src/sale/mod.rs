@@ -20,7 +20,6 @@ use ggzy_domain::sale::{MiningRight, Sale, SaleKind, SaleOutcome, SalePhase, Sal
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::ExpectedVersion;
 
-pub use deadlines::SaleDeadline;
 use fold::{Loaded, message_of};
 pub use live::{LiveClock, LiveMessage, LiveSubscription, SaleHub};
 pub use records::{NewSale, SaleAnnouncement, SaleNotice, SaleRepricing};
@@ -83,7 +82,7 @@ pub struct SaleView {
     /// Paid of the price, the winner's deposit included, fen.
     pub paid: Option<Fen>,
     /// The statutory dates and their sources.
-    pub deadlines: Vec<SaleDeadline>,
+    pub deadlines: Vec<crate::statutory_date::StatutoryDate>,
     /// Stream version.
     pub version: i64,
 }
@@ -125,7 +124,7 @@ fn field(name: &str, code: &'static str, message: impl Into<String>) -> AppError
 
 /// The SM3 commitment to `price_fen` with the salt in `salt_hex` (a sealed reserve or tender bid,
 /// docs/auction.md), and the salt's bytes.
-fn commitment_of_price(price_fen: i64, salt_hex: &str) -> AppResult<([u8; 32], Vec<u8>)> {
+pub(crate) fn commitment_of_price(price_fen: i64, salt_hex: &str) -> AppResult<([u8; 32], Vec<u8>)> {
     let salt = hex::decode(salt_hex.trim())
         .map_err(|_| field("salt", "invalid_commitment", "盐值须为十六进制（至少32位）"))?;
     let commitment = reserve_commitment(price_fen, &salt)

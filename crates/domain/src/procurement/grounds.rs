@@ -121,6 +121,35 @@ impl Ground {
         Ground::FrameworkServiceChoice,
     ];
 
+    /// Identifier in the API and the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ground::LimitedSuppliers => "limited_suppliers",
+            Ground::TenderCostExcessive => "tender_cost_excessive",
+            Ground::TenderFailed => "tender_failed",
+            Ground::CannotSpecify => "cannot_specify",
+            Ground::Urgency => "urgency",
+            Ground::PriceNotComputable => "price_not_computable",
+            Ground::SoleSupplier => "sole_supplier",
+            Ground::Emergency => "emergency",
+            Ground::AddOnPurchase => "add_on_purchase",
+            Ground::StandardGoods => "standard_goods",
+            Ground::PurchasedServices => "purchased_services",
+            Ground::ConsultationCannotSpecify => "consultation_cannot_specify",
+            Ground::ConsultationPriceNotComputable => "consultation_price_not_computable",
+            Ground::ResearchOrTechTransfer => "research_or_tech_transfer",
+            Ground::UntenderedWorks => "untendered_works",
+            Ground::FrameworkCatalogueItems => "framework_catalogue_items",
+            Ground::FrameworkConsultingServices => "framework_consulting_services",
+            Ground::FrameworkServiceChoice => "framework_service_choice",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(text: &str) -> Option<Ground> {
+        Ground::ALL.into_iter().find(|ground| ground.as_str() == text)
+    }
+
     /// The ground's line of [`GROUNDS`].
     pub fn line(self) -> &'static GroundLine {
         // Every variant has exactly one line (checked by a test); the fallback keeps this total
@@ -156,6 +185,9 @@ mod tests {
             assert_eq!(a.ground.line(), a);
         }
         assert_eq!(GROUNDS.len(), Ground::ALL.len());
+        for ground in Ground::ALL {
+            assert_eq!(Ground::parse(ground.as_str()), Some(ground));
+        }
         for ground in Ground::ALL {
             assert_eq!(GROUNDS.iter().filter(|line| line.ground == ground).count(), 1, "{ground:?}");
         }

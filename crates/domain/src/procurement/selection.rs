@@ -167,7 +167,7 @@ impl MethodError {
     pub fn code(&self) -> &'static str {
         match self {
             MethodError::BudgetNotPositive => "procurement_budget_invalid",
-            MethodError::NotForCategory { .. } => "method_not_allowed",
+            MethodError::NotForCategory { .. } => "method_not_for_category",
             MethodError::WorksMustBeTendered { .. } => "method_not_allowed_for_amount",
             MethodError::GroundMissing { .. } => "method_ground_missing",
             MethodError::GroundNotForMethod { .. } | MethodError::GroundNotForCategory { .. } => {
@@ -406,7 +406,7 @@ mod tests {
         let rules = fixture::rules();
         let refused = |r: MethodRequest| decide_method(&rules, &r).expect_err("refused");
         let e = refused(request(ProcurementMethod::Inquiry, ItemCategory::Services, 500_000, &[Ground::StandardGoods]));
-        assert_eq!(e.code(), "method_not_allowed");
+        assert_eq!(e.code(), "method_not_for_category");
         assert!(e.to_string().contains("第三十二条"));
         let e = refused(request(
             ProcurementMethod::CompetitiveNegotiation,

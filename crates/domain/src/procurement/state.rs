@@ -206,6 +206,9 @@ pub enum ProcurementCommand {
     HoldContract,
     /// Release the hold.
     ReleaseContract,
+    /// A complaint decision voids the result: another qualified candidate is determined
+    /// (条例 第七十一条第（二）、（三）项).
+    ReviseResult,
 }
 
 impl ProcurementCommand {
@@ -243,6 +246,7 @@ impl ProcurementCommand {
             ProcurementCommand::Resume => "恢复采购活动",
             ProcurementCommand::HoldContract => "暂停签订（中止履行）合同",
             ProcurementCommand::ReleaseContract => "恢复签订（履行）合同",
+            ProcurementCommand::ReviseResult => "另行确定中标（成交）供应商",
         }
     }
 

@@ -234,6 +234,23 @@ pub const COMMON: &[ProcurementTransition] = &[
     line(S::Suspended,         C::Resume,           S::Reported,          gpl!("第五十七条")),
     line(S::Suspended,         C::Resume,           S::Awarded,           gpl!("第五十七条")),
     line(S::Suspended,         C::Resume,           S::ResultPublished,   gpl!("第五十七条")),
+    // 条例 第七十一条: an unlawful act that affects the result, found on a complaint: before the
+    // winner is known the procedure ends and starts again; after it, the result (or the signed but
+    // unperformed contract) is void and another qualified candidate is determined, or, with none,
+    // the procedure starts again.
+    line(S::Suspended,         C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（一）项")),
+    line(S::Reported,          C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（一）项")),
+    line(S::Awarded,           C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（二）项")),
+    line(S::ResultPublished,   C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（二）项")),
+    line(S::ContractHeld,      C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（二）、（三）项")),
+    line(S::Contracted,        C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（三）项")),
+    line(S::ContractPublished, C::DeclareFailed,    S::Failed,            gpr!("第七十一条第（三）项")),
+    line(S::Suspended,         C::ReviseResult,     S::Awarded,           gpr!("第七十一条第（二）项")),
+    line(S::Awarded,           C::ReviseResult,     S::Awarded,           gpr!("第七十一条第（二）项")),
+    line(S::ResultPublished,   C::ReviseResult,     S::Awarded,           gpr!("第七十一条第（二）项")),
+    line(S::ContractHeld,      C::ReviseResult,     S::Awarded,           gpr!("第七十一条第（二）、（三）项")),
+    line(S::Contracted,        C::ReviseResult,     S::Awarded,           gpr!("第七十一条第（三）项")),
+    line(S::ContractPublished, C::ReviseResult,     S::Awarded,           gpr!("第七十一条第（三）项")),
     // 政府采购法 第三十六条第一款第（四）项: the task is cancelled (采购任务取消).
     line(S::Planned,           C::Terminate,        S::Terminated,        gpl!("第三十六条第一款第（四）项")),
     line(S::MethodApproval,    C::Terminate,        S::Terminated,        gpl!("第三十六条第一款第（四）项")),

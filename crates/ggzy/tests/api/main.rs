@@ -3,6 +3,7 @@
 mod committee_fixture;
 mod expert_fixture;
 mod helpers;
+mod procurement_fixture;
 mod tender_fixture;
 
 mod alerts;
@@ -23,6 +24,7 @@ mod opening;
 mod opening_objections;
 mod platform;
 mod prequalification;
+mod procurement;
 mod projects;
 mod reference_price;
 mod relations;

@@ -18,6 +18,7 @@ pub mod objections;
 pub mod opening;
 pub mod opening_live;
 pub mod prequalification;
+pub mod procurements;
 pub mod projects;
 pub mod regions;
 pub mod sale_tender;
@@ -101,6 +102,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(sales::list_sales))
         .routes(routes!(credit::list_credit))
         .routes(routes!(sales::get_sale))
+        .routes(routes!(procurements::list_procurements, procurements::plan_procurement))
+        .routes(routes!(procurements::get_procurement))
         .layer(rate_limit(state, IntoResponse::into_response));
     let private = OpenApiRouter::new()
         .routes(routes!(auth::logout))
@@ -210,7 +213,17 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(sales::refund_deposit))
         .routes(routes!(sales::sign_contract))
         .routes(routes!(sales::record_payment))
-        .routes(routes!(sales::reprice_sale));
+        .routes(routes!(sales::reprice_sale))
+        .routes(routes!(procurements::take_step))
+        .routes(routes!(procurements::seal_offer))
+        .routes(routes!(procurements::open_offer))
+        .routes(routes!(procurements::evaluate))
+        .routes(routes!(procurements::object_to_publicity))
+        .routes(routes!(procurements::review_publicity_objection))
+        .routes(routes!(procurements::file_challenge))
+        .routes(routes!(procurements::answer_challenge))
+        .routes(routes!(procurements::file_complaint))
+        .routes(routes!(procurements::decide_complaint));
     public.merge(private).split_for_parts()
 }
 
@@ -283,6 +296,33 @@ async fn error_table() -> axum::Json<Vec<ErrorCodeDto>> {
 }
 
 /// UTC milliseconds as RFC 3339.
+/// One statutory date.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatutoryDateDto {
+    /// What it is.
+    name: String,
+    /// The day (`YYYY-MM-DD`).
+    day: String,
+    /// `floor` (not before) or `cap` (not after).
+    bound: String,
+    /// Rule id in the pinned ruleset.
+    rule_id: String,
+    /// Legal source.
+    source: String,
+}
+
+impl From<ggzy_app::statutory_date::StatutoryDate> for StatutoryDateDto {
+    fn from(date: ggzy_app::statutory_date::StatutoryDate) -> StatutoryDateDto {
+        StatutoryDateDto {
+            name: date.name.to_owned(),
+            day: date.day.to_string(),
+            bound: date.bound.to_owned(),
+            rule_id: date.rule_id,
+            source: date.source,
+        }
+    }
+}
+
 pub(crate) fn rfc3339(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms).map(|t| t.to_string()).unwrap_or_default()
 }

@@ -18,7 +18,7 @@ use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::WebState;
-use crate::api::rfc3339;
+use crate::api::{StatutoryDateDto, rfc3339};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, RequireActor};
 use crate::fields as parse;
@@ -64,21 +64,6 @@ pub struct NewSaleRequest {
     /// Countdown (限时竞价) in seconds: a bid this close to the end moves it.
     #[serde(default)]
     countdown_seconds: Option<i64>,
-}
-
-/// One statutory date.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SaleDeadlineDto {
-    /// What it is.
-    name: String,
-    /// The day (`YYYY-MM-DD`).
-    day: String,
-    /// `floor` (not before) or `cap` (not after).
-    bound: String,
-    /// Rule id in the pinned ruleset.
-    rule_id: String,
-    /// Legal source.
-    source: String,
 }
 
 /// One accepted bid.
@@ -203,7 +188,7 @@ pub struct SaleDto {
     /// Paid of the price after the confirmation, the winner's deposit included, fen.
     paid_fen: Option<i64>,
     /// Statutory dates.
-    deadlines: Vec<SaleDeadlineDto>,
+    deadlines: Vec<StatutoryDateDto>,
     /// Stream version (the last SSE id included).
     version: i64,
 }
@@ -278,17 +263,7 @@ pub fn sale_dto(view: SaleView) -> SaleDto {
         winner_credit_code: view.winner_credit_code,
         contract_signed_at: view.contract_signed_ms.map(rfc3339),
         paid_fen: view.paid.map(|fen| fen.0),
-        deadlines: view
-            .deadlines
-            .into_iter()
-            .map(|deadline| SaleDeadlineDto {
-                name: deadline.name.to_owned(),
-                day: deadline.day.to_string(),
-                bound: deadline.bound.to_owned(),
-                rule_id: deadline.rule_id,
-                source: deadline.source,
-            })
-            .collect(),
+        deadlines: view.deadlines.into_iter().map(StatutoryDateDto::from).collect(),
         version: view.version,
     }
 }

@@ -1,0 +1,303 @@
+//! From a procurement's stored events to the pure [`Procedure`] and the records shown beside it.
+
+use ggzy_domain::Fen;
+use ggzy_domain::evaluation::Centipoints;
+use ggzy_domain::procurement::{
+    AdjustedPrice, Procedure, ProcedureFact, ProcurementCommand, ProcurementRules, ProcurementState, RankedBid,
+    WeightSetting, check_price_weight,
+};
+use ggzy_store::StoredEvent;
+
+use super::challenges::{ChallengeState, ComplaintState};
+use super::records::{ProcurementPlan, RankRecord};
+use crate::error::{AppError, AppResult};
+use crate::events::Event;
+
+/// One step as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepView {
+    /// Command identifier.
+    pub command: String,
+    /// Chinese name of the step.
+    pub label: String,
+    /// State left.
+    pub from: String,
+    /// State reached.
+    pub to: String,
+    /// The article.
+    pub source: String,
+    /// When, UTC ms.
+    pub at_ms: i64,
+    /// Why, or what was done.
+    pub reason: String,
+}
+
+/// A single-source publicity objection as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicityObjectionView {
+    /// Id.
+    pub objection_id: String,
+    /// The objecting supplier.
+    pub objector_credit_code: String,
+    /// What is objected to.
+    pub text: String,
+    /// Received, UTC ms.
+    pub at_ms: i64,
+    /// The review: upheld?, reply.
+    pub review: Option<(bool, String)>,
+}
+
+/// A procurement folded from its stream.
+pub(crate) struct Loaded {
+    /// The plan (first event).
+    pub(crate) plan: ProcurementPlan,
+    /// The pure fold.
+    pub(crate) procedure: Procedure,
+    /// Steps in order.
+    pub(crate) history: Vec<StepView>,
+    /// The recorded ranking.
+    pub(crate) ranking: Vec<RankRecord>,
+    /// Suppliers found non-compliant.
+    pub(crate) non_compliant: Vec<String>,
+    /// Framework call-offs.
+    pub(crate) call_offs: Vec<(String, i64, i64)>,
+    /// Publicity objections.
+    pub(crate) publicity_objections: Vec<PublicityObjectionView>,
+    /// Challenges.
+    pub(crate) challenges: Vec<ChallengeState>,
+    /// Complaints.
+    pub(crate) complaints: Vec<ComplaintState>,
+    /// Offers sealed in round 0 (for a change of method after failure).
+    pub(crate) first_round_offers: usize,
+    /// Stream version.
+    pub(crate) version: i64,
+}
+
+fn command_of(text: &str) -> AppResult<ProcurementCommand> {
+    super::steps::parse_command(text).ok_or_else(|| AppError::Internal(format!("stored command {text}")))
+}
+
+fn state_of(text: &str) -> AppResult<ProcurementState> {
+    ProcurementState::parse(text).ok_or_else(|| AppError::Internal(format!("stored state {text}")))
+}
+
+impl Loaded {
+    /// Folds the stored stream; `rules` gives the pinned rules for a ruleset key and region.
+    pub(crate) fn fold(
+        events: &[StoredEvent],
+        rules: impl Fn(&str, &str) -> AppResult<ProcurementRules>,
+    ) -> AppResult<Loaded> {
+        let mut parsed = events.iter().map(|stored| {
+            serde_json::from_str::<Event>(&stored.payload)
+                .map(|event| (stored, event))
+                .map_err(|error| AppError::Internal(format!("procurement event {}: {error}", stored.position)))
+        });
+        let (first, Event::ProcurementPlanned(plan)) =
+            parsed.next().ok_or_else(|| AppError::Internal("empty procurement stream".to_owned()))??
+        else {
+            return Err(AppError::Internal("a procurement stream not starting with its plan".to_owned()));
+        };
+        let rules = rules(&plan.ruleset, &plan.region_code)?;
+        let weight = match plan.request.price_weight_percent {
+            Some(percent) => Some(
+                check_price_weight(
+                    &rules,
+                    WeightSetting {
+                        method: plan.method()?,
+                        category: plan.category()?,
+                        percent,
+                        fixed_price: false,
+                        approved_exception: false,
+                    },
+                )
+                .map_err(|error| AppError::Internal(format!("stored price weight: {error}")))?,
+            ),
+            None => None,
+        };
+        let procedure = Procedure::plan(plan.terms(weight)?, first.recorded_at_ms);
+        let mut loaded = Loaded {
+            plan,
+            procedure,
+            history: Vec::new(),
+            ranking: Vec::new(),
+            non_compliant: Vec::new(),
+            call_offs: Vec::new(),
+            publicity_objections: Vec::new(),
+            challenges: Vec::new(),
+            complaints: Vec::new(),
+            first_round_offers: 0,
+            version: first.stream_version,
+        };
+        for item in parsed {
+            let (stored, event) = item?;
+            loaded.apply(&event, stored.recorded_at_ms)?;
+            loaded.version = stored.stream_version;
+        }
+        Ok(loaded)
+    }
+
+    /// Offers sealed in the first round.
+    pub(crate) fn offer_count(&self) -> usize {
+        self.first_round_offers
+    }
+
+    /// Folds one event recorded at `at_ms`.
+    pub(crate) fn apply(&mut self, event: &Event, at_ms: i64) -> AppResult<()> {
+        let fact = match event {
+            Event::ProcurementStepped {
+                command,
+                from,
+                to,
+                source,
+                offers_due_ms,
+                publicity_ends_ms,
+                price_fen,
+                supplier_credit_code,
+                reason,
+                ..
+            } => {
+                let command = command_of(command)?;
+                if let (ProcurementCommand::CallOff, Some(supplier), Some(price)) =
+                    (command, supplier_credit_code, price_fen)
+                {
+                    self.call_offs.push((supplier.clone(), *price, at_ms));
+                }
+                self.history.push(StepView {
+                    command: super::steps::command_id(command).to_owned(),
+                    label: command.label().to_owned(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    source: source.clone(),
+                    at_ms,
+                    reason: reason.clone(),
+                });
+                Some(ProcedureFact::Stepped {
+                    command,
+                    to: state_of(to)?,
+                    at_ms,
+                    offers_due_ms: *offers_due_ms,
+                    publicity_ends_ms: *publicity_ends_ms,
+                })
+            }
+            Event::ProcurementSuppliersInvited { suppliers, .. } => {
+                Some(ProcedureFact::SuppliersInvited { suppliers: suppliers.clone() })
+            }
+            Event::ProcurementOfferSealed { supplier_credit_code, commitment_hex, at_ms, round, .. } => {
+                if *round == 0 && !self.procedure.offers().contains_key(supplier_credit_code) {
+                    self.first_round_offers += 1;
+                }
+                Some(ProcedureFact::OfferSealed {
+                    supplier: supplier_credit_code.clone(),
+                    commitment: hex::decode(commitment_hex)
+                        .ok()
+                        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+                        .ok_or_else(|| AppError::Internal(format!("stored commitment {commitment_hex}")))?,
+                    at_ms: *at_ms,
+                })
+            }
+            Event::ProcurementOfferOpened { supplier_credit_code, price_fen, sme, .. } => {
+                Some(ProcedureFact::OfferOpened {
+                    supplier: supplier_credit_code.clone(),
+                    price: Fen(*price_fen),
+                    claim: sme.claim(),
+                })
+            }
+            Event::ProcurementEvaluated { ranking, non_compliant, .. } => {
+                self.ranking = ranking.clone();
+                self.non_compliant = non_compliant.clone();
+                Some(ProcedureFact::Evaluated { ranking: ranking.iter().map(ranked_bid).collect() })
+            }
+            Event::ProcurementWinnerDetermined { supplier_credit_code, price_fen, .. } => {
+                Some(ProcedureFact::WinnerDetermined { supplier: supplier_credit_code.clone(), price: Fen(*price_fen) })
+            }
+            Event::ProcurementPublicityObjected { objection_id, objector_credit_code, text, .. } => {
+                self.publicity_objections.push(PublicityObjectionView {
+                    objection_id: objection_id.clone(),
+                    objector_credit_code: objector_credit_code.clone(),
+                    text: text.clone(),
+                    at_ms,
+                    review: None,
+                });
+                Some(ProcedureFact::PublicityObjected { objection_id: objection_id.clone() })
+            }
+            Event::ProcurementPublicityObjectionReviewed { objection_id, upheld, reply, .. } => {
+                if let Some(view) = self.publicity_objections.iter_mut().find(|view| &view.objection_id == objection_id)
+                {
+                    view.review = Some((*upheld, reply.clone()));
+                }
+                Some(ProcedureFact::PublicityObjectionReviewed { objection_id: objection_id.clone(), upheld: *upheld })
+            }
+            Event::ProcurementChallengeFiled(record) => {
+                self.challenges.push(ChallengeState::filed(record)?);
+                None
+            }
+            Event::ProcurementChallengeAnswered { challenge_id, upheld, reply, answered_on, .. } => {
+                let challenge = self
+                    .challenges
+                    .iter_mut()
+                    .find(|challenge| &challenge.record.challenge_id == challenge_id)
+                    .ok_or_else(|| AppError::Internal(format!("answer to unknown challenge {challenge_id}")))?;
+                challenge.answer = Some((*upheld, reply.clone(), crate::events::recorded_day(answered_on)));
+                None
+            }
+            Event::ProcurementComplaintFiled {
+                complaint_id,
+                challenge_id,
+                supplier_credit_code,
+                text,
+                received_on,
+                ..
+            } => {
+                self.complaints.push(ComplaintState {
+                    complaint_id: complaint_id.clone(),
+                    challenge_id: challenge_id.clone(),
+                    supplier_credit_code: supplier_credit_code.clone(),
+                    text: text.clone(),
+                    received_on: crate::events::recorded_day(received_on),
+                    decision: None,
+                });
+                None
+            }
+            Event::ProcurementComplaintDecided {
+                complaint_id, upheld, affects_result, decision, decided_on, ..
+            } => {
+                let complaint = self
+                    .complaints
+                    .iter_mut()
+                    .find(|complaint| &complaint.complaint_id == complaint_id)
+                    .ok_or_else(|| AppError::Internal(format!("decision on unknown complaint {complaint_id}")))?;
+                complaint.decision =
+                    Some((*upheld, *affects_result, decision.clone(), crate::events::recorded_day(decided_on)));
+                None
+            }
+            other => return Err(AppError::Internal(format!("{} in a procurement stream", other.type_name()))),
+        };
+        if let Some(fact) = fact {
+            self.procedure.apply(&fact);
+        }
+        Ok(())
+    }
+}
+
+/// A recorded place back to the pure ranking.
+fn ranked_bid(record: &RankRecord) -> RankedBid {
+    RankedBid {
+        rank: record.rank,
+        bidder: record.supplier_credit_code.clone(),
+        price: AdjustedPrice { price: Fen(record.price_fen), deduction_percent: record.deduction_percent },
+        price_points: record.price_points_centi.map(Centipoints),
+        total: record.total_centi.map(Centipoints),
+    }
+}
+
+/// A pure ranking as recorded.
+pub(crate) fn rank_record(bid: &RankedBid) -> RankRecord {
+    RankRecord {
+        rank: bid.rank,
+        supplier_credit_code: bid.bidder.clone(),
+        price_fen: bid.price.price.0,
+        deduction_percent: bid.price.deduction_percent,
+        price_points_centi: bid.price_points.map(|points| points.0),
+        total_centi: bid.total.map(|points| points.0),
+    }
+}

@@ -1,0 +1,437 @@
+//! What the purchaser, the suppliers and the finance department do on a procurement after its plan:
+//! table steps, the choice of suppliers, sealed offers and their opening, the evaluation, and the
+//! single-source publicity's objections. Each runs through `App::procurement_command` on the fold.
+
+use std::collections::BTreeMap;
+
+use ggzy_domain::Fen;
+use ggzy_domain::authz::Action;
+use ggzy_domain::evaluation::Centipoints;
+use ggzy_domain::procurement::{Procedure, ProcedureFact, ProcurementCommand, StepRequest};
+
+use super::fold::rank_record;
+use super::records::SmeClaimRecord;
+use super::{Loaded, ProcurementView, TEXT_MAX_CHARS, field, refusal};
+use crate::App;
+use crate::actor::Actor;
+use crate::entity::stored_region;
+use crate::entropy::random_hex;
+use crate::error::{AppError, AppResult, required_text};
+use crate::events::Event;
+
+/// Every command with its API identifier.
+const COMMANDS: [(ProcurementCommand, &str); 32] = [
+    (ProcurementCommand::SubmitForApproval, "submit_for_approval"),
+    (ProcurementCommand::Approve, "approve"),
+    (ProcurementCommand::RefuseApproval, "refuse_approval"),
+    (ProcurementCommand::StartPublicity, "start_publicity"),
+    (ProcurementCommand::ReviewObjection, "review_objection"),
+    (ProcurementCommand::ClosePublicity, "close_publicity"),
+    (ProcurementCommand::InviteSuppliers, "invite_suppliers"),
+    (ProcurementCommand::PublishNotice, "publish_notice"),
+    (ProcurementCommand::IssueDocuments, "issue_documents"),
+    (ProcurementCommand::IssueClarification, "issue_clarification"),
+    (ProcurementCommand::StartOpening, "start_opening"),
+    (ProcurementCommand::CloseOpening, "close_opening"),
+    (ProcurementCommand::CompleteReview, "complete_review"),
+    (ProcurementCommand::CloseResponses, "close_responses"),
+    (ProcurementCommand::StartNegotiation, "start_negotiation"),
+    (ProcurementCommand::RequestFinalOffers, "request_final_offers"),
+    (ProcurementCommand::CloseFinalOffers, "close_final_offers"),
+    (ProcurementCommand::SubmitReport, "submit_report"),
+    (ProcurementCommand::DetermineWinner, "determine_winner"),
+    (ProcurementCommand::PublishResult, "publish_result"),
+    (ProcurementCommand::NextCandidate, "next_candidate"),
+    (ProcurementCommand::SignContract, "sign_contract"),
+    (ProcurementCommand::PublishContract, "publish_contract"),
+    (ProcurementCommand::RecordAcceptance, "record_acceptance"),
+    (ProcurementCommand::CallOff, "call_off"),
+    (ProcurementCommand::DeclareFailed, "declare_failed"),
+    (ProcurementCommand::Terminate, "terminate"),
+    (ProcurementCommand::Suspend, "suspend"),
+    (ProcurementCommand::Resume, "resume"),
+    (ProcurementCommand::HoldContract, "hold_contract"),
+    (ProcurementCommand::ReleaseContract, "release_contract"),
+    (ProcurementCommand::ReviseResult, "revise_result"),
+];
+
+/// A command's API identifier.
+pub(crate) fn command_id(command: ProcurementCommand) -> &'static str {
+    COMMANDS.iter().find(|(known, _)| *known == command).map_or("unknown", |(_, id)| id)
+}
+
+/// Parses a command identifier.
+pub(crate) fn parse_command(text: &str) -> Option<ProcurementCommand> {
+    COMMANDS.iter().find(|(_, id)| *id == text).map(|(command, _)| *command)
+}
+
+/// Commands only the finance department (the regulator) takes: approval of the method
+/// (政府采购法 第二十七条) and the suspension during a complaint (第五十七条).
+fn is_regulators(command: ProcurementCommand) -> bool {
+    matches!(
+        command,
+        ProcurementCommand::Approve
+            | ProcurementCommand::RefuseApproval
+            | ProcurementCommand::Suspend
+            | ProcurementCommand::Resume
+    )
+}
+
+/// A step as asked over the API.
+#[derive(Debug, Clone, Default)]
+pub struct StepAsked {
+    /// Command identifier.
+    pub command: String,
+    /// A new deadline for offers, UTC ms.
+    pub offers_due_ms: Option<i64>,
+    /// The end of a single-source publicity, UTC ms.
+    pub publicity_ends_ms: Option<i64>,
+    /// A price, fen (single-source award, call-off).
+    pub price_fen: Option<i64>,
+    /// A supplier (call-off).
+    pub supplier_credit_code: Option<String>,
+    /// Suppliers chosen (invite_suppliers).
+    pub suppliers: Vec<String>,
+    /// How they were chosen: `notice`, `library_draw` or `recommendation`.
+    pub selection: Option<String>,
+    /// Why, or what was done.
+    pub reason: String,
+}
+
+/// An offer as shown after its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferView {
+    /// The supplier.
+    pub supplier_credit_code: String,
+    /// Sealed at, UTC ms.
+    pub at_ms: i64,
+    /// Price once opened, fen.
+    pub price_fen: Option<i64>,
+    /// Whether it claims an SME deduction.
+    pub sme: Option<SmeClaimRecord>,
+}
+
+/// The receipt of a sealed offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferReceipt {
+    /// Procurement.
+    pub procurement_id: String,
+    /// Round.
+    pub round: u32,
+    /// The supplier.
+    pub supplier_credit_code: String,
+    /// Server time, UTC ms.
+    pub at_ms: i64,
+}
+
+pub(crate) fn offer_views(procedure: &Procedure) -> Vec<OfferView> {
+    procedure
+        .offers()
+        .iter()
+        .map(|(supplier, offer)| OfferView {
+            supplier_credit_code: supplier.clone(),
+            at_ms: offer.at_ms,
+            price_fen: offer.opened.map(|(price, _)| price.0),
+            sme: offer.opened.map(|(_, claim)| sme_record(claim)),
+        })
+        .collect()
+}
+
+fn sme_record(claim: ggzy_domain::procurement::SmeClaim) -> SmeClaimRecord {
+    use ggzy_domain::procurement::SmeClaim;
+    match claim {
+        SmeClaim::None => SmeClaimRecord::default(),
+        SmeClaim::SmallMicro => SmeClaimRecord { kind: super::SmeClaimKind::SmallMicro, ..SmeClaimRecord::default() },
+        SmeClaim::Share { small_micro_share_percent, related } => {
+            SmeClaimRecord { kind: super::SmeClaimKind::Share, share_percent: Some(small_micro_share_percent), related }
+        }
+    }
+}
+
+/// The stored events of pure facts decided on `loaded` (the step's article for a step).
+pub(crate) fn events_of(loaded: &Loaded, facts: Vec<ProcedureFact>, source: &str, asked: &StepAsked) -> Vec<Event> {
+    let procurement_id = loaded.plan.procurement_id.clone();
+    let from = loaded.procedure.state().as_str().to_owned();
+    facts
+        .into_iter()
+        .filter_map(|fact| match fact {
+            ProcedureFact::Stepped { command, to, offers_due_ms, publicity_ends_ms, .. } => {
+                Some(Event::ProcurementStepped {
+                    procurement_id: procurement_id.clone(),
+                    command: command_id(command).to_owned(),
+                    from: from.clone(),
+                    to: to.as_str().to_owned(),
+                    source: source.to_owned(),
+                    offers_due_ms,
+                    publicity_ends_ms,
+                    price_fen: asked.price_fen.filter(|_| command == ProcurementCommand::CallOff),
+                    supplier_credit_code: asked
+                        .supplier_credit_code
+                        .clone()
+                        .filter(|_| command == ProcurementCommand::CallOff),
+                    reason: asked.reason.trim().to_owned(),
+                })
+            }
+            ProcedureFact::WinnerDetermined { supplier, price } => Some(Event::ProcurementWinnerDetermined {
+                procurement_id: procurement_id.clone(),
+                supplier_credit_code: supplier,
+                price_fen: price.0,
+            }),
+            ProcedureFact::SuppliersInvited { suppliers } => Some(Event::ProcurementSuppliersInvited {
+                procurement_id: procurement_id.clone(),
+                selection: asked.selection.clone().unwrap_or_default(),
+                suppliers,
+            }),
+            ProcedureFact::PublicityObjectionReviewed { objection_id, upheld } => {
+                Some(Event::ProcurementPublicityObjectionReviewed {
+                    procurement_id: procurement_id.clone(),
+                    objection_id,
+                    upheld,
+                    reply: asked.reason.trim().to_owned(),
+                })
+            }
+            // Offers, openings, evaluations and objections have their own use cases.
+            ProcedureFact::OfferSealed { .. }
+            | ProcedureFact::OfferOpened { .. }
+            | ProcedureFact::Evaluated { .. }
+            | ProcedureFact::PublicityObjected { .. } => None,
+        })
+        .collect()
+}
+
+/// The selection methods of suppliers (政府采购法 第二十九条, 74号令 第十二条, 214号 第六条).
+const SELECTIONS: [&str; 3] = ["notice", "library_draw", "recommendation"];
+
+impl App {
+    /// Takes one step of the procurement's table.
+    pub async fn procurement_step(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        asked: StepAsked,
+    ) -> AppResult<ProcurementView> {
+        let command = parse_command(&asked.command).ok_or_else(|| {
+            field("command", "invalid_command", format!("步骤 {} 不存在；可用的步骤见接口文档", asked.command))
+        })?;
+        if command == ProcurementCommand::ReviewObjection {
+            return Err(field(
+                "command",
+                "invalid_command",
+                "处理公示异议请使用 …/publicity-objections/{objection_id}/review",
+            ));
+        }
+        let needs_reason = matches!(
+            command,
+            ProcurementCommand::DeclareFailed
+                | ProcurementCommand::Terminate
+                | ProcurementCommand::Suspend
+                | ProcurementCommand::RefuseApproval
+                | ProcurementCommand::HoldContract
+                | ProcurementCommand::IssueClarification
+        );
+        if needs_reason {
+            required_text("reason", &asked.reason, "理由（或澄清、修改的内容）", TEXT_MAX_CHARS)?;
+        }
+        if command == ProcurementCommand::InviteSuppliers {
+            let selection = asked.selection.as_deref().unwrap_or("");
+            if !SELECTIONS.contains(&selection) {
+                return Err(field(
+                    "selection",
+                    "invalid_selection",
+                    "供应商产生方式须为 notice（发布资格预审公告征集）、library_draw（从供应商库中随机抽取）或 recommendation（采购人和评审专家书面推荐）",
+                ));
+            }
+            for supplier in &asked.suppliers {
+                self.store.entity(supplier).await?.ok_or(AppError::NotFound { what: "供应商" })?;
+            }
+        }
+        let procurement_id = procurement_id.to_owned();
+        self.procurement_command(actor, &procurement_id, |loaded, rules, now_ms| {
+            if is_regulators(command) {
+                actor.authorize(Action::SuperviseTender, &stored_region(&loaded.plan.region_code)?)?;
+            } else {
+                Self::authorize_purchaser(actor, loaded)?;
+            }
+            let request = StepRequest {
+                offers_due_ms: asked.offers_due_ms,
+                publicity_ends_ms: asked.publicity_ends_ms,
+                price: asked.price_fen.map(Fen),
+                supplier: asked.supplier_credit_code.clone(),
+            };
+            let (mut facts, source) =
+                loaded.procedure.decide_step(rules, &self.calendar, command, &request, now_ms).map_err(refusal)?;
+            if command == ProcurementCommand::InviteSuppliers {
+                let invited = loaded.procedure.decide_invitation(rules, &asked.suppliers).map_err(refusal)?;
+                facts.insert(0, invited);
+            }
+            Ok((events_of(loaded, facts, source, &asked), ()))
+        })
+        .await?;
+        self.procurement(&procurement_id).await
+    }
+
+    /// A supplier seals its offer (bid, response or final offer): an SM3 commitment to its price and
+    /// a salt only it knows, so nobody can read the price before the deadline.
+    pub async fn seal_procurement_offer(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        supplier: &str,
+        commitment_hex: &str,
+    ) -> AppResult<OfferReceipt> {
+        let commitment = hex::decode(commitment_hex.trim())
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .ok_or_else(|| field("commitment", "invalid_commitment", "报价承诺值须为64位十六进制的SM3摘要"))?;
+        self.store.entity(supplier).await?.ok_or(AppError::NotFound { what: "供应商" })?;
+        self.check_not_restricted(supplier, ggzy_domain::credit::RestrictionScope::Procurement).await?;
+        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+            actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, supplier)?;
+            let fact = loaded.procedure.decide_offer(supplier, commitment, now_ms).map_err(refusal)?;
+            let round = loaded.procedure.round();
+            let event = Event::ProcurementOfferSealed {
+                procurement_id: procurement_id.to_owned(),
+                round,
+                supplier_credit_code: supplier.to_owned(),
+                commitment_hex: hex::encode(commitment),
+                at_ms: now_ms,
+            };
+            debug_assert!(matches!(fact, ProcedureFact::OfferSealed { .. }));
+            let receipt = OfferReceipt {
+                procurement_id: procurement_id.to_owned(),
+                round,
+                supplier_credit_code: supplier.to_owned(),
+                at_ms: now_ms,
+            };
+            Ok((vec![event], receipt))
+        })
+        .await
+    }
+
+    /// A supplier opens its offer after the deadline with the price and salt it sealed, and states
+    /// its SME claim (the committee checks the declaration).
+    pub async fn open_procurement_offer(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        supplier: &str,
+        price_fen: i64,
+        salt_hex: &str,
+        sme: SmeClaimRecord,
+    ) -> AppResult<ProcurementView> {
+        if price_fen <= 0 {
+            return Err(field("price_fen", "invalid_amount", "报价须大于零（单位：分）"));
+        }
+        if sme.kind == super::SmeClaimKind::Share && !sme.share_percent.is_some_and(|share| (0..=100).contains(&share))
+        {
+            return Err(field(
+                "sme.share_percent",
+                "invalid_amount",
+                "联合体或分包的小微企业合同份额须为0至100的百分比",
+            ));
+        }
+        let (commitment, _) = crate::sale::commitment_of_price(price_fen, salt_hex)?;
+        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+            actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, supplier)?;
+            loaded
+                .procedure
+                .decide_opening(supplier, Fen(price_fen), commitment, sme.claim(), now_ms)
+                .map_err(refusal)?;
+            let event = Event::ProcurementOfferOpened {
+                procurement_id: procurement_id.to_owned(),
+                round: loaded.procedure.round(),
+                supplier_credit_code: supplier.to_owned(),
+                price_fen,
+                sme,
+            };
+            Ok((vec![event], ()))
+        })
+        .await?;
+        self.procurement(procurement_id).await
+    }
+
+    /// Records the committee's evaluation: the points of every criterion but price per supplier
+    /// (comprehensive scoring), the non-compliant suppliers, and an order for remaining ties; the
+    /// ranking itself is computed by the statutory formula.
+    pub async fn evaluate_procurement(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        other_points: BTreeMap<String, i64>,
+        non_compliant: Vec<String>,
+        tie_order: Vec<String>,
+    ) -> AppResult<ProcurementView> {
+        let points: BTreeMap<String, Centipoints> =
+            other_points.into_iter().map(|(supplier, points)| (supplier, Centipoints(points))).collect();
+        if let Some((supplier, _)) = points.iter().find(|(_, points)| points.0 < 0 || points.0 > 10_000) {
+            return Err(field(
+                "other_points",
+                "invalid_points",
+                format!("供应商 {supplier} 的得分须在0至100分之间（单位：0.01分）"),
+            ));
+        }
+        self.procurement_command(actor, procurement_id, |loaded, rules, _| {
+            Self::authorize_purchaser(actor, loaded)?;
+            let fact =
+                loaded.procedure.decide_evaluation(rules, &points, &non_compliant, &tie_order).map_err(refusal)?;
+            let ProcedureFact::Evaluated { ranking } = fact else {
+                return Err(AppError::Internal("an evaluation decided as something else".to_owned()));
+            };
+            let event = Event::ProcurementEvaluated {
+                procurement_id: procurement_id.to_owned(),
+                ranking: ranking.iter().map(rank_record).collect(),
+                non_compliant: non_compliant.clone(),
+            };
+            Ok((vec![event], ()))
+        })
+        .await?;
+        self.procurement(procurement_id).await
+    }
+
+    /// A supplier objects to a single-source publicity (条例 第三十八条). Returns the objection id.
+    pub async fn object_to_publicity(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        objector: &str,
+        text: &str,
+    ) -> AppResult<String> {
+        let text = required_text("text", text, "异议内容", TEXT_MAX_CHARS)?;
+        self.store.entity(objector).await?.ok_or(AppError::NotFound { what: "供应商" })?;
+        let objection_id = random_hex(self.entropy.as_ref(), 8);
+        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+            actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, objector)?;
+            loaded.procedure.decide_publicity_objection(&objection_id, now_ms).map_err(refusal)?;
+            let event = Event::ProcurementPublicityObjected {
+                procurement_id: procurement_id.to_owned(),
+                objection_id: objection_id.clone(),
+                objector_credit_code: objector.to_owned(),
+                text,
+            };
+            Ok((vec![event], objection_id.clone()))
+        })
+        .await
+    }
+
+    /// The purchaser reviews a publicity objection (74号令 第四十条: with the experts' opinion) and
+    /// answers; an upheld objection ends the single-source route.
+    pub async fn review_publicity_objection(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        objection_id: &str,
+        upheld: bool,
+        reply: &str,
+    ) -> AppResult<ProcurementView> {
+        let reply = required_text("reply", reply, "处理意见", TEXT_MAX_CHARS)?;
+        let asked = StepAsked { reason: reply, ..StepAsked::default() };
+        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+            Self::authorize_purchaser(actor, loaded)?;
+            let (facts, source) =
+                loaded.procedure.decide_objection_review(objection_id, upheld, now_ms).map_err(refusal)?;
+            Ok((events_of(loaded, facts, source, &asked), ()))
+        })
+        .await?;
+        self.procurement(procurement_id).await
+    }
+}
