@@ -295,6 +295,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("publicity_objection_open", 409, "公示异议尚未处理或异议成立"),
     ("publicity_objection_unknown", 409, "公示异议不存在或已处理"),
     ("publicity_over", 409, "公示期已结束"),
+    ("publicity_not_over", 409, "公示期未满"),
     ("supplier_not_in_agreement", 409, "供应商不是框架协议入围供应商"),
     ("invalid_command", 422, "采购步骤不存在"),
     ("invalid_selection", 422, "供应商产生方式有误"),

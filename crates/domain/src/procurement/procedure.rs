@@ -220,6 +220,9 @@ pub enum ProcedureRefusal {
     /// A publicity closed with an objection unreviewed or upheld.
     #[error("{0}")]
     PublicityOpen(&'static str),
+    /// A publicity closed before its end.
+    #[error("公示期至{}，期满后方可结束公示", china_time::text(*.0))]
+    PublicityNotOver(i64),
     /// An objection id that does not exist.
     #[error("该公示异议不存在，或已经处理")]
     ObjectionUnknown,
@@ -262,6 +265,7 @@ impl ProcedureRefusal {
             ProcedureRefusal::NoCandidateLeft => "no_candidate_left",
             ProcedureRefusal::PriceMissing => "price_missing",
             ProcedureRefusal::PublicityOpen(_) => "publicity_objection_open",
+            ProcedureRefusal::PublicityNotOver(_) => "publicity_not_over",
             ProcedureRefusal::ObjectionUnknown => "publicity_objection_unknown",
             ProcedureRefusal::PublicityOver(_) => "publicity_over",
             ProcedureRefusal::NotInAgreement => "supplier_not_in_agreement",
@@ -496,7 +500,7 @@ impl Procedure {
             }
             ProcurementCommand::ClosePublicity => {
                 if let Some(ends) = self.publicity_ends_ms.filter(|ends| now_ms < *ends) {
-                    return Err(ProcedureRefusal::OffersNotDue { command, due_ms: ends });
+                    return Err(ProcedureRefusal::PublicityNotOver(ends));
                 }
                 if self.publicity_objections.iter().any(|(_, upheld)| upheld.is_none()) {
                     return Err(ProcedureRefusal::PublicityOpen("公示期内收到的异议尚未处理，请先处理异议"));

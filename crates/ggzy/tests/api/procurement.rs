@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::spawn_apps;
+use crate::helpers::{call, spawn_apps};
 use crate::procurement_fixture::{People, SUPPLIERS, WAN, deadline, get, last_source};
 
 #[tokio::test]
@@ -104,6 +104,458 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         let view = people.step(&app, &id, json!({"command": "record_acceptance"}), "accepted").await;
         assert!(last_source(&view).contains("第四十一条"), "{view}");
         assert_eq!(view["history"].as_array().map(Vec::len), Some(10));
+        app.finish().await;
+    }
+}
+
+/// The suppliers' credit codes in rank order.
+fn ranked(view: &serde_json::Value) -> Vec<&str> {
+    view["ranking"].as_array().expect("ranking").iter().filter_map(|p| p["supplier_credit_code"].as_str()).collect()
+}
+
+#[tokio::test]
+async fn an_invited_tender_above_the_threshold_waits_for_approval_and_takes_only_the_invited() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        // 300万 of services at or above the 200万 threshold: another method needs the finance
+        // department's approval first (政府采购法 第二十七条).
+        let id = people
+            .planned(
+                &app,
+                json!({"method": "invited_tender", "category": "services", "budget_fen": 300 * WAN, "grounds": ["limited_suppliers"]}),
+            )
+            .await;
+        let invite = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..3]});
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, invite.clone()).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("method_approval_required")), "{body}");
+        people.step(&app, &id, json!({"command": "submit_for_approval"}), "method_approval").await;
+        // The purchaser cannot approve its own method.
+        let (status, _) = people.step_as(&app, &people.purchaser, &id, json!({"command": "approve"})).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, body) = people.step_as(&app, &people.regulator, &id, json!({"command": "approve"})).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
+        // 政府采购法 第三十四条: at least three suppliers are invited.
+        let two = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..2]});
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, two).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("suppliers_too_few")), "{body}");
+        let view = people.step(&app, &id, invite, "inviting").await;
+        assert_eq!(view["invited"].as_array().map(Vec::len), Some(3));
+        // The tender's 20 days (第三十五条) from 09-14: 10-04 is in the holiday, so 10-08.
+        let view = people
+            .step(
+                &app,
+                &id,
+                json!({"command": "issue_documents", "offers_due_at": "2026-10-08T10:00:00+08:00"}),
+                "bidding",
+            )
+            .await;
+        assert_eq!(deadline(&view, "bid_preparation_days_min").0, "2026-10-08");
+        let prices = [(0, 280 * WAN), (1, 275 * WAN), (2, 290 * WAN)];
+        people.seal_all(&app, &id, &prices).await;
+        let (status, body) = people.seal(&app, &id, 3, 200 * WAN).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("supplier_not_invited")), "{body}");
+        people.at(&app, "2026-10-08T10:00:00+08:00").await;
+        people.step(&app, &id, json!({"command": "start_opening"}), "opening").await;
+        people.open_all(&app, &id, &prices).await;
+        people.step(&app, &id, json!({"command": "close_opening"}), "review").await;
+        people.step(&app, &id, json!({"command": "complete_review"}), "evaluating").await;
+        let (status, view) = people.evaluate(&app, &id, json!({"non_compliant": [SUPPLIERS[1]]})).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        // The cheapest was found non-compliant in the review: it is not ranked.
+        assert_eq!(ranked(&view), [SUPPLIERS[0], SUPPLIERS[2]]);
+        people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
+        assert_eq!(view["winners"][0]["supplier_credit_code"], SUPPLIERS[0]);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_competitive_negotiation_takes_final_offers_from_those_who_responded() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let id = people
+            .planned(&app, json!({"method": "competitive_negotiation", "budget_fen": 80 * WAN, "grounds": ["urgency"]}))
+            .await;
+        let invite =
+            json!({"command": "invite_suppliers", "selection": "recommendation", "suppliers": &SUPPLIERS[..3]});
+        people.step(&app, &id, invite, "inviting").await;
+        // 74号令 第二十九条: at least 3 working days from the documents (09-14): 09-15, 09-16, 09-17.
+        let (status, body) = people
+            .step_as(
+                &app,
+                &people.purchaser,
+                &id,
+                json!({"command": "issue_documents", "offers_due_at": "2026-09-16T17:00:00+08:00"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| m.contains("2026年9月17日") && m.contains("第二十九条")),
+            "{body}"
+        );
+        let view = people
+            .step(
+                &app,
+                &id,
+                json!({"command": "issue_documents", "offers_due_at": "2026-09-17T17:00:00+08:00"}),
+                "bidding",
+            )
+            .await;
+        assert_eq!(deadline(&view, "negotiation_docs_wd_min").0, "2026-09-17");
+        people.seal_all(&app, &id, &[(0, 79 * WAN), (1, 78 * WAN), (2, 80 * WAN)]).await;
+        people.at(&app, "2026-09-17T17:00:00+08:00").await;
+        people.step(&app, &id, json!({"command": "start_negotiation"}), "negotiating").await;
+        people
+            .step(
+                &app,
+                &id,
+                json!({"command": "request_final_offers", "offers_due_at": "2026-09-18T12:00:00+08:00"}),
+                "final_offers",
+            )
+            .await;
+        // Only those who responded make final offers (政府采购法 第三十八条第（五）项).
+        let (status, body) = people.seal(&app, &id, 3, 60 * WAN).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("supplier_not_invited")), "{body}");
+        let finals = [(0, 74 * WAN), (1, 76 * WAN), (2, 75 * WAN)];
+        people.seal_all(&app, &id, &finals).await;
+        people.at(&app, "2026-09-18T12:00:00+08:00").await;
+        people.open_all(&app, &id, &finals).await;
+        let view = people.step(&app, &id, json!({"command": "close_final_offers"}), "evaluating").await;
+        assert_eq!(view["round"], 1);
+        let (status, view) = people.evaluate(&app, &id, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(ranked(&view), [SUPPLIERS[0], SUPPLIERS[2], SUPPLIERS[1]]);
+        people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
+        assert_eq!(view["winners"][0]["price_fen"], 74 * WAN);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_competitive_consultation_scores_the_price_with_the_sme_deduction_as_computed_by_hand() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let plan = |weight: i64| {
+            json!({"method": "competitive_consultation", "category": "services", "budget_fen": 150 * WAN,
+                   "grounds": ["purchased_services"], "price_weight_percent": weight, "sme_deduction_percent": 10,
+                   "sme_share_deduction_percent": 5})
+        };
+        // 214号 第二十四条: the price weighs 10%–30% for services; 5% is refused with the article.
+        let (status, body) = people.plan(&app, plan(5)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("price_weight_below_floor")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第二十四条")), "{body}");
+        let id = people.planned(&app, plan(20)).await;
+        let invite = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..3]});
+        people.step(&app, &id, invite, "inviting").await;
+        // 214号 第十条: at least 10 days from the documents (09-14): 09-24, a Thursday.
+        let view = people
+            .step(
+                &app,
+                &id,
+                json!({"command": "issue_documents", "offers_due_at": "2026-09-24T09:00:00+08:00"}),
+                "bidding",
+            )
+            .await;
+        assert_eq!(deadline(&view, "consultation_docs_days_min").0, "2026-09-24");
+        people.seal_all(&app, &id, &[(0, 110 * WAN), (1, 99 * WAN), (2, 105 * WAN)]).await;
+        people.at(&app, "2026-09-24T09:00:00+08:00").await;
+        people.step(&app, &id, json!({"command": "start_negotiation"}), "negotiating").await;
+        people
+            .step(
+                &app,
+                &id,
+                json!({"command": "request_final_offers", "offers_due_at": "2026-09-24T15:00:00+08:00"}),
+                "final_offers",
+            )
+            .await;
+        people.seal_all(&app, &id, &[(0, 100 * WAN), (1, 95 * WAN), (2, 98 * WAN)]).await;
+        people.at(&app, "2026-09-24T15:00:00+08:00").await;
+        let small_micro = json!({"kind": "small_micro"});
+        for (i, price, sme) in [(0, 100 * WAN, &small_micro), (1, 95 * WAN, &json!({})), (2, 98 * WAN, &small_micro)] {
+            let (status, body) = people.open(&app, &id, i, price, sme.clone()).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        people.step(&app, &id, json!({"command": "close_final_offers"}), "evaluating").await;
+        // By hand (214号 第二十四条, 财库〔2020〕46号 第九条): small and micro prices are cut by 10%:
+        // 100万 → 90万, 98万 → 88.2万; 95万 stays. The base is the lowest, 88.2万.
+        // Price scores at weight 20: 88.2/90×20 = 19.60; 88.2/95×20 = 18.568… → 18.57; 88.2/88.2×20 = 20.00.
+        // With the other points 70.00, 72.50 and 66.00 the totals are 89.60, 91.07 and 86.00.
+        let points = json!({SUPPLIERS[0]: 7000, SUPPLIERS[1]: 7250, SUPPLIERS[2]: 6600});
+        let (status, view) = people.evaluate(&app, &id, json!({"other_points": points})).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(ranked(&view), [SUPPLIERS[1], SUPPLIERS[0], SUPPLIERS[2]]);
+        let place = |code: &str| {
+            view["ranking"].as_array().and_then(|all| all.iter().find(|p| p["supplier_credit_code"] == code)).cloned()
+        };
+        let expect =
+            [(SUPPLIERS[0], 10, 19.60, 89.60), (SUPPLIERS[1], 0, 18.57, 91.07), (SUPPLIERS[2], 10, 20.00, 86.00)];
+        for (code, deduction, price_points, total) in expect {
+            let found = place(code).expect("ranked");
+            assert_eq!(found["deduction_percent"], deduction, "{found}");
+            assert_eq!(found["price_points"].as_f64(), Some(price_points), "{found}");
+            assert_eq!(found["total_points"].as_f64(), Some(total), "{found}");
+        }
+        people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
+        // The contract is at the price quoted, not the adjusted one.
+        assert_eq!(view["winners"][0]["price_fen"], 95 * WAN);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_inquiry_takes_one_unchangeable_quote_per_supplier() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let id = people
+            .planned(&app, json!({"method": "inquiry", "budget_fen": 60 * WAN, "grounds": ["standard_goods"]}))
+            .await;
+        let invite = json!({"command": "invite_suppliers", "selection": "notice", "suppliers": &SUPPLIERS[..3]});
+        people.step(&app, &id, invite, "inviting").await;
+        // 74号令 第四十五条: 3 working days, 09-17.
+        let view = people
+            .step(
+                &app,
+                &id,
+                json!({"command": "issue_documents", "offers_due_at": "2026-09-17T09:00:00+08:00"}),
+                "bidding",
+            )
+            .await;
+        assert_eq!(deadline(&view, "inquiry_response_wd_min").0, "2026-09-17");
+        let quotes = [(0, 58 * WAN), (1, 57 * WAN), (2, 59 * WAN)];
+        people.seal_all(&app, &id, &quotes).await;
+        // 政府采购法 第四十条第（三）项: one quote that cannot be changed.
+        let (status, body) = people.seal(&app, &id, 1, 50 * WAN).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("offer_final")), "{body}");
+        people.at(&app, "2026-09-17T09:00:00+08:00").await;
+        people.open_all(&app, &id, &quotes).await;
+        let view = people.step(&app, &id, json!({"command": "close_responses"}), "evaluating").await;
+        assert!(last_source(&view).contains("第四十条"), "{view}");
+        let (status, view) = people.evaluate(&app, &id, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(ranked(&view), [SUPPLIERS[1], SUPPLIERS[0], SUPPLIERS[2]]);
+        people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
+        assert_eq!(view["winners"][0]["supplier_credit_code"], SUPPLIERS[1]);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_single_source_is_publicised_objected_to_and_then_approved() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let single = json!({"method": "single_source", "budget_fen": 300 * WAN, "grounds": ["sole_supplier"],
+                            "single_source_supplier": SUPPLIERS[0],
+                            "justification": "原有教学平台使用该供应商的专有技术，须由其升级扩容"});
+        let id = people.planned(&app, single.clone()).await;
+        // 300万 at or above the threshold with a sole supplier: publicity first (条例 第三十八条).
+        let (status, body) =
+            people.step_as(&app, &people.purchaser, &id, json!({"command": "submit_for_approval"})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("method_approval_required")), "{body}");
+        // At least 5 working days from 09-14: 09-15..09-18 and Sunday 09-20 (调休): 09-18 is refused.
+        let (status, body) = people
+            .step_as(
+                &app,
+                &people.purchaser,
+                &id,
+                json!({"command": "start_publicity", "publicity_ends_at": "2026-09-18T17:00:00+08:00"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| m.contains("2026年9月20日") && m.contains("第三十八条")),
+            "{body}"
+        );
+        let view = people
+            .step(
+                &app,
+                &id,
+                json!({"command": "start_publicity", "publicity_ends_at": "2026-09-21T17:00:00+08:00"}),
+                "publicity",
+            )
+            .await;
+        assert_eq!(deadline(&view, "single_source_publicity_wd_min").0, "2026-09-20");
+        // A competitor objects during the publicity.
+        let objection = json!({"supplier_credit_code": SUPPLIERS[1], "text": "本公司产品同样可以满足该平台的扩容需求，并非唯一供应商"});
+        let (status, _, body) = call(
+            people.suppliers[1].post(&app, &format!("/api/v1/procurements/{id}/publicity-objections")).json(&objection),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let objection_id = body["id"].as_str().expect("objection id").to_owned();
+        people.at(&app, "2026-09-21T17:00:00+08:00").await;
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "close_publicity"})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("publicity_objection_open")), "{body}");
+        let review = json!({"upheld": false, "text": "经组织专家论证，该平台扩容依赖原供应商专有接口，异议不成立"});
+        let (status, _, view) = call(
+            people
+                .purchaser
+                .post(&app, &format!("/api/v1/procurements/{id}/publicity-objections/{objection_id}/review"))
+                .json(&review),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(view["publicity_objections"][0]["upheld"], false);
+        people.step(&app, &id, json!({"command": "close_publicity"}), "method_approval").await;
+        let (status, body) = people.step_as(&app, &people.regulator, &id, json!({"command": "approve"})).await;
+        assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
+        people.step(&app, &id, json!({"command": "start_negotiation"}), "negotiating").await;
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "determine_winner"})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("price_missing")),
+            "{body}"
+        );
+        let view =
+            people.step(&app, &id, json!({"command": "determine_winner", "price_fen": 288 * WAN}), "awarded").await;
+        assert_eq!(view["winners"][0]["supplier_credit_code"], SUPPLIERS[0]);
+        people.step(&app, &id, json!({"command": "publish_result"}), "result_published").await;
+
+        // Another one whose objection is upheld cannot go on as a single source: it ends.
+        people.at(&app, "2026-09-14T10:00:00+08:00").await;
+        let id = people.planned(&app, single).await;
+        people
+            .step(
+                &app,
+                &id,
+                json!({"command": "start_publicity", "publicity_ends_at": "2026-09-21T17:00:00+08:00"}),
+                "publicity",
+            )
+            .await;
+        let (_, _, body) = call(
+            people.suppliers[1].post(&app, &format!("/api/v1/procurements/{id}/publicity-objections")).json(&objection),
+        )
+        .await;
+        let objection_id = body["id"].as_str().expect("objection id").to_owned();
+        let upheld = json!({"upheld": true, "text": "经专家论证，存在其他合格供应商，异议成立"});
+        let (status, _, _) = call(
+            people
+                .purchaser
+                .post(&app, &format!("/api/v1/procurements/{id}/publicity-objections/{objection_id}/review"))
+                .json(&upheld),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        people.at(&app, "2026-09-21T17:00:00+08:00").await;
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "close_publicity"})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("publicity_objection_open")), "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第三十八条")), "{body}");
+        let reason = "公示异议成立，改为公开招标";
+        people.step(&app, &id, json!({"command": "declare_failed", "reason": reason}), "failed").await;
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_framework_agreement_admits_the_ranked_suppliers_and_calls_off_from_them() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let id = people
+            .planned(&app, json!({"method": "framework_agreement", "budget_fen": 100 * WAN, "grounds": ["framework_catalogue_items"]}))
+            .await;
+        people
+            .step(
+                &app,
+                &id,
+                json!({"command": "publish_notice", "offers_due_at": "2026-09-30T17:00:00+08:00"}),
+                "bidding",
+            )
+            .await;
+        let prices = [(0, 3 * WAN), (1, 2 * WAN + 80_000), (2, 3 * WAN + 50_000)];
+        people.seal_all(&app, &id, &prices).await;
+        people.at(&app, "2026-09-30T17:00:00+08:00").await;
+        people.open_all(&app, &id, &prices).await;
+        people.step(&app, &id, json!({"command": "close_responses"}), "evaluating").await;
+        let (status, view) = people.evaluate(&app, &id, json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
+        assert_eq!(view["winners"].as_array().map(Vec::len), Some(3), "{view}");
+        people.step(&app, &id, json!({"command": "publish_result"}), "result_published").await;
+        people.step(&app, &id, json!({"command": "sign_contract"}), "contracted").await;
+        // The second stage: a call-off from a supplier in the agreement, and none from outside it.
+        let (status, body) = people
+            .step_as(
+                &app,
+                &people.purchaser,
+                &id,
+                json!({"command": "call_off", "supplier_credit_code": SUPPLIERS[3], "price_fen": 2 * WAN}),
+            )
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("supplier_not_in_agreement")),
+            "{body}"
+        );
+        let view = people
+            .step(
+                &app,
+                &id,
+                json!({"command": "call_off", "supplier_credit_code": SUPPLIERS[1], "price_fen": 2 * WAN}),
+                "contracted",
+            )
+            .await;
+        assert_eq!(view["call_offs"][0]["supplier_credit_code"], SUPPLIERS[1]);
+        assert!(last_source(&view).contains("110号"), "{view}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_method_not_allowed_for_the_amount_is_refused_and_a_failed_tender_switches_with_approval() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        // Works of 500万 reach the 400万 tendering threshold: negotiation is refused, citing it.
+        let (status, body) = people
+            .plan(&app, json!({"method": "competitive_negotiation", "category": "works", "budget_fen": 500 * WAN, "grounds": ["urgency"]}))
+            .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("method_not_allowed_for_amount")),
+            "{body}"
+        );
+        let (_, _, list) = call(app.client.get(app.url("/api/v1/procurements"))).await;
+        assert_eq!(list.as_array().map(Vec::len), Some(0), "nothing recorded");
+
+        // An open tender that draws two bids fails (政府采购法 第三十六条) ...
+        let id = people.planned(&app, json!({"method": "open_tender", "budget_fen": 300 * WAN})).await;
+        people
+            .step(
+                &app,
+                &id,
+                json!({"command": "publish_notice", "offers_due_at": "2026-10-08T09:30:00+08:00"}),
+                "bidding",
+            )
+            .await;
+        people.seal_all(&app, &id, &[(0, 280 * WAN), (1, 285 * WAN)]).await;
+        people.at(&app, "2026-10-08T09:30:00+08:00").await;
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "start_opening"})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("suppliers_too_few")), "{body}");
+        people
+            .step(&app, &id, json!({"command": "declare_failed", "reason": "投标截止时只有两家供应商投标"}), "failed")
+            .await;
+        // ... and its replacement by negotiation with the two needs the finance department's approval
+        // (第三十七条), recorded as a step.
+        let next = people
+            .planned(
+                &app,
+                json!({"method": "competitive_negotiation", "budget_fen": 300 * WAN, "grounds": ["tender_failed"], "previous_procurement_id": id}),
+            )
+            .await;
+        let view = get(&app, &next).await;
+        assert_eq!(view["needs_approval"], true);
+        people.step(&app, &next, json!({"command": "submit_for_approval"}), "method_approval").await;
+        let (status, _) = people.step_as(&app, &people.regulator, &next, json!({"command": "approve"})).await;
+        assert_eq!(status, StatusCode::OK);
+        let two = json!({"command": "invite_suppliers", "selection": "notice", "suppliers": &SUPPLIERS[..2]});
+        people.step(&app, &next, two, "inviting").await;
         app.finish().await;
     }
 }

@@ -1,0 +1,170 @@
+//! A supplier challenge (质疑) to a procurement's result, the complaint (投诉) that follows, the
+//! suspension by the finance department and its decision changing the result (条例 第七十一条), with
+//! every clock computed by hand; and a challenge after its last day refused with that day.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, call, spawn_apps};
+use crate::procurement_fixture::{People, SUPPLIERS, WAN, deadline, get, last_source};
+
+/// An open tender through its published result on Thursday 2026-10-08: supplier 1 wins at 455万,
+/// supplier 0 is second at 468万.
+async fn published(app: &TestApp, people: &mut People) -> String {
+    let id = people.planned(app, json!({"method": "open_tender", "budget_fen": 500 * WAN})).await;
+    people
+        .step(app, &id, json!({"command": "publish_notice", "offers_due_at": "2026-10-08T09:30:00+08:00"}), "bidding")
+        .await;
+    let prices = [(0, 468 * WAN), (1, 455 * WAN), (2, 472 * WAN)];
+    people.seal_all(app, &id, &prices).await;
+    people.at(app, "2026-10-08T09:30:00+08:00").await;
+    people.step(app, &id, json!({"command": "start_opening"}), "opening").await;
+    people.open_all(app, &id, &prices).await;
+    for (command, state) in [("close_opening", "review"), ("complete_review", "evaluating")] {
+        people.step(app, &id, json!({"command": command}), state).await;
+    }
+    let (status, body) = people.evaluate(app, &id, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (command, state) in
+        [("submit_report", "reported"), ("determine_winner", "awarded"), ("publish_result", "result_published")]
+    {
+        people.step(app, &id, json!({"command": command}), state).await;
+    }
+    id
+}
+
+async fn challenge(app: &TestApp, people: &People, id: &str, i: usize) -> (StatusCode, Value) {
+    let request = json!({"supplier_credit_code": SUPPLIERS[i], "subject": "result",
+                         "text": "中标供应商的投标产品不满足采购文件第三章第5项的实质性要求"});
+    let (status, _, body) =
+        call(people.suppliers[i].post(app, &format!("/api/v1/procurements/{id}/challenges")).json(&request)).await;
+    (status, body)
+}
+
+async fn complain(app: &TestApp, people: &People, id: &str, challenge_id: &str) -> (StatusCode, Value) {
+    let request = json!({"challenge_id": challenge_id, "text": "对质疑答复不满意：中标产品不满足实质性要求"});
+    let (status, _, body) =
+        call(people.suppliers[0].post(app, &format!("/api/v1/procurements/{id}/complaints")).json(&request)).await;
+    (status, body)
+}
+
+fn clock<'a>(item: &'a Value, name: &str) -> &'a str {
+    item[name]["day"].as_str().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_changes_the_winner() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let id = published(&app, &mut people).await;
+
+        // Monday 10-12, supplier 0 challenges the result. 条例 第五十三条: it knew on the day the result
+        // notice ended, 1 working day after 10-08: 10-09. 政府采购法 第五十二条: 7 working days from
+        // then: 10-10 (调休), 10-12..10-16, 10-19.
+        people.at(&app, "2026-10-12T09:00:00+08:00").await;
+        let (status, body) = challenge(&app, &people, &id, 0).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let challenge_id = body["id"].as_str().expect("challenge id").to_owned();
+        let view = get(&app, &id).await;
+        let filed = &view["challenges"][0];
+        assert_eq!(filed["known_on"], "2026-10-09");
+        assert_eq!(clock(filed, "last_day"), "2026-10-19");
+        // 第五十三条: the reply within 7 working days of 10-12: 10-13..10-16, 10-19..10-21.
+        assert_eq!(clock(filed, "reply_due"), "2026-10-21");
+        assert!(filed["reply_due"]["source"].as_str().is_some_and(|s| s.contains("第五十三条")), "{filed}");
+        // 第五十五条: a complaint within 15 working days after the reply period (10-21): 10-22, 10-23,
+        // 10-26..10-30, 11-02..11-06, 11-09..11-11.
+        assert_eq!(clock(filed, "complaint_last_day"), "2026-11-11");
+
+        // No complaint before an answer or the end of the reply period.
+        let (status, body) = complain(&app, &people, &id, &challenge_id).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_too_early")), "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("2026年10月21日")), "{body}");
+        let (status, body) = complain(&app, &people, &id, "no-such-challenge").await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("complaint_without_challenge")),
+            "{body}"
+        );
+
+        people.at(&app, "2026-10-13T10:00:00+08:00").await;
+        let answer = json!({"upheld": false, "text": "经核查，中标产品满足采购文件要求，质疑不成立"});
+        let (status, _, view) = call(
+            people
+                .purchaser
+                .post(&app, &format!("/api/v1/procurements/{id}/challenges/{challenge_id}/answer"))
+                .json(&answer),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(view["challenges"][0]["answered_on"], "2026-10-13");
+
+        // Wednesday 10-14 the complaint arrives and is accepted that day (94号令 第二十一条).
+        people.at(&app, "2026-10-14T10:00:00+08:00").await;
+        let (status, body) = complain(&app, &people, &id, &challenge_id).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let complaint_id = body["id"].as_str().expect("complaint id").to_owned();
+        let view = get(&app, &id).await;
+        let complaint = &view["complaints"][0];
+        // Review within 5 working days (10-15, 10-16, 10-19, 10-20, 10-21); copy to the purchaser
+        // within 8 (… 10-22, 10-23, 10-26); decision within 30 (政府采购法 第五十六条): 11-25.
+        assert_eq!(clock(complaint, "review_due"), "2026-10-21");
+        assert_eq!(clock(complaint, "copy_due"), "2026-10-26");
+        assert_eq!(clock(complaint, "decision_due"), "2026-11-25");
+        assert!(complaint["decision_due"]["source"].as_str().is_some_and(|s| s.contains("第五十六条")), "{complaint}");
+
+        // Only the finance department suspends (第五十七条), for at most 30 days: until 11-13.
+        let suspend = json!({"command": "suspend", "reason": "处理投诉期间暂停采购活动"});
+        let (status, _) = people.step_as(&app, &people.purchaser, &id, suspend.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, view) = people.step_as(&app, &people.regulator, &id, suspend).await;
+        assert_eq!((status, view["state"].as_str()), (StatusCode::OK, Some("suspended")), "{view}");
+        assert_eq!(deadline(&view, "procurement_suspension_days_max").0, "2026-11-13");
+        // Suspended, the contract cannot be signed.
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "sign_contract"})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("procurement_invalid_transition")),
+            "{body}"
+        );
+
+        // Tuesday 10-20: supplier 2's challenge comes a day after its last day (10-19); refused with
+        // that day, and nothing recorded.
+        people.at(&app, "2026-10-20T10:00:00+08:00").await;
+        let before = get(&app, &id).await["version"].clone();
+        let (status, body) = challenge(&app, &people, &id, 2).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("challenge_out_of_time")),
+            "{body}"
+        );
+        assert!(
+            body["message"].as_str().is_some_and(|m| m.contains("2026年10月19日") && m.contains("第五十二条")),
+            "{body}"
+        );
+        assert_eq!(get(&app, &id).await["version"], before);
+
+        // 11-02: upheld, and it affects the result. The winner is known and the contract unsigned:
+        // the result is void and the next qualified candidate (supplier 0) is determined
+        // (条例 第七十一条第（二）项).
+        people.at(&app, "2026-11-02T10:00:00+08:00").await;
+        let decision = json!({"upheld": true, "affects_result": true, "text": "投诉事项成立：中标产品不满足实质性要求，中标结果无效"});
+        let path = format!("/api/v1/procurements/{id}/complaints/{complaint_id}/decision");
+        let (status, _, _) = call(people.purchaser.post(&app, &path).json(&decision)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, view) = call(people.regulator.post(&app, &path).json(&decision)).await;
+        assert_eq!((status, view["state"].as_str()), (StatusCode::OK, Some("awarded")), "{view}");
+        assert_eq!(
+            view["winners"].as_array().and_then(|w| w.last()).map(|w| w["supplier_credit_code"].clone()),
+            Some(json!(SUPPLIERS[0]))
+        );
+        assert!(last_source(&view).contains("第七十一条"), "{view}");
+        assert_eq!(view["complaints"][0]["decided_on"], "2026-11-02");
+        let (status, _, body) = call(people.regulator.post(&app, &path).json(&decision)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_decided")), "{body}");
+        // The new result is published and the contract signed with supplier 0.
+        people.step(&app, &id, json!({"command": "publish_result"}), "result_published").await;
+        people.step(&app, &id, json!({"command": "sign_contract"}), "contracted").await;
+        app.finish().await;
+    }
+}
