@@ -11,6 +11,7 @@ pub mod demo_clock;
 pub mod demo_evaluation;
 pub mod demo_experts;
 pub mod demo_market;
+pub mod demo_procurement;
 pub mod demo_sales;
 pub mod demo_tenders;
 pub mod dossier;

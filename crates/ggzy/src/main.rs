@@ -8,7 +8,9 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use ggzy::config::{Config, FlagOverrides, LogFormat};
-use ggzy::{demo, demo_clock, demo_market, demo_sales, demo_tenders, export, server, telemetry, verify};
+use ggzy::{
+    demo, demo_clock, demo_market, demo_procurement, demo_sales, demo_tenders, export, server, telemetry, verify,
+};
 use ggzy_app::Actor;
 use ggzy_app::clock::{Clock as _, FakeClock, SystemClock};
 use ggzy_app::identity::NewUser;
@@ -345,11 +347,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     .context("seeding demo tenders")?;
                 let market = demo_market::seed_market(&seeding).await.context("seeding the demo market")?;
                 demo_sales::seed_sales(&server.app, now_ms).await.context("seeding demo sales")?;
+                demo_procurement::seed_procurements(&server.app, now_ms).await.context("seeding demo procurements")?;
                 (summary, tenders, Some(market))
             } else {
                 (demo::summary(&server.app).await?, demo_tenders::list(&server.app).await?, None)
             };
             let sales = demo_sales::list(&server.app).await?;
+            let procurements = demo_procurement::list(&server.app).await?;
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
@@ -375,6 +379,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             for sale in &sales {
                 writeln!(out, "土地与产权交易 {}  {}  {}", sale.sale_id, sale.phase, sale.title)?;
+            }
+            for procurement in &procurements {
+                writeln!(out, "政府采购 {}  {}  {}", procurement.procurement_id, procurement.state, procurement.title)?;
             }
             if let Some(market) = &market {
                 writeln!(

@@ -99,3 +99,45 @@ async fn the_demo_seeds_procedures_in_every_promised_state() {
         assert_eq!(seeded_stages(now).await, expected, "{now}");
     }
 }
+
+/// The demo's government procurements: every method, in the states the demo promises, seeded as
+/// `ggzy demo` seeds them (after the demo's entities and users), on a plain day and on one whose
+/// history runs through National Day.
+#[tokio::test]
+async fn the_demo_seeds_a_procurement_of_every_method_in_several_states() {
+    for now in ["2026-12-07T10:00:00+08:00", "2026-10-16T23:50:00+08:00"] {
+        let now_ms = now.parse::<jiff::Timestamp>().expect("timestamp").as_millisecond();
+        let dir = tempfile::tempdir().expect("data directory");
+        let config = Config { data_dir: dir.path().to_owned(), cookie_secure: false, ..Config::default() };
+        let server = server::build(&config, Arc::new(FakeClock::at(now_ms))).await.expect("server");
+        let seeding = server.app.with_clock(Arc::new(FakeClock::at(now_ms - 40 * DAY_MS)));
+        demo::seed_demo(&seeding).await.expect("demo data");
+        ggzy::demo_procurement::seed_procurements(&server.app, now_ms).await.expect("demo procurements");
+        let mut seeded: Vec<(String, &str)> = server
+            .app
+            .procurements(50)
+            .await
+            .expect("procurements")
+            .into_iter()
+            .map(|view| (view.plan.request.method, view.state.as_str()))
+            .collect();
+        seeded.sort();
+        let expected = [
+            ("competitive_consultation", "reported"),
+            ("competitive_negotiation", "suspended"),
+            ("framework_agreement", "contracted"),
+            ("inquiry", "bidding"),
+            ("invited_tender", "method_approval"),
+            ("open_tender", "bidding"),
+            ("open_tender", "contract_published"),
+            ("single_source", "publicity"),
+        ];
+        let expected: Vec<(String, &str)> =
+            expected.into_iter().map(|(method, state)| (method.to_owned(), state)).collect();
+        assert_eq!(seeded, expected, "{now}");
+        // Listing computes every view with its clocks (the complaint's, the suspension's cap).
+        let list = ggzy::demo_procurement::list(&server.app).await.expect("list");
+        assert_eq!(list.len(), 8);
+        server.app.store().close().await;
+    }
+}
