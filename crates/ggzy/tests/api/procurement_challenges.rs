@@ -165,6 +165,22 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         // The new result is published and the contract signed with supplier 0.
         people.step(&app, &id, json!({"command": "publish_result"}), "result_published").await;
         people.step(&app, &id, json!({"command": "sign_contract"}), "contracted").await;
+
+        // The public page shows the timeline with its articles and both sides' clocks.
+        let page = app.client.get(app.url(&format!("/procurements/{id}"))).send().await.expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.expect("html");
+        for text in [
+            "另行确定中标（成交）供应商",
+            "第七十一条",
+            "质疑期限：2026-10-19",
+            "处理决定期限：2026-11-25",
+            "投诉事项成立",
+        ] {
+            assert!(html.contains(text), "{text} missing from the page");
+        }
+        let list = app.client.get(app.url("/procurements")).send().await.expect("list").text().await.expect("html");
+        assert!(list.contains(&format!("/procurements/{id}")) && list.contains("合同已签订"), "{list}");
         app.finish().await;
     }
 }

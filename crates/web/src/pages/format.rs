@@ -102,6 +102,19 @@ pub(crate) fn highlight(text: &str, words: &[String]) -> Vec<Segment> {
     segments
 }
 
+/// One statutory date as shown.
+pub(crate) struct DeadlineRow {
+    pub(crate) name: &'static str,
+    pub(crate) day: String,
+    pub(crate) source: String,
+}
+
+impl From<&ggzy_app::statutory_date::StatutoryDate> for DeadlineRow {
+    fn from(date: &ggzy_app::statutory_date::StatutoryDate) -> DeadlineRow {
+        DeadlineRow { name: date.name, day: date.day.to_string(), source: date.source.clone() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,8 @@
 //! Server-rendered zh-CN pages of the public service portal (askama, compile-time checked and
 //! auto-escaped): home, notice list and detail with the procedure's timeline, search, entity
 //! pages, the results list, the expert pool's statistics, the transparency page, Atom feeds, and the
-//! land and property sales with their live page.
+//! land and property sales with their live page, and the government procurements with their
+//! timelines and clocks.
 //! Every page reads without JavaScript and shows real data.
 //!
 //! One file per page family; `format.rs` holds the display helpers they share, `listing.rs` what
@@ -16,6 +17,7 @@ mod format;
 mod home;
 mod listing;
 mod notices;
+mod procurements;
 mod results;
 mod sales;
 mod search;
@@ -53,6 +55,8 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/transparency", get(transparency::transparency))
         .route("/experts/statistics", get(experts::statistics))
         .route("/credit", get(credit::list))
+        .route("/procurements", get(procurements::list))
+        .route("/procurements/{procurement_id}", get(procurements::detail))
         .route("/sales", get(sales::list))
         .route("/sales/{sale_id}", get(sales::detail))
         .route("/static/sale-live.js", get(sale_live_js))

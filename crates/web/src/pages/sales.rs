@@ -11,7 +11,7 @@ use ggzy_app::actor::Credential;
 use ggzy_app::sale::SaleView;
 
 use super::PageError;
-use super::format::{datetime, datetime_seconds, machine_datetime, yuan};
+use super::format::{DeadlineRow, datetime, datetime_seconds, machine_datetime, yuan};
 use crate::WebState;
 use crate::extract::MaybeActor;
 
@@ -58,13 +58,6 @@ pub(crate) struct BidRow {
     paddle: u32,
     price: String,
     at: String,
-}
-
-/// One statutory date as shown.
-pub(crate) struct DeadlineRow {
-    name: &'static str,
-    day: String,
-    source: String,
 }
 
 /// A tender's sealed bid as shown after the deadline.
@@ -215,11 +208,7 @@ pub(crate) async fn detail(
             .collect(),
         outcome: outcome_text(&view),
         winner: view.winner_credit_code.clone(),
-        deadlines: view
-            .deadlines
-            .iter()
-            .map(|d| DeadlineRow { name: d.name, day: d.day.to_string(), source: d.source.clone() })
-            .collect(),
+        deadlines: view.deadlines.iter().map(DeadlineRow::from).collect(),
         version: view.version,
         form,
         tender: tender_section(&view),
