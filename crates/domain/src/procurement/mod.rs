@@ -36,6 +36,8 @@ mod periods;
 mod price_score;
 mod procedure;
 #[cfg(test)]
+mod procedure_props;
+#[cfg(test)]
 mod props;
 mod ranking;
 mod rules;
