@@ -199,6 +199,16 @@ pub(crate) fn events_of(loaded: &Loaded, facts: Vec<ProcedureFact>, source: &str
         .collect()
 }
 
+/// The deadline a clarification moved out by law (not the one asked for), if it did.
+fn clarification_extension(loaded: &Loaded, facts: &[ProcedureFact], asked: &StepAsked) -> Option<i64> {
+    facts.iter().find_map(|fact| match fact {
+        ProcedureFact::Stepped {
+            command: ProcurementCommand::IssueClarification, offers_due_ms: Some(due), ..
+        } if Some(*due) != asked.offers_due_ms.or(loaded.procedure.offers_due_ms()) => Some(*due),
+        _ => None,
+    })
+}
+
 /// The selection methods of suppliers (政府采购法 第二十九条, 74号令 第十二条, 214号 第六条).
 const SELECTIONS: [&str; 3] = ["notice", "library_draw", "recommendation"];
 
@@ -263,6 +273,14 @@ impl App {
             if command == ProcurementCommand::InviteSuppliers {
                 let invited = loaded.procedure.decide_invitation(rules, &asked.suppliers).map_err(refusal)?;
                 facts.insert(0, invited);
+            }
+            let mut asked = asked.clone();
+            if let Some(moved) = clarification_extension(loaded, &facts, &asked) {
+                asked.reason = format!(
+                    "{}（澄清发出时距递交截止时间不足法定期限，递交截止时间顺延至{}）",
+                    asked.reason.trim(),
+                    ggzy_domain::china_time::text(moved)
+                );
             }
             Ok((events_of(loaded, facts, source, &asked), ()))
         })

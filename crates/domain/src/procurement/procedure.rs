@@ -489,6 +489,8 @@ impl Procedure {
                     }
                     offers_due_ms = Some(due);
                 }
+                offers_due_ms =
+                    self.extend_for_clarification(rules, calendar, offers_due_ms, now_ms)?.or(offers_due_ms);
             }
             ProcurementCommand::StartPublicity => {
                 let ends = request
@@ -577,6 +579,34 @@ impl Procedure {
             ));
         }
         Ok(())
+    }
+
+    /// Every clarification is taken to affect the offers (the platform cannot tell which do): one
+    /// issued later than the method's period before the deadline moves it out to the period's end, at
+    /// the same time of day (条例 第三十一条; 74号令 第二十九条、第四十五条; 214号 第十条). Returns the
+    /// moved deadline, if it moved.
+    fn extend_for_clarification(
+        &self,
+        rules: &ProcurementRules,
+        calendar: &HolidayCalendar,
+        asked_due_ms: Option<i64>,
+        now_ms: i64,
+    ) -> Result<Option<i64>, ProcedureRefusal> {
+        let (Some(rule), Some(due_ms)) =
+            (super::clarification_period(rules, self.terms.method), asked_due_ms.or(self.offers_due_ms))
+        else {
+            return Ok(None);
+        };
+        if self.round > 0 {
+            return Ok(None);
+        }
+        let due_day = china_time::date_of(due_ms);
+        let extension = deadline::extend_for_late_amendment(calendar, china_time::date_of(now_ms), due_day, rule)?;
+        if !extension.extended {
+            return Ok(None);
+        }
+        let days = i64::from((extension.deadline.day - due_day).get_days());
+        Ok(Some(due_ms + days * 86_400_000))
     }
 
     fn check_due(&self, command: ProcurementCommand, now_ms: i64) -> Result<(), ProcedureRefusal> {

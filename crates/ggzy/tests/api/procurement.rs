@@ -203,14 +203,26 @@ async fn a_competitive_negotiation_takes_final_offers_from_those_who_responded()
             )
             .await;
         assert_eq!(deadline(&view, "negotiation_docs_wd_min").0, "2026-09-17");
+        // A clarification on 09-15 comes less than 3 working days before the deadline (09-16, 09-17,
+        // 09-18): the deadline moves out to 09-18 at the same hour (74号令 第二十九条).
+        people.at(&app, "2026-09-15T10:00:00+08:00").await;
+        let clarification = json!({"command": "issue_clarification", "reason": "交货地点更正为区应急物资仓库"});
+        let view = people.step(&app, &id, clarification, "bidding").await;
+        assert_eq!(view["offers_due_at"], "2026-09-18T09:00:00Z");
+        let reason = view["history"].as_array().and_then(|h| h.last()).and_then(|s| s["reason"].as_str());
+        assert!(reason.is_some_and(|r| r.contains("顺延至2026年9月18日 17:00:00")), "{view}");
         people.seal_all(&app, &id, &[(0, 79 * WAN), (1, 78 * WAN), (2, 80 * WAN)]).await;
         people.at(&app, "2026-09-17T17:00:00+08:00").await;
+        let (status, body) =
+            people.step_as(&app, &people.purchaser, &id, json!({"command": "start_negotiation"})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("offers_not_due")), "{body}");
+        people.at(&app, "2026-09-18T17:00:00+08:00").await;
         people.step(&app, &id, json!({"command": "start_negotiation"}), "negotiating").await;
         people
             .step(
                 &app,
                 &id,
-                json!({"command": "request_final_offers", "offers_due_at": "2026-09-18T12:00:00+08:00"}),
+                json!({"command": "request_final_offers", "offers_due_at": "2026-09-21T12:00:00+08:00"}),
                 "final_offers",
             )
             .await;
@@ -219,7 +231,7 @@ async fn a_competitive_negotiation_takes_final_offers_from_those_who_responded()
         assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("supplier_not_invited")), "{body}");
         let finals = [(0, 74 * WAN), (1, 76 * WAN), (2, 75 * WAN)];
         people.seal_all(&app, &id, &finals).await;
-        people.at(&app, "2026-09-18T12:00:00+08:00").await;
+        people.at(&app, "2026-09-21T12:00:00+08:00").await;
         people.open_all(&app, &id, &finals).await;
         let view = people.step(&app, &id, json!({"command": "close_final_offers"}), "evaluating").await;
         assert_eq!(view["round"], 1);
