@@ -812,9 +812,12 @@ pub enum Event {
         procurement_id: String,
         /// In rank order.
         ranking: Vec<crate::procurement::RankRecord>,
-        /// Suppliers found non-compliant, with the reason.
+        /// Suppliers found non-compliant.
         #[serde(default)]
         non_compliant: Vec<String>,
+        /// The committee or group.
+        #[serde(default)]
+        committee: Vec<crate::procurement::CommitteeMemberRecord>,
     },
     /// A winner (or an admitted framework supplier) at a price.
     ProcurementWinnerDetermined {

@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use ggzy_app::App;
 use ggzy_app::actor::Actor;
 use ggzy_app::clock::FakeClock;
-use ggzy_app::procurement::{ProcurementRequest, SmeClaimRecord, StepAsked};
+use ggzy_app::procurement::{CommitteeMemberRecord, EvaluationAsked, ProcurementRequest, SmeClaimRecord, StepAsked};
 use ggzy_crypto::reference_price::reserve_commitment;
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::{RegionCode, china_time};
@@ -153,13 +153,25 @@ impl Cast {
         Ok(())
     }
 
+    /// The committee's evaluation by five members (four experts drawn from the library and the
+    /// purchaser's representative), with the points of every criterion but price.
     async fn evaluate(&self, id: &str, points: &[i64]) -> anyhow::Result<()> {
-        let other = self.suppliers.iter().map(|(_, code)| code.clone()).zip(points.iter().copied()).collect();
-        self.app
-            .evaluate_procurement(&self.purchaser, id, other, Vec::new(), Vec::new())
-            .await
-            .map_err(explain)
-            .context("demo evaluation")?;
+        let other_points = self.suppliers.iter().map(|(_, code)| code.clone()).zip(points.iter().copied()).collect();
+        let member = |name: &str, expert: bool| CommitteeMemberRecord {
+            name: name.to_owned(),
+            expert,
+            purchaser_staff: !expert,
+            agency_staff: false,
+        };
+        let committee = vec![
+            member("吴海涛", true),
+            member("郑丽华", true),
+            member("钱文博", true),
+            member("冯晓燕", true),
+            member("赵敏", false),
+        ];
+        let asked = EvaluationAsked { other_points, committee, ..EvaluationAsked::default() };
+        self.app.evaluate_procurement(&self.purchaser, id, asked).await.map_err(explain).context("demo evaluation")?;
         Ok(())
     }
 

@@ -37,6 +37,10 @@ pub(crate) fn procurement_deadlines(
         add(&mut out, "递交截止日不早于", "floor", entered(ProcurementState::Bidding), rule)?;
     }
     add(&mut out, "公示期满日不早于", "floor", entered(ProcurementState::Publicity), &rules.single_source_publicity)?;
+    if procedure.state() == ProcurementState::Evaluating {
+        let evaluated = loaded.evaluated_at_ms.map(china_time::date_of);
+        add(&mut out, "送交评审报告不晚于", "cap", evaluated, &p.report_to_purchaser)?;
+    }
     add(&mut out, "确定中标（成交）供应商不晚于", "cap", entered(ProcurementState::Reported), &p.award_decision)?;
     add(&mut out, "公告结果不晚于", "cap", entered(ProcurementState::Awarded), &p.result_notice)?;
     add(&mut out, "签订合同不晚于", "cap", entered(ProcurementState::ResultPublished), &p.contract)?;
@@ -50,6 +54,7 @@ pub(crate) fn procurement_deadlines(
         out.push(entry("对结果提出质疑不晚于", "cap", deadline(calendar, ended.day, objection)?, objection));
     }
     add(&mut out, "公告合同不晚于", "cap", entered(ProcurementState::Contracted), &p.contract_publish)?;
+    add(&mut out, "合同报财政部门备案不晚于", "cap", entered(ProcurementState::Contracted), &p.contract_filing)?;
     if procedure.state() == ProcurementState::Suspended {
         add(&mut out, "恢复采购活动不晚于", "cap", entered(ProcurementState::Suspended), &rules.objections.suspension)?;
     }

@@ -59,6 +59,10 @@ pub(crate) struct Loaded {
     pub(crate) ranking: Vec<RankRecord>,
     /// Suppliers found non-compliant.
     pub(crate) non_compliant: Vec<String>,
+    /// The committee or group.
+    pub(crate) committee: Vec<super::CommitteeMemberRecord>,
+    /// When the evaluation was recorded, UTC ms.
+    pub(crate) evaluated_at_ms: Option<i64>,
     /// Framework call-offs.
     pub(crate) call_offs: Vec<(String, i64, i64)>,
     /// Publicity objections.
@@ -121,6 +125,8 @@ impl Loaded {
             history: Vec::new(),
             ranking: Vec::new(),
             non_compliant: Vec::new(),
+            committee: Vec::new(),
+            evaluated_at_ms: None,
             call_offs: Vec::new(),
             publicity_objections: Vec::new(),
             challenges: Vec::new(),
@@ -202,9 +208,11 @@ impl Loaded {
                     claim: sme.claim(),
                 })
             }
-            Event::ProcurementEvaluated { ranking, non_compliant, .. } => {
+            Event::ProcurementEvaluated { ranking, non_compliant, committee, .. } => {
                 self.ranking = ranking.clone();
                 self.non_compliant = non_compliant.clone();
+                self.committee = committee.clone();
+                self.evaluated_at_ms = Some(at_ms);
                 Some(ProcedureFact::Evaluated { ranking: ranking.iter().map(ranked_bid).collect() })
             }
             Event::ProcurementWinnerDetermined { supplier_credit_code, price_fen, .. } => {

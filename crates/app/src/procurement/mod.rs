@@ -25,8 +25,11 @@ use ggzy_store::ExpectedVersion;
 pub use challenges::{ChallengeView, ComplaintView};
 pub(crate) use fold::Loaded;
 pub use fold::{PublicityObjectionView, StepView};
-pub use records::{ChallengeRecord, ProcurementPlan, ProcurementRequest, RankRecord, SmeClaimKind, SmeClaimRecord};
-pub use steps::{OfferReceipt, OfferView, StepAsked};
+pub use records::{
+    ChallengeRecord, CommitteeMemberRecord, ProcurementPlan, ProcurementRequest, RankRecord, SmeClaimKind,
+    SmeClaimRecord,
+};
+pub use steps::{EvaluationAsked, OfferReceipt, OfferView, StepAsked};
 
 use crate::App;
 use crate::actor::Actor;
@@ -63,6 +66,8 @@ pub struct ProcurementView {
     pub ranking: Vec<RankRecord>,
     /// Suppliers found non-compliant.
     pub non_compliant: Vec<String>,
+    /// The committee or group that evaluated, once the result is published.
+    pub committee: Vec<CommitteeMemberRecord>,
     /// The winners in order (several for a framework agreement).
     pub winners: Vec<(String, i64)>,
     /// Framework call-offs: (supplier, price fen, UTC ms).
@@ -286,6 +291,12 @@ impl App {
             offers: procedure.offers_readable(now_ms).then(|| steps::offer_views(procedure)),
             ranking: loaded.ranking.clone(),
             non_compliant: loaded.non_compliant.clone(),
+            // 条例 第四十三条第三款: the members are named in the result notice, not before.
+            committee: if procedure.entered_ms(ProcurementState::ResultPublished).is_some() {
+                loaded.committee.clone()
+            } else {
+                Vec::new()
+            },
             winners: procedure.winners().iter().map(|(supplier, price)| (supplier.clone(), price.0)).collect(),
             call_offs: loaded.call_offs.clone(),
             publicity_objections: loaded.publicity_objections.clone(),

@@ -206,3 +206,19 @@ pub struct ChallengeRecord {
     /// What is challenged and why.
     pub text: String,
 }
+
+/// A member of the committee or group (评标委员会、谈判小组、询价小组、磋商小组) as recorded and published
+/// with the result (政府采购法实施条例 第四十三条).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeMemberRecord {
+    /// Name (or the expert's id in the library).
+    pub name: String,
+    /// An expert (true) or the purchaser's representative.
+    pub expert: bool,
+    /// Works for the purchaser.
+    #[serde(default)]
+    pub purchaser_staff: bool,
+    /// Works for the agency running the procurement.
+    #[serde(default)]
+    pub agency_staff: bool,
+}

@@ -7,10 +7,14 @@ use std::collections::BTreeMap;
 use ggzy_domain::Fen;
 use ggzy_domain::authz::Action;
 use ggzy_domain::evaluation::Centipoints;
-use ggzy_domain::procurement::{Procedure, ProcedureFact, ProcurementCommand, StepRequest};
+use ggzy_domain::evaluation::{CommitteeMember, MemberKind};
+use ggzy_domain::procurement::{
+    Procedure, ProcedureFact, ProcurementCommand, ProcurementMember, StepRequest, check_procurement_committee,
+    committee_size,
+};
 
 use super::fold::rank_record;
-use super::records::SmeClaimRecord;
+use super::records::{CommitteeMemberRecord, SmeClaimRecord};
 use super::{Loaded, ProcurementView, TEXT_MAX_CHARS, field, refusal};
 use crate::App;
 use crate::actor::Actor;
@@ -209,6 +213,36 @@ fn clarification_extension(loaded: &Loaded, facts: &[ProcedureFact], asked: &Ste
     })
 }
 
+/// The committee's evaluation as asked.
+#[derive(Debug, Clone, Default)]
+pub struct EvaluationAsked {
+    /// Points of every criterion but price per supplier, centipoints (comprehensive scoring).
+    pub other_points: BTreeMap<String, i64>,
+    /// Suppliers found non-compliant.
+    pub non_compliant: Vec<String>,
+    /// The order the documents set for ties.
+    pub tie_order: Vec<String>,
+    /// The committee or group.
+    pub committee: Vec<CommitteeMemberRecord>,
+    /// The item is technically complex or of large social impact (a larger tender committee).
+    pub complex_or_high_impact: bool,
+}
+
+fn committee_members(committee: &[CommitteeMemberRecord]) -> AppResult<Vec<ProcurementMember>> {
+    committee
+        .iter()
+        .map(|member| {
+            let name = required_text("committee.name", &member.name, "评审成员姓名", 50)?;
+            let kind = if member.expert { MemberKind::Expert } else { MemberKind::PrincipalRepresentative };
+            Ok(ProcurementMember {
+                member: CommitteeMember { id: name, kind },
+                purchaser_staff: member.purchaser_staff,
+                agency_staff: member.agency_staff,
+            })
+        })
+        .collect()
+}
+
 /// The selection methods of suppliers (政府采购法 第二十九条, 74号令 第十二条, 214号 第六条).
 const SELECTIONS: [&str; 3] = ["notice", "library_draw", "recommendation"];
 
@@ -375,10 +409,10 @@ impl App {
         &self,
         actor: &Actor,
         procurement_id: &str,
-        other_points: BTreeMap<String, i64>,
-        non_compliant: Vec<String>,
-        tie_order: Vec<String>,
+        evaluation: EvaluationAsked,
     ) -> AppResult<ProcurementView> {
+        let EvaluationAsked { other_points, non_compliant, tie_order, committee, complex_or_high_impact } = evaluation;
+        let members = committee_members(&committee)?;
         let points: BTreeMap<String, Centipoints> =
             other_points.into_iter().map(|(supplier, points)| (supplier, Centipoints(points))).collect();
         if let Some((supplier, _)) = points.iter().find(|(_, points)| points.0 < 0 || points.0 > 10_000) {
@@ -390,6 +424,13 @@ impl App {
         }
         self.procurement_command(actor, procurement_id, |loaded, rules, _| {
             Self::authorize_purchaser(actor, loaded)?;
+            let terms = loaded.procedure.terms();
+            if let Some(size) =
+                committee_size(rules, terms.method, terms.category, terms.budget, complex_or_high_impact)
+            {
+                check_procurement_committee(&size, &members)
+                    .map_err(|error| field("committee", error.code(), error.to_string()))?;
+            }
             let fact =
                 loaded.procedure.decide_evaluation(rules, &points, &non_compliant, &tie_order).map_err(refusal)?;
             let ProcedureFact::Evaluated { ranking } = fact else {
@@ -399,6 +440,7 @@ impl App {
                 procurement_id: procurement_id.to_owned(),
                 ranking: ranking.iter().map(rank_record).collect(),
                 non_compliant: non_compliant.clone(),
+                committee: committee.clone(),
             };
             Ok((vec![event], ()))
         })

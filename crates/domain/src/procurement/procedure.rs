@@ -199,6 +199,9 @@ pub enum ProcedureRefusal {
     /// An evaluation outside the evaluation step.
     #[error("本项目当前状态为“{}”，不能登记评审结果", .0.label())]
     NotEvaluating(ProcurementState),
+    /// A second evaluation.
+    #[error("评审结果已经登记；除财政部门规定的情形外，不得组织重新评审（政府采购法实施条例 第四十四条）")]
+    ReEvaluation,
     /// Nothing to rank.
     #[error("没有已解密的有效报价，不能评审")]
     NothingToRank,
@@ -258,6 +261,7 @@ impl ProcedureRefusal {
             ProcedureRefusal::AlreadyOpened => "offer_already_opened",
             ProcedureRefusal::CommitmentMismatch => "commitment_mismatch",
             ProcedureRefusal::NotEvaluating(_) => "not_evaluating",
+            ProcedureRefusal::ReEvaluation => "re_evaluation_forbidden",
             ProcedureRefusal::NothingToRank => "nothing_to_rank",
             ProcedureRefusal::PointsInvalid(_) => "invalid_points",
             ProcedureRefusal::Ranking(error) => error.code(),
@@ -769,6 +773,9 @@ impl Procedure {
     ) -> Result<ProcedureFact, ProcedureRefusal> {
         if self.state != ProcurementState::Evaluating {
             return Err(ProcedureRefusal::NotEvaluating(self.state));
+        }
+        if !self.ranking.is_empty() {
+            return Err(ProcedureRefusal::ReEvaluation);
         }
         let mut bids = Vec::new();
         for (supplier, offer) in &self.offers {

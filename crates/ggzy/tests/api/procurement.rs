@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{call, spawn_apps};
-use crate::procurement_fixture::{People, SUPPLIERS, WAN, deadline, get, last_source};
+use crate::procurement_fixture::{People, SUPPLIERS, WAN, committee, deadline, get, last_source};
 
 #[tokio::test]
 async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
@@ -70,8 +70,28 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         people.open_all(&app, &id, &prices).await;
         people.step(&app, &id, json!({"command": "close_opening"}), "review").await;
         people.step(&app, &id, json!({"command": "complete_review"}), "evaluating").await;
+        // 87号令 第四十七条: a tender committee of 5 or more, odd, experts at least two thirds.
+        let (status, body) = people.evaluate(&app, &id, json!({"committee": committee(3, 1)})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_size_invalid")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第四十七条")), "{body}");
+        let (status, body) = people.evaluate(&app, &id, json!({"committee": committee(3, 2)})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("committee_experts_too_few")),
+            "{body}"
+        );
         let (status, view) = people.evaluate(&app, &id, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{view}");
+        assert_eq!(view["committee"].as_array().map(Vec::len), Some(0), "named only with the result");
+        let (status, body) = people.evaluate(&app, &id, json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("re_evaluation_forbidden")), "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第四十四条")), "{body}");
+        // 条例 第四十三条: the report to the purchaser within 2 working days of the evaluation (10-08).
+        assert_eq!(deadline(&view, "report_to_purchaser_wd_max").0, "2026-10-10");
         let ranking: Vec<&str> = view["ranking"]
             .as_array()
             .expect("ranking")
@@ -91,6 +111,7 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         // 条例 第四十三条: the result is published within 2 working days: 10-09, 10-10.
         assert_eq!(deadline(&view, "result_notice_wd_max").0, "2026-10-10");
         let view = people.step(&app, &id, json!({"command": "publish_result"}), "result_published").await;
+        assert_eq!(view["committee"].as_array().map(Vec::len), Some(5));
         // 政府采购法 第四十六条: the contract within 30 days of the award notice (10-08): 11-07 is a
         // Saturday, so 11-09. 87号令 第六十九条: the result notice runs 1 working day (10-09); a
         // challenge to the result is due within 7 working days after it: 10-10, 10-12..10-16, 10-19.
@@ -100,6 +121,8 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         let view = people.step(&app, &id, json!({"command": "sign_contract"}), "contracted").await;
         // 条例 第五十条: the contract is published within 2 working days of signing (10-08).
         assert_eq!(deadline(&view, "contract_publish_wd_max").0, "2026-10-10");
+        // 政府采购法 第四十七条: filed with the finance department within 7 working days: 10-16.
+        assert_eq!(deadline(&view, "contract_filing_wd_max").0, "2026-10-16");
         people.step(&app, &id, json!({"command": "publish_contract"}), "contract_published").await;
         let view = people.step(&app, &id, json!({"command": "record_acceptance"}), "accepted").await;
         assert!(last_source(&view).contains("第四十一条"), "{view}");

@@ -132,8 +132,12 @@ impl People {
         }
     }
 
-    /// The committee's evaluation.
-    pub(crate) async fn evaluate(&self, app: &TestApp, id: &str, body: Value) -> (StatusCode, Value) {
+    /// The committee's evaluation; without a committee in `body`, five members: four experts and
+    /// the purchaser's representative (enough for every method here).
+    pub(crate) async fn evaluate(&self, app: &TestApp, id: &str, mut body: Value) -> (StatusCode, Value) {
+        if let Some(fields) = body.as_object_mut() {
+            fields.entry("committee").or_insert_with(|| committee(4, 1));
+        }
         let (status, _, body) =
             call(self.purchaser.post(app, &format!("/api/v1/procurements/{id}/evaluation")).json(&body)).await;
         (status, body)
@@ -156,4 +160,12 @@ pub(crate) fn deadline<'a>(view: &'a Value, rule: &str) -> (&'a str, &'a str) {
 /// The last step's article.
 pub(crate) fn last_source(view: &Value) -> &str {
     view["history"].as_array().and_then(|steps| steps.last()).and_then(|step| step["source"].as_str()).unwrap_or("")
+}
+
+/// A committee of `experts` experts and `representatives` purchaser's representatives.
+pub(crate) fn committee(experts: usize, representatives: usize) -> Value {
+    let experts = (0..experts).map(|i| json!({"name": format!("专家{i}"), "expert": true}));
+    let representatives = (0..representatives)
+        .map(|i| json!({"name": format!("采购人代表{i}"), "expert": false, "purchaser_staff": true}));
+    Value::Array(experts.chain(representatives).collect())
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ggzy_app::procurement::{
-    ChallengeView, ComplaintView, OfferReceipt, ProcurementRequest, ProcurementView, SmeClaimKind, SmeClaimRecord,
-    StepAsked,
+    ChallengeView, CommitteeMemberRecord, ComplaintView, EvaluationAsked, OfferReceipt, ProcurementRequest,
+    ProcurementView, SmeClaimKind, SmeClaimRecord, StepAsked,
 };
 use ggzy_domain::deadline::Deadline;
 use serde::{Deserialize, Serialize};
@@ -344,6 +344,8 @@ pub struct ProcurementDto {
     ranking: Vec<RankDto>,
     /// Suppliers found non-compliant.
     non_compliant: Vec<String>,
+    /// The committee or group (published with the result).
+    committee: Vec<CommitteeMemberDto>,
     /// Winners (several for a framework agreement).
     winners: Vec<WinnerDto>,
     /// Framework call-offs.
@@ -443,6 +445,16 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
             })
             .collect(),
         non_compliant: view.non_compliant,
+        committee: view
+            .committee
+            .into_iter()
+            .map(|member| CommitteeMemberDto {
+                name: member.name,
+                expert: member.expert,
+                purchaser_staff: member.purchaser_staff,
+                agency_staff: member.agency_staff,
+            })
+            .collect(),
         winners: view
             .winners
             .into_iter()
@@ -721,6 +733,28 @@ pub struct EvaluationRequest {
     /// The order the documents set for ties the formula leaves.
     #[serde(default)]
     tie_order: Vec<String>,
+    /// The committee or group (size and composition checked per method: 87号令 第四十七条, 政府采购法
+    /// 第三十八条、第四十条, 74号令 第七条, 214号 第十四条); published with the result.
+    #[serde(default)]
+    committee: Vec<CommitteeMemberDto>,
+    /// The item is technically complex or of large social impact (a tender committee of 7 or more).
+    #[serde(default)]
+    complex_or_high_impact: bool,
+}
+
+/// A member of the committee or group.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CommitteeMemberDto {
+    /// Name.
+    name: String,
+    /// An expert (true) or the purchaser's representative (false).
+    expert: bool,
+    /// Works for the purchaser (may not sit as an expert).
+    #[serde(default)]
+    purchaser_staff: bool,
+    /// Works for the agency (may not evaluate).
+    #[serde(default)]
+    agency_staff: bool,
 }
 
 /// Records the evaluation; the ranking is computed (lowest evaluated price, or comprehensive scoring
@@ -728,7 +762,7 @@ pub struct EvaluationRequest {
 #[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/evaluation", tag = "procurement", request_body = EvaluationRequest, responses(
     (status = 200, body = ProcurementDto),
     (status = 409, description = "not_evaluating, nothing_to_rank", body = ErrorBody),
-    (status = 422, description = "invalid_points, ranking_tie_unbroken", body = ErrorBody),
+    (status = 422, description = "invalid_points, tie_break_missing, tie_break_tied, committee_size_invalid, committee_experts_too_few, committee_member_duplicate, committee_purchaser_staff_as_expert, committee_agency_staff", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn evaluate(
     State(state): State<WebState>,
@@ -736,10 +770,23 @@ pub async fn evaluate(
     Path(procurement_id): Path<String>,
     ApiJson(request): ApiJson<EvaluationRequest>,
 ) -> ApiResult<axum::Json<ProcurementDto>> {
-    let view = state
-        .app
-        .evaluate_procurement(&actor, &procurement_id, request.other_points, request.non_compliant, request.tie_order)
-        .await?;
+    let asked = EvaluationAsked {
+        other_points: request.other_points,
+        non_compliant: request.non_compliant,
+        tie_order: request.tie_order,
+        committee: request
+            .committee
+            .into_iter()
+            .map(|member| CommitteeMemberRecord {
+                name: member.name,
+                expert: member.expert,
+                purchaser_staff: member.purchaser_staff,
+                agency_staff: member.agency_staff,
+            })
+            .collect(),
+        complex_or_high_impact: request.complex_or_high_impact,
+    };
+    let view = state.app.evaluate_procurement(&actor, &procurement_id, asked).await?;
     Ok(axum::Json(procurement_dto(view)))
 }
 
