@@ -850,6 +850,30 @@ pub enum Event {
         /// The reply.
         reply: String,
     },
+    /// A supplier's question (询问).
+    ProcurementQuestionAsked {
+        /// Procurement.
+        procurement_id: String,
+        /// Question id.
+        question_id: String,
+        /// The supplier.
+        supplier_credit_code: String,
+        /// The question.
+        text: String,
+        /// The day asked.
+        asked_on: String,
+    },
+    /// The purchaser's (or agency's) answer to a question.
+    ProcurementQuestionAnswered {
+        /// Procurement.
+        procurement_id: String,
+        /// Question id.
+        question_id: String,
+        /// The answer.
+        reply: String,
+        /// The day answered.
+        answered_on: String,
+    },
     /// A supplier challenge (质疑).
     ProcurementChallengeFiled(crate::procurement::ChallengeRecord),
     /// The purchaser's reply to a challenge.
@@ -1727,6 +1751,8 @@ impl Event {
             Event::ProcurementWinnerDetermined { .. } => "ProcurementWinnerDetermined",
             Event::ProcurementPublicityObjected { .. } => "ProcurementPublicityObjected",
             Event::ProcurementPublicityObjectionReviewed { .. } => "ProcurementPublicityObjectionReviewed",
+            Event::ProcurementQuestionAsked { .. } => "ProcurementQuestionAsked",
+            Event::ProcurementQuestionAnswered { .. } => "ProcurementQuestionAnswered",
             Event::ProcurementChallengeFiled(_) => "ProcurementChallengeFiled",
             Event::ProcurementChallengeAnswered { .. } => "ProcurementChallengeAnswered",
             Event::ProcurementComplaintFiled { .. } => "ProcurementComplaintFiled",
@@ -1901,6 +1927,8 @@ impl Event {
             | Event::ProcurementWinnerDetermined { .. }
             | Event::ProcurementPublicityObjected { .. }
             | Event::ProcurementPublicityObjectionReviewed { .. }
+            | Event::ProcurementQuestionAsked { .. }
+            | Event::ProcurementQuestionAnswered { .. }
             | Event::ProcurementChallengeFiled(_)
             | Event::ProcurementChallengeAnswered { .. }
             | Event::ProcurementComplaintFiled { .. }

@@ -307,6 +307,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("challenge_out_of_time", 422, "已超过质疑期限"),
     ("challenge_subject_invalid", 422, "质疑事项有误"),
     ("challenge_answered", 409, "质疑已经答复"),
+    ("question_answered", 409, "询问已经答复"),
     ("complaint_without_challenge", 422, "投诉事项须先经质疑"),
     ("complaint_exists", 409, "已就该质疑事项提出投诉"),
     ("complaint_too_early", 409, "质疑答复期限未满"),

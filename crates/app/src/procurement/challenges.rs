@@ -11,7 +11,7 @@ use ggzy_domain::china_time;
 use ggzy_domain::deadline::{Deadline, deadline};
 use ggzy_domain::procurement::{
     ObjectionError, ObjectionSubject, ProcedureFact, ProcurementCommand, ProcurementRules, ProcurementState,
-    StepRequest, check_complaint, check_objection, complaint_clocks, objection_reply_deadline,
+    StepRequest, check_complaint, check_objection, complaint_clocks, objection_reply_deadline, question_reply_deadline,
 };
 use jiff::civil::Date;
 
@@ -24,6 +24,34 @@ use crate::entity::stored_region;
 use crate::entropy::random_hex;
 use crate::error::{AppError, AppResult, required_text};
 use crate::events::{Event, recorded_day};
+
+/// A question folded.
+#[derive(Debug, Clone)]
+pub(crate) struct QuestionState {
+    pub(crate) question_id: String,
+    pub(crate) supplier_credit_code: String,
+    pub(crate) text: String,
+    pub(crate) asked_on: Date,
+    /// The answer and its day.
+    pub(crate) answer: Option<(String, Date)>,
+}
+
+/// A question (询问) with the reply clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionView {
+    /// Id.
+    pub question_id: String,
+    /// The supplier.
+    pub supplier_credit_code: String,
+    /// The question.
+    pub text: String,
+    /// Asked on.
+    pub asked_on: Date,
+    /// The answer is due (条例 第五十二条), with its rule.
+    pub reply_due: Deadline,
+    /// The answer and its day.
+    pub answer: Option<(String, Date)>,
+}
 
 /// A challenge folded.
 #[derive(Debug, Clone)]
@@ -101,6 +129,26 @@ fn subject_of(record: &ChallengeRecord) -> AppResult<ObjectionSubject> {
 }
 
 impl Loaded {
+    /// The questions with their reply clocks.
+    pub(crate) fn question_views(
+        &self,
+        calendar: &HolidayCalendar,
+        rules: &ProcurementRules,
+    ) -> AppResult<Vec<QuestionView>> {
+        let mut views = Vec::new();
+        for question in &self.questions {
+            views.push(QuestionView {
+                question_id: question.question_id.clone(),
+                supplier_credit_code: question.supplier_credit_code.clone(),
+                text: question.text.clone(),
+                asked_on: question.asked_on,
+                reply_due: question_reply_deadline(calendar, rules, question.asked_on)?,
+                answer: question.answer.clone(),
+            });
+        }
+        Ok(views)
+    }
+
     /// The challenges with their clocks.
     pub(crate) fn challenge_views(
         &self,
@@ -202,6 +250,63 @@ fn objection_refusal(error: ObjectionError) -> AppError {
 }
 
 impl App {
+    /// A supplier asks the purchaser or agency a question (询问, 政府采购法 第五十一条); it is answered
+    /// within 3 working days (条例 第五十二条). Returns the question id.
+    pub async fn ask_question(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        supplier: &str,
+        text: &str,
+    ) -> AppResult<String> {
+        let text = required_text("text", text, "询问内容", TEXT_MAX_CHARS)?;
+        self.store.entity(supplier).await?.ok_or(AppError::NotFound { what: "供应商" })?;
+        let question_id = random_hex(self.entropy.as_ref(), 8);
+        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+            actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, supplier)?;
+            let event = Event::ProcurementQuestionAsked {
+                procurement_id: procurement_id.to_owned(),
+                question_id: question_id.clone(),
+                supplier_credit_code: supplier.to_owned(),
+                text,
+                asked_on: china_time::date_of(now_ms).to_string(),
+            };
+            Ok((vec![event], question_id.clone()))
+        })
+        .await
+    }
+
+    /// The purchaser (or agency) answers a question.
+    pub async fn answer_question(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        question_id: &str,
+        reply: &str,
+    ) -> AppResult<ProcurementView> {
+        let reply = required_text("reply", reply, "答复内容", TEXT_MAX_CHARS)?;
+        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+            Self::authorize_purchaser(actor, loaded)?;
+            let question = loaded
+                .questions
+                .iter()
+                .find(|question| question.question_id == question_id)
+                .ok_or(AppError::NotFound { what: "询问" })?;
+            if question.answer.is_some() {
+                return Err(AppError::refused("question_answered", "该询问已经答复"));
+            }
+            let event = Event::ProcurementQuestionAnswered {
+                procurement_id: procurement_id.to_owned(),
+                question_id: question_id.to_owned(),
+                reply,
+                answered_on: china_time::date_of(now_ms).to_string(),
+            };
+            Ok((vec![event], ()))
+        })
+        .await?;
+        self.procurement(procurement_id).await
+    }
+
     /// A supplier challenges (质疑) the documents, a step or the result, in writing. Refused after its
     /// last day with `challenge_out_of_time` naming that day. Returns the challenge id.
     pub async fn file_challenge(

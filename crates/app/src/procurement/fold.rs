@@ -8,7 +8,7 @@ use ggzy_domain::procurement::{
 };
 use ggzy_store::StoredEvent;
 
-use super::challenges::{ChallengeState, ComplaintState};
+use super::challenges::{ChallengeState, ComplaintState, QuestionState};
 use super::records::{ProcurementPlan, RankRecord};
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
@@ -67,6 +67,8 @@ pub(crate) struct Loaded {
     pub(crate) call_offs: Vec<(String, i64, i64)>,
     /// Publicity objections.
     pub(crate) publicity_objections: Vec<PublicityObjectionView>,
+    /// Questions (询问).
+    pub(crate) questions: Vec<QuestionState>,
     /// Challenges.
     pub(crate) challenges: Vec<ChallengeState>,
     /// Complaints.
@@ -129,6 +131,7 @@ impl Loaded {
             evaluated_at_ms: None,
             call_offs: Vec::new(),
             publicity_objections: Vec::new(),
+            questions: Vec::new(),
             challenges: Vec::new(),
             complaints: Vec::new(),
             first_round_offers: 0,
@@ -234,6 +237,25 @@ impl Loaded {
                     view.review = Some((*upheld, reply.clone()));
                 }
                 Some(ProcedureFact::PublicityObjectionReviewed { objection_id: objection_id.clone(), upheld: *upheld })
+            }
+            Event::ProcurementQuestionAsked { question_id, supplier_credit_code, text, asked_on, .. } => {
+                self.questions.push(QuestionState {
+                    question_id: question_id.clone(),
+                    supplier_credit_code: supplier_credit_code.clone(),
+                    text: text.clone(),
+                    asked_on: crate::events::recorded_day(asked_on),
+                    answer: None,
+                });
+                None
+            }
+            Event::ProcurementQuestionAnswered { question_id, reply, answered_on, .. } => {
+                let question = self
+                    .questions
+                    .iter_mut()
+                    .find(|question| &question.question_id == question_id)
+                    .ok_or_else(|| AppError::Internal(format!("answer to unknown question {question_id}")))?;
+                question.answer = Some((reply.clone(), crate::events::recorded_day(answered_on)));
+                None
             }
             Event::ProcurementChallengeFiled(record) => {
                 self.challenges.push(ChallengeState::filed(record)?);

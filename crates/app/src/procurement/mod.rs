@@ -22,7 +22,7 @@ use ggzy_domain::procurement::{
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::ExpectedVersion;
 
-pub use challenges::{ChallengeView, ComplaintView};
+pub use challenges::{ChallengeView, ComplaintView, QuestionView};
 pub(crate) use fold::Loaded;
 pub use fold::{PublicityObjectionView, StepView};
 pub use records::{
@@ -74,6 +74,8 @@ pub struct ProcurementView {
     pub call_offs: Vec<(String, i64, i64)>,
     /// Single-source publicity objections.
     pub publicity_objections: Vec<PublicityObjectionView>,
+    /// Questions with their reply clocks.
+    pub questions: Vec<QuestionView>,
     /// Challenges with their clocks.
     pub challenges: Vec<ChallengeView>,
     /// Complaints with their clocks.
@@ -279,6 +281,7 @@ impl App {
             &rules,
             &loaded,
         )?;
+        let questions = loaded.question_views(&self.calendar, &rules)?;
         let challenges = loaded.challenge_views(&self.calendar, &rules)?;
         let complaints = loaded.complaint_views(&self.calendar, &rules)?;
         let procedure = &loaded.procedure;
@@ -300,6 +303,7 @@ impl App {
             winners: procedure.winners().iter().map(|(supplier, price)| (supplier.clone(), price.0)).collect(),
             call_offs: loaded.call_offs.clone(),
             publicity_objections: loaded.publicity_objections.clone(),
+            questions,
             challenges,
             complaints,
             deadlines,

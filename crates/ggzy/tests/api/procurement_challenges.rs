@@ -58,6 +58,26 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         let mut people = People::new(&app).await;
         let id = published(&app, &mut people).await;
 
+        // Friday 10-09 supplier 2 asks a question (询问): answered within 3 working days (条例 第五十二条):
+        // 10-10 (调休), 10-12, 10-13.
+        people.at(&app, "2026-10-09T09:00:00+08:00").await;
+        let question = json!({"supplier_credit_code": SUPPLIERS[2], "text": "请说明本公司投标报价的排名及评审得分"});
+        let (status, _, body) =
+            call(people.suppliers[2].post(&app, &format!("/api/v1/procurements/{id}/questions")).json(&question)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let question_id = body["id"].as_str().expect("question id").to_owned();
+        assert_eq!(clock(&get(&app, &id).await["questions"][0], "reply_due"), "2026-10-13");
+        let reply = json!({"text": "贵公司报价排名第三，采用最低评标价法，无评审得分"});
+        let path = format!("/api/v1/procurements/{id}/questions/{question_id}/answer");
+        let (status, _, view) = call(people.purchaser.post(&app, &path).json(&reply)).await;
+        assert_eq!(
+            (status, view["questions"][0]["answered_on"].as_str()),
+            (StatusCode::OK, Some("2026-10-09")),
+            "{view}"
+        );
+        let (status, _, body) = call(people.purchaser.post(&app, &path).json(&reply)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("question_answered")), "{body}");
+
         // Monday 10-12, supplier 0 challenges the result. 条例 第五十三条: it knew on the day the result
         // notice ended, 1 working day after 10-08: 10-09. 政府采购法 第五十二条: 7 working days from
         // then: 10-10 (调休), 10-12..10-16, 10-19.
@@ -173,6 +193,7 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         for text in [
             "另行确定中标（成交）供应商",
             "第七十一条",
+            "答复期限：2026-10-13",
             "质疑期限：2026-10-19",
             "处理决定期限：2026-11-25",
             "投诉事项成立",

@@ -220,6 +220,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(procurements::evaluate))
         .routes(routes!(procurements::object_to_publicity))
         .routes(routes!(procurements::review_publicity_objection))
+        .routes(routes!(procurements::ask_question))
+        .routes(routes!(procurements::answer_question))
         .routes(routes!(procurements::file_challenge))
         .routes(routes!(procurements::answer_challenge))
         .routes(routes!(procurements::file_complaint))

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ggzy_app::procurement::{
     ChallengeView, CommitteeMemberRecord, ComplaintView, EvaluationAsked, OfferReceipt, ProcurementRequest,
-    ProcurementView, SmeClaimKind, SmeClaimRecord, StepAsked,
+    ProcurementView, QuestionView, SmeClaimKind, SmeClaimRecord, StepAsked,
 };
 use ggzy_domain::deadline::Deadline;
 use serde::{Deserialize, Serialize};
@@ -187,6 +187,41 @@ fn clock(deadline: &Deadline) -> ClockDto {
     ClockDto { day: deadline.day.to_string(), rule_id: deadline.rule_id.clone(), source: deadline.source.clone() }
 }
 
+/// A question (询问) with its reply clock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuestionDto {
+    /// Id.
+    question_id: String,
+    /// The supplier.
+    supplier_credit_code: String,
+    /// The question.
+    text: String,
+    /// Asked on.
+    asked_on: String,
+    /// The answer is due.
+    reply_due: ClockDto,
+    /// The answer.
+    reply: Option<String>,
+    /// Answered on.
+    answered_on: Option<String>,
+}
+
+fn question_dto(view: QuestionView) -> QuestionDto {
+    let (reply, answered_on) = match view.answer {
+        Some((reply, day)) => (Some(reply), Some(day.to_string())),
+        None => (None, None),
+    };
+    QuestionDto {
+        question_id: view.question_id,
+        supplier_credit_code: view.supplier_credit_code,
+        text: view.text,
+        asked_on: view.asked_on.to_string(),
+        reply_due: clock(&view.reply_due),
+        reply,
+        answered_on,
+    }
+}
+
 /// A challenge (质疑) with its clocks.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChallengeDto {
@@ -352,6 +387,8 @@ pub struct ProcurementDto {
     call_offs: Vec<CallOffDto>,
     /// Single-source publicity objections.
     publicity_objections: Vec<PublicityObjectionDto>,
+    /// Questions with their reply clocks.
+    questions: Vec<QuestionDto>,
     /// Challenges with their clocks.
     challenges: Vec<ChallengeDto>,
     /// Complaints with their clocks.
@@ -481,6 +518,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
                 reply: objection.review.map(|(_, reply)| reply),
             })
             .collect(),
+        questions: view.questions.into_iter().map(question_dto).collect(),
         challenges: view.challenges.into_iter().map(challenge_dto).collect(),
         complaints: view.complaints.into_iter().map(complaint_dto).collect(),
         deadlines: view.deadlines.into_iter().map(StatutoryDateDto::from).collect(),
@@ -850,6 +888,45 @@ pub async fn review_publicity_objection(
         .review_publicity_objection(&actor, &procurement_id, &objection_id, request.upheld, &request.text)
         .await?;
     Ok(axum::Json(procurement_dto(view)))
+}
+
+/// A supplier asks a question (询问, 政府采购法 第五十一条), answered within 3 working days
+/// (条例 第五十二条).
+#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/questions", tag = "procurement", request_body = SupplierTextRequest, responses(
+    (status = 201, body = CreatedDto),
+    (status = 422, description = "invalid_text", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn ask_question(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(procurement_id): Path<String>,
+    ApiJson(request): ApiJson<SupplierTextRequest>,
+) -> ApiResult<(StatusCode, axum::Json<CreatedDto>)> {
+    let id = state.app.ask_question(&actor, &procurement_id, &request.supplier_credit_code, &request.text).await?;
+    Ok((StatusCode::CREATED, axum::Json(CreatedDto { id })))
+}
+
+/// An answer to a question.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReplyRequest {
+    /// The answer.
+    text: String,
+}
+
+/// The purchaser or agency answers a question.
+#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/questions/{question_id}/answer", tag = "procurement", request_body = ReplyRequest, responses(
+    (status = 200, body = ProcurementDto),
+    (status = 409, description = "question_answered", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn answer_question(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((procurement_id, question_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ReplyRequest>,
+) -> ApiResult<axum::Json<ProcurementDto>> {
+    Ok(axum::Json(procurement_dto(
+        state.app.answer_question(&actor, &procurement_id, &question_id, &request.text).await?,
+    )))
 }
 
 /// A challenge (质疑).

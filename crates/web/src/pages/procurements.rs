@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use ggzy_app::procurement::{ChallengeView, ComplaintView, ProcurementView, SmeClaimKind};
+use ggzy_app::procurement::{ChallengeView, ComplaintView, ProcurementView, QuestionView, SmeClaimKind};
 use ggzy_domain::procurement::{ItemCategory, ProcurementMethod};
 
 use super::PageError;
@@ -93,6 +93,20 @@ pub(crate) struct ClaimRow {
 
 fn points(centi: Option<i64>) -> String {
     centi.map_or_else(String::new, |value| format!("{}.{:02}", value / 100, value % 100))
+}
+
+fn question_row(view: &QuestionView) -> ClaimRow {
+    ClaimRow {
+        kind: "询问",
+        supplier: view.supplier_credit_code.clone(),
+        received: view.asked_on.to_string(),
+        text: view.text.clone(),
+        clocks: vec![format!("答复期限：{}（{}）", view.reply_due.day, view.reply_due.source)],
+        outcome: match &view.answer {
+            Some((reply, day)) => format!("{day} 答复：{reply}"),
+            None => "尚未答复".to_owned(),
+        },
+    }
 }
 
 fn challenge_row(view: &ChallengeView) -> ClaimRow {
@@ -249,7 +263,13 @@ pub(crate) async fn detail(
                 (objection.objector_credit_code.clone(), objection.text.clone(), review)
             })
             .collect(),
-        claims: view.challenges.iter().map(challenge_row).chain(view.complaints.iter().map(complaint_row)).collect(),
+        claims: view
+            .questions
+            .iter()
+            .map(question_row)
+            .chain(view.challenges.iter().map(challenge_row))
+            .chain(view.complaints.iter().map(complaint_row))
+            .collect(),
         steps: view
             .history
             .iter()
