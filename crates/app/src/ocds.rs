@@ -21,12 +21,13 @@ fn day_ms(day: Date) -> i64 {
 }
 
 impl App {
-    async fn party(&self, credit_code: &str) -> AppResult<Party> {
+    pub(crate) async fn party(&self, credit_code: &str) -> AppResult<Party> {
         let name = self.store.entity(credit_code).await?.map(|row| row.name).unwrap_or_default();
         Ok(Party { credit_code: credit_code.to_owned(), name })
     }
 
-    /// Every published procedure, oldest first, with `{ocid_prefix}-{tender id}` as its ocid.
+    /// Every published procedure, oldest first, with `{ocid_prefix}-{tender id}` as its ocid: the
+    /// tenders, then the government procurements (`procurement/ocds.rs`).
     pub async fn ocds_procedures(&self, ocid_prefix: &str) -> AppResult<Vec<Procedure>> {
         let mut procedures = Vec::new();
         for row in self.store.tenders(i64::MAX).await? {
@@ -36,6 +37,7 @@ impl App {
             }
             procedures.push(self.ocds_procedure(ocid_prefix, &row, state).await?);
         }
+        procedures.extend(self.ocds_procurements(ocid_prefix).await?);
         Ok(procedures)
     }
 

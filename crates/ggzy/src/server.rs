@@ -126,7 +126,8 @@ pub struct Server {
     tree_head_interval: std::time::Duration,
 }
 
-/// The app over an existing database, for offline tools (exports): the system clock, no bid
+/// The app over an existing database, for offline tools (exports): the real clock (a demo data
+/// directory's set-back one), no bid
 /// services, no migration (the tools read what the platform recorded, they change nothing).
 pub async fn offline_app(config: &Config) -> anyhow::Result<App> {
     let url = config.database_url();
@@ -134,7 +135,11 @@ pub async fn offline_app(config: &Config) -> anyhow::Result<App> {
         .await
         .with_context(|| format!("connecting to {}", ggzy_store::connect::redact_url(&url)))?;
     let regions = Arc::new(region_table(config)?);
-    App::new(store, Arc::new(ggzy_app::clock::SystemClock), Arc::new(OsEntropy), regions, config.app_config())
+    // A demo data directory keeps its set-back clock (`demo_clock.rs`): offline tools see the same
+    // "now" as `ggzy demo` (sealed offers stay sealed until the demo's deadline); elsewhere the
+    // real clock.
+    let clock = crate::demo_clock::demo_clock(&config.data_dir, false, jiff::Timestamp::now().as_millisecond())?;
+    App::new(store, Arc::new(clock), Arc::new(OsEntropy), regions, config.app_config())
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 

@@ -11,6 +11,7 @@
 mod challenges;
 mod deadlines;
 mod fold;
+mod ocds;
 mod records;
 mod steps;
 
