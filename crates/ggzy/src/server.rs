@@ -127,8 +127,8 @@ pub struct Server {
 }
 
 /// The app over an existing database, for offline tools (exports): the real clock (a demo data
-/// directory's set-back one), no bid
-/// services, no migration (the tools read what the platform recorded, they change nothing).
+/// directory's set-back one), no bid services, no migration (the tools read what the platform
+/// recorded, they change nothing).
 pub async fn offline_app(config: &Config) -> anyhow::Result<App> {
     let url = config.database_url();
     let store = Store::connect(&url, StoreOptions::default())
