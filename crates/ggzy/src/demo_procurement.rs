@@ -200,6 +200,7 @@ impl Cast {
             single_source_supplier: None,
             justification: None,
             previous_procurement_id: None,
+            bid_deposit_fen: None,
         }
     }
 }

@@ -104,6 +104,27 @@ fn refusal(error: ProcedureRefusal) -> AppError {
     }
 }
 
+/// The bid deposit: not negative, at most the ruleset's share of the budget (条例 第三十三条).
+fn check_bid_deposit(ruleset: &ggzy_domain::ruleset::Ruleset, budget_fen: i64, deposit_fen: i64) -> AppResult<()> {
+    let rule = ruleset
+        .get("bid_deposit_percent_max")
+        .ok_or_else(|| AppError::Internal(format!("{} lacks bid_deposit_percent_max", ruleset.key())))?;
+    // Exact: deposit × 100 ≤ budget × percent, in i128.
+    if deposit_fen >= 0 && i128::from(deposit_fen) * 100 <= i128::from(budget_fen) * i128::from(rule.value) {
+        return Ok(());
+    }
+    Err(field(
+        "bid_deposit_fen",
+        "bid_deposit_above_cap",
+        format!(
+            "投标保证金不得超过采购项目预算金额的{}%，即不超过 {} 元（{}）",
+            rule.value,
+            Fen(budget_fen.saturating_mul(rule.value) / 100),
+            rule.source
+        ),
+    ))
+}
+
 impl App {
     /// The procurement rules pinned by `key`, with the region's thresholds where a regional
     /// ruleset overrides them (政府采购法 第八条).
@@ -171,6 +192,9 @@ impl App {
                 "price_weight_invalid",
                 "竞争性磋商采用综合评分法，须填写价格分值占总分值的比重（政府采购竞争性磋商采购方式管理暂行办法（财库〔2014〕214号）第二十四条）",
             ));
+        }
+        if let Some(deposit) = asked.bid_deposit_fen {
+            check_bid_deposit(self.pinned_ruleset(&ruleset)?, asked.budget_fen, deposit)?;
         }
         if asked.sme_deduction_percent.is_some() || asked.sme_share_deduction_percent.is_some() {
             let rates = ggzy_domain::procurement::DeductionRates {

@@ -56,6 +56,9 @@ pub struct ProcurementRequest {
     /// The failed procurement this one replaces (a change of method after failure).
     #[serde(default)]
     pub previous_procurement_id: Option<String>,
+    /// The bid deposit (投标保证金) the documents ask, fen (at most 2% of the budget, 条例 第三十三条).
+    #[serde(default)]
+    pub bid_deposit_fen: Option<i64>,
 }
 
 /// A procurement's plan as recorded (the first event of its stream).

@@ -12,9 +12,17 @@ use crate::procurement_fixture::{People, SUPPLIERS, WAN, committee, deadline, ge
 async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
     for app in spawn_apps().await {
         let mut people = People::new(&app).await;
-        // 500万 of goods: at or above the 200万 threshold, open tender needs no approval.
-        let id =
-            people.planned(&app, json!({"method": "open_tender", "budget_fen": 500 * WAN, "category": "goods"})).await;
+        // 500万 of goods: at or above the 200万 threshold, open tender needs no approval. The bid
+        // deposit is at most 2% of the budget (条例 第三十三条): 10万.
+        let plan = |deposit: i64| json!({"method": "open_tender", "budget_fen": 500 * WAN, "category": "goods", "bid_deposit_fen": deposit});
+        let (status, body) = people.plan(&app, plan(10 * WAN + 1)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("bid_deposit_above_cap")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第三十三条")), "{body}");
+        let id = people.planned(&app, plan(10 * WAN)).await;
         // 政府采购法 第三十五条: at least 20 days from the notice (09-14) to the bid deadline; counting
         // from 09-15 the 20th day is 10-04, inside National Day, so it moves to 10-08 (Thursday).
         let (status, body) = people

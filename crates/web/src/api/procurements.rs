@@ -70,6 +70,9 @@ pub struct PlanProcurementRequest {
     /// The failed procurement this one replaces.
     #[serde(default)]
     previous_procurement_id: Option<String>,
+    /// The bid deposit the documents ask, fen (at most 2% of the budget).
+    #[serde(default)]
+    bid_deposit_fen: Option<i64>,
 }
 
 /// One step taken.
@@ -355,6 +358,8 @@ pub struct ProcurementDto {
     justification: Option<String>,
     /// The failed procurement it replaces.
     previous_procurement_id: Option<String>,
+    /// The bid deposit, fen.
+    bid_deposit_fen: Option<i64>,
     /// The finance department must approve the method first.
     needs_approval: bool,
     /// A single-source publicity must come first.
@@ -437,6 +442,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
         single_source_supplier: plan.request.single_source_supplier,
         justification: plan.request.justification,
         previous_procurement_id: plan.request.previous_procurement_id,
+        bid_deposit_fen: plan.request.bid_deposit_fen,
         needs_approval: plan.needs_approval,
         needs_publicity: plan.needs_publicity,
         ruleset: plan.ruleset,
@@ -532,7 +538,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
 #[utoipa::path(post, path = "/api/v1/procurements", tag = "procurement", request_body = PlanProcurementRequest, responses(
     (status = 201, body = ProcurementDto),
     (status = 404, description = "not_found (purchaser or supplier)", body = ErrorBody),
-    (status = 422, description = "invalid_method, invalid_category, method_not_allowed, method_not_allowed_for_amount, method_ground_missing, method_ground_mismatch, add_on_amounts_missing, add_on_above_cap, procurement_budget_invalid, price_weight_invalid, price_weight_below_floor, price_weight_above_cap, sme_rate_out_of_range, invalid_suppliers, previous_not_failed, invalid_text", body = ErrorBody),
+    (status = 422, description = "invalid_method, invalid_category, method_not_allowed, method_not_allowed_for_amount, method_ground_missing, method_ground_mismatch, add_on_amounts_missing, add_on_above_cap, procurement_budget_invalid, price_weight_invalid, price_weight_below_floor, price_weight_above_cap, sme_deduction_out_of_range, bid_deposit_above_cap, invalid_suppliers, previous_not_failed, invalid_text", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn plan_procurement(
     State(state): State<WebState>,
@@ -558,6 +564,7 @@ pub async fn plan_procurement(
         single_source_supplier: request.single_source_supplier,
         justification: request.justification,
         previous_procurement_id: request.previous_procurement_id,
+        bid_deposit_fen: request.bid_deposit_fen,
     };
     let view = state.app.plan_procurement(&actor, region, asked).await?;
     Ok((StatusCode::CREATED, axum::Json(procurement_dto(view))))

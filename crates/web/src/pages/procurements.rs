@@ -164,6 +164,7 @@ pub(crate) struct ProcurementPage {
     grounds: Vec<String>,
     scoring: String,
     sme: Option<String>,
+    deposit: Option<String>,
     single_source: Option<(String, String)>,
     requirements: Vec<&'static str>,
     offers_due: Option<String>,
@@ -209,6 +210,7 @@ pub(crate) async fn detail(
                 request.sme_share_deduction_percent.unwrap_or(0)
             )
         }),
+        deposit: request.bid_deposit_fen.map(yuan),
         single_source: request
             .single_source_supplier
             .clone()
