@@ -52,6 +52,8 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
             .await;
         assert_eq!(deadline(&view, "bid_preparation_days_min").0, "2026-10-08");
         assert!(last_source(&view).contains("第三十五条"), "{view}");
+        // The budget is published with the notice (条例 第三十条).
+        assert_eq!(view["budget_fen"], 500 * WAN);
         // A step out of order is refused with both states named.
         let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "submit_report"})).await;
         assert_eq!(
@@ -577,8 +579,14 @@ async fn a_method_not_allowed_for_the_amount_is_refused_and_a_failed_tender_swit
                 "bidding",
             )
             .await;
+        // A clarification on 09-24 comes less than 15 days before the deadline (条例 第三十一条): counted
+        // from 09-25 the 15th day is 10-09, so the deadline moves there at the same hour.
+        people.at(&app, "2026-09-24T10:00:00+08:00").await;
+        let clarification = json!({"command": "issue_clarification", "reason": "技术参数第3项更正"});
+        let view = people.step(&app, &id, clarification, "bidding").await;
+        assert_eq!(view["offers_due_at"], "2026-10-09T01:30:00Z");
         people.seal_all(&app, &id, &[(0, 280 * WAN), (1, 285 * WAN)]).await;
-        people.at(&app, "2026-10-08T09:30:00+08:00").await;
+        people.at(&app, "2026-10-09T09:30:00+08:00").await;
         let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "start_opening"})).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("suppliers_too_few")), "{body}");
         people
