@@ -767,6 +767,9 @@ pub enum Event {
         /// A supplier (framework call-off).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         supplier_credit_code: Option<String>,
+        /// The performance bond (履约保证金) at the contract's signing, fen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        performance_bond_fen: Option<i64>,
         /// Why, or what was done (published with the step).
         #[serde(default)]
         reason: String,

@@ -28,6 +28,8 @@ pub struct StepView {
     pub source: String,
     /// When, UTC ms.
     pub at_ms: i64,
+    /// The performance bond at the contract's signing, fen.
+    pub performance_bond_fen: Option<i64>,
     /// Why, or what was done.
     pub reason: String,
 }
@@ -162,6 +164,7 @@ impl Loaded {
                 publicity_ends_ms,
                 price_fen,
                 supplier_credit_code,
+                performance_bond_fen,
                 reason,
                 ..
             } => {
@@ -178,6 +181,7 @@ impl Loaded {
                     to: to.clone(),
                     source: source.clone(),
                     at_ms,
+                    performance_bond_fen: *performance_bond_fen,
                     reason: reason.clone(),
                 });
                 Some(ProcedureFact::Stepped {

@@ -104,22 +104,28 @@ fn refusal(error: ProcedureRefusal) -> AppError {
     }
 }
 
-/// The bid deposit: not negative, at most the ruleset's share of the budget (条例 第三十三条).
-fn check_bid_deposit(ruleset: &ggzy_domain::ruleset::Ruleset, budget_fen: i64, deposit_fen: i64) -> AppResult<()> {
-    let rule = ruleset
-        .get("bid_deposit_percent_max")
-        .ok_or_else(|| AppError::Internal(format!("{} lacks bid_deposit_percent_max", ruleset.key())))?;
-    // Exact: deposit × 100 ≤ budget × percent, in i128.
-    if deposit_fen >= 0 && i128::from(deposit_fen) * 100 <= i128::from(budget_fen) * i128::from(rule.value) {
+/// A security (保证金) of `amount_fen`: not negative, at most the ruleset's `rule_id` percent of
+/// `base_fen` (the bid deposit of the budget, 条例 第三十三条; the performance bond of the contract,
+/// 第四十八条). `what` names it in the error on `field`.
+pub(crate) fn check_security_cap(
+    ruleset: &ggzy_domain::ruleset::Ruleset,
+    rule_id: &str,
+    base_fen: i64,
+    amount_fen: i64,
+    (field_name, code, what): (&str, &'static str, &str),
+) -> AppResult<()> {
+    let rule = ruleset.get(rule_id).ok_or_else(|| AppError::Internal(format!("{} lacks {rule_id}", ruleset.key())))?;
+    // Exact: amount × 100 ≤ base × percent, in i128.
+    if amount_fen >= 0 && i128::from(amount_fen) * 100 <= i128::from(base_fen) * i128::from(rule.value) {
         return Ok(());
     }
     Err(field(
-        "bid_deposit_fen",
-        "bid_deposit_above_cap",
+        field_name,
+        code,
         format!(
-            "投标保证金不得超过采购项目预算金额的{}%，即不超过 {} 元（{}）",
+            "{what}不得超过{}%，即不超过 {} 元（{}）",
             rule.value,
-            Fen(budget_fen.saturating_mul(rule.value) / 100),
+            Fen(base_fen.saturating_mul(rule.value) / 100),
             rule.source
         ),
     ))
@@ -194,7 +200,13 @@ impl App {
             ));
         }
         if let Some(deposit) = asked.bid_deposit_fen {
-            check_bid_deposit(self.pinned_ruleset(&ruleset)?, asked.budget_fen, deposit)?;
+            check_security_cap(
+                self.pinned_ruleset(&ruleset)?,
+                "bid_deposit_percent_max",
+                asked.budget_fen,
+                deposit,
+                ("bid_deposit_fen", "bid_deposit_above_cap", "投标保证金（占采购项目预算金额）"),
+            )?;
         }
         if asked.sme_deduction_percent.is_some() || asked.sme_share_deduction_percent.is_some() {
             let rates = ggzy_domain::procurement::DeductionRates {

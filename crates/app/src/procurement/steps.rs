@@ -15,7 +15,7 @@ use ggzy_domain::procurement::{
 
 use super::fold::rank_record;
 use super::records::{CommitteeMemberRecord, SmeClaimRecord};
-use super::{Loaded, ProcurementView, TEXT_MAX_CHARS, field, refusal};
+use super::{Loaded, ProcurementView, TEXT_MAX_CHARS, check_security_cap, field, refusal};
 use crate::App;
 use crate::actor::Actor;
 use crate::entity::stored_region;
@@ -98,6 +98,8 @@ pub struct StepAsked {
     pub suppliers: Vec<String>,
     /// How they were chosen: `notice`, `library_draw` or `recommendation`.
     pub selection: Option<String>,
+    /// The performance bond at the contract's signing, fen.
+    pub performance_bond_fen: Option<i64>,
     /// Why, or what was done.
     pub reason: String,
 }
@@ -173,6 +175,9 @@ pub(crate) fn events_of(loaded: &Loaded, facts: Vec<ProcedureFact>, source: &str
                         .supplier_credit_code
                         .clone()
                         .filter(|_| command == ProcurementCommand::CallOff),
+                    performance_bond_fen: asked
+                        .performance_bond_fen
+                        .filter(|_| command == ProcurementCommand::SignContract),
                     reason: asked.reason.trim().to_owned(),
                 })
             }
@@ -295,6 +300,16 @@ impl App {
                 actor.authorize(Action::SuperviseTender, &stored_region(&loaded.plan.region_code)?)?;
             } else {
                 Self::authorize_purchaser(actor, loaded)?;
+            }
+            if let (ProcurementCommand::SignContract, Some(bond)) = (command, asked.performance_bond_fen) {
+                let contract_fen = loaded.procedure.winners().last().map_or(0, |(_, price)| price.0);
+                check_security_cap(
+                    self.pinned_ruleset(&loaded.plan.ruleset)?,
+                    "performance_bond_percent_max",
+                    contract_fen,
+                    bond,
+                    ("performance_bond_fen", "performance_bond_above_cap", "履约保证金（占合同金额）"),
+                )?;
             }
             let request = StepRequest {
                 offers_due_ms: asked.offers_due_ms,

@@ -128,7 +128,20 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         assert_eq!(deadline(&view, "contract_days_max").0, "2026-11-09");
         assert_eq!(deadline(&view, "result_publicity_wd_min").0, "2026-10-09");
         assert_eq!(deadline(&view, "objection_wd_max").0, "2026-10-19");
-        let view = people.step(&app, &id, json!({"command": "sign_contract"}), "contracted").await;
+        // 条例 第四十八条: the performance bond is at most 10% of the contract (455万): 45.5万.
+        let sign = |bond: i64| json!({"command": "sign_contract", "performance_bond_fen": bond});
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, sign(45 * WAN + 500_001)).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("performance_bond_above_cap")),
+            "{body}"
+        );
+        assert!(body["message"].as_str().is_some_and(|m| m.contains("第四十八条")), "{body}");
+        let view = people.step(&app, &id, sign(45 * WAN + 500_000), "contracted").await;
+        assert_eq!(
+            view["history"].as_array().and_then(|h| h.last()).map(|s| s["performance_bond_fen"].clone()),
+            Some(json!(45 * WAN + 500_000))
+        );
         // 条例 第五十条: the contract is published within 2 working days of signing (10-08).
         assert_eq!(deadline(&view, "contract_publish_wd_max").0, "2026-10-10");
         // 政府采购法 第四十七条: filed with the finance department within 7 working days: 10-16.

@@ -90,6 +90,8 @@ pub struct StepDto {
     source: String,
     /// When (RFC 3339).
     at: String,
+    /// The performance bond at the contract's signing, fen.
+    performance_bond_fen: Option<i64>,
     /// Why, or what was done.
     reason: String,
 }
@@ -458,6 +460,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
                 to: step.to,
                 source: step.source,
                 at: rfc3339(step.at_ms),
+                performance_bond_fen: step.performance_bond_fen,
                 reason: step.reason,
             })
             .collect(),
@@ -617,6 +620,9 @@ pub struct StepRequestDto {
     /// `invite_suppliers`: `notice`, `library_draw` or `recommendation`.
     #[serde(default)]
     selection: Option<String>,
+    /// `sign_contract`: the performance bond, fen (at most 10% of the contract, 条例 第四十八条).
+    #[serde(default)]
+    performance_bond_fen: Option<i64>,
     /// Why, or the clarification's content.
     #[serde(default)]
     reason: String,
@@ -627,7 +633,7 @@ pub struct StepRequestDto {
     (status = 200, body = ProcurementDto),
     (status = 403, body = ErrorBody),
     (status = 409, description = "procurement_invalid_transition, offers_not_due, suppliers_too_few, method_approval_required, publicity_objection_open, not_evaluated, no_candidate_left, state_changed", body = ErrorBody),
-    (status = 422, description = "invalid_command, deadline_below_statutory_minimum, invalid_time, invalid_selection, invalid_suppliers, price_missing, invalid_text", body = ErrorBody),
+    (status = 422, description = "invalid_command, performance_bond_above_cap, deadline_below_statutory_minimum, invalid_time, invalid_selection, invalid_suppliers, price_missing, invalid_text", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn take_step(
     State(state): State<WebState>,
@@ -655,6 +661,7 @@ pub async fn take_step(
         supplier_credit_code: request.supplier_credit_code,
         suppliers: request.suppliers,
         selection: request.selection,
+        performance_bond_fen: request.performance_bond_fen,
         reason: request.reason,
     };
     Ok(axum::Json(procurement_dto(state.app.procurement_step(&actor, &procurement_id, asked).await?)))
