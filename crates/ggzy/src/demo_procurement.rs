@@ -201,6 +201,7 @@ impl Cast {
             justification: None,
             previous_procurement_id: None,
             bid_deposit_fen: None,
+            uniform_standards: false,
         }
     }
 }

@@ -271,6 +271,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("invalid_suppliers", 422, "供应商名单有误"),
     ("bid_deposit_above_cap", 422, "投标保证金超过预算金额的法定比例"),
     ("performance_bond_above_cap", 422, "履约保证金超过合同金额的法定比例"),
+    ("lowest_price_required", 422, "标准统一的项目应当采用最低评标价法"),
     ("previous_not_failed", 422, "原采购项目未废标，不能重新组织采购"),
     ("procurement_invalid_transition", 409, "采购项目当前状态不允许该操作"),
     ("method_approval_required", 409, "须先公示或报财政部门批准采购方式"),

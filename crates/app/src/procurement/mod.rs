@@ -188,6 +188,13 @@ impl App {
         let request = MethodRequest { method, category, budget: Fen(asked.budget_fen), grounds, add_on };
         let decision =
             decide_method(&rules, &request).map_err(|error| field("method", error.code(), error.to_string()))?;
+        if asked.uniform_standards && asked.price_weight_percent.is_some() {
+            return Err(field(
+                "price_weight_percent",
+                "lowest_price_required",
+                "技术、服务等标准统一的货物和服务项目，应当采用最低评标价法，不得填写价格分值比重（政府采购法实施条例 第三十四条）",
+            ));
+        }
         if let Some(percent) = asked.price_weight_percent {
             let setting = WeightSetting { method, category, percent, fixed_price: false, approved_exception: false };
             check_price_weight(&rules, setting)

@@ -59,6 +59,10 @@ pub struct ProcurementRequest {
     /// The bid deposit (投标保证金) the documents ask, fen (at most 2% of the budget, 条例 第三十三条).
     #[serde(default)]
     pub bid_deposit_fen: Option<i64>,
+    /// Goods or services with uniform technical and service standards: the lowest evaluated price
+    /// is mandatory (条例 第三十四条).
+    #[serde(default)]
+    pub uniform_standards: bool,
 }
 
 /// A procurement's plan as recorded (the first event of its stream).

@@ -311,7 +311,8 @@ pub struct Procedure {
     winners: Vec<(String, Fen)>,
     /// Publicity objections: id → reviewed and upheld?
     publicity_objections: Vec<(String, Option<bool>)>,
-    /// When each state was entered, UTC ms (the last time).
+    /// When each state was entered, UTC ms (the last time, not counting a return after a suspension
+    /// or hold).
     entered_ms: BTreeMap<&'static str, i64>,
 }
 
@@ -377,7 +378,8 @@ impl Procedure {
     pub fn winners(&self) -> &[(String, Fen)] {
         &self.winners
     }
-    /// When `state` was last entered, UTC ms.
+    /// When `state` was last entered by an act (a return after a suspension or hold does not count),
+    /// UTC ms.
     pub fn entered_ms(&self, state: ProcurementState) -> Option<i64> {
         self.entered_ms.get(state.as_str()).copied()
     }
@@ -407,7 +409,11 @@ impl Procedure {
                     self.publicity_ends_ms = Some(*ends);
                 }
                 self.state = *to;
-                self.entered_ms.insert(to.as_str(), *at_ms);
+                // Going back after a suspension or hold is no new act: the clocks of the state
+                // keep running from when it was first reached.
+                if !command.returns_to_origin() {
+                    self.entered_ms.insert(to.as_str(), *at_ms);
+                }
             }
             ProcedureFact::SuppliersInvited { suppliers } => self.invited = suppliers.clone(),
             ProcedureFact::OfferSealed { supplier, commitment, at_ms } => {

@@ -22,6 +22,16 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
             "{body}"
         );
         assert!(body["message"].as_str().is_some_and(|m| m.contains("第三十三条")), "{body}");
+        // 条例 第三十四条: goods of uniform standards are evaluated by the lowest price only.
+        let mut scored = plan(10 * WAN);
+        scored["uniform_standards"] = json!(true);
+        scored["price_weight_percent"] = json!(30);
+        let (status, body) = people.plan(&app, scored).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("lowest_price_required")),
+            "{body}"
+        );
         let id = people.planned(&app, plan(10 * WAN)).await;
         // 政府采购法 第三十五条: at least 20 days from the notice (09-14) to the bid deadline; counting
         // from 09-15 the 20th day is 10-04, inside National Day, so it moves to 10-08 (Thursday).

@@ -96,6 +96,17 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         // 10-26..10-30, 11-02..11-06, 11-09..11-11.
         assert_eq!(clock(filed, "complaint_last_day"), "2026-11-11");
 
+        // The challenge may affect the result: the contract is held until it is answered (条例 第五十四条).
+        let hold = json!({"command": "hold_contract", "reason": "质疑事项可能影响中标结果，暂停签订合同"});
+        let view = people.step(&app, &id, hold, "contract_held").await;
+        assert!(last_source(&view).contains("第五十四条"), "{view}");
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "sign_contract"})).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("procurement_invalid_transition")),
+            "{body}"
+        );
+
         // No complaint before an answer or the end of the reply period.
         let (status, body) = complain(&app, &people, &id, &challenge_id).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_too_early")), "{body}");
@@ -118,6 +129,7 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         .await;
         assert_eq!(status, StatusCode::OK, "{view}");
         assert_eq!(view["challenges"][0]["answered_on"], "2026-10-13");
+        people.step(&app, &id, json!({"command": "release_contract"}), "result_published").await;
 
         // Wednesday 10-14 the complaint arrives and is accepted that day (94号令 第二十一条).
         people.at(&app, "2026-10-14T10:00:00+08:00").await;
