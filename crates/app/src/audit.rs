@@ -40,6 +40,7 @@ impl App {
         let mut page = self.store.feed(after.max(0), limit, Some(&ranges)).await?;
         self.seal_bidder_events(actor, &mut page.events).await?;
         self.seal_sale_bidders(&mut page.events).await?;
+        self.seal_procurement_offers(&mut page.events).await?;
         Ok(page)
     }
 
@@ -63,6 +64,34 @@ impl App {
                 event.stream_id = "sealed".to_owned();
                 event.actor = "sealed".to_owned();
                 event.payload = format!(r#"{{"type":"{}","sealed_until_bidding_ends":true}}"#, event.event_type);
+            }
+        }
+        Ok(())
+    }
+
+    /// Who sealed an offer in a procurement stays sealed until the offers' deadline passed: the
+    /// commitment hides the price, the event would still name the supplier.
+    async fn seal_procurement_offers(&self, events: &mut [StoredEvent]) -> AppResult<()> {
+        let mut readable: HashMap<String, bool> = HashMap::new();
+        for event in events.iter_mut().filter(|event| event.event_type == "ProcurementOfferSealed") {
+            let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap_or_default();
+            let procurement_id = payload["procurement_id"].as_str().unwrap_or_default().to_owned();
+            let round = payload["round"].as_u64().unwrap_or_default();
+            let key = format!("{procurement_id}/{round}");
+            let open = match readable.get(&key) {
+                Some(open) => *open,
+                None => {
+                    let open = self.procurement(&procurement_id).await.is_ok_and(|view| {
+                        u64::from(view.round) > round || view.offers.is_some() && u64::from(view.round) == round
+                    });
+                    readable.insert(key, open);
+                    open
+                }
+            };
+            if !open {
+                event.stream_id = "sealed".to_owned();
+                event.actor = "sealed".to_owned();
+                event.payload = format!(r#"{{"type":"{}","sealed_until_offers_due":true}}"#, event.event_type);
             }
         }
         Ok(())

@@ -74,14 +74,33 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
 
         let prices = [(0, 468 * WAN), (1, 455 * WAN), (2, 472 * WAN)];
         people.seal_all(&app, &id, &prices).await;
-        // Before the deadline nobody reads an offer, not even how many there are, and none opens.
+        // Before the deadline nobody reads an offer, not even how many there are, and none opens; the
+        // regulators' feed does not say who sealed one either.
         assert!(get(&app, &id).await["offers"].is_null());
+        let sealed_offers = |feed: &serde_json::Value| -> Vec<String> {
+            feed["events"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|event| event["event_type"] == "ProcurementOfferSealed")
+                .map(|event| event["payload"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let (_, _, feed) = call(people.regulator.get(&app, "/api/v1/events?after=0&limit=1000")).await;
+        let before = sealed_offers(&feed);
+        assert!(
+            before.len() == 3
+                && before.iter().all(|p| p.contains("sealed_until_offers_due") && !p.contains(SUPPLIERS[0])),
+            "{before:?}"
+        );
         let (status, body) = people.open(&app, &id, 0, 468 * WAN, json!({})).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("opening_too_early")), "{body}");
         let (status, body) = people.step_as(&app, &people.purchaser, &id, json!({"command": "start_opening"})).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("offers_not_due")), "{body}");
 
         people.at(&app, "2026-10-08T09:30:00+08:00").await;
+        let (_, _, feed) = call(people.regulator.get(&app, "/api/v1/events?after=0&limit=1000")).await;
+        assert!(sealed_offers(&feed).iter().all(|p| p.contains("commitment_hex")), "unsealed after the deadline");
         let (status, body) = people.seal(&app, &id, 3, 400 * WAN).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("bid_deadline_passed")), "{body}");
         people.step(&app, &id, json!({"command": "start_opening"}), "opening").await;
