@@ -877,15 +877,15 @@ pub enum Event {
         /// The day answered.
         answered_on: String,
     },
-    /// A supplier challenge (质疑).
-    ProcurementChallengeFiled(crate::procurement::ChallengeRecord),
-    /// The purchaser's reply to a challenge.
-    ProcurementChallengeAnswered {
+    /// A supplier objection (质疑).
+    ProcurementObjectionFiled(crate::procurement::ObjectionRecord),
+    /// The purchaser's reply to an objection.
+    ProcurementObjectionAnswered {
         /// Procurement.
         procurement_id: String,
-        /// Challenge id.
-        challenge_id: String,
-        /// Whether the challenge was found justified.
+        /// Objection id.
+        objection_id: String,
+        /// Whether the objection was found justified.
         upheld: bool,
         /// The reply.
         reply: String,
@@ -898,8 +898,8 @@ pub enum Event {
         procurement_id: String,
         /// Complaint id.
         complaint_id: String,
-        /// The challenge it follows.
-        challenge_id: String,
+        /// The objection it follows.
+        objection_id: String,
         /// The complainant.
         supplier_credit_code: String,
         /// What is complained about.
@@ -1756,8 +1756,8 @@ impl Event {
             Event::ProcurementPublicityObjectionReviewed { .. } => "ProcurementPublicityObjectionReviewed",
             Event::ProcurementQuestionAsked { .. } => "ProcurementQuestionAsked",
             Event::ProcurementQuestionAnswered { .. } => "ProcurementQuestionAnswered",
-            Event::ProcurementChallengeFiled(_) => "ProcurementChallengeFiled",
-            Event::ProcurementChallengeAnswered { .. } => "ProcurementChallengeAnswered",
+            Event::ProcurementObjectionFiled(_) => "ProcurementObjectionFiled",
+            Event::ProcurementObjectionAnswered { .. } => "ProcurementObjectionAnswered",
             Event::ProcurementComplaintFiled { .. } => "ProcurementComplaintFiled",
             Event::ProcurementComplaintDecided { .. } => "ProcurementComplaintDecided",
             Event::SaleAnnounced(_) => "SaleAnnounced",
@@ -1932,8 +1932,8 @@ impl Event {
             | Event::ProcurementPublicityObjectionReviewed { .. }
             | Event::ProcurementQuestionAsked { .. }
             | Event::ProcurementQuestionAnswered { .. }
-            | Event::ProcurementChallengeFiled(_)
-            | Event::ProcurementChallengeAnswered { .. }
+            | Event::ProcurementObjectionFiled(_)
+            | Event::ProcurementObjectionAnswered { .. }
             | Event::ProcurementComplaintFiled { .. }
             | Event::ProcurementComplaintDecided { .. } => Vec::new(),
             Event::CreditRecorded(details) => vec![ProjectionOp::PutCreditRecord(details.row(at_ms))],

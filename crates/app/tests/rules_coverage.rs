@@ -35,7 +35,7 @@ const TEST_FILES: &[(&str, &str)] = &[
     ("REL", "crates/ggzy/tests/api/relations.rs"),
     ("TS", "crates/ggzy/tests/api/two_stage.rs"),
     ("GPE", "crates/ggzy/tests/api/procurement.rs"),
-    ("GPC", "crates/ggzy/tests/api/procurement_challenges.rs"),
+    ("GPC", "crates/ggzy/tests/api/procurement_objections.rs"),
     ("GPP", "crates/domain/src/procurement/procedure_props.rs"),
     ("GSEL", "crates/domain/src/procurement/selection.rs"),
     ("GRU", "crates/domain/src/procurement/rules.rs"),

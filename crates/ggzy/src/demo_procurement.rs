@@ -1,6 +1,6 @@
 //! The demo's government procurements (政府采购), one or more per method in different states: an
 //! open tender whose contract is published, another taking bids, an invited tender waiting for the
-//! finance department's approval, a competitive negotiation whose result was challenged and is
+//! finance department's approval, a competitive negotiation whose result was objected to and is
 //! suspended while a complaint is handled, a consultation whose report waits for the purchaser, an
 //! inquiry taking quotes, a single source in its publicity with an objection, and a framework
 //! agreement with a call-off. Each goes through the same use cases as the API.
@@ -249,7 +249,7 @@ pub async fn seed_procurements(app: &App, now_ms: i64) -> anyhow::Result<()> {
     cast.step(&open_done, "sign_contract").await?;
     cast.step(&open_done, "publish_contract").await?;
 
-    // 2. A competitive negotiation (竞争性谈判), urgent, 40 days ago: its result was challenged, the
+    // 2. A competitive negotiation (竞争性谈判), urgent, 40 days ago: its result was objected to, the
     //    supplier complained, and the finance department suspended it while deciding.
     cast.clock.set_ms(now_ms - 40 * DAY_MS);
     let negotiation = cast
@@ -273,39 +273,39 @@ pub async fn seed_procurements(app: &App, now_ms: i64) -> anyhow::Result<()> {
         cast.step(&negotiation, command).await?;
     }
     cast.clock.advance_ms(3 * DAY_MS);
-    let (challenger, challenger_code) = cast.suppliers[0].clone();
-    let challenge_id = cast
+    let (objectionr, objectionr_code) = cast.suppliers[0].clone();
+    let objection_id = cast
         .app
-        .file_challenge(
-            &challenger,
+        .file_procurement_objection(
+            &objectionr,
             &negotiation,
-            &challenger_code,
+            &objectionr_code,
             "result",
             None,
             "成交供应商的响应文件未满足谈判文件规定的交货期要求（演示）",
         )
         .await
         .map_err(explain)
-        .context("demo challenge")?;
+        .context("demo objection")?;
     cast.clock.advance_ms(DAY_MS);
     cast.app
-        .answer_challenge(
+        .answer_procurement_objection(
             &cast.purchaser,
             &negotiation,
-            &challenge_id,
+            &objection_id,
             false,
             "经核查，成交供应商承诺的交货期满足要求，质疑不成立（演示）",
         )
         .await
         .map_err(explain)
-        .context("demo challenge answer")?;
+        .context("demo objection answer")?;
     cast.clock.advance_ms(2 * DAY_MS);
-    let (challenger, _) = cast.suppliers[0].clone();
+    let (objectionr, _) = cast.suppliers[0].clone();
     cast.app
         .file_procurement_complaint(
-            &challenger,
+            &objectionr,
             &negotiation,
-            &challenge_id,
+            &objection_id,
             "对质疑答复不满意，请求财政部门审查成交结果（演示）",
         )
         .await

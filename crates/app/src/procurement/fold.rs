@@ -8,7 +8,7 @@ use ggzy_domain::procurement::{
 };
 use ggzy_store::StoredEvent;
 
-use super::challenges::{ChallengeState, ComplaintState, QuestionState};
+use super::objections::{ComplaintState, ObjectionState, QuestionState};
 use super::records::{ProcurementPlan, RankRecord};
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
@@ -71,8 +71,8 @@ pub(crate) struct Loaded {
     pub(crate) publicity_objections: Vec<PublicityObjectionView>,
     /// Questions (询问).
     pub(crate) questions: Vec<QuestionState>,
-    /// Challenges.
-    pub(crate) challenges: Vec<ChallengeState>,
+    /// Objections.
+    pub(crate) objections: Vec<ObjectionState>,
     /// Complaints.
     pub(crate) complaints: Vec<ComplaintState>,
     /// Offers sealed in round 0 (for a change of method after failure).
@@ -134,7 +134,7 @@ impl Loaded {
             call_offs: Vec::new(),
             publicity_objections: Vec::new(),
             questions: Vec::new(),
-            challenges: Vec::new(),
+            objections: Vec::new(),
             complaints: Vec::new(),
             first_round_offers: 0,
             version: first.stream_version,
@@ -261,22 +261,22 @@ impl Loaded {
                 question.answer = Some((reply.clone(), crate::events::recorded_day(answered_on)));
                 None
             }
-            Event::ProcurementChallengeFiled(record) => {
-                self.challenges.push(ChallengeState::filed(record)?);
+            Event::ProcurementObjectionFiled(record) => {
+                self.objections.push(ObjectionState::filed(record)?);
                 None
             }
-            Event::ProcurementChallengeAnswered { challenge_id, upheld, reply, answered_on, .. } => {
-                let challenge = self
-                    .challenges
+            Event::ProcurementObjectionAnswered { objection_id, upheld, reply, answered_on, .. } => {
+                let objection = self
+                    .objections
                     .iter_mut()
-                    .find(|challenge| &challenge.record.challenge_id == challenge_id)
-                    .ok_or_else(|| AppError::Internal(format!("answer to unknown challenge {challenge_id}")))?;
-                challenge.answer = Some((*upheld, reply.clone(), crate::events::recorded_day(answered_on)));
+                    .find(|objection| &objection.record.objection_id == objection_id)
+                    .ok_or_else(|| AppError::Internal(format!("answer to unknown objection {objection_id}")))?;
+                objection.answer = Some((*upheld, reply.clone(), crate::events::recorded_day(answered_on)));
                 None
             }
             Event::ProcurementComplaintFiled {
                 complaint_id,
-                challenge_id,
+                objection_id,
                 supplier_credit_code,
                 text,
                 received_on,
@@ -284,7 +284,7 @@ impl Loaded {
             } => {
                 self.complaints.push(ComplaintState {
                     complaint_id: complaint_id.clone(),
-                    challenge_id: challenge_id.clone(),
+                    objection_id: objection_id.clone(),
                     supplier_credit_code: supplier_credit_code.clone(),
                     text: text.clone(),
                     received_on: crate::events::recorded_day(received_on),

@@ -2,15 +2,15 @@
 //! thresholds (central and regional, as ruleset data), every step through the method's transition
 //! table ([`ggzy_domain::procurement`]), sealed offers opened after their deadline, the evaluation by
 //! the statutory formula with the SME deduction, the single-source publicity and its objections,
-//! supplier challenges and complaints with their clocks, and the contract's publicity.
+//! supplier objections and complaints with their clocks, and the contract's publicity.
 //!
 //! Each procurement is one stream (`procurement-{id}`); its state is the fold of that stream
 //! (`fold.rs`). The decisions are the pure [`Procedure`]; this module loads, checks who may act,
 //! and records.
 
-mod challenges;
 mod deadlines;
 mod fold;
+mod objections;
 mod ocds;
 mod records;
 mod steps;
@@ -23,11 +23,11 @@ use ggzy_domain::procurement::{
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::ExpectedVersion;
 
-pub use challenges::{ChallengeView, ComplaintView, QuestionView};
 pub(crate) use fold::Loaded;
 pub use fold::{PublicityObjectionView, StepView};
+pub use objections::{ComplaintView, ObjectionView, QuestionView};
 pub use records::{
-    ChallengeRecord, CommitteeMemberRecord, ProcurementPlan, ProcurementRequest, RankRecord, SmeClaimKind,
+    CommitteeMemberRecord, ObjectionRecord, ProcurementPlan, ProcurementRequest, RankRecord, SmeClaimKind,
     SmeClaimRecord,
 };
 pub use steps::{EvaluationAsked, OfferReceipt, OfferView, StepAsked};
@@ -41,7 +41,7 @@ use crate::events::{Event, Recorded, stream};
 
 /// Longest title.
 const TITLE_MAX_CHARS: usize = 200;
-/// Longest free text (justification, reason, challenge, reply).
+/// Longest free text (justification, reason, objection, reply).
 const TEXT_MAX_CHARS: usize = 2000;
 /// The ruleset every procurement pins.
 const RULESET_ID: &str = "gov_procurement";
@@ -77,8 +77,8 @@ pub struct ProcurementView {
     pub publicity_objections: Vec<PublicityObjectionView>,
     /// Questions with their reply clocks.
     pub questions: Vec<QuestionView>,
-    /// Challenges with their clocks.
-    pub challenges: Vec<ChallengeView>,
+    /// Objections with their clocks.
+    pub objections: Vec<ObjectionView>,
     /// Complaints with their clocks.
     pub complaints: Vec<ComplaintView>,
     /// The statutory dates now, with their articles.
@@ -326,7 +326,7 @@ impl App {
             &loaded,
         )?;
         let questions = loaded.question_views(&self.calendar, &rules)?;
-        let challenges = loaded.challenge_views(&self.calendar, &rules)?;
+        let objections = loaded.objection_views(&self.calendar, &rules)?;
         let complaints = loaded.complaint_views(&self.calendar, &rules)?;
         let procedure = &loaded.procedure;
         Ok(ProcurementView {
@@ -348,7 +348,7 @@ impl App {
             call_offs: loaded.call_offs.clone(),
             publicity_objections: loaded.publicity_objections.clone(),
             questions,
-            challenges,
+            objections,
             complaints,
             deadlines,
             server_now_ms: now_ms,

@@ -195,13 +195,13 @@ pub struct RankRecord {
     pub total_centi: Option<i64>,
 }
 
-/// A supplier challenge (质疑) as recorded.
+/// A supplier objection (质疑) as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChallengeRecord {
+pub struct ObjectionRecord {
     /// Procurement.
     pub procurement_id: String,
-    /// Challenge id.
-    pub challenge_id: String,
+    /// Objection id.
+    pub objection_id: String,
     /// The supplier.
     pub supplier_credit_code: String,
     /// `documents`, `process` or `result`.
@@ -210,7 +210,7 @@ pub struct ChallengeRecord {
     pub known_on: String,
     /// The day it was received.
     pub received_on: String,
-    /// What is challenged and why.
+    /// What is objected to and why.
     pub text: String,
 }
 

@@ -25,7 +25,7 @@ mod opening_objections;
 mod platform;
 mod prequalification;
 mod procurement;
-mod procurement_challenges;
+mod procurement_objections;
 mod projects;
 mod reference_price;
 mod relations;

@@ -153,7 +153,7 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         assert_eq!(view["committee"].as_array().map(Vec::len), Some(5));
         // 政府采购法 第四十六条: the contract within 30 days of the award notice (10-08): 11-07 is a
         // Saturday, so 11-09. 87号令 第六十九条: the result notice runs 1 working day (10-09); a
-        // challenge to the result is due within 7 working days after it: 10-10, 10-12..10-16, 10-19.
+        // objection to the result is due within 7 working days after it: 10-10, 10-12..10-16, 10-19.
         assert_eq!(deadline(&view, "contract_days_max").0, "2026-11-09");
         assert_eq!(deadline(&view, "result_publicity_wd_min").0, "2026-10-09");
         assert_eq!(deadline(&view, "objection_wd_max").0, "2026-10-19");

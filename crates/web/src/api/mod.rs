@@ -222,8 +222,8 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(procurements::review_publicity_objection))
         .routes(routes!(procurements::ask_question))
         .routes(routes!(procurements::answer_question))
-        .routes(routes!(procurements::file_challenge))
-        .routes(routes!(procurements::answer_challenge))
+        .routes(routes!(procurements::file_procurement_objection))
+        .routes(routes!(procurements::answer_procurement_objection))
         .routes(routes!(procurements::file_complaint))
         .routes(routes!(procurements::decide_complaint));
     public.merge(private).split_for_parts()

@@ -1,13 +1,13 @@
 //! Government procurement over HTTP (政府采购): the plan with its method checked against the
 //! thresholds, the steps of the method's table, sealed offers and their opening, the evaluation,
-//! the single-source publicity's objections, challenges (质疑) and complaints (投诉) with their clocks.
+//! the single-source publicity's objections, suppliers' objections (质疑) and complaints (投诉) with their clocks.
 
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use ggzy_app::procurement::{
-    ChallengeView, CommitteeMemberRecord, ComplaintView, EvaluationAsked, OfferReceipt, ProcurementRequest,
+    CommitteeMemberRecord, ComplaintView, EvaluationAsked, ObjectionView, OfferReceipt, ProcurementRequest,
     ProcurementView, QuestionView, SmeClaimKind, SmeClaimRecord, StepAsked,
 };
 use ggzy_domain::deadline::Deadline;
@@ -230,11 +230,11 @@ fn question_dto(view: QuestionView) -> QuestionDto {
     }
 }
 
-/// A challenge (质疑) with its clocks.
+/// A objection (质疑) with its clocks.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ChallengeDto {
+pub struct ObjectionDto {
     /// Id.
-    challenge_id: String,
+    objection_id: String,
     /// The supplier.
     supplier_credit_code: String,
     /// `documents`, `process` or `result`.
@@ -259,13 +259,13 @@ pub struct ChallengeDto {
     answered_on: Option<String>,
 }
 
-fn challenge_dto(view: ChallengeView) -> ChallengeDto {
+fn objection_dto(view: ObjectionView) -> ObjectionDto {
     let (upheld, reply, answered_on) = match view.answer {
         Some((upheld, reply, day)) => (Some(upheld), Some(reply), Some(day.to_string())),
         None => (None, None, None),
     };
-    ChallengeDto {
-        challenge_id: view.record.challenge_id,
+    ObjectionDto {
+        objection_id: view.record.objection_id,
         supplier_credit_code: view.record.supplier_credit_code,
         subject: view.record.subject,
         known_on: view.record.known_on,
@@ -285,8 +285,8 @@ fn challenge_dto(view: ChallengeView) -> ChallengeDto {
 pub struct ComplaintDto {
     /// Id.
     complaint_id: String,
-    /// The challenge it follows.
-    challenge_id: String,
+    /// The objection it follows.
+    objection_id: String,
     /// The complainant.
     supplier_credit_code: String,
     /// What and why.
@@ -316,7 +316,7 @@ fn complaint_dto(view: ComplaintView) -> ComplaintDto {
     };
     ComplaintDto {
         complaint_id: view.complaint_id,
-        challenge_id: view.challenge_id,
+        objection_id: view.objection_id,
         supplier_credit_code: view.supplier_credit_code,
         text: view.text,
         received_on: view.received_on.to_string(),
@@ -399,8 +399,8 @@ pub struct ProcurementDto {
     publicity_objections: Vec<PublicityObjectionDto>,
     /// Questions with their reply clocks.
     questions: Vec<QuestionDto>,
-    /// Challenges with their clocks.
-    challenges: Vec<ChallengeDto>,
+    /// Objections with their clocks.
+    objections: Vec<ObjectionDto>,
     /// Complaints with their clocks.
     complaints: Vec<ComplaintDto>,
     /// Statutory dates with their articles.
@@ -531,7 +531,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
             })
             .collect(),
         questions: view.questions.into_iter().map(question_dto).collect(),
-        challenges: view.challenges.into_iter().map(challenge_dto).collect(),
+        objections: view.objections.into_iter().map(objection_dto).collect(),
         complaints: view.complaints.into_iter().map(complaint_dto).collect(),
         deadlines: view.deadlines.into_iter().map(StatutoryDateDto::from).collect(),
         server_now: rfc3339(view.server_now_ms),
@@ -846,7 +846,7 @@ pub async fn evaluate(
     Ok(axum::Json(procurement_dto(view)))
 }
 
-/// An objection to a single-source publicity, or a challenge, by a supplier.
+/// An objection to a single-source publicity, or an objection, by a supplier.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SupplierTextRequest {
     /// The supplier.
@@ -881,7 +881,7 @@ pub async fn object_to_publicity(
 /// A review or an answer.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AnswerRequest {
-    /// Whether the objection, challenge or complaint is upheld.
+    /// Whether the objection, objection or complaint is upheld.
     upheld: bool,
     /// The reply or decision.
     text: String,
@@ -947,9 +947,9 @@ pub async fn answer_question(
     )))
 }
 
-/// A challenge (质疑).
+/// A objection (质疑).
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct ChallengeRequest {
+pub struct ObjectionRequest {
     /// The supplier.
     supplier_credit_code: String,
     /// `documents`, `process` or `result`.
@@ -962,21 +962,21 @@ pub struct ChallengeRequest {
     text: String,
 }
 
-/// A supplier challenges the documents, a step or the result within 7 working days (政府采购法
+/// A supplier objections the documents, a step or the result within 7 working days (政府采购法
 /// 第五十二条).
-#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/challenges", tag = "procurement", request_body = ChallengeRequest, responses(
+#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/objections", tag = "procurement", request_body = ObjectionRequest, responses(
     (status = 201, body = CreatedDto),
-    (status = 422, description = "challenge_out_of_time (with the last allowed day), challenge_subject_invalid, invalid_date, invalid_text", body = ErrorBody),
+    (status = 422, description = "challenge_out_of_time (with the last allowed day), objection_subject_invalid, invalid_date, invalid_text", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
-pub async fn file_challenge(
+pub async fn file_procurement_objection(
     State(state): State<WebState>,
     RequireActor(actor): RequireActor,
     Path(procurement_id): Path<String>,
-    ApiJson(request): ApiJson<ChallengeRequest>,
+    ApiJson(request): ApiJson<ObjectionRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedDto>)> {
     let id = state
         .app
-        .file_challenge(
+        .file_procurement_objection(
             &actor,
             &procurement_id,
             &request.supplier_credit_code,
@@ -988,37 +988,39 @@ pub async fn file_challenge(
     Ok((StatusCode::CREATED, axum::Json(CreatedDto { id })))
 }
 
-/// The purchaser answers a challenge within 7 working days (政府采购法 第五十三条).
-#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/challenges/{challenge_id}/answer", tag = "procurement", request_body = AnswerRequest, responses(
+/// The purchaser answers an objection within 7 working days (政府采购法 第五十三条).
+#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/objections/{objection_id}/answer", tag = "procurement", request_body = AnswerRequest, responses(
     (status = 200, body = ProcurementDto),
-    (status = 409, description = "challenge_answered", body = ErrorBody),
+    (status = 409, description = "objection_answered", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
-pub async fn answer_challenge(
+pub async fn answer_procurement_objection(
     State(state): State<WebState>,
     RequireActor(actor): RequireActor,
-    Path((procurement_id, challenge_id)): Path<(String, String)>,
+    Path((procurement_id, objection_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<AnswerRequest>,
 ) -> ApiResult<axum::Json<ProcurementDto>> {
-    let view =
-        state.app.answer_challenge(&actor, &procurement_id, &challenge_id, request.upheld, &request.text).await?;
+    let view = state
+        .app
+        .answer_procurement_objection(&actor, &procurement_id, &objection_id, request.upheld, &request.text)
+        .await?;
     Ok(axum::Json(procurement_dto(view)))
 }
 
 /// A complaint (投诉).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ComplaintRequest {
-    /// The challenge it follows (only challenged matters may be complained about).
-    challenge_id: String,
+    /// The objection it follows (only objected to matters may be complained about).
+    objection_id: String,
     /// What and why.
     text: String,
 }
 
-/// The challenging supplier complains to the finance department within 15 working days after the
+/// The objecting supplier complains to the finance department within 15 working days after the
 /// reply period (政府采购法 第五十五条).
 #[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/complaints", tag = "procurement", request_body = ComplaintRequest, responses(
     (status = 201, body = CreatedDto),
     (status = 409, description = "complaint_too_early, complaint_exists", body = ErrorBody),
-    (status = 422, description = "complaint_out_of_time, complaint_without_challenge", body = ErrorBody),
+    (status = 422, description = "complaint_out_of_time, complaint_without_objection", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn file_complaint(
     State(state): State<WebState>,
@@ -1027,7 +1029,7 @@ pub async fn file_complaint(
     ApiJson(request): ApiJson<ComplaintRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<CreatedDto>)> {
     let id =
-        state.app.file_procurement_complaint(&actor, &procurement_id, &request.challenge_id, &request.text).await?;
+        state.app.file_procurement_complaint(&actor, &procurement_id, &request.objection_id, &request.text).await?;
     Ok((StatusCode::CREATED, axum::Json(CreatedDto { id })))
 }
 

@@ -1,12 +1,12 @@
 //! Government procurement pages: the list (`/procurements`) and one procurement (`/procurements/{id}`)
 //! with its timeline (every step, its time and its article), the statutory dates, the offers once
 //! their deadline passed, the ranking with the price score, the single-source publicity's
-//! objections, and the challenges and complaints with the clocks both sides see.
+//! objections, and the objections and complaints with the clocks both sides see.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use ggzy_app::procurement::{ChallengeView, ComplaintView, ProcurementView, QuestionView, SmeClaimKind};
+use ggzy_app::procurement::{ComplaintView, ObjectionView, ProcurementView, QuestionView, SmeClaimKind};
 use ggzy_domain::procurement::{ItemCategory, ProcurementMethod};
 
 use super::PageError;
@@ -81,7 +81,7 @@ pub(crate) struct RankRow {
     total: String,
 }
 
-/// A challenge or complaint with its clocks.
+/// A objection or complaint with its clocks.
 pub(crate) struct ClaimRow {
     kind: &'static str,
     supplier: String,
@@ -109,7 +109,7 @@ fn question_row(view: &QuestionView) -> ClaimRow {
     }
 }
 
-fn challenge_row(view: &ChallengeView) -> ClaimRow {
+fn objection_row(view: &ObjectionView) -> ClaimRow {
     let subject = match view.record.subject.as_str() {
         "documents" => "采购文件",
         "process" => "采购过程",
@@ -172,7 +172,7 @@ pub(crate) struct ProcurementPage {
     ranking: Vec<RankRow>,
     winners: Vec<(String, String)>,
     call_offs: Vec<(String, String, String)>,
-    objections: Vec<(String, String, String)>,
+    publicity_objections: Vec<(String, String, String)>,
     claims: Vec<ClaimRow>,
     steps: Vec<StepRow>,
     deadlines: Vec<DeadlineRow>,
@@ -254,7 +254,7 @@ pub(crate) async fn detail(
             .iter()
             .map(|(supplier, price, at)| (supplier.clone(), yuan(*price), datetime(*at)))
             .collect(),
-        objections: view
+        publicity_objections: view
             .publicity_objections
             .iter()
             .map(|objection| {
@@ -269,7 +269,7 @@ pub(crate) async fn detail(
             .questions
             .iter()
             .map(question_row)
-            .chain(view.challenges.iter().map(challenge_row))
+            .chain(view.objections.iter().map(objection_row))
             .chain(view.complaints.iter().map(complaint_row))
             .collect(),
         steps: view

@@ -1,6 +1,6 @@
-//! Supplier challenges (质疑) and complaints (投诉) on a procurement, with their clocks (RULES.md §2.6):
-//! a challenge within 7 working days of the day the supplier knew (条例 第五十三条 fixes that day by
-//! what is challenged), the purchaser's reply within 7 working days, a complaint to the finance
+//! Supplier objections (质疑) and complaints (投诉) on a procurement, with their clocks (RULES.md §2.6):
+//! an objection within 7 working days of the day the supplier knew (条例 第五十三条 fixes that day by
+//! what is objected to), the purchaser's reply within 7 working days, a complaint to the finance
 //! department within 15 working days after the reply period, the department's review, copy and
 //! decision clocks, the suspension of the procurement (≤ 30 days) and, when the complaint is upheld
 //! and the unlawful act affects the result, the outcome of 条例 第七十一条.
@@ -15,7 +15,7 @@ use ggzy_domain::procurement::{
 };
 use jiff::civil::Date;
 
-use super::records::ChallengeRecord;
+use super::records::ObjectionRecord;
 use super::steps::StepAsked;
 use super::{Loaded, ProcurementView, TEXT_MAX_CHARS, field, refusal};
 use crate::App;
@@ -53,18 +53,18 @@ pub struct QuestionView {
     pub answer: Option<(String, Date)>,
 }
 
-/// A challenge folded.
+/// A objection folded.
 #[derive(Debug, Clone)]
-pub(crate) struct ChallengeState {
+pub(crate) struct ObjectionState {
     /// As filed.
-    pub(crate) record: ChallengeRecord,
+    pub(crate) record: ObjectionRecord,
     /// The reply: upheld?, text, day.
     pub(crate) answer: Option<(bool, String, Date)>,
 }
 
-impl ChallengeState {
-    pub(crate) fn filed(record: &ChallengeRecord) -> AppResult<ChallengeState> {
-        Ok(ChallengeState { record: record.clone(), answer: None })
+impl ObjectionState {
+    pub(crate) fn filed(record: &ObjectionRecord) -> AppResult<ObjectionState> {
+        Ok(ObjectionState { record: record.clone(), answer: None })
     }
 }
 
@@ -72,7 +72,7 @@ impl ChallengeState {
 #[derive(Debug, Clone)]
 pub(crate) struct ComplaintState {
     pub(crate) complaint_id: String,
-    pub(crate) challenge_id: String,
+    pub(crate) objection_id: String,
     pub(crate) supplier_credit_code: String,
     pub(crate) text: String,
     pub(crate) received_on: Date,
@@ -80,11 +80,11 @@ pub(crate) struct ComplaintState {
     pub(crate) decision: Option<(bool, bool, String, Date)>,
 }
 
-/// A challenge with its clocks, as both sides see it.
+/// A objection with its clocks, as both sides see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChallengeView {
+pub struct ObjectionView {
     /// As filed.
-    pub record: ChallengeRecord,
+    pub record: ObjectionRecord,
     /// The last day it could be filed, with its rule.
     pub last_day: Deadline,
     /// The purchaser's reply is due, with its rule.
@@ -100,8 +100,8 @@ pub struct ChallengeView {
 pub struct ComplaintView {
     /// Id.
     pub complaint_id: String,
-    /// The challenge it follows.
-    pub challenge_id: String,
+    /// The objection it follows.
+    pub objection_id: String,
     /// The complainant.
     pub supplier_credit_code: String,
     /// What is complained about.
@@ -119,7 +119,7 @@ pub struct ComplaintView {
 }
 
 /// Parses a subject and the day it fixes (条例 第五十三条).
-fn subject_of(record: &ChallengeRecord) -> AppResult<ObjectionSubject> {
+fn subject_of(record: &ObjectionRecord) -> AppResult<ObjectionSubject> {
     let known_on: Date = record.known_on.parse().map_err(|_| AppError::Internal("stored known_on".to_owned()))?;
     Ok(match record.subject.as_str() {
         "documents" => ObjectionSubject::Documents { known_on },
@@ -149,25 +149,25 @@ impl Loaded {
         Ok(views)
     }
 
-    /// The challenges with their clocks.
-    pub(crate) fn challenge_views(
+    /// The objections with their clocks.
+    pub(crate) fn objection_views(
         &self,
         calendar: &HolidayCalendar,
         rules: &ProcurementRules,
-    ) -> AppResult<Vec<ChallengeView>> {
+    ) -> AppResult<Vec<ObjectionView>> {
         let mut views = Vec::new();
-        for challenge in &self.challenges {
-            let subject = subject_of(&challenge.record)?;
-            let received = recorded_day(&challenge.record.received_on);
+        for objection in &self.objections {
+            let subject = subject_of(&objection.record)?;
+            let received = recorded_day(&objection.record.received_on);
             let last_day = ggzy_domain::procurement::objection_deadline(calendar, rules, subject)?;
             let reply_due = objection_reply_deadline(calendar, rules, received)?;
             let complaint_last_day = ggzy_domain::procurement::complaint_deadline(calendar, rules, reply_due.day)?;
-            views.push(ChallengeView {
-                record: challenge.record.clone(),
+            views.push(ObjectionView {
+                record: objection.record.clone(),
                 last_day,
                 reply_due,
                 complaint_last_day,
-                answer: challenge.answer.clone(),
+                answer: objection.answer.clone(),
             });
         }
         Ok(views)
@@ -184,7 +184,7 @@ impl Loaded {
             let clocks = complaint_clocks(calendar, rules, complaint.received_on)?;
             views.push(ComplaintView {
                 complaint_id: complaint.complaint_id.clone(),
-                challenge_id: complaint.challenge_id.clone(),
+                objection_id: complaint.objection_id.clone(),
                 supplier_credit_code: complaint.supplier_credit_code.clone(),
                 text: complaint.text.clone(),
                 received_on: complaint.received_on,
@@ -212,7 +212,7 @@ impl Loaded {
         match subject {
             "documents" => {
                 let issued = entered(ProcurementState::Bidding).ok_or_else(|| {
-                    field("subject", "challenge_subject_invalid", "采购文件尚未发出，不能对采购文件提出质疑")
+                    field("subject", "objection_subject_invalid", "采购文件尚未发出，不能对采购文件提出质疑")
                 })?;
                 let availability = deadline(calendar, issued, &rules.periods.doc_availability)?;
                 Ok(stated.filter(|day| *day >= issued && *day <= availability.day).unwrap_or(availability.day))
@@ -220,13 +220,13 @@ impl Loaded {
             "process" => stated.ok_or_else(|| {
                 field(
                     "known_on",
-                    "challenge_subject_invalid",
+                    "objection_subject_invalid",
                     "对采购过程提出质疑，须填写该程序环节结束之日（known_on）",
                 )
             }),
             "result" => {
                 let published = entered(ProcurementState::ResultPublished)
-                    .ok_or_else(|| field("subject", "challenge_subject_invalid", "结果尚未公告，不能对结果提出质疑"))?;
+                    .ok_or_else(|| field("subject", "objection_subject_invalid", "结果尚未公告，不能对结果提出质疑"))?;
                 let rule = pinned
                     .get("result_publicity_wd_min")
                     .ok_or_else(|| AppError::Internal("ruleset lacks result_publicity_wd_min".to_owned()))?;
@@ -234,7 +234,7 @@ impl Loaded {
             }
             _ => Err(field(
                 "subject",
-                "challenge_subject_invalid",
+                "objection_subject_invalid",
                 "质疑事项须为 documents（采购文件）、process（采购过程）或 result（中标、成交结果）",
             )),
         }
@@ -307,9 +307,9 @@ impl App {
         self.procurement(procurement_id).await
     }
 
-    /// A supplier challenges (质疑) the documents, a step or the result, in writing. Refused after its
-    /// last day with `challenge_out_of_time` naming that day. Returns the challenge id.
-    pub async fn file_challenge(
+    /// A supplier objections (质疑) the documents, a step or the result, in writing. Refused after its
+    /// last day with `challenge_out_of_time` naming that day. Returns the objection id.
+    pub async fn file_procurement_objection(
         &self,
         actor: &Actor,
         procurement_id: &str,
@@ -326,7 +326,7 @@ impl App {
             None => None,
         };
         self.store.entity(supplier).await?.ok_or(AppError::NotFound { what: "供应商" })?;
-        let challenge_id = random_hex(self.entropy.as_ref(), 8);
+        let objection_id = random_hex(self.entropy.as_ref(), 8);
         self.procurement_command(actor, procurement_id, |loaded, rules, now_ms| {
             actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, supplier)?;
             let pinned = self.pinned_ruleset(&loaded.plan.ruleset)?;
@@ -335,9 +335,9 @@ impl App {
             if known > today {
                 return Err(field("known_on", "invalid_date", "知道或者应当知道其权益受到损害之日不能晚于今天"));
             }
-            let record = ChallengeRecord {
+            let record = ObjectionRecord {
                 procurement_id: procurement_id.to_owned(),
-                challenge_id: challenge_id.clone(),
+                objection_id: objection_id.clone(),
                 supplier_credit_code: supplier.to_owned(),
                 subject: subject.to_owned(),
                 known_on: known.to_string(),
@@ -346,34 +346,34 @@ impl App {
             };
             let parsed = subject_of(&record)?;
             check_objection(&self.calendar, rules, parsed, today).map_err(objection_refusal)?;
-            Ok((vec![Event::ProcurementChallengeFiled(record)], challenge_id.clone()))
+            Ok((vec![Event::ProcurementObjectionFiled(record)], objection_id.clone()))
         })
         .await
     }
 
-    /// The purchaser (or agency) replies to a challenge in writing.
-    pub async fn answer_challenge(
+    /// The purchaser (or agency) replies to an objection in writing.
+    pub async fn answer_procurement_objection(
         &self,
         actor: &Actor,
         procurement_id: &str,
-        challenge_id: &str,
+        objection_id: &str,
         upheld: bool,
         reply: &str,
     ) -> AppResult<ProcurementView> {
         let reply = required_text("reply", reply, "答复内容", TEXT_MAX_CHARS)?;
         self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
             Self::authorize_purchaser(actor, loaded)?;
-            let challenge = loaded
-                .challenges
+            let objection = loaded
+                .objections
                 .iter()
-                .find(|challenge| challenge.record.challenge_id == challenge_id)
+                .find(|objection| objection.record.objection_id == objection_id)
                 .ok_or(AppError::NotFound { what: "质疑" })?;
-            if challenge.answer.is_some() {
-                return Err(AppError::refused("challenge_answered", "该质疑已经答复"));
+            if objection.answer.is_some() {
+                return Err(AppError::refused("objection_answered", "该质疑已经答复"));
             }
-            let event = Event::ProcurementChallengeAnswered {
+            let event = Event::ProcurementObjectionAnswered {
                 procurement_id: procurement_id.to_owned(),
-                challenge_id: challenge_id.to_owned(),
+                objection_id: objection_id.to_owned(),
                 upheld,
                 reply,
                 answered_on: china_time::date_of(now_ms).to_string(),
@@ -384,38 +384,38 @@ impl App {
         self.procurement(procurement_id).await
     }
 
-    /// The challenging supplier complains to the finance department (only on what it challenged),
+    /// The objecting supplier complains to the finance department (only on what it objected to),
     /// within 15 working days after the reply period. Returns the complaint id.
     pub async fn file_procurement_complaint(
         &self,
         actor: &Actor,
         procurement_id: &str,
-        challenge_id: &str,
+        objection_id: &str,
         text: &str,
     ) -> AppResult<String> {
         let text = required_text("text", text, "投诉事项和理由", TEXT_MAX_CHARS)?;
         let complaint_id = random_hex(self.entropy.as_ref(), 8);
         self.procurement_command(actor, procurement_id, |loaded, rules, now_ms| {
-            let challenge =
-                loaded.challenges.iter().find(|challenge| challenge.record.challenge_id == challenge_id).ok_or_else(
+            let objection =
+                loaded.objections.iter().find(|objection| objection.record.objection_id == objection_id).ok_or_else(
                     || {
                         field(
-                            "challenge_id",
-                            "complaint_without_challenge",
+                            "objection_id",
+                            "complaint_without_objection",
                             "投诉的事项须先经质疑（政府采购法 第五十五条）；该质疑不存在",
                         )
                     },
                 )?;
-            let supplier = &challenge.record.supplier_credit_code;
+            let supplier = &objection.record.supplier_credit_code;
             actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, supplier)?;
-            if loaded.complaints.iter().any(|complaint| complaint.challenge_id == challenge_id) {
+            if loaded.complaints.iter().any(|complaint| complaint.objection_id == objection_id) {
                 return Err(AppError::refused("complaint_exists", "已就该质疑事项提出投诉"));
             }
-            let received = recorded_day(&challenge.record.received_on);
+            let received = recorded_day(&objection.record.received_on);
             let reply_due = objection_reply_deadline(&self.calendar, rules, received)?;
             let today = china_time::date_of(now_ms);
             // 政府采购法 第五十五条: after an unsatisfying reply, or once the reply period ran out.
-            if challenge.answer.is_none() && today <= reply_due.day {
+            if objection.answer.is_none() && today <= reply_due.day {
                 return Err(AppError::refused(
                     "complaint_too_early",
                     format!(
@@ -429,7 +429,7 @@ impl App {
             let event = Event::ProcurementComplaintFiled {
                 procurement_id: procurement_id.to_owned(),
                 complaint_id: complaint_id.clone(),
-                challenge_id: challenge_id.to_owned(),
+                objection_id: objection_id.to_owned(),
                 supplier_credit_code: supplier.clone(),
                 text,
                 received_on: today.to_string(),

@@ -1,6 +1,6 @@
-//! A supplier challenge (质疑) to a procurement's result, the complaint (投诉) that follows, the
+//! A supplier objection (质疑) to a procurement's result, the complaint (投诉) that follows, the
 //! suspension by the finance department and its decision changing the result (条例 第七十一条), with
-//! every clock computed by hand; and a challenge after its last day refused with that day.
+//! every clock computed by hand; and an objection after its last day refused with that day.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -33,16 +33,16 @@ async fn published(app: &TestApp, people: &mut People) -> String {
     id
 }
 
-async fn challenge(app: &TestApp, people: &People, id: &str, i: usize) -> (StatusCode, Value) {
+async fn objection(app: &TestApp, people: &People, id: &str, i: usize) -> (StatusCode, Value) {
     let request = json!({"supplier_credit_code": SUPPLIERS[i], "subject": "result",
                          "text": "中标供应商的投标产品不满足采购文件第三章第5项的实质性要求"});
     let (status, _, body) =
-        call(people.suppliers[i].post(app, &format!("/api/v1/procurements/{id}/challenges")).json(&request)).await;
+        call(people.suppliers[i].post(app, &format!("/api/v1/procurements/{id}/objections")).json(&request)).await;
     (status, body)
 }
 
-async fn complain(app: &TestApp, people: &People, id: &str, challenge_id: &str) -> (StatusCode, Value) {
-    let request = json!({"challenge_id": challenge_id, "text": "对质疑答复不满意：中标产品不满足实质性要求"});
+async fn complain(app: &TestApp, people: &People, id: &str, objection_id: &str) -> (StatusCode, Value) {
+    let request = json!({"objection_id": objection_id, "text": "对质疑答复不满意：中标产品不满足实质性要求"});
     let (status, _, body) =
         call(people.suppliers[0].post(app, &format!("/api/v1/procurements/{id}/complaints")).json(&request)).await;
     (status, body)
@@ -53,7 +53,7 @@ fn clock<'a>(item: &'a Value, name: &str) -> &'a str {
 }
 
 #[tokio::test]
-async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_changes_the_winner() {
+async fn an_objection_then_a_complaint_suspend_the_procurement_and_the_decision_changes_the_winner() {
     for app in spawn_apps().await {
         let mut people = People::new(&app).await;
         let id = published(&app, &mut people).await;
@@ -78,15 +78,15 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         let (status, _, body) = call(people.purchaser.post(&app, &path).json(&reply)).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("question_answered")), "{body}");
 
-        // Monday 10-12, supplier 0 challenges the result. 条例 第五十三条: it knew on the day the result
+        // Monday 10-12, supplier 0 objections the result. 条例 第五十三条: it knew on the day the result
         // notice ended, 1 working day after 10-08: 10-09. 政府采购法 第五十二条: 7 working days from
         // then: 10-10 (调休), 10-12..10-16, 10-19.
         people.at(&app, "2026-10-12T09:00:00+08:00").await;
-        let (status, body) = challenge(&app, &people, &id, 0).await;
+        let (status, body) = objection(&app, &people, &id, 0).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        let challenge_id = body["id"].as_str().expect("challenge id").to_owned();
+        let objection_id = body["id"].as_str().expect("objection id").to_owned();
         let view = get(&app, &id).await;
-        let filed = &view["challenges"][0];
+        let filed = &view["objections"][0];
         assert_eq!(filed["known_on"], "2026-10-09");
         assert_eq!(clock(filed, "last_day"), "2026-10-19");
         // 第五十三条: the reply within 7 working days of 10-12: 10-13..10-16, 10-19..10-21.
@@ -96,7 +96,7 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         // 10-26..10-30, 11-02..11-06, 11-09..11-11.
         assert_eq!(clock(filed, "complaint_last_day"), "2026-11-11");
 
-        // The challenge may affect the result: the contract is held until it is answered (条例 第五十四条).
+        // The objection may affect the result: the contract is held until it is answered (条例 第五十四条).
         let hold = json!({"command": "hold_contract", "reason": "质疑事项可能影响中标结果，暂停签订合同"});
         let view = people.step(&app, &id, hold, "contract_held").await;
         assert!(last_source(&view).contains("第五十四条"), "{view}");
@@ -108,13 +108,13 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         );
 
         // No complaint before an answer or the end of the reply period.
-        let (status, body) = complain(&app, &people, &id, &challenge_id).await;
+        let (status, body) = complain(&app, &people, &id, &objection_id).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_too_early")), "{body}");
         assert!(body["message"].as_str().is_some_and(|m| m.contains("2026年10月21日")), "{body}");
-        let (status, body) = complain(&app, &people, &id, "no-such-challenge").await;
+        let (status, body) = complain(&app, &people, &id, "no-such-objection").await;
         assert_eq!(
             (status, body["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("complaint_without_challenge")),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("complaint_without_objection")),
             "{body}"
         );
 
@@ -123,17 +123,17 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
         let (status, _, view) = call(
             people
                 .purchaser
-                .post(&app, &format!("/api/v1/procurements/{id}/challenges/{challenge_id}/answer"))
+                .post(&app, &format!("/api/v1/procurements/{id}/objections/{objection_id}/answer"))
                 .json(&answer),
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{view}");
-        assert_eq!(view["challenges"][0]["answered_on"], "2026-10-13");
+        assert_eq!(view["objections"][0]["answered_on"], "2026-10-13");
         people.step(&app, &id, json!({"command": "release_contract"}), "result_published").await;
 
         // Wednesday 10-14 the complaint arrives and is accepted that day (94号令 第二十一条).
         people.at(&app, "2026-10-14T10:00:00+08:00").await;
-        let (status, body) = complain(&app, &people, &id, &challenge_id).await;
+        let (status, body) = complain(&app, &people, &id, &objection_id).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let complaint_id = body["id"].as_str().expect("complaint id").to_owned();
         let view = get(&app, &id).await;
@@ -160,11 +160,11 @@ async fn a_challenge_then_a_complaint_suspend_the_procurement_and_the_decision_c
             "{body}"
         );
 
-        // Tuesday 10-20: supplier 2's challenge comes a day after its last day (10-19); refused with
+        // Tuesday 10-20: supplier 2's objection comes a day after its last day (10-19); refused with
         // that day, and nothing recorded.
         people.at(&app, "2026-10-20T10:00:00+08:00").await;
         let before = get(&app, &id).await["version"].clone();
-        let (status, body) = challenge(&app, &people, &id, 2).await;
+        let (status, body) = objection(&app, &people, &id, 2).await;
         assert_eq!(
             (status, body["code"].as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("challenge_out_of_time")),
