@@ -104,31 +104,46 @@ fn refusal(error: ProcedureRefusal) -> AppError {
     }
 }
 
-/// A security (保证金) of `amount_fen`: not negative, at most the ruleset's `rule_id` percent of
-/// `base_fen` (the bid deposit of the budget, 条例 第三十三条; the performance bond of the contract,
-/// 第四十八条). `what` names it in the error on `field`.
+/// Which security a cap applies to.
+#[derive(Clone, Copy)]
+pub(crate) enum Security {
+    /// The bid deposit, of the budget (条例 第三十三条).
+    BidDeposit,
+    /// The performance bond, of the contract (条例 第四十八条).
+    PerformanceBond,
+}
+
+/// A security of `amount_fen` against its cap in the pinned ruleset, a share of `base_fen`: the
+/// arithmetic of the tender's caps (`ggzy_domain::evaluation::deposit`), the message with the
+/// procurement article.
 pub(crate) fn check_security_cap(
     ruleset: &ggzy_domain::ruleset::Ruleset,
-    rule_id: &str,
+    security: Security,
     base_fen: i64,
     amount_fen: i64,
-    (field_name, code, what): (&str, &'static str, &str),
 ) -> AppResult<()> {
+    use ggzy_domain::evaluation::{DepositError, check_bid_deposit, check_performance_bond};
+    let (rule_id, field_name, what, base_what) = match security {
+        Security::BidDeposit => ("bid_deposit_percent_max", "bid_deposit_fen", "投标保证金", "采购项目预算金额"),
+        Security::PerformanceBond => ("performance_bond_percent_max", "performance_bond_fen", "履约保证金", "合同金额"),
+    };
     let rule = ruleset.get(rule_id).ok_or_else(|| AppError::Internal(format!("{} lacks {rule_id}", ruleset.key())))?;
-    // Exact: amount × 100 ≤ base × percent, in i128.
-    if amount_fen >= 0 && i128::from(amount_fen) * 100 <= i128::from(base_fen) * i128::from(rule.value) {
-        return Ok(());
+    let checked = match security {
+        Security::BidDeposit => check_bid_deposit(Fen(amount_fen), Fen(base_fen), rule.value),
+        Security::PerformanceBond => check_performance_bond(Fen(amount_fen), Fen(base_fen), rule.value),
+    };
+    match checked {
+        Ok(()) => Ok(()),
+        Err(
+            error @ (DepositError::DepositAboveCap { max_allowed, .. }
+            | DepositError::PerformanceBondAboveCap { max_allowed, .. }),
+        ) => Err(field(
+            field_name,
+            error.code(),
+            format!("{what}不得超过{base_what}的{}%，即最多 {max_allowed} 元，请调低（{}）", rule.value, rule.source),
+        )),
+        Err(other) => Err(field(field_name, other.code(), other.to_string())),
     }
-    Err(field(
-        field_name,
-        code,
-        format!(
-            "{what}不得超过{}%，即不超过 {} 元（{}）",
-            rule.value,
-            Fen(base_fen.saturating_mul(rule.value) / 100),
-            rule.source
-        ),
-    ))
 }
 
 impl App {
@@ -207,13 +222,7 @@ impl App {
             ));
         }
         if let Some(deposit) = asked.bid_deposit_fen {
-            check_security_cap(
-                self.pinned_ruleset(&ruleset)?,
-                "bid_deposit_percent_max",
-                asked.budget_fen,
-                deposit,
-                ("bid_deposit_fen", "bid_deposit_above_cap", "投标保证金（占采购项目预算金额）"),
-            )?;
+            check_security_cap(self.pinned_ruleset(&ruleset)?, Security::BidDeposit, asked.budget_fen, deposit)?;
         }
         if asked.sme_deduction_percent.is_some() || asked.sme_share_deduction_percent.is_some() {
             let rates = ggzy_domain::procurement::DeductionRates {

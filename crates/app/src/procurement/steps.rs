@@ -15,7 +15,7 @@ use ggzy_domain::procurement::{
 
 use super::fold::rank_record;
 use super::records::{CommitteeMemberRecord, SmeClaimRecord};
-use super::{Loaded, ProcurementView, TEXT_MAX_CHARS, check_security_cap, field, refusal};
+use super::{Loaded, ProcurementView, Security, TEXT_MAX_CHARS, check_security_cap, field, refusal};
 use crate::App;
 use crate::actor::Actor;
 use crate::entity::stored_region;
@@ -303,13 +303,8 @@ impl App {
             }
             if let (ProcurementCommand::SignContract, Some(bond)) = (command, asked.performance_bond_fen) {
                 let contract_fen = loaded.procedure.winners().last().map_or(0, |(_, price)| price.0);
-                check_security_cap(
-                    self.pinned_ruleset(&loaded.plan.ruleset)?,
-                    "performance_bond_percent_max",
-                    contract_fen,
-                    bond,
-                    ("performance_bond_fen", "performance_bond_above_cap", "履约保证金（占合同金额）"),
-                )?;
+                let pinned = self.pinned_ruleset(&loaded.plan.ruleset)?;
+                check_security_cap(pinned, Security::PerformanceBond, contract_fen, bond)?;
             }
             let request = StepRequest {
                 offers_due_ms: asked.offers_due_ms,

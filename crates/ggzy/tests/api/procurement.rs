@@ -18,7 +18,7 @@ async fn an_open_tender_runs_from_its_notice_to_the_accepted_contract() {
         let (status, body) = people.plan(&app, plan(10 * WAN + 1)).await;
         assert_eq!(
             (status, body["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("bid_deposit_above_cap")),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("deposit_above_cap")),
             "{body}"
         );
         assert!(body["message"].as_str().is_some_and(|m| m.contains("第三十三条")), "{body}");

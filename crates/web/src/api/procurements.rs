@@ -544,7 +544,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
 #[utoipa::path(post, path = "/api/v1/procurements", tag = "procurement", request_body = PlanProcurementRequest, responses(
     (status = 201, body = ProcurementDto),
     (status = 404, description = "not_found (purchaser or supplier)", body = ErrorBody),
-    (status = 422, description = "invalid_method, invalid_category, method_not_allowed, method_not_allowed_for_amount, method_ground_missing, method_ground_mismatch, add_on_amounts_missing, add_on_above_cap, procurement_budget_invalid, price_weight_invalid, price_weight_below_floor, price_weight_above_cap, sme_deduction_out_of_range, bid_deposit_above_cap, lowest_price_required, invalid_suppliers, previous_not_failed, invalid_text", body = ErrorBody),
+    (status = 422, description = "invalid_method, invalid_category, method_not_for_category, method_not_allowed_for_amount, method_ground_missing, method_ground_mismatch, add_on_amounts_missing, add_on_above_cap, procurement_budget_invalid, price_weight_invalid, price_weight_below_floor, price_weight_above_cap, sme_deduction_out_of_range, deposit_above_cap, lowest_price_required, invalid_suppliers, previous_not_failed, invalid_text", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn plan_procurement(
     State(state): State<WebState>,
