@@ -61,9 +61,7 @@ impl App {
                 }
             };
             if !is_over {
-                event.stream_id = "sealed".to_owned();
-                event.actor = "sealed".to_owned();
-                event.payload = format!(r#"{{"type":"{}","sealed_until_bidding_ends":true}}"#, event.event_type);
+                seal(event, "sealed_until_bidding_ends");
             }
         }
         Ok(())
@@ -89,9 +87,7 @@ impl App {
                 }
             };
             if !open {
-                event.stream_id = "sealed".to_owned();
-                event.actor = "sealed".to_owned();
-                event.payload = format!(r#"{{"type":"{}","sealed_until_offers_due":true}}"#, event.event_type);
+                seal(event, "sealed_until_offers_due");
             }
         }
         Ok(())
@@ -114,13 +110,18 @@ impl App {
                 }
             };
             if sealed {
-                event.stream_id = "sealed".to_owned();
-                event.actor = "sealed".to_owned();
-                event.payload = format!(r#"{{"type":"{}","sealed_until_opening":true}}"#, event.event_type);
+                seal(event, "sealed_until_opening");
             }
         }
         Ok(())
     }
+}
+
+/// Replaces what an event says (its stream, actor and payload) by its type and `marker`.
+fn seal(event: &mut StoredEvent, marker: &str) {
+    event.stream_id = "sealed".to_owned();
+    event.actor = "sealed".to_owned();
+    event.payload = format!(r#"{{"type":"{}","{marker}":true}}"#, event.event_type);
 }
 
 /// Event types of a sale that name its bidders.

@@ -407,6 +407,20 @@ impl App {
         Ok(extra)
     }
 
+    /// Runs a decision through [`App::procurement_command`] and answers with the view after it.
+    async fn procurement_update(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        decide: impl FnOnce(&Loaded, &ProcurementRules, i64) -> AppResult<Vec<Event>>,
+    ) -> AppResult<ProcurementView> {
+        self.procurement_command(actor, procurement_id, |loaded, rules, now_ms| {
+            Ok((decide(loaded, rules, now_ms)?, ()))
+        })
+        .await?;
+        self.procurement(procurement_id).await
+    }
+
     /// The actor acts for the purchaser or its agency.
     fn authorize_purchaser(actor: &Actor, loaded: &Loaded) -> AppResult<()> {
         let region = stored_region(&loaded.plan.region_code)?;

@@ -285,7 +285,7 @@ impl App {
         reply: &str,
     ) -> AppResult<ProcurementView> {
         let reply = required_text("reply", reply, "答复内容", TEXT_MAX_CHARS)?;
-        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+        self.procurement_update(actor, procurement_id, |loaded, _, now_ms| {
             Self::authorize_purchaser(actor, loaded)?;
             let question = loaded
                 .questions
@@ -301,10 +301,9 @@ impl App {
                 reply,
                 answered_on: china_time::date_of(now_ms).to_string(),
             };
-            Ok((vec![event], ()))
+            Ok(vec![event])
         })
-        .await?;
-        self.procurement(procurement_id).await
+        .await
     }
 
     /// A supplier objections (质疑) the documents, a step or the result, in writing. Refused after its
@@ -361,7 +360,7 @@ impl App {
         reply: &str,
     ) -> AppResult<ProcurementView> {
         let reply = required_text("reply", reply, "答复内容", TEXT_MAX_CHARS)?;
-        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+        self.procurement_update(actor, procurement_id, |loaded, _, now_ms| {
             Self::authorize_purchaser(actor, loaded)?;
             let objection = loaded
                 .objections
@@ -378,10 +377,9 @@ impl App {
                 reply,
                 answered_on: china_time::date_of(now_ms).to_string(),
             };
-            Ok((vec![event], ()))
+            Ok(vec![event])
         })
-        .await?;
-        self.procurement(procurement_id).await
+        .await
     }
 
     /// The objecting supplier complains to the finance department (only on what it objected to),
@@ -452,7 +450,7 @@ impl App {
         decision: &str,
     ) -> AppResult<ProcurementView> {
         let decision = required_text("decision", decision, "处理决定", TEXT_MAX_CHARS)?;
-        self.procurement_command(actor, procurement_id, |loaded, rules, now_ms| {
+        self.procurement_update(actor, procurement_id, |loaded, rules, now_ms| {
             actor.authorize(Action::SuperviseTender, &stored_region(&loaded.plan.region_code)?)?;
             let complaint = loaded
                 .complaints
@@ -485,9 +483,8 @@ impl App {
                 debug_assert!(facts.iter().any(|fact| matches!(fact, ProcedureFact::Stepped { .. })));
                 events.extend(super::steps::events_of(loaded, facts, source, &asked));
             }
-            Ok((events, ()))
+            Ok(events)
         })
-        .await?;
-        self.procurement(procurement_id).await
+        .await
     }
 }

@@ -295,7 +295,7 @@ impl App {
             }
         }
         let procurement_id = procurement_id.to_owned();
-        self.procurement_command(actor, &procurement_id, |loaded, rules, now_ms| {
+        self.procurement_update(actor, &procurement_id, |loaded, rules, now_ms| {
             if is_regulators(command) {
                 actor.authorize(Action::SuperviseTender, &stored_region(&loaded.plan.region_code)?)?;
             } else {
@@ -326,10 +326,9 @@ impl App {
                     ggzy_domain::china_time::text(moved)
                 );
             }
-            Ok((events_of(loaded, facts, source, &asked), ()))
+            Ok(events_of(loaded, facts, source, &asked))
         })
-        .await?;
-        self.procurement(&procurement_id).await
+        .await
     }
 
     /// A supplier seals its offer (bid, response or final offer): an SM3 commitment to its price and
@@ -393,7 +392,7 @@ impl App {
             ));
         }
         let (commitment, _) = crate::sale::commitment_of_price(price_fen, salt_hex)?;
-        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+        self.procurement_update(actor, procurement_id, |loaded, _, now_ms| {
             actor.authorize_on_entity(Action::SubmitBid, &stored_region(&loaded.plan.region_code)?, supplier)?;
             loaded
                 .procedure
@@ -406,10 +405,9 @@ impl App {
                 price_fen,
                 sme,
             };
-            Ok((vec![event], ()))
+            Ok(vec![event])
         })
-        .await?;
-        self.procurement(procurement_id).await
+        .await
     }
 
     /// Records the committee's evaluation: the points of every criterion but price per supplier
@@ -432,7 +430,7 @@ impl App {
                 format!("供应商 {supplier} 的得分须在0至100分之间（单位：0.01分）"),
             ));
         }
-        self.procurement_command(actor, procurement_id, |loaded, rules, _| {
+        self.procurement_update(actor, procurement_id, |loaded, rules, _| {
             Self::authorize_purchaser(actor, loaded)?;
             let terms = loaded.procedure.terms();
             if let Some(size) =
@@ -452,10 +450,9 @@ impl App {
                 non_compliant: non_compliant.clone(),
                 committee: committee.clone(),
             };
-            Ok((vec![event], ()))
+            Ok(vec![event])
         })
-        .await?;
-        self.procurement(procurement_id).await
+        .await
     }
 
     /// A supplier objects to a single-source publicity (条例 第三十八条). Returns the objection id.
@@ -495,13 +492,12 @@ impl App {
     ) -> AppResult<ProcurementView> {
         let reply = required_text("reply", reply, "处理意见", TEXT_MAX_CHARS)?;
         let asked = StepAsked { reason: reply, ..StepAsked::default() };
-        self.procurement_command(actor, procurement_id, |loaded, _, now_ms| {
+        self.procurement_update(actor, procurement_id, |loaded, _, now_ms| {
             Self::authorize_purchaser(actor, loaded)?;
             let (facts, source) =
                 loaded.procedure.decide_objection_review(objection_id, upheld, now_ms).map_err(refusal)?;
-            Ok((events_of(loaded, facts, source, &asked), ()))
+            Ok(events_of(loaded, facts, source, &asked))
         })
-        .await?;
-        self.procurement(procurement_id).await
+        .await
     }
 }
