@@ -228,12 +228,22 @@ pub fn compiled_release(procedure: &Procedure) -> Value {
         release.insert("bids".into(), json!({"details": Value::Array(details)}));
     }
     if !p.awards.is_empty() {
+        // A lot has one award, or (a framework agreement) one per admitted supplier: the first keeps
+        // `{tender}-award-{lot}` (the contract's awardID), the others add their place.
+        let mut per_lot: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         let awards = p
             .awards
             .iter()
             .map(|award| {
+                let place = per_lot.entry(award.lot_id.as_str()).or_insert(0);
+                *place += 1;
+                let id = if *place == 1 {
+                    format!("{}-award-{}", p.tender_id, award.lot_id)
+                } else {
+                    format!("{}-award-{}-{}", p.tender_id, award.lot_id, place)
+                };
                 let mut item = Map::new();
-                item.insert("id".into(), json!(format!("{}-award-{}", p.tender_id, award.lot_id)));
+                item.insert("id".into(), json!(id));
                 item.insert("status".into(), json!("active"));
                 item.insert("date".into(), date(award.date_ms));
                 item.insert("suppliers".into(), json!([award.supplier.reference()]));
@@ -333,6 +343,20 @@ mod tests {
             vec![&json!(["buyer", "procuringEntity"]), &json!(["tenderer", "supplier"]), &json!(["tenderer"])]
         );
         assert_eq!(release["tender"]["tenderPeriod"]["startDate"], "2025-11-24T16:00:00Z");
+    }
+
+    #[test]
+    fn several_awards_of_one_lot_keep_distinct_ids() {
+        let mut framework = procedure();
+        let second = Award {
+            supplier: Party { credit_code: "X".to_owned(), name: "乙".to_owned() },
+            ..framework.awards[0].clone()
+        };
+        framework.awards.push(second);
+        let release = compiled_release(&framework);
+        assert_eq!(release["awards"][0]["id"], format!("{}-award-1", framework.tender_id));
+        assert_eq!(release["awards"][1]["id"], format!("{}-award-1-2", framework.tender_id));
+        assert_eq!(release["contracts"][0]["awardID"], release["awards"][0]["id"]);
     }
 
     #[test]

@@ -780,6 +780,9 @@ pub enum Event {
         procurement_id: String,
         /// How they were chosen: `notice`, `library_draw` or `recommendation`.
         selection: String,
+        /// The qualified candidates they were drawn from at random (empty: named directly).
+        #[serde(default)]
+        candidates: Vec<String>,
         /// Their credit codes.
         suppliers: Vec<String>,
     },
@@ -808,6 +811,20 @@ pub enum Event {
         price_fen: i64,
         /// Its SME claim.
         sme: crate::procurement::SmeClaimRecord,
+    },
+    /// A move in a bid's abnormally-low-price review (异常低价, 87号令 第六十条).
+    ProcurementPriceReviewed {
+        /// Procurement.
+        procurement_id: String,
+        /// The supplier.
+        supplier_credit_code: String,
+        /// The move (`flag`, `request_explanation`, `accept_explanation`, `reject_explanation`,
+        /// `miss_explanation`).
+        command: String,
+        /// The review's state after it.
+        review: String,
+        /// Why, or the explanation's gist.
+        reason: String,
     },
     /// The committee's ranking.
     ProcurementEvaluated {
@@ -1750,6 +1767,7 @@ impl Event {
             Event::ProcurementSuppliersInvited { .. } => "ProcurementSuppliersInvited",
             Event::ProcurementOfferSealed { .. } => "ProcurementOfferSealed",
             Event::ProcurementOfferOpened { .. } => "ProcurementOfferOpened",
+            Event::ProcurementPriceReviewed { .. } => "ProcurementPriceReviewed",
             Event::ProcurementEvaluated { .. } => "ProcurementEvaluated",
             Event::ProcurementWinnerDetermined { .. } => "ProcurementWinnerDetermined",
             Event::ProcurementPublicityObjected { .. } => "ProcurementPublicityObjected",
@@ -1926,6 +1944,7 @@ impl Event {
             | Event::ProcurementSuppliersInvited { .. }
             | Event::ProcurementOfferSealed { .. }
             | Event::ProcurementOfferOpened { .. }
+            | Event::ProcurementPriceReviewed { .. }
             | Event::ProcurementEvaluated { .. }
             | Event::ProcurementWinnerDetermined { .. }
             | Event::ProcurementPublicityObjected { .. }

@@ -116,11 +116,16 @@ impl Cast {
         self.step_by(&self.purchaser, id, asked).await
     }
 
+    /// The three demo suppliers, named directly or (a library draw) drawn by the platform from them.
     fn invite(&self, selection: &str) -> StepAsked {
+        let codes: Vec<String> = self.suppliers.iter().map(|(_, code)| code.clone()).collect();
+        let drawn = selection == "library_draw";
         StepAsked {
             command: "invite_suppliers".to_owned(),
             selection: Some(selection.to_owned()),
-            suppliers: self.suppliers.iter().map(|(_, code)| code.clone()).collect(),
+            draw_count: drawn.then_some(codes.len()),
+            candidates: if drawn { codes.clone() } else { Vec::new() },
+            suppliers: if drawn { Vec::new() } else { codes },
             ..StepAsked::default()
         }
     }

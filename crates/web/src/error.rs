@@ -291,6 +291,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("committee_agency_staff", 422, "采购代理机构工作人员不得参加本机构代理项目的评审"),
     ("ranking_duplicate_bidder", 422, "同一供应商重复参与排序"),
     ("abnormally_low_pending", 409, "异常低价尚待供应商说明"),
+    ("abnormally_low_invalid_transition", 409, "报价审查当前状态不允许该操作"),
     ("ranking_price_invalid", 422, "报价须大于零"),
     ("tie_break_missing", 422, "得分（报价）相同，须提供采购文件规定的排序"),
     ("tie_break_tied", 422, "并列排序无法区分"),

@@ -3,8 +3,8 @@
 use ggzy_domain::Fen;
 use ggzy_domain::evaluation::Centipoints;
 use ggzy_domain::procurement::{
-    AdjustedPrice, Procedure, ProcedureFact, ProcurementCommand, ProcurementRules, ProcurementState, RankedBid,
-    WeightSetting, check_price_weight,
+    AbnormallyLowCommand, AdjustedPrice, Procedure, ProcedureFact, ProcurementCommand, ProcurementRules,
+    ProcurementState, RankedBid, WeightSetting, check_price_weight,
 };
 use ggzy_store::StoredEvent;
 
@@ -213,6 +213,13 @@ impl Loaded {
                     supplier: supplier_credit_code.clone(),
                     price: Fen(*price_fen),
                     claim: sme.claim(),
+                })
+            }
+            Event::ProcurementPriceReviewed { supplier_credit_code, command, .. } => {
+                Some(ProcedureFact::PriceReviewed {
+                    supplier: supplier_credit_code.clone(),
+                    command: AbnormallyLowCommand::parse(command)
+                        .ok_or_else(|| AppError::Internal(format!("stored price-review command {command}")))?,
                 })
             }
             Event::ProcurementEvaluated { ranking, non_compliant, committee, .. } => {

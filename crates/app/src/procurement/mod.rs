@@ -67,6 +67,8 @@ pub struct ProcurementView {
     pub ranking: Vec<RankRecord>,
     /// Suppliers found non-compliant.
     pub non_compliant: Vec<String>,
+    /// The abnormally-low-price reviews: supplier and state.
+    pub price_reviews: Vec<(String, ggzy_domain::procurement::AbnormallyLowReview)>,
     /// The committee or group that evaluated, once the result is published.
     pub committee: Vec<CommitteeMemberRecord>,
     /// The winners in order (several for a framework agreement).
@@ -347,6 +349,11 @@ impl App {
             offers: procedure.offers_readable(now_ms).then(|| steps::offer_views(procedure)),
             ranking: loaded.ranking.clone(),
             non_compliant: loaded.non_compliant.clone(),
+            price_reviews: procedure
+                .price_reviews()
+                .iter()
+                .map(|(supplier, review)| (supplier.clone(), *review))
+                .collect(),
             // 条例 第四十三条第三款: the members are named in the result notice, not before.
             committee: if procedure.entered_ms(ProcurementState::ResultPublished).is_some() {
                 loaded.committee.clone()

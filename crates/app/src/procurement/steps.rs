@@ -9,8 +9,8 @@ use ggzy_domain::authz::Action;
 use ggzy_domain::evaluation::Centipoints;
 use ggzy_domain::evaluation::{CommitteeMember, MemberKind};
 use ggzy_domain::procurement::{
-    Procedure, ProcedureFact, ProcurementCommand, ProcurementMember, StepRequest, check_procurement_committee,
-    committee_size,
+    AbnormallyLowCommand, Procedure, ProcedureFact, ProcurementCommand, ProcurementMember, StepRequest,
+    check_procurement_committee, committee_size, draw_suppliers,
 };
 
 use super::fold::rank_record;
@@ -98,6 +98,10 @@ pub struct StepAsked {
     pub suppliers: Vec<String>,
     /// How they were chosen: `notice`, `library_draw` or `recommendation`.
     pub selection: Option<String>,
+    /// The qualified suppliers to draw from at random (invite_suppliers), instead of `suppliers`.
+    pub candidates: Vec<String>,
+    /// How many to draw from `candidates`.
+    pub draw_count: Option<usize>,
     /// The performance bond at the contract's signing, fen.
     pub performance_bond_fen: Option<i64>,
     /// Why, or what was done.
@@ -189,6 +193,7 @@ pub(crate) fn events_of(loaded: &Loaded, facts: Vec<ProcedureFact>, source: &str
             ProcedureFact::SuppliersInvited { suppliers } => Some(Event::ProcurementSuppliersInvited {
                 procurement_id: procurement_id.clone(),
                 selection: asked.selection.clone().unwrap_or_default(),
+                candidates: asked.candidates.clone(),
                 suppliers,
             }),
             ProcedureFact::PublicityObjectionReviewed { objection_id, upheld } => {
@@ -199,10 +204,11 @@ pub(crate) fn events_of(loaded: &Loaded, facts: Vec<ProcedureFact>, source: &str
                     reply: asked.reason.trim().to_owned(),
                 })
             }
-            // Offers, openings, evaluations and objections have their own use cases.
+            // Offers, openings, price reviews, evaluations and objections have their own use cases.
             ProcedureFact::OfferSealed { .. }
             | ProcedureFact::OfferOpened { .. }
             | ProcedureFact::Evaluated { .. }
+            | ProcedureFact::PriceReviewed { .. }
             | ProcedureFact::PublicityObjected { .. } => None,
         })
         .collect()
@@ -290,9 +296,13 @@ impl App {
                     "供应商产生方式须为 notice（发布资格预审公告征集）、library_draw（从供应商库中随机抽取）或 recommendation（采购人和评审专家书面推荐）",
                 ));
             }
-            for supplier in &asked.suppliers {
+            for supplier in asked.suppliers.iter().chain(&asked.candidates) {
                 self.store.entity(supplier).await?.ok_or(AppError::NotFound { what: "供应商" })?;
             }
+        }
+        let mut asked = asked;
+        if command == ProcurementCommand::InviteSuppliers && !asked.candidates.is_empty() {
+            asked.suppliers = self.draw_invited(&asked)?;
         }
         let procurement_id = procurement_id.to_owned();
         self.procurement_update(actor, &procurement_id, |loaded, rules, now_ms| {
@@ -315,6 +325,16 @@ impl App {
             let (mut facts, source) =
                 loaded.procedure.decide_step(rules, &self.calendar, command, &request, now_ms).map_err(refusal)?;
             if command == ProcurementCommand::InviteSuppliers {
+                let method = loaded.procedure.terms().method;
+                let must_draw = method == ggzy_domain::procurement::ProcurementMethod::InvitedTender
+                    || asked.selection.as_deref() == Some("library_draw");
+                if must_draw && asked.candidates.is_empty() {
+                    return Err(field(
+                        "candidates",
+                        "invalid_suppliers",
+                        "邀请招标、从供应商库中选取的，应当从符合资格条件的供应商中随机抽取：请填写备选供应商（candidates）和抽取家数（draw_count），由平台随机抽取（政府采购法 第三十四条；政府采购货物和服务招标投标管理办法（财政部令第87号）第十四条）",
+                    ));
+                }
                 let invited = loaded.procedure.decide_invitation(rules, &asked.suppliers).map_err(refusal)?;
                 facts.insert(0, invited);
             }
@@ -329,6 +349,46 @@ impl App {
             Ok(events_of(loaded, facts, source, &asked))
         })
         .await
+    }
+
+    /// Draws the invited suppliers at random from the candidates (政府采购法 第三十四条; 87号令 第十四条: from
+    /// a written recommendation, at least twice as many candidates as drawn).
+    fn draw_invited(&self, asked: &StepAsked) -> AppResult<Vec<String>> {
+        if !asked.suppliers.is_empty() {
+            return Err(field(
+                "suppliers",
+                "invalid_suppliers",
+                "随机抽取时只填写备选供应商（candidates），不填写 suppliers",
+            ));
+        }
+        let mut candidates = asked.candidates.clone();
+        candidates.sort();
+        candidates.dedup();
+        if candidates.len() != asked.candidates.len() {
+            return Err(field("candidates", "invalid_suppliers", "备选供应商不能重复"));
+        }
+        let count = asked.draw_count.filter(|count| *count >= 1 && *count <= candidates.len()).ok_or_else(|| {
+            field(
+                "draw_count",
+                "invalid_suppliers",
+                format!("抽取家数须在1至{}（备选供应商家数）之间", candidates.len()),
+            )
+        })?;
+        if asked.selection.as_deref() == Some("recommendation") && candidates.len() < 2 * count {
+            return Err(field(
+                "candidates",
+                "invalid_suppliers",
+                format!(
+                    "采用书面推荐方式的，备选供应商不得少于拟随机抽取家数的两倍（{}家）（政府采购货物和服务招标投标管理办法（财政部令第87号）第十四条）",
+                    2 * count
+                ),
+            ));
+        }
+        Ok(draw_suppliers(&asked.candidates, count, || {
+            let mut bytes = [0u8; 8];
+            self.entropy.fill(&mut bytes);
+            u64::from_be_bytes(bytes)
+        }))
     }
 
     /// A supplier seals its offer (bid, response or final offer): an SM3 commitment to its price and
@@ -451,6 +511,44 @@ impl App {
                 committee: committee.clone(),
             };
             Ok(vec![event])
+        })
+        .await
+    }
+
+    /// The committee moves a bid's abnormally-low-price review (87号令 第六十条): flags a price clearly
+    /// below the others, asks for a written explanation, accepts or rejects it, or records that none
+    /// came. A flagged bid is neither ranked nor dropped until the review ends; a rejected one is
+    /// invalid.
+    pub async fn review_offer_price(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        supplier: &str,
+        command: &str,
+        reason: &str,
+    ) -> AppResult<ProcurementView> {
+        let command = AbnormallyLowCommand::parse(command).ok_or_else(|| {
+            field(
+                "command",
+                "invalid_command",
+                "报价审查步骤须为 flag（认定报价明显偏低）、request_explanation（要求书面说明）、accept_explanation（采信说明）、\
+                 reject_explanation（不采信说明）或 miss_explanation（逾期未说明）",
+            )
+        })?;
+        let reason = required_text("reason", reason, "理由（或说明的要点）", TEXT_MAX_CHARS)?;
+        self.procurement_update(actor, procurement_id, |loaded, _, _| {
+            Self::authorize_purchaser(actor, loaded)?;
+            let (fact, _) = loaded.procedure.decide_price_review(supplier, command).map_err(refusal)?;
+            let mut after = loaded.procedure.clone();
+            after.apply(&fact);
+            let review = after.price_reviews().get(supplier).map_or("unflagged", |review| review.as_str());
+            Ok(vec![Event::ProcurementPriceReviewed {
+                procurement_id: procurement_id.to_owned(),
+                supplier_credit_code: supplier.to_owned(),
+                command: command.as_str().to_owned(),
+                review: review.to_owned(),
+                reason,
+            }])
         })
         .await
     }

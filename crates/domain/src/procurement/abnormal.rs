@@ -27,6 +27,17 @@ pub enum AbnormallyLowReview {
 }
 
 impl AbnormallyLowReview {
+    /// Identifier in the API and the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbnormallyLowReview::Unflagged => "unflagged",
+            AbnormallyLowReview::Flagged => "flagged",
+            AbnormallyLowReview::ExplanationRequested => "explanation_requested",
+            AbnormallyLowReview::Explained => "explained",
+            AbnormallyLowReview::Invalid => "invalid",
+        }
+    }
+
     /// The Chinese name.
     pub fn label(self) -> &'static str {
         match self {
@@ -65,6 +76,31 @@ pub enum AbnormallyLowCommand {
 }
 
 impl AbnormallyLowCommand {
+    /// Every command.
+    pub const ALL: [AbnormallyLowCommand; 5] = [
+        AbnormallyLowCommand::Flag,
+        AbnormallyLowCommand::RequestExplanation,
+        AbnormallyLowCommand::AcceptExplanation,
+        AbnormallyLowCommand::RejectExplanation,
+        AbnormallyLowCommand::MissExplanation,
+    ];
+
+    /// Identifier in the API and the record.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbnormallyLowCommand::Flag => "flag",
+            AbnormallyLowCommand::RequestExplanation => "request_explanation",
+            AbnormallyLowCommand::AcceptExplanation => "accept_explanation",
+            AbnormallyLowCommand::RejectExplanation => "reject_explanation",
+            AbnormallyLowCommand::MissExplanation => "miss_explanation",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(text: &str) -> Option<AbnormallyLowCommand> {
+        AbnormallyLowCommand::ALL.into_iter().find(|command| command.as_str() == text)
+    }
+
     /// The Chinese name.
     pub fn label(self) -> &'static str {
         match self {

@@ -66,7 +66,7 @@ pub use periods::{clarification_period, response_period};
 pub use price_score::{
     AdjustedPrice, PriceWeight, WeightError, WeightSetting, base_price, check_price_weight, price_score, price_scores,
 };
-pub use procedure::{Offer, Procedure, ProcedureFact, ProcedureRefusal, ProcedureTerms, StepRequest};
+pub use procedure::{Offer, Procedure, ProcedureFact, ProcedureRefusal, ProcedureTerms, StepRequest, draw_suppliers};
 pub use ranking::{CompliantBid, RankedBid, RankingError, TieBreak, break_ties, rank_comprehensive, rank_lowest_price};
 pub use rules::{
     CommitteeRules, OVERRIDABLE, ObjectionRules, PeriodRules, PriceWeightRules, ProcurementRules, RulesError, SmeRules,

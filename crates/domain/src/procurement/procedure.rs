@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use super::rules::ProcurementRules;
 use super::{
-    AbnormallyLowReview, CompliantBid, DeductionRates, InvalidProcurementTransition, ItemCategory, PriceWeight,
-    ProcurementCommand, ProcurementMethod, ProcurementState, RankedBid, RankingError, Shortfall, SmeClaim,
-    SupplierFacts, SupplierStage, TieBreak, adjusted_price, break_ties, rank_comprehensive, rank_lowest_price,
-    supplier_shortfall, transition,
+    AbnormallyLowCommand, AbnormallyLowReview, CompliantBid, DeductionRates, InvalidAbnormallyLowStep,
+    InvalidProcurementTransition, ItemCategory, PriceWeight, ProcurementCommand, ProcurementMethod, ProcurementState,
+    RankedBid, RankingError, Shortfall, SmeClaim, SupplierFacts, SupplierStage, TieBreak, abnormally_low_transition,
+    adjusted_price, break_ties, rank_comprehensive, rank_lowest_price, supplier_shortfall, transition,
 };
 use crate::Fen;
 use crate::calendar::HolidayCalendar;
@@ -112,6 +112,13 @@ pub enum ProcedureFact {
         supplier: String,
         /// The price.
         price: Fen,
+    },
+    /// The committee moved a bid's abnormally-low-price review (87号令 第六十条).
+    PriceReviewed {
+        /// The supplier.
+        supplier: String,
+        /// The command.
+        command: AbnormallyLowCommand,
     },
     /// An objection to a single-source publicity arrived.
     PublicityObjected {
@@ -211,6 +218,9 @@ pub enum ProcedureRefusal {
     /// The ranking refused.
     #[error(transparent)]
     Ranking(#[from] RankingError),
+    /// A move the abnormally-low-price review does not allow.
+    #[error(transparent)]
+    PriceReview(#[from] InvalidAbnormallyLowStep),
     /// A report without an evaluation.
     #[error("评审结果尚未登记，不能送交评审报告")]
     NotEvaluated,
@@ -265,6 +275,7 @@ impl ProcedureRefusal {
             ProcedureRefusal::NothingToRank => "nothing_to_rank",
             ProcedureRefusal::PointsInvalid(_) => "invalid_points",
             ProcedureRefusal::Ranking(error) => error.code(),
+            ProcedureRefusal::PriceReview(error) => error.code(),
             ProcedureRefusal::NotEvaluated => "not_evaluated",
             ProcedureRefusal::NoCandidateLeft => "no_candidate_left",
             ProcedureRefusal::PriceMissing => "price_missing",
@@ -307,6 +318,8 @@ pub struct Procedure {
     responded: Vec<String>,
     offers: BTreeMap<String, Offer>,
     ranking: Vec<RankedBid>,
+    /// The abnormally-low-price reviews by supplier (absent: unflagged).
+    price_reviews: BTreeMap<String, AbnormallyLowReview>,
     /// Winners in order (the last is the current one; a framework agreement admits several).
     winners: Vec<(String, Fen)>,
     /// Publicity objections: id → reviewed and upheld?
@@ -336,6 +349,7 @@ impl Procedure {
             responded: Vec::new(),
             offers: BTreeMap::new(),
             ranking: Vec::new(),
+            price_reviews: BTreeMap::new(),
             winners: Vec::new(),
             publicity_objections: Vec::new(),
             entered_ms,
@@ -373,6 +387,10 @@ impl Procedure {
     /// The ranking, once evaluated.
     pub fn ranking(&self) -> &[RankedBid] {
         &self.ranking
+    }
+    /// The abnormally-low-price reviews by supplier (absent: unflagged).
+    pub fn price_reviews(&self) -> &BTreeMap<String, AbnormallyLowReview> {
+        &self.price_reviews
     }
     /// The winners in order (the current one last; several for a framework agreement).
     pub fn winners(&self) -> &[(String, Fen)] {
@@ -428,6 +446,12 @@ impl Procedure {
                 }
             }
             ProcedureFact::Evaluated { ranking } => self.ranking = ranking.clone(),
+            ProcedureFact::PriceReviewed { supplier, command } => {
+                let now = self.price_reviews.get(supplier).copied().unwrap_or(AbnormallyLowReview::Unflagged);
+                if let Ok(line) = abnormally_low_transition(now, *command) {
+                    self.price_reviews.insert(supplier.clone(), line.to);
+                }
+            }
             ProcedureFact::WinnerDetermined { supplier, price } => self.winners.push((supplier.clone(), *price)),
             ProcedureFact::PublicityObjected { objection_id } => {
                 self.publicity_objections.push((objection_id.clone(), None));
@@ -798,7 +822,7 @@ impl Procedure {
             bids.push(CompliantBid {
                 bidder: supplier.clone(),
                 price: adjusted_price(rules, self.terms.sme_rates, self.terms.reserved_for_sme, claim, price),
-                abnormally_low: AbnormallyLowReview::Unflagged,
+                abnormally_low: self.price_reviews.get(supplier).copied().unwrap_or(AbnormallyLowReview::Unflagged),
                 other_points: points,
             });
         }
@@ -810,6 +834,10 @@ impl Procedure {
         if bids.is_empty() {
             return Err(ProcedureRefusal::NothingToRank);
         }
+        // 政府采购法 第三十六条; 87号令 第四十四条: fewer qualified than the minimum are not evaluated.
+        let qualified =
+            bids.iter().filter(|bid| bid.abnormally_low.stands() || !bid.abnormally_low.is_settled()).count();
+        self.check_suppliers(rules, SupplierStage::Qualified, qualified)?;
         let ranked = match self.terms.price_weight {
             Some(weight) => rank_comprehensive(&bids, weight)?,
             None => rank_lowest_price(&bids)?,
@@ -820,6 +848,30 @@ impl Procedure {
             ranked
         };
         Ok(ProcedureFact::Evaluated { ranking })
+    }
+
+    /// The committee's move in `supplier`'s abnormally-low-price review (87号令 第六十条): during the
+    /// evaluation, before the ranking, on an opened offer.
+    ///
+    /// # Errors
+    /// Not evaluating (or evaluated already), no opened offer, or a move the review does not allow.
+    pub fn decide_price_review(
+        &self,
+        supplier: &str,
+        command: AbnormallyLowCommand,
+    ) -> Result<(ProcedureFact, &'static str), ProcedureRefusal> {
+        if self.state != ProcurementState::Evaluating {
+            return Err(ProcedureRefusal::NotEvaluating(self.state));
+        }
+        if !self.ranking.is_empty() {
+            return Err(ProcedureRefusal::ReEvaluation);
+        }
+        if self.offers.get(supplier).is_none_or(|offer| offer.opened.is_none()) {
+            return Err(ProcedureRefusal::NoOffer);
+        }
+        let now = self.price_reviews.get(supplier).copied().unwrap_or(AbnormallyLowReview::Unflagged);
+        let line = abnormally_low_transition(now, command)?;
+        Ok((ProcedureFact::PriceReviewed { supplier: supplier.to_owned(), command }, line.source))
     }
 
     /// An objection to the single-source publicity, now.
@@ -886,4 +938,19 @@ fn check_floor(
         ))),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Draws `count` suppliers at random from `candidates` (政府采购法 第三十四条; 87号令 第十四条): a partial
+/// Fisher–Yates shuffle driven by `random` (a uniform `u64` per call; the modulo bias over at most a few
+/// hundred candidates is below 2⁻⁵⁵). Returns them in the order drawn.
+pub fn draw_suppliers(candidates: &[String], count: usize, mut random: impl FnMut() -> u64) -> Vec<String> {
+    let mut pool = candidates.to_vec();
+    let count = count.min(pool.len());
+    for i in 0..count {
+        let span = (pool.len() - i) as u64;
+        let j = i + usize::try_from(random() % span).unwrap_or(0);
+        pool.swap(i, j);
+    }
+    pool.truncate(count);
+    pool
 }

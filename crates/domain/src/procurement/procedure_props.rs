@@ -1,6 +1,7 @@
 //! Property tests of a procurement procedure's written invariants: no offer is accepted at or after
 //! its deadline and every one before it is; no offer opens before the deadline or with another
-//! commitment; the winner is the first in rank and the next candidate the next one.
+//! commitment; the winner is the first in rank and the next candidate the next one; a random draw of
+//! suppliers takes distinct candidates, as many as asked.
 
 use proptest::prelude::*;
 
@@ -124,5 +125,25 @@ proptest! {
         step(&mut procedure, ProcurementCommand::NextCandidate).expect("next");
         prop_assert_eq!(&procedure.winners()[1].0, &procedure.ranking()[1].bidder);
         prop_assert!(procedure.ranking()[0].price.price <= procedure.ranking()[1].price.price);
+    }
+
+    #[test]
+    fn a_draw_takes_distinct_candidates_and_as_many_as_asked(
+        n in 3usize..40,
+        count in 1usize..40,
+        seed in any::<u64>(),
+    ) {
+        let candidates: Vec<String> = (0..n).map(|i| format!("S{i}")).collect();
+        let mut state = seed;
+        let drawn = draw_suppliers(&candidates, count, || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            state >> 11
+        });
+        prop_assert_eq!(drawn.len(), count.min(n));
+        let mut unique = drawn.clone();
+        unique.sort();
+        unique.dedup();
+        prop_assert_eq!(unique.len(), drawn.len());
+        prop_assert!(drawn.iter().all(|s| candidates.contains(s)));
     }
 }

@@ -200,7 +200,9 @@ async fn an_invited_tender_above_the_threshold_waits_for_approval_and_takes_only
                 json!({"method": "invited_tender", "category": "services", "budget_fen": 300 * WAN, "grounds": ["limited_suppliers"]}),
             )
             .await;
-        let invite = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..3]});
+        // 政府采购法 第三十四条, 87号令 第十四条: the platform draws three or more at random from the qualified
+        // candidates.
+        let invite = json!({"command": "invite_suppliers", "selection": "library_draw", "candidates": SUPPLIERS, "draw_count": 3});
         let (status, body) = people.step_as(&app, &people.purchaser, &id, invite.clone()).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("method_approval_required")), "{body}");
         people.step(&app, &id, json!({"command": "submit_for_approval"}), "method_approval").await;
@@ -209,12 +211,27 @@ async fn an_invited_tender_above_the_threshold_waits_for_approval_and_takes_only
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, body) = people.step_as(&app, &people.regulator, &id, json!({"command": "approve"})).await;
         assert_eq!((status, body["state"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
-        // 政府采购法 第三十四条: at least three suppliers are invited.
-        let two = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..2]});
+        // Naming the invited instead of drawing them is refused; fewer than three are too few.
+        let named = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..3]});
+        let (status, body) = people.step_as(&app, &people.purchaser, &id, named).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_suppliers")),
+            "{body}"
+        );
+        let two = json!({"command": "invite_suppliers", "selection": "library_draw", "candidates": SUPPLIERS, "draw_count": 2});
         let (status, body) = people.step_as(&app, &people.purchaser, &id, two).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("suppliers_too_few")), "{body}");
         let view = people.step(&app, &id, invite, "inviting").await;
-        assert_eq!(view["invited"].as_array().map(Vec::len), Some(3));
+        let drawn: Vec<usize> = view["invited"]
+            .as_array()
+            .expect("invited")
+            .iter()
+            .map(|code| SUPPLIERS.iter().position(|s| code == s).expect("drawn from the candidates"))
+            .collect();
+        assert_eq!(drawn.len(), 3, "{view}");
+        let left_out = (0..4).find(|i| !drawn.contains(i)).expect("one left out");
+        let (a, b, c) = (drawn[0], drawn[1], drawn[2]);
         // The tender's 20 days (第三十五条) from 09-14: 10-04 is in the holiday, so 10-08.
         let view = people
             .step(
@@ -225,22 +242,43 @@ async fn an_invited_tender_above_the_threshold_waits_for_approval_and_takes_only
             )
             .await;
         assert_eq!(deadline(&view, "bid_preparation_days_min").0, "2026-10-08");
-        let prices = [(0, 280 * WAN), (1, 275 * WAN), (2, 290 * WAN)];
+        let prices = [(a, 280 * WAN), (b, 275 * WAN), (c, 290 * WAN)];
         people.seal_all(&app, &id, &prices).await;
-        let (status, body) = people.seal(&app, &id, 3, 200 * WAN).await;
+        let (status, body) = people.seal(&app, &id, left_out, 200 * WAN).await;
         assert_eq!((status, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("supplier_not_invited")), "{body}");
         people.at(&app, "2026-10-08T10:00:00+08:00").await;
         people.step(&app, &id, json!({"command": "start_opening"}), "opening").await;
         people.open_all(&app, &id, &prices).await;
         people.step(&app, &id, json!({"command": "close_opening"}), "review").await;
         people.step(&app, &id, json!({"command": "complete_review"}), "evaluating").await;
-        let (status, view) = people.evaluate(&app, &id, json!({"non_compliant": [SUPPLIERS[1]]})).await;
+        // 87号令 第六十条: the committee finds supplier b's price clearly low and asks it to explain; until
+        // the review ends nothing is ranked.
+        let review = |command: &str| json!({"supplier_credit_code": SUPPLIERS[b], "command": command, "reason": "报价明显低于其他投标人报价"});
+        let path = format!("/api/v1/procurements/{id}/price-reviews");
+        for (command, state) in [("flag", "flagged"), ("request_explanation", "explanation_requested")] {
+            let (status, _, view) = call(people.purchaser.post(&app, &path).json(&review(command))).await;
+            assert_eq!((status, view["price_reviews"][0]["review"].as_str()), (StatusCode::OK, Some(state)), "{view}");
+        }
+        let (status, _, body) = call(people.purchaser.post(&app, &path).json(&review("flag"))).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::CONFLICT, Some("abnormally_low_invalid_transition")),
+            "{body}"
+        );
+        let (status, body) = people.evaluate(&app, &id, json!({})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("abnormally_low_pending")), "{body}");
+        let (status, _, _) = call(people.purchaser.post(&app, &path).json(&review("accept_explanation"))).await;
+        assert_eq!(status, StatusCode::OK);
+        // 政府采购法 第三十六条: with one of the three non-compliant, too few remain to evaluate.
+        let (status, body) = people.evaluate(&app, &id, json!({"non_compliant": [SUPPLIERS[c]]})).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("suppliers_too_few")), "{body}");
+        let (status, view) = people.evaluate(&app, &id, json!({})).await;
         assert_eq!(status, StatusCode::OK, "{view}");
-        // The cheapest was found non-compliant in the review: it is not ranked.
-        assert_eq!(ranked(&view), [SUPPLIERS[0], SUPPLIERS[2]]);
+        // The explained price stands and is the lowest.
+        assert_eq!(ranked(&view), [SUPPLIERS[b], SUPPLIERS[a], SUPPLIERS[c]]);
         people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
         let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
-        assert_eq!(view["winners"][0]["supplier_credit_code"], SUPPLIERS[0]);
+        assert_eq!(view["winners"][0]["supplier_credit_code"], SUPPLIERS[b]);
         app.finish().await;
     }
 }
@@ -338,7 +376,7 @@ async fn a_competitive_consultation_scores_the_price_with_the_sme_deduction_as_c
         );
         assert!(body["message"].as_str().is_some_and(|m| m.contains("第二十四条")), "{body}");
         let id = people.planned(&app, plan(20)).await;
-        let invite = json!({"command": "invite_suppliers", "selection": "library_draw", "suppliers": &SUPPLIERS[..3]});
+        let invite = json!({"command": "invite_suppliers", "selection": "library_draw", "candidates": &SUPPLIERS[..3], "draw_count": 3});
         people.step(&app, &id, invite, "inviting").await;
         // 214号 第十条: at least 10 days from the documents (09-14): 09-24, a Thursday.
         let view = people

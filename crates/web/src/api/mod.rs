@@ -218,6 +218,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(procurements::seal_offer))
         .routes(routes!(procurements::open_offer))
         .routes(routes!(procurements::evaluate))
+        .routes(routes!(procurements::review_offer_price))
         .routes(routes!(procurements::object_to_publicity))
         .routes(routes!(procurements::review_publicity_objection))
         .routes(routes!(procurements::ask_question))

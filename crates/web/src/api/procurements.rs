@@ -389,6 +389,8 @@ pub struct ProcurementDto {
     ranking: Vec<RankDto>,
     /// Suppliers found non-compliant.
     non_compliant: Vec<String>,
+    /// The abnormally-low-price reviews (87号令 第六十条).
+    price_reviews: Vec<PriceReviewDto>,
     /// The committee or group (published with the result).
     committee: Vec<CommitteeMemberDto>,
     /// Winners (several for a framework agreement).
@@ -494,6 +496,15 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
             })
             .collect(),
         non_compliant: view.non_compliant,
+        price_reviews: view
+            .price_reviews
+            .into_iter()
+            .map(|(supplier_credit_code, review)| PriceReviewDto {
+                supplier_credit_code,
+                review: review.as_str().to_owned(),
+                label: review.label().to_owned(),
+            })
+            .collect(),
         committee: view
             .committee
             .into_iter()
@@ -624,6 +635,13 @@ pub struct StepRequestDto {
     /// `invite_suppliers`: `notice`, `library_draw` or `recommendation`.
     #[serde(default)]
     selection: Option<String>,
+    /// `invite_suppliers`: the qualified candidates the platform draws from at random (required for an
+    /// invited tender and a library draw), instead of `suppliers`.
+    #[serde(default)]
+    candidates: Vec<String>,
+    /// `invite_suppliers`: how many to draw from `candidates`.
+    #[serde(default)]
+    draw_count: Option<usize>,
     /// `sign_contract`: the performance bond, fen (at most 10% of the contract, 条例 第四十八条).
     #[serde(default)]
     performance_bond_fen: Option<i64>,
@@ -665,6 +683,8 @@ pub async fn take_step(
         supplier_credit_code: request.supplier_credit_code,
         suppliers: request.suppliers,
         selection: request.selection,
+        candidates: request.candidates,
+        draw_count: request.draw_count,
         performance_bond_fen: request.performance_bond_fen,
         reason: request.reason,
     };
@@ -817,7 +837,7 @@ pub struct CommitteeMemberDto {
 /// with the SME deduction and the price formula).
 #[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/evaluation", tag = "procurement", request_body = EvaluationRequest, responses(
     (status = 200, body = ProcurementDto),
-    (status = 409, description = "not_evaluating, nothing_to_rank", body = ErrorBody),
+    (status = 409, description = "not_evaluating, nothing_to_rank, abnormally_low_pending, suppliers_too_few, re_evaluation_forbidden", body = ErrorBody),
     (status = 422, description = "invalid_points, tie_break_missing, tie_break_tied, committee_size_invalid, committee_experts_too_few, committee_member_duplicate, committee_purchaser_staff_as_expert, committee_agency_staff", body = ErrorBody),
 ), security(("session" = []), ("api_token" = [])))]
 pub async fn evaluate(
@@ -843,6 +863,48 @@ pub async fn evaluate(
         complex_or_high_impact: request.complex_or_high_impact,
     };
     let view = state.app.evaluate_procurement(&actor, &procurement_id, asked).await?;
+    Ok(axum::Json(procurement_dto(view)))
+}
+
+/// A bid's abnormally-low-price review as shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriceReviewDto {
+    /// The supplier.
+    supplier_credit_code: String,
+    /// `flagged`, `explanation_requested`, `explained` or `invalid`.
+    review: String,
+    /// In Chinese.
+    label: String,
+}
+
+/// A move in a bid's abnormally-low-price review.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PriceReviewRequest {
+    /// The supplier.
+    supplier_credit_code: String,
+    /// `flag`, `request_explanation`, `accept_explanation`, `reject_explanation` or `miss_explanation`.
+    command: String,
+    /// Why, or the explanation's gist.
+    reason: String,
+}
+
+/// The committee moves a bid's abnormally-low-price review (87号令 第六十条); a flagged bid is not ranked
+/// until the review ends, a rejected one is invalid.
+#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/price-reviews", tag = "procurement", request_body = PriceReviewRequest, responses(
+    (status = 200, body = ProcurementDto),
+    (status = 409, description = "not_evaluating, re_evaluation_forbidden, offer_not_found, abnormally_low_invalid_transition", body = ErrorBody),
+    (status = 422, description = "invalid_command, invalid_text", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn review_offer_price(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path(procurement_id): Path<String>,
+    ApiJson(request): ApiJson<PriceReviewRequest>,
+) -> ApiResult<axum::Json<ProcurementDto>> {
+    let view = state
+        .app
+        .review_offer_price(&actor, &procurement_id, &request.supplier_credit_code, &request.command, &request.reason)
+        .await?;
     Ok(axum::Json(procurement_dto(view)))
 }
 

@@ -69,6 +69,7 @@ pub(crate) struct OfferRow {
     sealed: String,
     price: String,
     sme: &'static str,
+    review: &'static str,
 }
 
 /// One place of the ranking.
@@ -229,6 +230,11 @@ pub(crate) async fn detail(
                         Some(SmeClaimKind::Share) => "联合体或分包",
                         _ => "",
                     },
+                    review: view
+                        .price_reviews
+                        .iter()
+                        .find(|(supplier, _)| supplier == &offer.supplier_credit_code)
+                        .map_or("", |(_, review)| review.label()),
                 })
                 .collect()
         }),
