@@ -924,6 +924,20 @@ pub enum Event {
         /// The day received (accepted that day if admissible).
         received_on: String,
     },
+    /// The finance department stopped or restarted a complaint's decision clock (条例 第五十八条).
+    ProcurementComplaintClockMoved {
+        /// Procurement.
+        procurement_id: String,
+        /// Complaint id.
+        complaint_id: String,
+        /// Stopped (true) or restarted.
+        stopped: bool,
+        /// The day.
+        on: String,
+        /// Why it stopped (testing, expert review, correction).
+        #[serde(default)]
+        reason: String,
+    },
     /// The finance department's decision on a complaint.
     ProcurementComplaintDecided {
         /// Procurement.
@@ -1777,6 +1791,7 @@ impl Event {
             Event::ProcurementObjectionFiled(_) => "ProcurementObjectionFiled",
             Event::ProcurementObjectionAnswered { .. } => "ProcurementObjectionAnswered",
             Event::ProcurementComplaintFiled { .. } => "ProcurementComplaintFiled",
+            Event::ProcurementComplaintClockMoved { .. } => "ProcurementComplaintClockMoved",
             Event::ProcurementComplaintDecided { .. } => "ProcurementComplaintDecided",
             Event::SaleAnnounced(_) => "SaleAnnounced",
             Event::SaleApplied { .. } => "SaleApplied",
@@ -1954,6 +1969,7 @@ impl Event {
             | Event::ProcurementObjectionFiled(_)
             | Event::ProcurementObjectionAnswered { .. }
             | Event::ProcurementComplaintFiled { .. }
+            | Event::ProcurementComplaintClockMoved { .. }
             | Event::ProcurementComplaintDecided { .. } => Vec::new(),
             Event::CreditRecorded(details) => vec![ProjectionOp::PutCreditRecord(details.row(at_ms))],
             Event::CreditRecordRevoked { record_id, reason } => vec![ProjectionOp::RevokeCreditRecord {

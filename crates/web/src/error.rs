@@ -313,6 +313,7 @@ pub const ERROR_TABLE: &[(&str, u16, &str)] = &[
     ("complaint_exists", 409, "已就该质疑事项提出投诉"),
     ("complaint_too_early", 409, "质疑答复期限未满"),
     ("complaint_decided", 409, "投诉已经作出处理决定"),
+    ("complaint_clock_invalid", 409, "投诉处理期限不能按此暂停或恢复"),
 ];
 
 /// One field problem in an error body.

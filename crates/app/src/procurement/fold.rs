@@ -296,7 +296,22 @@ impl Loaded {
                     text: text.clone(),
                     received_on: crate::events::recorded_day(received_on),
                     decision: None,
+                    clock_stops: Vec::new(),
                 });
+                None
+            }
+            Event::ProcurementComplaintClockMoved { complaint_id, stopped, on, reason, .. } => {
+                let complaint = self
+                    .complaints
+                    .iter_mut()
+                    .find(|complaint| &complaint.complaint_id == complaint_id)
+                    .ok_or_else(|| AppError::Internal(format!("clock of unknown complaint {complaint_id}")))?;
+                let day = crate::events::recorded_day(on);
+                if *stopped {
+                    complaint.clock_stops.push((day, None, reason.clone()));
+                } else if let Some(open) = complaint.clock_stops.last_mut() {
+                    open.1 = Some(day);
+                }
                 None
             }
             Event::ProcurementComplaintDecided {

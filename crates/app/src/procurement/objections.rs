@@ -8,10 +8,11 @@
 use ggzy_domain::authz::Action;
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::china_time;
-use ggzy_domain::deadline::{Deadline, deadline};
+use ggzy_domain::deadline::{ClockStatus, Deadline, PeriodClock, deadline};
 use ggzy_domain::procurement::{
     ObjectionError, ObjectionSubject, ProcedureFact, ProcurementCommand, ProcurementRules, ProcurementState,
-    StepRequest, check_complaint, check_objection, complaint_clocks, objection_reply_deadline, question_reply_deadline,
+    StepRequest, check_complaint, check_objection, complaint_clocks, complaint_decision_clock,
+    objection_reply_deadline, question_reply_deadline,
 };
 use jiff::civil::Date;
 
@@ -78,6 +79,22 @@ pub(crate) struct ComplaintState {
     pub(crate) received_on: Date,
     /// upheld?, affects the result?, decision, day.
     pub(crate) decision: Option<(bool, bool, String, Date)>,
+    /// Time excluded from the decision clock (条例 第五十八条): stopped on, resumed on, why.
+    pub(crate) clock_stops: Vec<(Date, Option<Date>, String)>,
+}
+
+impl ComplaintState {
+    /// The decision clock with its stops.
+    fn decision_clock(&self, rules: &ProcurementRules) -> AppResult<PeriodClock> {
+        let mut clock = complaint_decision_clock(rules, self.received_on)?;
+        for (stopped, resumed, _) in &self.clock_stops {
+            clock.suspend(*stopped).map_err(|error| AppError::Internal(format!("stored clock stop: {error}")))?;
+            if let Some(resumed) = resumed {
+                clock.resume(*resumed).map_err(|error| AppError::Internal(format!("stored clock resume: {error}")))?;
+            }
+        }
+        Ok(clock)
+    }
 }
 
 /// A objection with its clocks, as both sides see it.
@@ -112,8 +129,13 @@ pub struct ComplaintView {
     pub review_due: Deadline,
     /// The copy to the respondents is due.
     pub copy_due: Deadline,
-    /// The decision is due (政府采购法 第五十六条), before excluded time (条例 第五十八条).
-    pub decision_due: Deadline,
+    /// The decision is due (政府采购法 第五十六条), after the excluded time (条例 第五十八条); `None` while
+    /// the clock is stopped.
+    pub decision_due: Option<Deadline>,
+    /// While stopped: since when, and the working days left.
+    pub decision_clock_stopped: Option<(Date, u32)>,
+    /// The excluded stretches: stopped on, resumed on, why.
+    pub clock_stops: Vec<(Date, Option<Date>, String)>,
     /// The decision: upheld?, affects the result?, text, day.
     pub decision: Option<(bool, bool, String, Date)>,
 }
@@ -182,6 +204,10 @@ impl Loaded {
         let mut views = Vec::new();
         for complaint in &self.complaints {
             let clocks = complaint_clocks(calendar, rules, complaint.received_on)?;
+            let (decision_due, decision_clock_stopped) = match complaint.decision_clock(rules)?.end(calendar)? {
+                ClockStatus::Ends(end) => (Some(Deadline::new(end, &rules.objections.complaint_decision)), None),
+                ClockStatus::Suspended { since, remaining } => (None, Some((since, remaining))),
+            };
             views.push(ComplaintView {
                 complaint_id: complaint.complaint_id.clone(),
                 objection_id: complaint.objection_id.clone(),
@@ -190,7 +216,9 @@ impl Loaded {
                 received_on: complaint.received_on,
                 review_due: clocks.review,
                 copy_due: clocks.copy,
-                decision_due: clocks.decision,
+                decision_due,
+                decision_clock_stopped,
+                clock_stops: complaint.clock_stops.clone(),
                 decision: complaint.decision.clone(),
             });
         }
@@ -433,6 +461,49 @@ impl App {
                 received_on: today.to_string(),
             };
             Ok((vec![event], complaint_id.clone()))
+        })
+        .await
+    }
+
+    /// The finance department stops (`stop`) or restarts (`resume`) a complaint's decision clock for
+    /// testing, expert review or the complainant's correction, which do not count (条例 第五十八条).
+    pub async fn complaint_clock(
+        &self,
+        actor: &Actor,
+        procurement_id: &str,
+        complaint_id: &str,
+        stop: bool,
+        reason: &str,
+    ) -> AppResult<ProcurementView> {
+        let reason = if stop {
+            required_text("reason", reason, "暂停计算的事由", TEXT_MAX_CHARS)?
+        } else {
+            String::new()
+        };
+        self.procurement_update(actor, procurement_id, |loaded, rules, now_ms| {
+            actor.authorize(Action::SuperviseTender, &stored_region(&loaded.plan.region_code)?)?;
+            let complaint = loaded
+                .complaints
+                .iter()
+                .find(|complaint| complaint.complaint_id == complaint_id)
+                .ok_or(AppError::NotFound { what: "投诉" })?;
+            if complaint.decision.is_some() {
+                return Err(AppError::refused("complaint_decided", "该投诉已经作出处理决定"));
+            }
+            let today = china_time::date_of(now_ms);
+            let mut clock = complaint.decision_clock(rules)?;
+            let moved = if stop { clock.suspend(today) } else { clock.resume(today) };
+            moved.map_err(|error| AppError::refused("complaint_clock_invalid", error.to_string()))?;
+            clock
+                .end(&self.calendar)
+                .map_err(|error| AppError::refused("complaint_clock_invalid", error.to_string()))?;
+            Ok(vec![Event::ProcurementComplaintClockMoved {
+                procurement_id: procurement_id.to_owned(),
+                complaint_id: complaint_id.to_owned(),
+                stopped: stop,
+                on: today.to_string(),
+                reason: reason.clone(),
+            }])
         })
         .await
     }

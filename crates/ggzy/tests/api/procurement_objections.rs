@@ -176,6 +176,27 @@ async fn an_objection_then_a_complaint_suspend_the_procurement_and_the_decision_
         );
         assert_eq!(get(&app, &id).await["version"], before);
 
+        // The same day the department sends the matter to expert review: that time does not count
+        // (条例 第五十八条). Four working days ran (10-15, 10-16, 10-19, 10-20); 26 are left.
+        let clock_path = format!("/api/v1/procurements/{id}/complaints/{complaint_id}/clock");
+        let stop = json!({"action": "stop", "reason": "组织专家对中标产品技术参数进行论证"});
+        let (status, _, body) = call(people.purchaser.post(&app, &clock_path).json(&stop)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        let (status, _, view) = call(people.regulator.post(&app, &clock_path).json(&stop)).await;
+        assert_eq!(status, StatusCode::OK, "{view}");
+        let complaint = &view["complaints"][0];
+        assert!(complaint["decision_due"].is_null(), "{complaint}");
+        assert_eq!(
+            (complaint["decision_clock_stopped_since"].as_str(), complaint["decision_days_left"].as_u64()),
+            (Some("2026-10-20"), Some(26))
+        );
+        let (status, _, body) = call(people.regulator.post(&app, &clock_path).json(&stop)).await;
+        assert_eq!((status, body["code"].as_str()), (StatusCode::CONFLICT, Some("complaint_clock_invalid")), "{body}");
+        // Resumed on Tuesday 10-27: 26 working days from the day after, 12-02.
+        people.at(&app, "2026-10-27T10:00:00+08:00").await;
+        let (status, _, view) = call(people.regulator.post(&app, &clock_path).json(&json!({"action": "resume"}))).await;
+        assert_eq!((status, clock(&view["complaints"][0], "decision_due")), (StatusCode::OK, "2026-12-02"), "{view}");
+
         // 11-02: upheld, and it affects the result. The winner is known and the contract unsigned:
         // the result is void and the next qualified candidate (supplier 0) is determined
         // (条例 第七十一条第（二）项).
@@ -207,7 +228,8 @@ async fn an_objection_then_a_complaint_suspend_the_procurement_and_the_decision_
             "第七十一条",
             "答复期限：2026-10-13",
             "质疑期限：2026-10-19",
-            "处理决定期限：2026-11-25",
+            "处理决定期限：2026-12-02",
+            "处理期限暂停计算：2026-10-20 至 2026-10-27",
             "投诉事项成立",
         ] {
             assert!(html.contains(text), "{text} missing from the page");

@@ -226,6 +226,7 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(procurements::file_procurement_objection))
         .routes(routes!(procurements::answer_procurement_objection))
         .routes(routes!(procurements::file_complaint))
+        .routes(routes!(procurements::complaint_clock))
         .routes(routes!(procurements::decide_complaint));
     public.merge(private).split_for_parts()
 }

@@ -297,8 +297,14 @@ pub struct ComplaintDto {
     review_due: ClockDto,
     /// Copy to the respondents due.
     copy_due: ClockDto,
-    /// Decision due.
-    decision_due: ClockDto,
+    /// Decision due, after excluded time (absent while the clock is stopped).
+    decision_due: Option<ClockDto>,
+    /// While the decision clock is stopped: since (`YYYY-MM-DD`).
+    decision_clock_stopped_since: Option<String>,
+    /// While stopped: working days left.
+    decision_days_left: Option<u32>,
+    /// Excluded stretches (条例 第五十八条).
+    clock_stops: Vec<ClockStopDto>,
     /// Upheld, once decided.
     upheld: Option<bool>,
     /// Whether the unlawful act affects the result.
@@ -322,12 +328,34 @@ fn complaint_dto(view: ComplaintView) -> ComplaintDto {
         received_on: view.received_on.to_string(),
         review_due: clock(&view.review_due),
         copy_due: clock(&view.copy_due),
-        decision_due: clock(&view.decision_due),
+        decision_due: view.decision_due.as_ref().map(clock),
+        decision_clock_stopped_since: view.decision_clock_stopped.map(|(since, _)| since.to_string()),
+        decision_days_left: view.decision_clock_stopped.map(|(_, left)| left),
+        clock_stops: view
+            .clock_stops
+            .into_iter()
+            .map(|(stopped, resumed, reason)| ClockStopDto {
+                stopped_on: stopped.to_string(),
+                resumed_on: resumed.map(|day| day.to_string()),
+                reason,
+            })
+            .collect(),
         upheld,
         affects_result,
         decision,
         decided_on,
     }
+}
+
+/// Time excluded from a complaint's decision clock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockStopDto {
+    /// Stopped on (counts as elapsed).
+    stopped_on: String,
+    /// Restarted on (counting resumes the day after).
+    resumed_on: Option<String>,
+    /// Why (testing, expert review, correction).
+    reason: String,
 }
 
 /// A procurement as everyone sees it.
@@ -1119,5 +1147,44 @@ pub async fn decide_complaint(
             &request.text,
         )
         .await?;
+    Ok(axum::Json(procurement_dto(view)))
+}
+
+/// Stopping or restarting a complaint's decision clock.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ComplaintClockRequest {
+    /// `stop` or `resume`.
+    action: String,
+    /// Why it stops (testing, expert review, the complainant's correction).
+    #[serde(default)]
+    reason: String,
+}
+
+/// The finance department stops or restarts a complaint's decision clock: testing, expert review and
+/// correction time do not count (政府采购法实施条例 第五十八条).
+#[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/complaints/{complaint_id}/clock", tag = "procurement", request_body = ComplaintClockRequest, responses(
+    (status = 200, body = ProcurementDto),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "complaint_clock_invalid, complaint_decided", body = ErrorBody),
+    (status = 422, description = "invalid_command, invalid_text", body = ErrorBody),
+), security(("session" = []), ("api_token" = [])))]
+pub async fn complaint_clock(
+    State(state): State<WebState>,
+    RequireActor(actor): RequireActor,
+    Path((procurement_id, complaint_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<ComplaintClockRequest>,
+) -> ApiResult<axum::Json<ProcurementDto>> {
+    let stop = match request.action.as_str() {
+        "stop" => true,
+        "resume" => false,
+        _ => {
+            return Err(ApiError::invalid(vec![ggzy_app::error::FieldError::new(
+                "action",
+                "invalid_command",
+                "action 须为 stop（暂停计算处理期限）或 resume（恢复计算）",
+            )]));
+        }
+    };
+    let view = state.app.complaint_clock(&actor, &procurement_id, &complaint_id, stop, &request.reason).await?;
     Ok(axum::Json(procurement_dto(view)))
 }

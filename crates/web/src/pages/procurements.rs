@@ -136,7 +136,11 @@ fn objection_row(view: &ObjectionView) -> ClaimRow {
 }
 
 fn complaint_row(view: &ComplaintView) -> ClaimRow {
-    ClaimRow {
+    let stops = view.clock_stops.iter().map(|(stopped, resumed, reason)| match resumed {
+        Some(resumed) => format!("处理期限暂停计算：{stopped} 至 {resumed}（{reason}）"),
+        None => format!("处理期限暂停计算：自 {stopped} 起（{reason}）"),
+    });
+    let mut row = ClaimRow {
         kind: "投诉",
         supplier: view.supplier_credit_code.clone(),
         received: view.received_on.to_string(),
@@ -144,7 +148,13 @@ fn complaint_row(view: &ComplaintView) -> ClaimRow {
         clocks: vec![
             format!("审查期限：{}（{}）", view.review_due.day, view.review_due.source),
             format!("副本发送期限：{}（{}）", view.copy_due.day, view.copy_due.source),
-            format!("处理决定期限：{}（{}）", view.decision_due.day, view.decision_due.source),
+            match (&view.decision_due, view.decision_clock_stopped) {
+                (Some(due), _) => format!("处理决定期限：{}（{}）", due.day, due.source),
+                (None, Some((since, left))) => {
+                    format!("处理决定期限：自{since}起暂停计算，剩余{left}个工作日（政府采购法实施条例 第五十八条）")
+                }
+                (None, None) => "处理决定期限：暂停计算".to_owned(),
+            },
         ],
         outcome: match &view.decision {
             Some((upheld, affects, text, day)) => format!(
@@ -154,7 +164,9 @@ fn complaint_row(view: &ComplaintView) -> ClaimRow {
             ),
             None => "尚未作出处理决定".to_owned(),
         },
-    }
+    };
+    row.clocks.extend(stops);
+    row
 }
 
 #[derive(Template, WebTemplate)]
