@@ -17,8 +17,8 @@ mod steps;
 
 use ggzy_domain::authz::Action;
 use ggzy_domain::procurement::{
-    AddOn, ItemCategory, MethodRequest, ProcedureRefusal, ProcurementMethod, ProcurementRules, ProcurementState,
-    WeightSetting, check_deduction_rates, check_price_weight, decide_method,
+    AddOn, AwardDecisionStatus, ItemCategory, MethodRequest, ProcedureRefusal, ProcurementMethod, ProcurementRules,
+    ProcurementState, WeightSetting, award_decision_status, check_deduction_rates, check_price_weight, decide_method,
 };
 use ggzy_domain::{Fen, RegionCode};
 use ggzy_store::ExpectedVersion;
@@ -71,6 +71,9 @@ pub struct ProcurementView {
     pub price_reviews: Vec<(String, ggzy_domain::procurement::AbnormallyLowReview)>,
     /// The committee or group that evaluated, once the result is published.
     pub committee: Vec<CommitteeMemberRecord>,
+    /// The report's 5 working days passed without a decision: the first-ranked candidate is deemed
+    /// chosen (条例 第四十三条); the last day that passed, with its rule.
+    pub award_deemed: Option<ggzy_domain::deadline::Deadline>,
     /// The winners in order (several for a framework agreement).
     pub winners: Vec<(String, i64)>,
     /// Framework call-offs: (supplier, price fen, UTC ms).
@@ -340,7 +343,23 @@ impl App {
         let objections = loaded.objection_views(&self.calendar, &rules)?;
         let complaints = loaded.complaint_views(&self.calendar, &rules)?;
         let procedure = &loaded.procedure;
+        let award_deemed = match procedure.entered_ms(ProcurementState::Reported) {
+            Some(reported_ms) if procedure.state() == ProcurementState::Reported => {
+                let status = award_decision_status(
+                    &self.calendar,
+                    &rules,
+                    ggzy_domain::china_time::date_of(reported_ms),
+                    ggzy_domain::china_time::date_of(now_ms),
+                )?;
+                match status {
+                    AwardDecisionStatus::DeemedFirstRanked { last_day } => Some(last_day),
+                    AwardDecisionStatus::Open { .. } => None,
+                }
+            }
+            _ => None,
+        };
         Ok(ProcurementView {
+            award_deemed,
             state: procedure.state(),
             history: loaded.history.clone(),
             invited: procedure.invited().to_vec(),

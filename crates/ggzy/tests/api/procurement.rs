@@ -426,7 +426,15 @@ async fn a_competitive_consultation_scores_the_price_with_the_sme_deduction_as_c
             assert_eq!(found["price_points"].as_f64(), Some(price_points), "{found}");
             assert_eq!(found["total_points"].as_f64(), Some(total), "{found}");
         }
-        people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        let view = people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
+        assert!(view["award_deemed"].is_null());
+        // 条例 第四十三条: 5 working days after the report (09-24): 09-28..09-30, 10-08, 10-09 (Mid-Autumn
+        // and National Day between). From 10-10 the first-ranked is deemed chosen.
+        people.at(&app, "2026-10-09T18:00:00+08:00").await;
+        assert!(get(&app, &id).await["award_deemed"].is_null());
+        people.at(&app, "2026-10-10T09:00:00+08:00").await;
+        let view = get(&app, &id).await;
+        assert_eq!(view["award_deemed"]["day"], "2026-10-09", "{view}");
         let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
         // The contract is at the price quoted, not the adjusted one.
         assert_eq!(view["winners"][0]["price_fen"], 95 * WAN);

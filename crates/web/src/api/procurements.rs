@@ -421,6 +421,9 @@ pub struct ProcurementDto {
     price_reviews: Vec<PriceReviewDto>,
     /// The committee or group (published with the result).
     committee: Vec<CommitteeMemberDto>,
+    /// The purchaser let the 5 working days after the report pass: the first-ranked candidate is deemed
+    /// chosen (条例 第四十三条); the last day that passed.
+    award_deemed: Option<ClockDto>,
     /// Winners (several for a framework agreement).
     winners: Vec<WinnerDto>,
     /// Framework call-offs.
@@ -543,6 +546,7 @@ pub fn procurement_dto(view: ProcurementView) -> ProcurementDto {
                 agency_staff: member.agency_staff,
             })
             .collect(),
+        award_deemed: view.award_deemed.as_ref().map(clock),
         winners: view
             .winners
             .into_iter()

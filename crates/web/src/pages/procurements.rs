@@ -180,6 +180,7 @@ pub(crate) struct ProcurementPage {
     deposit: Option<String>,
     single_source: Option<(String, String)>,
     requirements: Vec<&'static str>,
+    award_deemed: Option<String>,
     offers_due: Option<String>,
     offers: Option<Vec<OfferRow>>,
     ranking: Vec<RankRow>,
@@ -229,6 +230,9 @@ pub(crate) async fn detail(
             .clone()
             .map(|supplier| (supplier, request.justification.clone().unwrap_or_default())),
         requirements,
+        award_deemed: view.award_deemed.as_ref().map(|last| {
+            format!("采购人未在{}前确定中标（成交）供应商，视为确定排名第一的候选人（{}）", last.day, last.source)
+        }),
         offers_due: view.offers_due_ms.map(datetime),
         offers: view.offers.as_ref().map(|offers| {
             offers
