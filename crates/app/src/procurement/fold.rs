@@ -269,7 +269,7 @@ impl Loaded {
                 None
             }
             Event::ProcurementObjectionFiled(record) => {
-                self.objections.push(ObjectionState::filed(record)?);
+                self.objections.push(ObjectionState::filed(record));
                 None
             }
             Event::ProcurementObjectionAnswered { objection_id, upheld, reply, answered_on, .. } => {

@@ -1,9 +1,10 @@
-//! Supplier objections (质疑) and complaints (投诉) on a procurement, with their clocks (RULES.md §2.6):
-//! an objection within 7 working days of the day the supplier knew (条例 第五十三条 fixes that day by
-//! what is objected to), the purchaser's reply within 7 working days, a complaint to the finance
-//! department within 15 working days after the reply period, the department's review, copy and
-//! decision clocks, the suspension of the procurement (≤ 30 days) and, when the complaint is upheld
-//! and the unlawful act affects the result, the outcome of 条例 第七十一条.
+//! Supplier questions (询问), objections (质疑) and complaints (投诉) on a procurement, with their clocks
+//! (RULES.md §2.6): a question answered within 3 working days; an objection within 7 working days of the
+//! day the supplier knew (条例 第五十三条 fixes that day by what is objected to), the purchaser's reply
+//! within 7 working days; a complaint to the finance department within 15 working days after the reply
+//! period, the department's review, copy and decision clocks (the decision clock stopped for testing,
+//! expert review or correction, 条例 第五十八条), the suspension of the procurement (≤ 30 days) and, when
+//! the complaint is upheld and the unlawful act affects the result, the outcome of 条例 第七十一条.
 
 use ggzy_domain::authz::Action;
 use ggzy_domain::calendar::HolidayCalendar;
@@ -64,8 +65,8 @@ pub(crate) struct ObjectionState {
 }
 
 impl ObjectionState {
-    pub(crate) fn filed(record: &ObjectionRecord) -> AppResult<ObjectionState> {
-        Ok(ObjectionState { record: record.clone(), answer: None })
+    pub(crate) fn filed(record: &ObjectionRecord) -> ObjectionState {
+        ObjectionState { record: record.clone(), answer: None }
     }
 }
 
