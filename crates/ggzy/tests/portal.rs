@@ -57,6 +57,7 @@ async fn demo_portal_limited(per_second: u64, burst: u32) -> Portal {
     let seeding = server.app.with_clock(Arc::new(clock.clone()));
     demo::seed_demo(&seeding).await.expect("demo data");
     demo_tenders::seed_tenders(&seeding, &clock, &config.data_dir).await.expect("demo tenders");
+    ggzy::demo_procurement::seed_procurements(&server.app, now_ms).await.expect("demo procurements");
     let app = server.app.clone();
     app.publish_tree_head().await.expect("tree head");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -648,4 +649,48 @@ async fn reindex_rebuilds_both_indexes_from_the_database() {
     let notices = portal.app.public_notices(&NoticeFilter { limit: 100, ..NoticeFilter::default() }).await;
     assert_eq!(summary.notices, notices.expect("notices").notices.len(), "every published notice, no draft");
     portal.finish().await;
+}
+
+#[tokio::test]
+async fn the_procurement_pages_show_every_demo_procurement_with_its_steps_and_clocks() {
+    let portal = demo_portal().await;
+    let (status, list) = portal.page("/procurements").await;
+    assert_eq!(status, StatusCode::OK);
+    for text in ["公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价", "单一来源", "框架协议采购", "暂停采购活动"]
+    {
+        assert!(list.contains(text), "the list lacks {text}");
+    }
+    assert_eq!(list.matches("href=\"/procurements/CG").count(), 8, "{list}");
+    let views = portal.app.procurements(50).await.expect("procurements");
+    let id_of = |state: &str| {
+        views
+            .iter()
+            .find(|view| view.state.as_str() == state)
+            .map(|view| view.plan.procurement_id.clone())
+            .expect(state)
+    };
+    // The negotiation suspended on a complaint: its steps with articles, the objection's and the
+    // complaint's clocks.
+    let (status, page) = portal.page(&format!("/procurements/{}", id_of("suspended"))).await;
+    assert_eq!(status, StatusCode::OK);
+    for text in [
+        "办理过程",
+        "政府采购法 第五十七条",
+        "质疑期限：",
+        "答复期限：",
+        "处理决定期限：",
+        "恢复采购活动不晚于",
+        "评审结果",
+    ] {
+        assert!(page.contains(text), "the suspended procurement's page lacks {text}");
+    }
+    // The single source in publicity shows its objection; the open tender taking bids shows no offer.
+    let (_, single) = portal.page(&format!("/procurements/{}", id_of("publicity"))).await;
+    assert!(single.contains("单一来源公示异议") && single.contains("公示期满日不早于"), "{single}");
+    let (_, bidding) = portal.page(&format!("/procurements/{}", id_of("bidding"))).await;
+    assert!(bidding.contains("递交截止前不公开供应商及报价数量") && !bidding.contains("评审结果"), "{bidding}");
+    let (_, done) = portal.page(&format!("/procurements/{}", id_of("contract_published"))).await;
+    for text in ["合同已公告", "评审结果", "中标（成交）供应商", "公告合同不晚于"] {
+        assert!(done.contains(text), "the published contract's page lacks {text}");
+    }
 }
