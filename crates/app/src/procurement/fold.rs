@@ -75,8 +75,6 @@ pub(crate) struct Loaded {
     pub(crate) objections: Vec<ObjectionState>,
     /// Complaints.
     pub(crate) complaints: Vec<ComplaintState>,
-    /// Offers sealed in round 0 (for a change of method after failure).
-    pub(crate) first_round_offers: usize,
     /// Stream version.
     pub(crate) version: i64,
 }
@@ -136,7 +134,6 @@ impl Loaded {
             questions: Vec::new(),
             objections: Vec::new(),
             complaints: Vec::new(),
-            first_round_offers: 0,
             version: first.stream_version,
         };
         for item in parsed {
@@ -145,11 +142,6 @@ impl Loaded {
             loaded.version = stored.stream_version;
         }
         Ok(loaded)
-    }
-
-    /// Offers sealed in the first round.
-    pub(crate) fn offer_count(&self) -> usize {
-        self.first_round_offers
     }
 
     /// Folds one event recorded at `at_ms`.
@@ -195,10 +187,7 @@ impl Loaded {
             Event::ProcurementSuppliersInvited { suppliers, .. } => {
                 Some(ProcedureFact::SuppliersInvited { suppliers: suppliers.clone() })
             }
-            Event::ProcurementOfferSealed { supplier_credit_code, commitment_hex, at_ms, round, .. } => {
-                if *round == 0 && !self.procedure.offers().contains_key(supplier_credit_code) {
-                    self.first_round_offers += 1;
-                }
+            Event::ProcurementOfferSealed { supplier_credit_code, commitment_hex, at_ms, .. } => {
                 Some(ProcedureFact::OfferSealed {
                     supplier: supplier_credit_code.clone(),
                     commitment: hex::decode(commitment_hex)

@@ -281,7 +281,7 @@ impl App {
             if previous.plan.method()?.is_tender() && method != previous.plan.method()? {
                 needs_approval = true;
                 after_failed_tender_with_two =
-                    method == ProcurementMethod::CompetitiveNegotiation && previous.offer_count() == 2;
+                    method == ProcurementMethod::CompetitiveNegotiation && previous.procedure.responded().len() == 2;
             }
         }
         let needs_publicity = decision.requirements.iter().any(|requirement| {

@@ -335,7 +335,7 @@ impl App {
         .await
     }
 
-    /// A supplier objections (质疑) the documents, a step or the result, in writing. Refused after its
+    /// A supplier objects (质疑) to the documents, a step or the result, in writing. Refused after its
     /// last day with `challenge_out_of_time` naming that day. Returns the objection id.
     pub async fn file_procurement_objection(
         &self,

@@ -380,6 +380,10 @@ impl Procedure {
     pub fn invited(&self) -> &[String] {
         &self.invited
     }
+    /// The suppliers who sealed an offer in the first round (bids or responses).
+    pub fn responded(&self) -> &[String] {
+        &self.responded
+    }
     /// The offers of the current round by supplier.
     pub fn offers(&self) -> &BTreeMap<String, Offer> {
         &self.offers

@@ -1056,7 +1056,7 @@ pub struct ObjectionRequest {
     text: String,
 }
 
-/// A supplier objections the documents, a step or the result within 7 working days (政府采购法
+/// A supplier objects (质疑) to the documents, a step or the result within 7 working days (政府采购法
 /// 第五十二条).
 #[utoipa::path(post, path = "/api/v1/procurements/{procurement_id}/objections", tag = "procurement", request_body = ObjectionRequest, responses(
     (status = 201, body = CreatedDto),
