@@ -189,6 +189,21 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// Every lot a bidder registered for, newest registration first: (tender, lot, when, UTC ms).
+    pub async fn registrations_of(&self, bidder_credit_code: &str) -> StoreResult<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT tender_id, lot_id, registered_at_ms FROM bid_registration WHERE bidder_credit_code = $1 \
+             ORDER BY registered_at_ms DESC, tender_id, lot_id",
+        )
+        .bind(bidder_credit_code)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
     /// Whether a bidder registered for a lot.
     pub async fn is_registered(&self, tender_id: &str, lot_id: &str, bidder_credit_code: &str) -> StoreResult<bool> {
         let row = sqlx::query(

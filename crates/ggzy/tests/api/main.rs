@@ -32,3 +32,4 @@ mod relations;
 mod sales;
 mod supervision;
 mod two_stage;
+mod workbench;

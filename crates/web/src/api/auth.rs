@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use ggzy_app::actor::Actor;
+use ggzy_app::identity::NewSession;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -58,20 +59,31 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
     let session = state.app.login(request.username.trim(), &request.password).await?;
-    let max_age_s = (session.expires_at_ms - state.app.now_ms()) / 1000;
-    let cookie = Cookie::build((SESSION_COOKIE, session.token))
-        .path("/")
-        .http_only(true)
-        .secure(state.config.cookie_secure)
-        .same_site(SameSite::Lax)
-        .max_age(cookie::time::Duration::seconds(max_age_s))
-        .build();
+    let cookie = session_cookie(&state, &session);
     let body = LoginResponse {
         user: actor_dto(&session.actor),
         csrf_token: session.csrf_token,
         expires_at: rfc3339(session.expires_at_ms),
     };
     Ok((jar.add(cookie), axum::Json(body)))
+}
+
+/// The cookie that carries a new session (HttpOnly, `SameSite=Lax`, as long as the session lives);
+/// the sign-in page sets the same one.
+pub(crate) fn session_cookie(state: &WebState, session: &NewSession) -> Cookie<'static> {
+    let max_age_s = (session.expires_at_ms - state.app.now_ms()) / 1000;
+    Cookie::build((SESSION_COOKIE, session.token.clone()))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.cookie_secure)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_s))
+        .build()
+}
+
+/// The cookie that removes the session cookie.
+pub(crate) fn session_cookie_removal() -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE).path("/").build()
 }
 
 /// Signs out (ends the session).
@@ -84,7 +96,7 @@ pub async fn logout(
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         state.app.logout(cookie.value()).await?;
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT))
+    Ok((jar.remove(session_cookie_removal()), StatusCode::NO_CONTENT))
 }
 
 /// The signed-in user.

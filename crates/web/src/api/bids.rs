@@ -127,7 +127,7 @@ fn upload_dto(view: UploadView) -> UploadDto {
     }
 }
 
-fn parse_start(
+pub(crate) fn parse_start(
     tender_id: String,
     lot_id: String,
     bidder: &str,
@@ -275,7 +275,7 @@ pub(crate) async fn read_whole(body: Body, limit: u64, too_large: fn(u64) -> Api
     Ok(bytes)
 }
 
-fn bid_too_large(limit: u64) -> ApiError {
+pub(crate) fn bid_too_large(limit: u64) -> ApiError {
     ApiError::new(
         "bid_too_large",
         format!("一次性提交的投标文件不得超过 {limit} 字节；更大的文件请用分片上传（ggzy bid submit）"),

@@ -2,7 +2,7 @@
 //! auto-escaped): home, notice list and detail with the procedure's timeline, search, entity
 //! pages, the results list, the expert pool's statistics, the transparency page, Atom feeds, and the
 //! land and property sales with their live page, and the government procurements with their
-//! timelines and clocks.
+//! timelines and clocks; and the role workbenches behind sign-in (`workbench/`).
 //! Every page reads without JavaScript and shows real data.
 //!
 //! One file per page family; `format.rs` holds the display helpers they share, `listing.rs` what
@@ -22,6 +22,7 @@ mod results;
 mod sales;
 mod search;
 mod transparency;
+mod workbench;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -63,6 +64,7 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/static/opening-hall.js", get(opening_hall_js))
         .route("/feeds/notices.atom", get(feeds::notices))
         .route("/feeds/results.atom", get(feeds::results))
+        .merge(workbench::routes())
         // A browser over the limit gets the error as a page, like every other failed page.
         .layer(crate::api::rate_limit(state, |error| PageError::from(error).into_response()))
 }
