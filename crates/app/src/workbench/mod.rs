@@ -3,5 +3,9 @@
 //! use case as the API (authorization, checks and events included); nothing here writes.
 
 mod bidder;
+mod center;
+mod expert;
+mod principal;
+mod regulator;
 
 pub use bidder::{BidderDesk, DeskBid, DeskEntity, DeskRegistration, OpenLot};

@@ -33,3 +33,7 @@ mod sales;
 mod supervision;
 mod two_stage;
 mod workbench;
+mod workbench_center;
+mod workbench_expert;
+mod workbench_principal;
+mod workbench_regulator;

@@ -5,6 +5,10 @@
 //! error next to the field it concerns ([`FormErrors`]).
 
 mod bidder;
+mod center;
+mod expert;
+mod principal;
+mod regulator;
 mod sign_in;
 
 use std::collections::BTreeMap;
@@ -33,6 +37,10 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/logout", post(sign_in::sign_out))
         .route("/workbench", get(index))
         .merge(bidder::routes())
+        .merge(principal::routes())
+        .merge(expert::routes())
+        .merge(center::routes())
+        .merge(regulator::routes())
 }
 
 /// A signed-in user on a page: the session's actor and its CSRF token. A visitor without a live

@@ -1,0 +1,1 @@
+//! The center workbench's reads (to be filled).

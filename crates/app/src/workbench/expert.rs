@@ -1,0 +1,1 @@
+//! The expert workbench's reads (to be filled).

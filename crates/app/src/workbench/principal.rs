@@ -1,0 +1,1 @@
+//! The principal workbench's reads (to be filled).

@@ -1,0 +1,1 @@
+//! The regulator workbench's reads (to be filled).

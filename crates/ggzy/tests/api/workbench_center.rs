@@ -1,0 +1,1 @@
+//! The center workbench over HTTP (to be filled).

@@ -1,0 +1,1 @@
+//! The expert workbench over HTTP (to be filled).

@@ -1,0 +1,1 @@
+//! The principal workbench over HTTP (to be filled).

@@ -1,0 +1,1 @@
+//! The regulator workbench over HTTP (to be filled).
