@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end test of the public portal: builds `ggzy`, starts `ggzy demo` on a free
 # loopback port in a temporary data directory, and drives Debian chromium with playwright-core
-# (portal.mjs; then sale.mjs: a listing followed live while a bidder bids). Screenshots land in
+# (portal.mjs; then sale.mjs: a listing followed live while a bidder bids; then bidder.mjs: a bidder
+# in its workbench registers and uploads a bid sealed by `ggzy bid seal`). Screenshots land in
 # target/e2e/ of the clone. The server is stopped and the temporary directory removed on any exit.
 #
 # Needs: cargo, node (>= 20), /usr/bin/chromium (or CHROMIUM=path), `npm ci` done in e2e/.
@@ -54,3 +55,6 @@ GGZY_URL=$url SHOT_DIR="$clone/target/e2e" BROWSER_PROFILE="$work/chromium" \
     timeout 120 node e2e/portal.mjs
 GGZY_URL=$url SHOT_DIR="$clone/target/e2e" BROWSER_PROFILE="$work/chromium-sale" \
     timeout 120 node e2e/sale.mjs
+mkdir -p "$work/bidder"
+GGZY_URL=$url SHOT_DIR="$clone/target/e2e" BROWSER_PROFILE="$work/chromium-bidder" GGZY_BIN="$binary" \
+    KEYS_DIR="$work/demo/demo-ca/keys" WORK_DIR="$work/bidder" timeout 120 node e2e/bidder.mjs
