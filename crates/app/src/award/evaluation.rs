@@ -170,7 +170,7 @@ impl App {
     }
 
     /// The evaluation terms the tender's documents stated at the notice, if any.
-    async fn documents_evaluation(&self, tender_id: &str) -> AppResult<Option<EvaluationTermsDetails>> {
+    pub(crate) async fn documents_evaluation(&self, tender_id: &str) -> AppResult<Option<EvaluationTermsDetails>> {
         let mut terms = None;
         for stored in self.store.stream(&crate::events::stream::tender(tender_id)).await? {
             let event: Event = serde_json::from_str(&stored.payload)

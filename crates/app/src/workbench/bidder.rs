@@ -6,7 +6,7 @@ use ggzy_store::tender_projection::TenderRow;
 
 use crate::App;
 use crate::actor::Actor;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::tender::tender_state;
 
 /// Most open tenders listed (the notice list pages through the rest).
@@ -89,6 +89,17 @@ pub struct BidderDesk {
     pub server_now_ms: i64,
 }
 
+/// The tender documents a registered bidder downloads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenderDocuments {
+    /// The tender as published.
+    pub tender: crate::tender::TenderView,
+    /// The evaluation method and scoring table of the notice.
+    pub evaluation: Option<crate::events::EvaluationTermsDetails>,
+    /// Every public step, oldest first (clarifications and amendments among them).
+    pub steps: Vec<crate::portal::TimelineStep>,
+}
+
 fn accepting(row: &TenderRow, now_ms: i64) -> bool {
     row.state == TenderState::Bidding.as_str() && row.bid_deadline_ms.is_some_and(|deadline| now_ms < deadline)
 }
@@ -156,6 +167,28 @@ impl App {
             }
         }
         Ok(BidderDesk { entities, open, registrations, server_now_ms: now_ms })
+    }
+
+    /// The tender documents as issued to a registered bidder (获取招标文件): the tender as
+    /// published (lots, deadline, prices, opening key), the evaluation terms and scoring table, and
+    /// every public step since (clarifications and amendments included). Only for a user whose
+    /// entity registered for one of its lots.
+    pub async fn tender_documents(&self, actor: &Actor, tender_id: &str) -> AppResult<TenderDocuments> {
+        let mut registered = false;
+        for code in &actor.entities {
+            for lot in self.store.tender_lots(tender_id).await? {
+                registered |= self.store.is_registered(tender_id, &lot.lot_id, code).await?;
+            }
+        }
+        if !registered {
+            return Err(AppError::refused(
+                "bidder_not_registered",
+                "本单位尚未报名此招标项目的任何标段：请先在工作台报名（获取招标文件）后下载",
+            ));
+        }
+        let notice = self.public_notice(tender_id).await?;
+        let evaluation = self.documents_evaluation(tender_id).await?;
+        Ok(TenderDocuments { tender: notice.tender, evaluation, steps: notice.timeline })
     }
 
     async fn lot_name(&self, tender_id: &str, lot_id: &str) -> AppResult<String> {

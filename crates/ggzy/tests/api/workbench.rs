@@ -122,6 +122,20 @@ async fn a_bidder_signs_in_registers_uploads_a_sealed_bid_and_gets_the_receipt()
             client.post(app.url("/workbench/bidder/registrations")).form(&with_token).send().await.expect("post");
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
+        // The documents of a tender it registered for, with the opening key to seal to; none of
+        // a tender it did not register for.
+        let response =
+            client.get(app.url(&format!("/workbench/bidder/documents/{tender_id}"))).send().await.expect("get");
+        assert_eq!(response.status(), StatusCode::OK);
+        let documents: serde_json::Value = response.json().await.expect("documents json");
+        assert_eq!(documents["tender"]["tender_id"], tender_id.as_str());
+        assert!(documents["tender"]["opening_public_key_pem"].as_str().is_some_and(|pem| pem.contains("PUBLIC KEY")));
+        assert_eq!(documents["evaluation"]["method"], "lowest_evaluated_price");
+        assert!(documents["steps"].as_array().is_some_and(|steps| !steps.is_empty()), "{documents}");
+        let response = client.get(app.url("/workbench/bidder/documents/ZB-NOT-REGISTERED")).send().await.expect("get");
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.text().await.expect("page").contains("尚未报名"));
+
         // A sealed bid from `ggzy bid seal` (the fixture seals the same envelope), uploaded by form.
         let (envelope, digest) = fixture.seal(bidder, 1_650_000_000, 2_000);
         let fields = [

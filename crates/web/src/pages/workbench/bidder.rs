@@ -10,8 +10,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::multipart::{Field, MultipartError};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use ggzy_app::bid::ONE_SHOT_MAX_BYTES;
@@ -22,6 +22,8 @@ use serde::Deserialize;
 use super::{Desk, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::api::bids::{ReceiptDto, bid_too_large, parse_start};
+use crate::api::rfc3339;
+use crate::api::tenders::tender_dto;
 use crate::pages::PageError;
 use crate::pages::format::{datetime, machine_datetime};
 
@@ -33,6 +35,7 @@ pub(super) fn routes() -> Router<WebState> {
     Router::new()
         .route("/workbench/bidder", get(page))
         .route("/workbench/bidder/registrations", post(register))
+        .route("/workbench/bidder/documents/{tender_id}", get(documents))
         .route("/workbench/bidder/bids", post(upload).layer(DefaultBodyLimit::max(most)))
 }
 
@@ -219,6 +222,43 @@ async fn register(
         Ok(()) => Ok(Redirect::to("/workbench/bidder?done=registered").into_response()),
         Err(error) => with_errors(&state, &desk, key, FormErrors::from_api(error, "bidder_credit_code")).await,
     }
+}
+
+/// `GET /workbench/bidder/documents/{tender_id}`: the tender documents as a JSON file for a
+/// registered bidder (the tender with its opening key for `ggzy bid seal --opening-key`, the
+/// evaluation terms, and every public step with the clarifications and amendments).
+async fn documents(
+    State(state): State<WebState>,
+    desk: Desk,
+    Path(tender_id): Path<String>,
+) -> Result<Response, PageError> {
+    desk.require(&[Role::Bidder])?;
+    let documents = state.app.tender_documents(&desk.actor, &tender_id).await?;
+    let steps: Vec<serde_json::Value> = documents
+        .steps
+        .iter()
+        .map(|step| {
+            serde_json::json!({
+                "at": rfc3339(step.at_ms), "lot_id": step.lot_id, "title": step.title, "detail": step.detail,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "tender": tender_dto(documents.tender),
+        "evaluation": documents.evaluation,
+        "steps": steps,
+    });
+    let text = serde_json::to_string_pretty(&body)
+        .map_err(|e| PageError::from(ggzy_app::AppError::Internal(e.to_string())))?;
+    let disposition = format!("attachment; filename=\"tender-documents-{tender_id}.json\"");
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8")),
+        (
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition).map_err(|_| PageError::bad_query("招标项目编号无效"))?,
+        ),
+    ];
+    Ok(no_store((headers, text).into_response()))
 }
 
 /// The fields of the upload form.
