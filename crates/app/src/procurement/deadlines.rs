@@ -3,7 +3,7 @@
 
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::china_time;
-use ggzy_domain::deadline::{Deadline, deadline};
+use ggzy_domain::deadline::{Deadline, DeadlineError, deadline};
 use ggzy_domain::procurement::{ProcurementRules, ProcurementState, response_period};
 use ggzy_domain::ruleset::{Rule, Ruleset};
 
@@ -13,6 +13,17 @@ use crate::statutory_date::StatutoryDate;
 
 fn entry(name: &'static str, bound: &'static str, counted: Deadline, rule: &Rule) -> StatutoryDate {
     StatutoryDate { name, day: counted.day, bound, rule_id: rule.id.clone(), source: counted.source }
+}
+
+/// The date `rule` sets from `start`; `None` when it reaches a year the holiday calendar does not
+/// hold yet (the view leaves that date out rather than guess or fail; a command that needs it
+/// refuses with `calendar_not_covered`).
+fn counted(calendar: &HolidayCalendar, start: jiff::civil::Date, rule: &Rule) -> AppResult<Option<Deadline>> {
+    match deadline(calendar, start, rule) {
+        Ok(counted) => Ok(Some(counted)),
+        Err(DeadlineError::Calendar(_)) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The dates that apply in the procedure's state and history.
@@ -28,8 +39,8 @@ pub(crate) fn procurement_deadlines(
     let mut out = Vec::new();
     let add =
         |out: &mut Vec<StatutoryDate>, name, bound, start: Option<jiff::civil::Date>, rule: &Rule| -> AppResult<()> {
-            if let Some(start) = start {
-                out.push(entry(name, bound, deadline(calendar, start, rule)?, rule));
+            if let Some(counted) = start.map(|start| counted(calendar, start, rule)).transpose()?.flatten() {
+                out.push(entry(name, bound, counted, rule));
             }
             Ok(())
         };
@@ -47,11 +58,16 @@ pub(crate) fn procurement_deadlines(
     let publicity = pinned
         .get("result_publicity_wd_min")
         .ok_or_else(|| AppError::Internal("ruleset lacks result_publicity_wd_min".to_owned()))?;
-    if let Some(published) = entered(ProcurementState::ResultPublished) {
-        let ended = deadline(calendar, published, publicity)?;
+    if let Some(ended) = entered(ProcurementState::ResultPublished)
+        .map(|published| counted(calendar, published, publicity))
+        .transpose()?
+        .flatten()
+    {
         out.push(entry("结果公告期满日", "floor", ended.clone(), publicity));
         let objection = &rules.objections.objection;
-        out.push(entry("对结果提出质疑不晚于", "cap", deadline(calendar, ended.day, objection)?, objection));
+        if let Some(last) = counted(calendar, ended.day, objection)? {
+            out.push(entry("对结果提出质疑不晚于", "cap", last, objection));
+        }
     }
     add(&mut out, "公告合同不晚于", "cap", entered(ProcurementState::Contracted), &p.contract_publish)?;
     add(&mut out, "合同报财政部门备案不晚于", "cap", entered(ProcurementState::Contracted), &p.contract_filing)?;

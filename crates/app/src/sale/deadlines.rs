@@ -103,7 +103,7 @@ pub(crate) fn check_deposit(ruleset: &Ruleset, terms: &SaleTerms) -> AppResult<(
 }
 
 /// The last day to refund losing bidders' deposits (39号令(土地) 第二十一条), once bidding is over;
-/// `None` when the ruleset sets no such period.
+/// `None` when the ruleset sets no such period or the calendar does not hold its year yet.
 pub(crate) fn refund_due(
     calendar: &HolidayCalendar,
     ruleset: &Ruleset,
@@ -113,7 +113,7 @@ pub(crate) fn refund_due(
     let (Some(rule), Some(ended_ms)) = (ruleset.get("deposit_refund_wd_max"), sale.bidding_ended_ms(now_ms)) else {
         return Ok(None);
     };
-    Ok(Some(deadline::deadline(calendar, china_time::date_of(ended_ms), rule)?.day))
+    day_of(calendar, china_time::date_of(ended_ms), rule)
 }
 
 /// The day `rule` sets from `start`; `None` when it reaches a year the holiday calendar does not

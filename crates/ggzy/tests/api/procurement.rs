@@ -476,6 +476,19 @@ async fn an_inquiry_takes_one_unchangeable_quote_per_supplier() {
         people.step(&app, &id, json!({"command": "submit_report"}), "reported").await;
         let view = people.step(&app, &id, json!({"command": "determine_winner"}), "awarded").await;
         assert_eq!(view["winners"][0]["supplier_credit_code"], SUPPLIERS[1]);
+        // The result published late in December: the contract's 30 days reach 2027, a year the
+        // holiday calendar does not hold yet. The procurement still shows, with the dates that can
+        // be counted (the notice period ends 12-29), and leaves that one out rather than guess.
+        people.at(&app, "2026-12-28T10:00:00+08:00").await;
+        let view = people.step(&app, &id, json!({"command": "publish_result"}), "result_published").await;
+        assert_eq!(deadline(&view, "result_publicity_wd_min").0, "2026-12-29");
+        let rules: Vec<&str> =
+            view["deadlines"].as_array().expect("deadlines").iter().filter_map(|d| d["rule_id"].as_str()).collect();
+        assert!(!rules.contains(&"contract_days_max"), "{rules:?}");
+        let (status, _, body) = call(people.purchaser.get(&app, &format!("/api/v1/procurements/{id}"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page = app.client.get(app.url(&format!("/procurements/{id}"))).send().await.expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
         app.finish().await;
     }
 }
