@@ -53,14 +53,14 @@ use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
-use ggzy::config::Config;
-use ggzy::server;
 use ggzy_app::actor::{Actor, Credential};
 use ggzy_app::clock::{Clock, SystemClock};
 use ggzy_app::entity::EntityInput;
 use ggzy_app::identity::NewUser;
 use ggzy_app::sale::{NewSale, SaleNotice};
 use ggzy_app::{App, AppError};
+use ggzy_bench::cpu::clock_ticks_per_second;
+use ggzy_bench::server::{self, Running};
 use ggzy_domain::role::{Role, RoleGrant};
 use ggzy_domain::{CreditCode, RegionCode, ResidentId};
 use serde::Deserialize;
@@ -222,30 +222,8 @@ fn raise_fd_limit(needed: u64) -> Result<u64> {
     Ok(maximum)
 }
 
-/// The server running in this process, and how to stop it.
-struct Running {
-    addr: SocketAddr,
-    stop: tokio::sync::oneshot::Sender<()>,
-    served: tokio::task::JoinHandle<Result<()>>,
-}
-
-async fn start_server(dir: &Path, clock: Arc<ShiftedClock>) -> Result<(App, Running)> {
-    let config = Config {
-        data_dir: dir.join("server"),
-        cookie_secure: false,
-        public_rate_per_second: 1_000_000,
-        public_rate_burst: 1_000_000,
-        ..Config::default()
-    };
-    let built = server::build(&config, clock).await.context("building the server")?;
-    let app = built.app.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding 127.0.0.1:0")?;
-    let addr = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(built.serve(listener, async {
-        stopped.await.ok();
-    }));
-    Ok((app, Running { addr, stop, served }))
+async fn start_server(dir: &Path, clock: Arc<ShiftedClock>) -> Result<Running> {
+    server::start(&server::config(&dir.join("server")), clock).await
 }
 
 /// An actor for a user just created (as its API token would resolve it).
@@ -719,16 +697,6 @@ struct CpuTimes {
     watchers: f64,
     machine_busy: f64,
     machine_total: f64,
-}
-
-fn clock_ticks_per_second() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse::<f64>().ok())
-        .filter(|ticks| *ticks > 0.0)
-        .unwrap_or(100.0)
 }
 
 /// The name and user + system time of a `/proc/.../stat` line.
@@ -1328,25 +1296,16 @@ fn main() -> Result<()> {
     let setup_started = Instant::now();
     let clock = Arc::new(ShiftedClock::default());
     let (running, auctions) = server_runtime.block_on(async {
-        let (app, running) = start_server(temp.path(), clock.clone()).await?;
-        eprintln!("setup (not timed): server at http://{} ...", running.addr);
-        let auctions = setup(&args, &app, &clock).await?;
+        let running = start_server(temp.path(), clock.clone()).await?;
+        eprintln!("setup (not timed): server at {} ...", running.base());
+        let auctions = setup(&args, &running.app, &clock).await?;
         Ok::<_, anyhow::Error>((running, auctions))
     })?;
     let setup_time = setup_started.elapsed();
 
     let load = client_runtime.block_on(run_load(&args, running.addr, &auctions));
     drop(client_runtime);
-    server_runtime.block_on(async {
-        running.stop.send(()).ok();
-        match tokio::time::timeout(Duration::from_secs(30), running.served).await {
-            Ok(served) => served.context("server task")?.context("server"),
-            Err(_) => {
-                eprintln!("warning: the server did not stop within 30 s");
-                Ok(())
-            }
-        }
-    })?;
+    server_runtime.block_on(running.stop())?;
     let load = load?;
     let figures = figures(&load, args.auctions);
     report(&args, setup_time, fd_limit, &load, &figures);

@@ -39,7 +39,6 @@
 #![allow(clippy::print_stdout, reason = "a benchmark reports on standard output")]
 
 use std::collections::HashSet;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -48,7 +47,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
 use ggzy::ceremony::{self, Official};
 use ggzy::config::Config;
-use ggzy::server;
 use ggzy_app::actor::{Actor, Credential};
 use ggzy_app::clock::SystemClock;
 use ggzy_app::entity::EntityInput;
@@ -56,6 +54,8 @@ use ggzy_app::identity::NewUser;
 use ggzy_app::project::NewProject;
 use ggzy_app::tender::NewTender;
 use ggzy_app::{App, AppError};
+use ggzy_bench::cpu::{CpuSample, CpuUse, clock_ticks_per_second};
+use ggzy_bench::server::{self, Running};
 use ggzy_crypto::cert::{Certificate, IssueRequest, TrustStore, issue};
 use ggzy_crypto::envelope::{self, BidFile, Envelope, Payload, SealRequest, envelope_digests};
 use ggzy_crypto::receipt::{ReceiptFields, ReceiptKind};
@@ -279,14 +279,6 @@ struct Sealed {
     digest_hex: String,
 }
 
-/// The server running in this process, and how to stop it.
-struct Running {
-    app: App,
-    base: String,
-    stop: tokio::sync::oneshot::Sender<()>,
-    served: tokio::task::JoinHandle<Result<()>>,
-}
-
 /// Runs `work(worker)` on `workers` scoped threads; results in worker order.
 fn in_parallel<T: Send>(workers: usize, work: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
     let work = &work;
@@ -386,24 +378,8 @@ impl SealContext<'_> {
 async fn start_server(dir: &Path, ca: &Ca, max_bid_mib: u64) -> Result<Running> {
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, ca.cert.to_pem().map_err(|e| anyhow!("CA PEM: {e}"))?).context("writing the CA")?;
-    let config = Config {
-        data_dir: dir.join("server"),
-        cookie_secure: false,
-        public_rate_per_second: 1_000_000,
-        public_rate_burst: 1_000_000,
-        max_bid_mib,
-        trusted_ca_files: vec![ca_file],
-        ..Config::default()
-    };
-    let built = server::build(&config, Arc::new(SystemClock)).await.context("building the server")?;
-    let app = built.app.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding 127.0.0.1:0")?;
-    let addr: SocketAddr = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(built.serve(listener, async {
-        stopped.await.ok();
-    }));
-    Ok(Running { app, base: format!("http://{addr}"), stop, served })
+    let config = Config { max_bid_mib, trusted_ca_files: vec![ca_file], ..server::config(&dir.join("server")) };
+    server::start(&config, Arc::new(SystemClock)).await
 }
 
 /// An actor for a user just created (as its API token would resolve it).
@@ -614,67 +590,6 @@ async fn json_of(response: reqwest::Response, expected: reqwest::StatusCode) -> 
     let text = response.text().await.context("reading the answer")?;
     ensure!(status == expected, "HTTP {status}: {}", text.chars().take(300).collect::<String>());
     serde_json::from_str(&text).context("the answer is not valid JSON")
-}
-
-/// CPU time of this process (server and clients) and of the whole machine, from `/proc` (Linux;
-/// zeros elsewhere), in seconds.
-#[derive(Debug, Clone, Copy, Default)]
-struct CpuSample {
-    user: f64,
-    system: f64,
-    machine_busy: f64,
-    machine_total: f64,
-}
-
-/// What a phase used.
-#[derive(Debug, Clone, Copy, Default)]
-struct CpuUse {
-    user: f64,
-    system: f64,
-    /// Share of all cores' time the machine was not idle (nor waiting for I/O).
-    machine_busy: f64,
-}
-
-fn clock_ticks_per_second() -> f64 {
-    std::process::Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse::<f64>().ok())
-        .filter(|ticks| *ticks > 0.0)
-        .unwrap_or(100.0)
-}
-
-impl CpuSample {
-    fn now(ticks: f64) -> CpuSample {
-        let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        // Fields after the command name: state is field 3, utime 14, stime 15.
-        let after = own.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<f64> = after.split_whitespace().map(|field| field.parse().unwrap_or(0.0)).collect();
-        let field = |n: usize| fields.get(n - 3).copied().unwrap_or(0.0) / ticks;
-        let machine = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-        let cpu: Vec<f64> = machine
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .map(|field| field.parse().unwrap_or(0.0))
-            .collect();
-        let total: f64 = cpu.iter().sum();
-        let idle = cpu.get(3).copied().unwrap_or(0.0) + cpu.get(4).copied().unwrap_or(0.0);
-        CpuSample { user: field(14), system: field(15), machine_busy: total - idle, machine_total: total }
-    }
-
-    fn since(self, earlier: CpuSample) -> CpuUse {
-        let total = self.machine_total - earlier.machine_total;
-        CpuUse {
-            user: self.user - earlier.user,
-            system: self.system - earlier.system,
-            machine_busy: if total > 0.0 { (self.machine_busy - earlier.machine_busy) / total } else { f64::NAN },
-        }
-    }
 }
 
 /// One request's outcome.
@@ -1153,13 +1068,14 @@ async fn main() -> Result<()> {
     let ca = Ca::new(now_ms() / 1000)?;
     let max_bid_mib = u64::try_from(args.large_mb.max(args.size_kb.div_ceil(1024)) + 1)?;
     let running = start_server(&dir, &ca, max_bid_mib).await?;
-    eprintln!("setup (not timed): server at {} ...", running.base);
+    let base = running.base();
+    eprintln!("setup (not timed): server at {base} ...");
     let fixture = Arc::new(setup(&args, &running, ca).await?);
     let setup_time = setup_started.elapsed();
     eprintln!("setup done in {:.1} s", setup_time.as_secs_f64());
 
     let http = http_client()?;
-    let key = json_of(http.get(format!("{}/api/v1/log/key", running.base)).send().await?, reqwest::StatusCode::OK)
+    let key = json_of(http.get(format!("{base}/api/v1/log/key")).send().await?, reqwest::StatusCode::OK)
         .await
         .context("platform key")?;
     let platform_key = PublicKey::from_public_key_pem(key["public_key_pem"].as_str().context("no key PEM")?)
@@ -1168,7 +1084,7 @@ async fn main() -> Result<()> {
     eprintln!("surge: {} clients, {} bids ...", args.clients, fixture.small.len());
     let ticks = clock_ticks_per_second();
     let cpu_before = CpuSample::now(ticks);
-    let (elapsed, outcomes) = surge(&args, &fixture, &running.base).await?;
+    let (elapsed, outcomes) = surge(&args, &fixture, &base).await?;
     let small_cpu = CpuSample::now(ticks).since(cpu_before);
     eprintln!("  {:.2} s; verifying receipts ...", elapsed.as_secs_f64());
     let small = check_receipts(outcomes, &fixture.small, &fixture, &platform_key, elapsed);
@@ -1186,7 +1102,7 @@ async fn main() -> Result<()> {
     if !fixture.large.is_empty() {
         eprintln!("large: {} clients, {} bids of {} MiB ...", args.large_clients, fixture.large.len(), args.large_mb);
         let cpu_before = CpuSample::now(ticks);
-        let (elapsed, outcomes) = large_surge(&args, &fixture, &running.base).await?;
+        let (elapsed, outcomes) = large_surge(&args, &fixture, &base).await?;
         let large_cpu = CpuSample::now(ticks).since(cpu_before);
         eprintln!("  {:.2} s; verifying receipts ...", elapsed.as_secs_f64());
         let checked = check_receipts(outcomes, &fixture.large, &fixture, &platform_key, elapsed);
@@ -1201,8 +1117,7 @@ async fn main() -> Result<()> {
     eprintln!("profile: each step of a bid alone, {} envelopes ...", PROFILE_SAMPLES.min(fixture.small.len()));
     let profile = profile_steps(&fixture, &dir).await?;
 
-    running.stop.send(()).ok();
-    running.served.await.context("server task")?.context("server")?;
+    running.stop().await?;
 
     let report = Report {
         args: &args,

@@ -1,7 +1,9 @@
-//! What the benchmark binaries share: reading their `--key value` arguments, printing counts, and the
-//! facts of the machine and commit a report names.
+//! What the benchmark binaries share: reading their `--key value` arguments, printing counts, the
+//! facts of the machine and commit a report names, and the real server in the benchmark's process.
 
+pub mod cpu;
 pub mod machine;
+pub mod server;
 
 /// A whole number with thousands separators, as the reports print counts: `1,000,000`.
 pub fn thousands(value: f64) -> String {

@@ -44,6 +44,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail, ensure};
+use ggzy_bench::cpu::clock_ticks_per_second;
 use serde_json::Value;
 
 const USAGE: &str =
@@ -143,16 +144,6 @@ struct Run {
     cpu_s: f64,
     stdout: PathBuf,
     stderr: String,
-}
-
-fn clock_ticks_per_second() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse::<f64>().ok())
-        .filter(|ticks| *ticks > 0.0)
-        .unwrap_or(100.0)
 }
 
 /// `VmHWM` (KiB) and user + system CPU seconds of a running process, if it can still be read.

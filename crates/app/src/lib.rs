@@ -91,6 +91,8 @@ pub struct App {
     config: AppConfig,
     search: ggzy_search::EntityIndex,
     notices: portal::NoticeCatalog,
+    /// The notice pages' reads, kept per log position (`portal/notice_page.rs`).
+    notice_pages: portal::NoticePages,
     transparency: transparency::TransparencyLog,
     rulesets: Arc<Vec<Ruleset>>,
     calendar: Arc<HolidayCalendar>,
@@ -122,6 +124,7 @@ impl App {
             config,
             search,
             notices: portal::NoticeCatalog::new()?,
+            notice_pages: portal::NoticePages::default(),
             transparency: Default::default(),
             rulesets: Arc::new(rulesets),
             calendar: Arc::new(calendar),

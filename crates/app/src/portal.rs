@@ -6,6 +6,7 @@
 //! already shows (the tender as published, the opening once it has started); a draft tender is
 //! not published yet and is reported as not found. Nothing here names a bidder.
 
+mod notice_page;
 mod notice_search;
 mod results;
 mod timeline;
@@ -15,6 +16,7 @@ use ggzy_domain::tender::TenderState;
 use ggzy_domain::{RegionCode, RegionLevel};
 use ggzy_store::tender_projection::TenderRow;
 
+pub use notice_page::{NoticePageRead, NoticePages, PublicOpening};
 pub use notice_search::{Facet, NoticeCatalog, NoticeSearch};
 pub use results::{LotResult, ResultFilter, ResultKind, ResultPage, ResultParty};
 pub use timeline::TimelineStep;
@@ -254,7 +256,7 @@ impl App {
         RegionCode::parse(code).ok().and_then(|c| self.regions.full_name(&c)).unwrap_or_else(|| code.to_owned())
     }
 
-    async fn entity_name(&self, credit_code: &str) -> AppResult<String> {
+    pub(crate) async fn entity_name(&self, credit_code: &str) -> AppResult<String> {
         Ok(self.store.entity(credit_code).await?.map_or_else(|| credit_code.to_owned(), |row| row.name))
     }
 

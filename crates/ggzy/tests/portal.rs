@@ -334,6 +334,38 @@ async fn committee_names(portal: &Portal, tender_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// The page's read is kept per log position (`App::public_notice_page`): the same read while nothing
+/// is committed, a new one after any event, and the same page either way but for the clock.
+#[tokio::test]
+async fn a_notice_page_is_read_again_after_any_event() {
+    let portal = demo_portal().await;
+    let tender_id = portal.tender_id(OPENED_TITLE).await;
+    let first = portal.app.public_notice_page(&tender_id).await.expect("read");
+    let again = portal.app.public_notice_page(&tender_id).await.expect("read");
+    assert!(Arc::ptr_eq(&first, &again), "nothing committed: the read is kept");
+    let (status, page_before) = portal.page(&format!("/notices/{tender_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // An event that has nothing to do with the tender (温州市 joins the platform).
+    let system = ggzy_app::actor::Actor::system(ggzy_domain::RegionCode::parse("330000").expect("region"));
+    let wenzhou = ggzy_domain::RegionCode::parse("330300").expect("region");
+    portal.app.enable_platform_region(&system, &wenzhou).await.expect("region enabled");
+    let after = portal.app.public_notice_page(&tender_id).await.expect("read");
+    assert!(!Arc::ptr_eq(&first, &after), "an event was committed: the read is taken again");
+    assert_eq!(*first, *after, "the tender did not change");
+
+    // The page differs only in the server's clock for the opening hall.
+    let (_, page_after) = portal.page(&format!("/notices/{tender_id}")).await;
+    let without_clock = |page: &str| {
+        let at = page.find("data-server-now-ms=\"").expect("the hall's clock") + "data-server-now-ms=\"".len();
+        let end = at + page[at..].find('"').expect("closing quote");
+        format!("{}{}", &page[..at], &page[end..])
+    };
+    assert_eq!(without_clock(&page_before), without_clock(&page_after));
+    assert!(page_after.contains(OPENED_TITLE) && page_after.contains("开标记录"), "{page_after}");
+    portal.finish().await;
+}
+
 #[tokio::test]
 async fn notice_pages_show_candidates_award_and_contract_once_public() {
     let portal = demo_portal().await;

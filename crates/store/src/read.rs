@@ -212,4 +212,31 @@ impl Store {
         let row = sqlx::query("SELECT COUNT(*) FROM entity").fetch_one(self.pool()).await?;
         Ok(row.try_get(0)?)
     }
+
+    /// The events of one type recorded in the region ranges, newest first, at most `limit`. Some
+    /// records (a tender complaint) are streams of their own with no read model: the event that
+    /// opens each stream lists them for a workbench, which folds each stream for its state.
+    pub async fn events_of_type(
+        &self,
+        event_type: &str,
+        regions: &[RegionRange],
+        limit: i64,
+    ) -> StoreResult<Vec<crate::event::StoredEvent>> {
+        if regions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut next = 2;
+        let clause = region_clause(regions, &mut next);
+        let sql = format!(
+            "SELECT {} FROM event WHERE event_type = $1 AND {clause} ORDER BY position DESC LIMIT ${next}",
+            crate::event::EVENT_COLUMNS
+        );
+        // Only numbered placeholders are spliced in; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(event_type);
+        for range in regions {
+            query = query.bind(range.low.as_str()).bind(range.high.as_str());
+        }
+        let rows = query.bind(limit).fetch_all(self.pool()).await?;
+        Ok(rows.iter().map(crate::event::event_from_row).collect::<Result<_, _>>()?)
+    }
 }

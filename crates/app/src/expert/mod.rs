@@ -29,6 +29,7 @@ use ggzy_domain::{CreditCode, RegionCode, ResidentId};
 use ggzy_store::expert::ExpertRow;
 
 pub use assessment::{AssessmentInput, RATINGS};
+pub(crate) use draw::draw_id_of;
 pub use draw::{DrawInput, DrawSlotInput, DrawView, PickView, VerificationData};
 pub use ggzy_store::expert::AssessmentRow;
 pub use library::{ExpertInput, ExpertStatistics, ExpertView, StatisticsLine};

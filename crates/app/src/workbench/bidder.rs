@@ -110,7 +110,7 @@ impl App {
         let now_ms = self.now_ms();
         let mut entities = Vec::with_capacity(actor.entities.len());
         for code in &actor.entities {
-            let name = self.store.entity(code).await?.map_or_else(|| code.clone(), |row| row.name);
+            let name = self.entity_name(code).await?;
             entities.push(DeskEntity { credit_code: code.clone(), name });
         }
 
@@ -141,7 +141,7 @@ impl App {
                 });
             }
         }
-        registrations.sort_by(|a, b| b.registered_at_ms.cmp(&a.registered_at_ms));
+        registrations.sort_by_key(|r| std::cmp::Reverse(r.registered_at_ms));
 
         let mut taking: Vec<TenderRow> =
             self.store.tenders(i64::MAX).await?.into_iter().filter(|row| accepting(row, now_ms)).collect();

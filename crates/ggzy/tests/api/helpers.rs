@@ -195,3 +195,32 @@ pub(crate) async fn read_events(response: &mut reqwest::Response, want: usize) -
     }
     events
 }
+
+/// A browser: its own cookie jar, following redirects like one.
+pub(crate) fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().expect("client")
+}
+
+/// Signs in through the form; returns the page it landed on (URL path, status, HTML).
+pub(crate) async fn sign_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> (String, StatusCode, String) {
+    let response = client
+        .post(app.url("/login"))
+        .form(&[("username", username), ("password", password), ("next", "/workbench")])
+        .send()
+        .await
+        .expect("login form");
+    let path = response.url().path().to_owned();
+    let status = response.status();
+    (path, status, response.text().await.expect("page"))
+}
+
+/// The value of the first hidden `csrf_token` field of a page.
+pub(crate) fn csrf(html: &str) -> String {
+    let start = html.find("name=\"csrf_token\" value=\"").expect("csrf field") + "name=\"csrf_token\" value=\"".len();
+    html[start..].split('"').next().expect("csrf value").to_owned()
+}

@@ -8,37 +8,8 @@ use ggzy_web::api::bids::ReceiptDto;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-use crate::helpers::{TestApp, call, spawn_apps_with};
+use crate::helpers::{browser, call, csrf, sign_in, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, trust};
-
-/// A browser: its own cookie jar, following redirects like one.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().expect("client")
-}
-
-/// Signs in through the form; returns the page it landed on (URL path, status, HTML).
-async fn sign_in(
-    app: &TestApp,
-    client: &reqwest::Client,
-    username: &str,
-    password: &str,
-) -> (String, StatusCode, String) {
-    let response = client
-        .post(app.url("/login"))
-        .form(&[("username", username), ("password", password), ("next", "/workbench")])
-        .send()
-        .await
-        .expect("login form");
-    let path = response.url().path().to_owned();
-    let status = response.status();
-    (path, status, response.text().await.expect("page"))
-}
-
-/// The value of the first hidden `csrf_token` field of a page.
-fn csrf(html: &str) -> String {
-    let start = html.find("name=\"csrf_token\" value=\"").expect("csrf field") + "name=\"csrf_token\" value=\"".len();
-    html[start..].split('"').next().expect("csrf value").to_owned()
-}
 
 /// A `multipart/form-data` body of text fields and one file (what a browser's upload form sends).
 fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {

@@ -2,12 +2,18 @@
 //! with the procedure's timeline, the lots' results and, once the opening has started, the
 //! opening record.
 
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use ggzy_app::portal::{NoticeDetail, NoticeFilter, NoticeSummary, TimelineStep};
-use ggzy_app::{AppError, opening::OpeningView};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use ggzy_app::AppError;
+use ggzy_app::opening::OpeningView;
+use ggzy_app::portal::{NoticeDetail, NoticeFilter, NoticePageRead, NoticeSummary, PublicOpening, TimelineStep};
 use ggzy_domain::project::TenderingMethod;
 use ggzy_domain::tender::TenderState;
 use serde::Deserialize;
@@ -197,7 +203,7 @@ pub(crate) struct OpeningRow {
     pub(crate) price: String,
 }
 
-#[derive(Template, WebTemplate)]
+#[derive(Template)]
 #[template(path = "notice.html")]
 pub(crate) struct NoticePage {
     tender_id: String,
@@ -272,26 +278,84 @@ fn opening_status(status: &str) -> &'static str {
     }
 }
 
+/// A notice page rendered once per read of the app (`App::public_notice_page`, one per log
+/// position), split around the one value that is each request's own: the server's clock that the
+/// hall's script counts from.
+struct Rendered {
+    /// Up to and including `data-server-now-ms="`.
+    before_now: String,
+    /// From the closing quote on.
+    after_now: String,
+}
+
+/// Tender id → the read a page was rendered from, and the page.
+type RenderedPages = HashMap<String, (Arc<NoticePageRead>, Arc<Rendered>)>;
+
+/// Pages rendered: a page is used only for the very read it came from (`Arc::ptr_eq`), so it is
+/// exactly as fresh as the app's read.
+static RENDERED: LazyLock<Mutex<RenderedPages>> = LazyLock::new(Default::default);
+/// Pages kept at most (as the app keeps reads); past this they are dropped and rendered again.
+const RENDERED_MAX: usize = 1_024;
+/// The attribute holding the server's clock on the page, and the value rendered into a shared page
+/// in its place. In quotes after the attribute's name it cannot come from a notice's escaped text.
+const NOW_ATTRIBUTE: &str = "data-server-now-ms=\"";
+const NOW_PLACEHOLDER: i64 = i64::MIN;
+
 pub(crate) async fn detail(
     State(state): State<WebState>,
     Path(tender_id): Path<String>,
-) -> Result<NoticePage, PageError> {
-    let NoticeDetail { tender, region_name, principal_name, agency_name, method, timeline, results } =
-        state.app.public_notice(&tender_id).await?;
-    // The opening record is public once the opening has started; before that the app refuses
-    // (招标投标法 第二十二条) and the page shows nothing about bids.
-    let (opening, fingerprint) = match state.app.opening(&tender_id).await {
-        Ok(view) => {
-            let print = fingerprint(&view);
-            (Some(opening_rows(&state, view).await?), print)
-        }
-        Err(AppError::Refused { code: "opening_not_started", .. }) => (None, "waiting".to_owned()),
-        Err(other) => return Err(other.into()),
+) -> Result<Response, PageError> {
+    let read = state.app.public_notice_page(&tender_id).await?;
+    let kept = {
+        let rendered = RENDERED.lock().unwrap_or_else(PoisonError::into_inner);
+        rendered.get(&tender_id).filter(|(from, _)| Arc::ptr_eq(from, &read)).map(|(_, page)| page.clone())
     };
-    let hall = Hall {
-        fingerprint,
-        deadline_ms: tender.bid_deadline_ms.unwrap_or_default(),
-        server_now_ms: state.app.now_ms(),
+    let rendered = match kept {
+        Some(page) => page,
+        None => {
+            let html = render(&notice_page(&read, NOW_PLACEHOLDER))?;
+            let mark = format!("{NOW_ATTRIBUTE}{NOW_PLACEHOLDER}\"");
+            let Some(at) = html.find(&mark) else {
+                // No clock on the page (the template changed): it is rendered for each request.
+                return Ok(html_response(render(&notice_page(&read, state.app.now_ms()))?));
+            };
+            let page = Arc::new(Rendered {
+                before_now: html[..at + NOW_ATTRIBUTE.len()].to_owned(),
+                after_now: html[at + mark.len() - 1..].to_owned(),
+            });
+            let mut rendered = RENDERED.lock().unwrap_or_else(PoisonError::into_inner);
+            if rendered.len() >= RENDERED_MAX {
+                rendered.clear();
+            }
+            rendered.insert(tender_id, (read.clone(), page.clone()));
+            page
+        }
+    };
+    let now = state.app.now_ms().to_string();
+    let mut html = String::with_capacity(rendered.before_now.len() + now.len() + rendered.after_now.len());
+    html.push_str(&rendered.before_now);
+    html.push_str(&now);
+    html.push_str(&rendered.after_now);
+    Ok(html_response(html))
+}
+
+fn render(page: &NoticePage) -> Result<String, PageError> {
+    page.render().map_err(|e| PageError::from(AppError::Internal(format!("rendering the notice page: {e}"))))
+}
+
+/// The answer askama's `WebTemplate` gives for a rendered page.
+fn html_response(html: String) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))], html).into_response()
+}
+
+fn notice_page(read: &NoticePageRead, server_now_ms: i64) -> NoticePage {
+    let NoticeDetail { tender, region_name, principal_name, agency_name, method, timeline, results } =
+        read.detail.clone();
+    // The opening record is public once the opening has started; before that the app shows
+    // nothing about bids (招标投标法 第二十二条).
+    let (opening, fingerprint) = match &read.opening {
+        Some(opening) => (Some(opening_rows(opening)), fingerprint(&opening.view)),
+        None => (None, "waiting".to_owned()),
     };
     let mut facts = vec![
         Fact { label: "项目编号", value: tender.tender_id.clone() },
@@ -324,7 +388,8 @@ pub(crate) async fn detail(
         facts.push(Fact { label: "投标有效期", value: format!("自投标截止之日起{days}日") });
     }
     let steps = timeline.into_iter().map(|s| step_row(s, &tender.lots)).collect();
-    Ok(NoticePage {
+    let hall = Hall { fingerprint, deadline_ms: tender.bid_deadline_ms.unwrap_or_default(), server_now_ms };
+    NoticePage {
         tender_id: tender.tender_id,
         title: tender.title,
         state_label: tender.state.label(),
@@ -337,28 +402,25 @@ pub(crate) async fn detail(
         region_code: tender.region_code,
         results: results.into_iter().map(ResultView::from).collect(),
         lots: tender.lots,
-    })
+    }
 }
 
-async fn opening_rows(state: &WebState, view: OpeningView) -> Result<Vec<OpeningRow>, PageError> {
-    let mut rows = Vec::with_capacity(view.lines.len());
-    for line in view.lines {
-        let price = serde_json::from_str::<serde_json::Value>(&line.declared_json)
-            .ok()
-            .and_then(|v| v.get("price_fen").and_then(serde_json::Value::as_i64))
-            .map(yuan)
-            .unwrap_or_else(|| "—".to_owned());
-        let bidder = match state.app.entity(None, &line.bidder_credit_code).await {
-            Ok(entity) => entity.name,
-            Err(_) => line.bidder_credit_code.clone(),
-        };
-        rows.push(OpeningRow {
-            lot: line.lot_id,
-            bidder,
-            bidder_code: line.bidder_credit_code,
+fn opening_rows(opening: &PublicOpening) -> Vec<OpeningRow> {
+    opening
+        .view
+        .lines
+        .iter()
+        .zip(&opening.bidder_names)
+        .map(|(line, bidder)| OpeningRow {
+            lot: line.lot_id.clone(),
+            bidder: bidder.clone(),
+            bidder_code: line.bidder_credit_code.clone(),
             status: opening_status(&line.status),
-            price,
-        });
-    }
-    Ok(rows)
+            price: serde_json::from_str::<serde_json::Value>(&line.declared_json)
+                .ok()
+                .and_then(|v| v.get("price_fen").and_then(serde_json::Value::as_i64))
+                .map(yuan)
+                .unwrap_or_else(|| "—".to_owned()),
+        })
+        .collect()
 }
