@@ -59,7 +59,7 @@ use ggzy_app::entity::EntityInput;
 use ggzy_app::identity::NewUser;
 use ggzy_app::sale::{NewSale, SaleNotice};
 use ggzy_app::{App, AppError};
-use ggzy_bench::cpu::clock_ticks_per_second;
+use ggzy_bench::cpu::{clock_ticks_per_second, machine_ticks};
 use ggzy_bench::server::{self, Running};
 use ggzy_domain::role::{Role, RoleGrant};
 use ggzy_domain::{CreditCode, RegionCode, ResidentId};
@@ -730,19 +730,7 @@ impl CpuTimes {
                 }
             }
         }
-        let machine = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-        let cpu: Vec<f64> = machine
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .map(|field| field.parse().unwrap_or(0.0))
-            .collect();
-        times.machine_total = cpu.iter().sum();
-        times.machine_busy =
-            times.machine_total - cpu.get(3).copied().unwrap_or(0.0) - cpu.get(4).copied().unwrap_or(0.0);
+        (times.machine_busy, times.machine_total) = machine_ticks();
         times
     }
 

@@ -30,6 +30,24 @@ pub fn clock_ticks_per_second() -> f64 {
         .unwrap_or(100.0)
 }
 
+/// The whole machine's busy and total CPU time so far, in ticks, from the first line of
+/// `/proc/stat` (busy: neither idle nor waiting for I/O; zeros where there is no `/proc`).
+pub fn machine_ticks() -> (f64, f64) {
+    let machine = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let cpu: Vec<f64> = machine
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(|field| field.parse().unwrap_or(0.0))
+        .collect();
+    let total: f64 = cpu.iter().sum();
+    let idle = cpu.get(3).copied().unwrap_or(0.0) + cpu.get(4).copied().unwrap_or(0.0);
+    (total - idle, total)
+}
+
 impl CpuSample {
     /// Reads the counters now.
     pub fn now(ticks: f64) -> CpuSample {
@@ -38,19 +56,8 @@ impl CpuSample {
         let after = own.rsplit_once(')').map_or("", |(_, rest)| rest);
         let fields: Vec<f64> = after.split_whitespace().map(|field| field.parse().unwrap_or(0.0)).collect();
         let field = |n: usize| fields.get(n - 3).copied().unwrap_or(0.0) / ticks;
-        let machine = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-        let cpu: Vec<f64> = machine
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .map(|field| field.parse().unwrap_or(0.0))
-            .collect();
-        let total: f64 = cpu.iter().sum();
-        let idle = cpu.get(3).copied().unwrap_or(0.0) + cpu.get(4).copied().unwrap_or(0.0);
-        CpuSample { user: field(14), system: field(15), machine_busy: total - idle, machine_total: total }
+        let (machine_busy, machine_total) = machine_ticks();
+        CpuSample { user: field(14), system: field(15), machine_busy, machine_total }
     }
 
     /// What was used between `earlier` and this sample.

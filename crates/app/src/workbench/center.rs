@@ -19,13 +19,11 @@ use crate::error::{AppError, AppResult};
 use crate::events::{Event, stream};
 use crate::regions::region_range;
 use crate::tender::tender_state;
-use crate::workbench::regulator::in_ranges;
+use crate::workbench::regulator::{MonitoredSale, in_ranges};
 
 /// How far ahead a bid deadline makes an opening session worth preparing.
 pub const UPCOMING_DAYS: i64 = 7;
 const DAY_MS: i64 = 86_400_000;
-/// Most sales read to find the region's live ones (the public list pages through them all).
-const SALES_READ: i64 = 200;
 
 /// Where an opening session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,21 +86,6 @@ pub struct OpeningSession {
     pub own_share: Option<OwnShare>,
 }
 
-/// A land or property sale taking bids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LiveSale {
-    /// Sale.
-    pub sale_id: String,
-    /// Title of the parcel or asset.
-    pub title: String,
-    /// Region.
-    pub region_code: String,
-    /// Phase now.
-    pub phase: SalePhase,
-    /// Current end of bidding, UTC ms.
-    pub ends_at_ms: i64,
-}
-
 /// Everything the centre's workbench shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CenterDesk {
@@ -111,7 +94,7 @@ pub struct CenterDesk {
     /// Opening sessions, soonest deadline first.
     pub sessions: Vec<OpeningSession>,
     /// Sales taking bids or paused, soonest end first.
-    pub sales: Vec<LiveSale>,
+    pub sales: Vec<MonitoredSale>,
     /// The server's clock, UTC ms.
     pub server_now_ms: i64,
 }
@@ -218,21 +201,10 @@ impl App {
         Ok(None)
     }
 
-    async fn live_sales(&self, ranges: &[RegionRange]) -> AppResult<Vec<LiveSale>> {
-        let mut sales: Vec<LiveSale> = self
-            .sales(SALES_READ)
-            .await?
-            .into_iter()
-            .filter(|view| in_ranges(&view.announcement.region_code, ranges))
-            .filter(|view| matches!(view.phase, SalePhase::Bidding | SalePhase::Opening | SalePhase::Paused))
-            .map(|view| LiveSale {
-                sale_id: view.announcement.sale_id,
-                title: view.announcement.notice.title,
-                region_code: view.announcement.region_code,
-                phase: view.phase,
-                ends_at_ms: view.ends_at_ms,
-            })
-            .collect();
+    /// The region's sales taking bids (or paused, or opening sealed bids), soonest end first.
+    async fn live_sales(&self, ranges: &[RegionRange]) -> AppResult<Vec<MonitoredSale>> {
+        let mut sales = self.monitored_sales(ranges).await?;
+        sales.retain(|sale| matches!(sale.phase, SalePhase::Bidding | SalePhase::Opening | SalePhase::Paused));
         sales.sort_by_key(|sale| sale.ends_at_ms);
         Ok(sales)
     }

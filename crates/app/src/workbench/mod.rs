@@ -9,7 +9,7 @@ mod principal;
 mod regulator;
 
 pub use bidder::{BidderDesk, DeskBid, DeskEntity, DeskRegistration, OpenLot, TenderDocuments};
-pub use center::{CenterDesk, LiveSale, OpeningSession, OwnShare, SessionStage, UPCOMING_DAYS};
+pub use center::{CenterDesk, OpeningSession, OwnShare, SessionStage, UPCOMING_DAYS};
 pub use expert::{DeskExpert, ExpertDesk, ExpertDraw, ExpertEvaluation};
 pub use principal::{DeskAward, DeskDraw, DeskLot, DeskProcurement, DeskProject, DeskTender, PrincipalDesk};
 pub use regulator::{

@@ -192,7 +192,8 @@ impl App {
         Ok((procurements, complaints))
     }
 
-    async fn monitored_sales(&self, ranges: &[RegionRange]) -> AppResult<Vec<MonitoredSale>> {
+    /// The land and property sales of the ranges (the newest read).
+    pub(crate) async fn monitored_sales(&self, ranges: &[RegionRange]) -> AppResult<Vec<MonitoredSale>> {
         Ok(self
             .sales(MARKET_ROWS_READ)
             .await?

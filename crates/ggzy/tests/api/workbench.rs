@@ -8,7 +8,7 @@ use ggzy_web::api::bids::ReceiptDto;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 
-use crate::helpers::{browser, call, csrf, sign_in, spawn_apps_with};
+use crate::helpers::{TestApp, browser, call, csrf, sign_in, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, trust};
 
 /// A `multipart/form-data` body of text fields and one file (what a browser's upload form sends).
@@ -30,6 +30,19 @@ fn multipart(fields: &[(&str, &str)], file: &[u8]) -> (String, Vec<u8>) {
     body.extend_from_slice(file);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Posts the bidder's upload form; returns the status and the page.
+async fn upload(app: &TestApp, client: &reqwest::Client, fields: &[(&str, &str)], file: &[u8]) -> (StatusCode, String) {
+    let (content_type, body) = multipart(fields, file);
+    let response = client
+        .post(app.url("/workbench/bidder/bids"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    (response.status(), response.text().await.expect("page"))
 }
 
 /// Reverses askama's HTML escaping of the receipt's JSON.
@@ -116,16 +129,8 @@ async fn a_bidder_signs_in_registers_uploads_a_sealed_bid_and_gets_the_receipt()
             ("bidder_credit_code", bidder.code),
             ("envelope_digest", digest.as_str()),
         ];
-        let (content_type, body) = multipart(&fields, &envelope);
-        let response = client
-            .post(app.url("/workbench/bidder/bids"))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("upload");
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let html = response.text().await.expect("page");
+        let (status, html) = upload(&app, &client, &fields, &envelope).await;
+        assert_eq!(status, StatusCode::CREATED);
         assert!(html.contains("投标文件已递交：回执") && html.contains("已递交"), "{html}");
         let json = html.split("<pre id=\"receipt-json\">").nth(1).and_then(|rest| rest.split("</pre>").next());
         let receipt: ReceiptDto = serde_json::from_str(&unescape(json.expect("receipt block"))).expect("receipt json");
@@ -136,16 +141,8 @@ async fn a_bidder_signs_in_registers_uploads_a_sealed_bid_and_gets_the_receipt()
         signed.verify(&key, &signature).expect("the page's receipt is signed by the platform");
 
         // A bad upload (not an envelope): the Chinese reason beside the file field; the bid stays.
-        let (content_type, body) = multipart(&fields, b"this is a PDF, not a sealed envelope");
-        let response = client
-            .post(app.url("/workbench/bidder/bids"))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("upload");
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let html = response.text().await.expect("page");
+        let (status, html) = upload(&app, &client, &fields, b"this is a PDF, not a sealed envelope").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let error = html.split("class=\"field-error\" role=\"alert\">").nth(1).and_then(|rest| rest.split('<').next());
         let error = error.expect("an error beside a field");
         assert!(error.contains("投标文件") || error.contains("信封"), "{error}");
@@ -153,16 +150,8 @@ async fn a_bidder_signs_in_registers_uploads_a_sealed_bid_and_gets_the_receipt()
         // A digest that is not SM3 hex: the message beside the digest field.
         let mut bad_digest = fields.to_vec();
         bad_digest[4] = ("envelope_digest", "abc");
-        let (content_type, body) = multipart(&bad_digest, &envelope);
-        let response = client
-            .post(app.url("/workbench/bidder/bids"))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .expect("upload");
-        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let html = response.text().await.expect("page");
+        let (status, html) = upload(&app, &client, &bad_digest, &envelope).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("aria-invalid=\"true\"") && html.contains("envelope_digest"), "{html}");
 
         // Another role is told which workbench this is.

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use ggzy_app::workbench::{CenterDesk, LiveSale, OpeningSession, SessionStage, UPCOMING_DAYS};
+use ggzy_app::workbench::{CenterDesk, MonitoredSale, OpeningSession, SessionStage, UPCOMING_DAYS};
 use ggzy_domain::Role;
 
 use super::{Desk, no_store};
@@ -96,8 +96,8 @@ struct SaleRow {
     ends_machine: String,
 }
 
-impl From<&LiveSale> for SaleRow {
-    fn from(s: &LiveSale) -> SaleRow {
+impl From<&MonitoredSale> for SaleRow {
+    fn from(s: &MonitoredSale) -> SaleRow {
         SaleRow {
             sale_id: s.sale_id.clone(),
             title: s.title.clone(),
