@@ -1097,6 +1097,19 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// The center registered a venue (场地: 开标室, 评标室).
+    VenueRegistered(crate::venue::VenueDetails),
+    /// The center booked a venue for a tender's opening or evaluation (场地预约).
+    VenueBooked(crate::venue::VenueBookingDetails),
+    /// The center cancelled a booking.
+    VenueBookingCancelled {
+        /// Venue.
+        venue_id: String,
+        /// Booking.
+        booking_id: String,
+        /// Why.
+        reason: String,
+    },
     /// The buyer and the principal signed the contract.
     SaleContractSigned {
         /// Sale.
@@ -1810,6 +1823,9 @@ impl Event {
             Event::SaleRepriced(_) => "SaleRepriced",
             Event::CreditRecorded(_) => "CreditRecorded",
             Event::CreditRecordRevoked { .. } => "CreditRecordRevoked",
+            Event::VenueRegistered(_) => "VenueRegistered",
+            Event::VenueBooked(_) => "VenueBooked",
+            Event::VenueBookingCancelled { .. } => "VenueBookingCancelled",
             Event::SaleContractSigned { .. } => "SaleContractSigned",
             Event::SalePaymentRecorded { .. } => "SalePaymentRecorded",
         }
@@ -1942,6 +1958,10 @@ impl Event {
             | Event::ComplaintDecided { .. }
             // A draw is read by folding its own stream (`crate::expert::draw`).
             | Event::DrawScheduled(_)
+            // A venue is read by folding its own stream (`crate::venue`).
+            | Event::VenueRegistered(_)
+            | Event::VenueBooked(_)
+            | Event::VenueBookingCancelled { .. }
             | Event::DrawStarted { .. }
             | Event::DrawPerformed(_)
             | Event::ExpertAnswered { .. }
@@ -2088,6 +2108,10 @@ pub mod stream {
     /// Stream of a government procurement.
     pub fn procurement(procurement_id: &str) -> String {
         format!("procurement-{procurement_id}")
+    }
+    /// Stream of a venue and its bookings.
+    pub fn venue(venue_id: &str) -> String {
+        format!("venue-{venue_id}")
     }
     /// Stream of a credit record (penalty or restriction) and its revocation.
     pub fn credit(record_id: &str) -> String {

@@ -45,6 +45,7 @@ pub mod tender;
 mod tender_events;
 pub mod transparency;
 pub mod two_stage;
+pub mod venue;
 pub mod workbench;
 
 use std::sync::Arc;

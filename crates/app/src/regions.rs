@@ -1,6 +1,6 @@
 //! Regions as tenants: which regions run a (branch) platform of this deployment.
 
-use ggzy_domain::authz::Action;
+use ggzy_domain::authz::{self, Action};
 use ggzy_domain::{RegionCode, RegionLevel};
 use ggzy_store::ExpectedVersion;
 use ggzy_store::read::RegionRange;
@@ -90,4 +90,19 @@ impl App {
             })
             .collect())
     }
+}
+
+/// The region ranges the actor's grants allow `action` in (a region and everything below it).
+pub(crate) fn ranges_for(actor: &Actor, action: Action) -> Vec<RegionRange> {
+    actor
+        .grants
+        .iter()
+        .filter(|grant| authz::authorize(&[**grant], action, &grant.region).is_ok())
+        .map(|grant| region_range(&grant.region))
+        .collect()
+}
+
+/// Whether a stored region code lies in one of the ranges.
+pub(crate) fn in_ranges(code: &str, ranges: &[RegionRange]) -> bool {
+    ranges.iter().any(|range| range.low.as_str() <= code && code <= range.high.as_str())
 }

@@ -40,6 +40,9 @@ pub enum Action {
     /// Keep the expert pool (专家库): register experts, change their records and standing, and run
     /// the draws of the region's procedures (the platform keeps the pool, 39号令).
     ManageExperts,
+    /// Keep the trading center's venues (开标室, 评标室) and book them for a tender's opening or
+    /// evaluation (场地预约; the center provides the venue, 招标投标法实施条例 第五条).
+    ManageVenues,
     /// See an expert's personal data (name, ID number, employer, phone, certificates). For an
     /// expert, `OwnEntity` means their own record (checked by the app against the linked user).
     ReadExpertPersonal,
@@ -61,7 +64,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in a fixed order.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ReadPublic,
         Action::RegisterEntity,
         Action::UpdateEntity,
@@ -75,6 +78,7 @@ impl Action {
         Action::EscrowOpening,
         Action::SuperviseTender,
         Action::ManageExperts,
+        Action::ManageVenues,
         Action::ReadExpertPersonal,
         Action::AnswerDraw,
         Action::HoldSecurities,
@@ -98,6 +102,7 @@ impl Action {
             Action::EscrowOpening => "escrow_opening",
             Action::SuperviseTender => "supervise_tender",
             Action::ManageExperts => "manage_experts",
+            Action::ManageVenues => "manage_venues",
             Action::ReadExpertPersonal => "read_expert_personal",
             Action::AnswerDraw => "answer_draw",
             Action::HoldSecurities => "hold_securities",
@@ -174,6 +179,7 @@ pub const POLICY: &[(Role, Action, Scope)] = &[
     // The centre keeps the region's expert pool and runs its draws (39号令; 条例 第四十六条).
     (Role::CenterStaff, Action::ManageExperts,      Scope::GrantRegion),
     (Role::Admin,       Action::ManageExperts,      Scope::GrantRegion),
+    (Role::CenterStaff, Action::ManageVenues,       Scope::GrantRegion),
     // Experts' personal data: the pool's keepers, the regulators who sanction experts (条例 第七十一条)
     // and the expert themself; never bidders, principals, agencies or the public (法 第三十七条第五款:
     // 评标委员会成员的名单在中标结果确定前应当保密).

@@ -31,6 +31,7 @@ pub mod ruleset;
 pub mod sale;
 pub mod tender;
 pub mod transition_table;
+pub mod venue;
 
 pub use code_error::CodeError;
 pub use credit_code::CreditCode;

@@ -17,9 +17,10 @@ use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, AppResult};
 use crate::events::{Event, stream};
+use crate::regions::in_ranges;
 use crate::regions::region_range;
 use crate::tender::tender_state;
-use crate::workbench::regulator::{MonitoredSale, in_ranges};
+use crate::workbench::regulator::MonitoredSale;
 
 /// How far ahead a bid deadline makes an opening session worth preparing.
 pub const UPCOMING_DAYS: i64 = 7;

@@ -15,28 +15,13 @@ use crate::alert::AlertView;
 use crate::complaint::ComplaintView;
 use crate::error::{AppError, AppResult};
 use crate::events::Event;
-use crate::regions::region_range;
+use crate::regions::{in_ranges, ranges_for};
 use crate::tender::tender_state;
 
 /// Most alerts and complaints listed (the newest; the API pages through the rest).
 const ROWS_SHOWN: i64 = 100;
 /// Most procurements and sales read to find the region's (the public lists page through them all).
 const MARKET_ROWS_READ: i64 = 200;
-
-/// The region ranges the actor's grants allow `action` in (a region and everything below it).
-fn ranges_for(actor: &Actor, action: Action) -> Vec<RegionRange> {
-    actor
-        .grants
-        .iter()
-        .filter(|grant| authz::authorize(&[**grant], action, &grant.region).is_ok())
-        .map(|grant| region_range(&grant.region))
-        .collect()
-}
-
-/// Whether a stored region code lies in one of the ranges.
-pub(crate) fn in_ranges(code: &str, ranges: &[RegionRange]) -> bool {
-    ranges.iter().any(|range| range.low.as_str() <= code && code <= range.high.as_str())
-}
 
 /// A tender of the supervised regions.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,6 +32,7 @@ mod relations;
 mod sales;
 mod supervision;
 mod two_stage;
+mod venues;
 mod workbench;
 mod workbench_center;
 mod workbench_expert;

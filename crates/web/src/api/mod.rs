@@ -27,6 +27,7 @@ pub mod securities;
 pub mod tenders;
 pub mod two_stage;
 pub mod users;
+pub mod venues;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,6 +193,10 @@ pub fn routes(state: &WebState) -> (Router<WebState>, OpenApi) {
         .routes(routes!(draws::perform_draw))
         .routes(routes!(draws::replace_expert))
         .routes(routes!(draws::answer_draw))
+        .routes(routes!(venues::list_venues, venues::register_venue))
+        .routes(routes!(venues::get_venue))
+        .routes(routes!(venues::book_venue))
+        .routes(routes!(venues::cancel_booking))
         // Long-lived and public: not limited per IP (a bidding room or a newsroom shares one NAT).
         .routes(routes!(sales::live))
         .routes(routes!(opening_live::live_opening))

@@ -46,6 +46,12 @@ pub(crate) fn day_start_ms(day: &str) -> Option<i64> {
     china_time::instant_of(date.to_datetime(jiff::civil::Time::midnight()))
 }
 
+/// A `datetime-local` input (`YYYY-MM-DDTHH:MM`, China time) as UTC ms; `None` if malformed.
+pub(crate) fn local_datetime_ms(value: &str) -> Option<i64> {
+    let datetime: jiff::civil::DateTime = value.trim().parse().ok()?;
+    china_time::instant_of(datetime)
+}
+
 /// Percent-encodes a query-string value (everything but unreserved ASCII).
 pub(crate) fn query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
