@@ -2,8 +2,8 @@
 // searches a Chinese query, finds the notice, opens it and reads its timeline (a step with its
 // deadline and article); checks that a notice still taking bids names no bidder and that the
 // transparency page shows a signed tree head; opens the results list, follows a result to its
-// notice and reads the winner; then reads the notice list on a phone-sized screen without
-// sideways scrolling. Screenshots go to SHOT_DIR.
+// notice and reads the winner; then, on a phone-sized screen, filters the notice list in place
+// (vendored htmx, no reload) and reads it without sideways scrolling. Screenshots go to SHOT_DIR.
 //
 // Environment: GGZY_URL (e.g. http://127.0.0.1:41234/), SHOT_DIR, BROWSER_PROFILE (a fresh
 // directory), CHROMIUM (default /usr/bin/chromium).
@@ -109,10 +109,13 @@ await run(await launch({ width: 1280, height: 800 }), 'failure', async (browser)
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.goto(new URL('/notices', base).href);
   await phone.getByRole('heading', { level: 1, name: '交易公告' }).waitFor();
+  // With JavaScript the filters update the list in place (vendored htmx) and the address follows.
+  await phone.waitForFunction(() => typeof window.htmx === 'object');
+  await phone.evaluate(() => { window.stayedOnPage = true; });
   await phone.getByLabel('项目状态').selectOption('opened');
-  await phone.getByRole('button', { name: '筛选' }).click();
   await phone.waitForURL(/state=opened/);
   await phone.getByRole('link', { name: TITLE }).waitFor();
+  check(await phone.evaluate(() => window.stayedOnPage === true), 'a filter change updates the list without reloading the page');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check(overflow <= 0, `no sideways scrolling on a 390 px screen (overflow ${overflow}px)`);
   await shot(phone, 'phone-notices.png');

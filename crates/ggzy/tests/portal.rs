@@ -662,6 +662,34 @@ async fn the_atom_feeds_are_well_formed_and_list_the_regions_notices_and_results
     let (status, _, _) = get("/feeds/notices.atom?region=%3Cx%3E").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
+    // Per trading category: government procurements and land and property sales (this portal seeds
+    // no sales: that feed is valid and empty), each entry linking its page; an unknown category is
+    // refused.
+    for (category, urn, page, seeded) in [
+        ("procurement", "urn:ggzy:procurement:", "/procurements/", true),
+        ("land_property", "urn:ggzy:sale:", "/sales/", false),
+    ] {
+        let (status, _, xml) = get(&format!("/feeds/notices.atom?category={category}")).await;
+        assert_eq!(status, StatusCode::OK, "{xml}");
+        assert!(xml.contains(&format!("<id>urn:ggzy:feed:notices:{category}:all</id>")), "{xml}");
+        let entries = atom_entries(&xml);
+        assert_eq!(!entries.is_empty(), seeded, "{category}: {xml}");
+        for entry in &entries {
+            let id = element(entry, "id").expect("entry id");
+            let key = id.strip_prefix(urn).expect("an id of the category");
+            assert!(entry.contains(&format!("href=\"{page}{key}\"")), "{entry}");
+        }
+        let (_, _, beijing) = get(&format!("/feeds/notices.atom?category={category}&region=110000")).await;
+        assert!(atom_entries(&beijing).is_empty(), "{beijing}");
+    }
+    let (status, _, _) = get("/feeds/notices.atom?category=lottery").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, home) = portal.page("/").await;
+    assert!(home.contains("href=\"/feeds/notices.atom?category=procurement\"") && home.contains("/procurements/"));
+    assert!(
+        home.contains("href=\"/feeds/notices.atom?category=land_property\"") && home.contains("暂无土地与产权交易")
+    );
+
     // The pages link their feeds.
     let (_, notice) = portal.page(&format!("/notices/{archived_id}")).await;
     assert!(notice.contains(

@@ -1,6 +1,8 @@
-//! Atom 1.0 feeds (RFC 4287) of notices and results, per region: `/feeds/notices.atom?region=…`
-//! (new and updated notices) and `/feeds/results.atom?region=…` (candidate publicity, award and
-//! contract). They carry what the pages show and nothing more.
+//! Atom 1.0 feeds (RFC 4287) of notices and results, per region and trading category:
+//! `/feeds/notices.atom?region=…` (new and updated tender notices, 工程建设),
+//! `…&category=procurement` (government procurements, 政府采购) and `…&category=land_property` (land,
+//! mining-rights and state-property sales, 土地与产权), and `/feeds/results.atom?region=…` (candidate
+//! publicity, award and contract). They carry what the pages show and nothing more.
 //!
 //! Ids are built from record ids only (never from the host name or the time of the request), so a
 //! reader sees the same entry under the same id on every fetch. A result's id names its kind:
@@ -33,6 +35,33 @@ const NOTICES_READ: usize = ggzy_app::portal::MAX_PAGE;
 pub(crate) struct FeedQuery {
     #[serde(default)]
     region: Option<String>,
+    /// `construction` (the default), `procurement` or `land_property`.
+    #[serde(default)]
+    category: Option<String>,
+}
+
+/// A trading category of the notices feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Category {
+    /// 工程建设: tender notices.
+    Construction,
+    /// 政府采购.
+    Procurement,
+    /// 土地与产权: land, mining-rights and state-property sales.
+    LandProperty,
+}
+
+impl Category {
+    fn parse(value: Option<&str>) -> Result<Category, PageError> {
+        match value.map(str::trim).filter(|v| !v.is_empty()) {
+            None | Some("construction") => Ok(Category::Construction),
+            Some("procurement") => Ok(Category::Procurement),
+            Some("land_property") => Ok(Category::LandProperty),
+            Some(_) => Err(PageError::bad_query(
+                "交易类别须为 construction（工程建设）、procurement（政府采购）或 land_property（土地与产权）",
+            )),
+        }
+    }
 }
 
 /// One entry.
@@ -108,8 +137,21 @@ impl Feed {
 
 /// The region asked for, checked; `None` for the whole platform.
 fn region(state: &WebState, query: Result<Query<FeedQuery>, QueryRejection>) -> Result<Option<RegionCode>, PageError> {
+    Ok(region_and_category(state, query)?.0)
+}
+
+/// The region and the trading category asked for, checked.
+fn region_and_category(
+    state: &WebState,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<(Option<RegionCode>, Category), PageError> {
     let Query(query) = query.map_err(|_| PageError::bad_query("查询参数格式错误"))?;
-    region_filter(state, &query.region)
+    Ok((region_filter(state, &query.region)?, Category::parse(query.category.as_deref())?))
+}
+
+/// Whether a stored region code lies in the asked region (everywhere when none was asked).
+fn within(region: Option<&RegionCode>, code: &str) -> bool {
+    region.is_none_or(|region| RegionCode::parse(code).is_ok_and(|code| region.contains(&code)))
 }
 
 /// `?region=330100`, or nothing; and the region's name for the title.
@@ -124,7 +166,12 @@ pub(crate) async fn notices(
     State(state): State<WebState>,
     query: Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let region = region(&state, query)?;
+    let (region, category) = region_and_category(&state, query)?;
+    match category {
+        Category::Construction => {}
+        Category::Procurement => return procurement_notices(&state, region.as_ref()).await,
+        Category::LandProperty => return sale_notices(&state, region.as_ref()).await,
+    }
     let filter = NoticeFilter { region, limit: NOTICES_READ, ..NoticeFilter::default() };
     let mut notices = state.app.public_notices(&filter).await?.notices;
     // New and updated: the latest change first.
@@ -153,6 +200,85 @@ pub(crate) async fn notices(
         title: format!("交易公告（{name}）- 公共资源交易平台"),
         self_href: format!("/feeds/notices.atom{suffix}"),
         alternate_href: format!("/notices{suffix}"),
+        entries,
+    }
+    .into_response())
+}
+
+/// The government procurements of the region, newest first (政府采购).
+async fn procurement_notices(state: &WebState, region: Option<&RegionCode>) -> Result<Response, PageError> {
+    let views = state.app.procurements(NOTICES_READ as i64).await?;
+    let (suffix, key, name) = scope(state, region);
+    let entries = views
+        .into_iter()
+        .filter(|view| within(region, &view.plan.region_code))
+        .take(FEED_SIZE)
+        .map(|view| {
+            let planned_ms = view.history.first().map_or(view.server_now_ms, |step| step.at_ms);
+            let updated_ms = view.history.last().map_or(planned_ms, |step| step.at_ms);
+            let request = &view.plan.request;
+            let method = ggzy_domain::procurement::ProcurementMethod::parse(&request.method)
+                .map_or("", ggzy_domain::procurement::ProcurementMethod::label);
+            Entry {
+                id: format!("urn:ggzy:procurement:{}", view.plan.procurement_id),
+                href: format!("/procurements/{}", view.plan.procurement_id),
+                title: request.title.clone(),
+                updated_ms,
+                published_ms: Some(planned_ms),
+                summary: format!(
+                    "{}；{}；预算 {}；状态：{}",
+                    state.app.region_name(&view.plan.region_code),
+                    method,
+                    super::format::yuan(request.budget_fen),
+                    view.state.label()
+                ),
+            }
+        })
+        .collect();
+    let and = if suffix.is_empty() { "?" } else { "&" };
+    Ok(Feed {
+        id: format!("urn:ggzy:feed:notices:procurement:{key}"),
+        title: format!("政府采购（{name}）- 公共资源交易平台"),
+        self_href: format!("/feeds/notices.atom{suffix}{and}category=procurement"),
+        alternate_href: "/procurements".to_owned(),
+        entries,
+    }
+    .into_response())
+}
+
+/// The land, mining-rights and state-property sales of the region, newest first (土地与产权).
+async fn sale_notices(state: &WebState, region: Option<&RegionCode>) -> Result<Response, PageError> {
+    let views = state.app.sales(NOTICES_READ as i64).await?;
+    let (suffix, key, name) = scope(state, region);
+    let entries = views
+        .into_iter()
+        .filter(|view| within(region, &view.announcement.region_code))
+        .take(FEED_SIZE)
+        .map(|view| {
+            let notice = &view.announcement.notice;
+            Entry {
+                id: format!("urn:ggzy:sale:{}", view.announcement.sale_id),
+                href: format!("/sales/{}", view.announcement.sale_id),
+                title: notice.title.clone(),
+                updated_ms: view.bids.last().map_or(notice.starts_at_ms, |bid| bid.at_ms).max(notice.starts_at_ms),
+                published_ms: None,
+                summary: format!(
+                    "{}；起始价 {}；竞价 {} 至 {}；{}",
+                    state.app.region_name(&view.announcement.region_code),
+                    super::format::yuan(notice.start_price_fen),
+                    datetime(notice.starts_at_ms),
+                    datetime(view.ends_at_ms),
+                    view.phase.label()
+                ),
+            }
+        })
+        .collect();
+    let and = if suffix.is_empty() { "?" } else { "&" };
+    Ok(Feed {
+        id: format!("urn:ggzy:feed:notices:land_property:{key}"),
+        title: format!("土地与产权交易（{name}）- 公共资源交易平台"),
+        self_href: format!("/feeds/notices.atom{suffix}{and}category=land_property"),
+        alternate_href: "/sales".to_owned(),
         entries,
     }
     .into_response())

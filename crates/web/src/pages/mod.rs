@@ -62,6 +62,7 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .route("/sales/{sale_id}", get(sales::detail))
         .route("/static/sale-live.js", get(sale_live_js))
         .route("/static/opening-hall.js", get(opening_hall_js))
+        .route("/static/htmx.min.js", get(htmx_js))
         .route("/feeds/notices.atom", get(feeds::notices))
         .route("/feeds/results.atom", get(feeds::results))
         .merge(workbench::routes())
@@ -69,20 +70,24 @@ pub fn routes(state: &WebState) -> Router<WebState> {
         .layer(crate::api::rate_limit(state, |error| PageError::from(error).into_response()))
 }
 
-/// The live sale page's script (served from our origin: the CSP allows no inline script).
+/// A script of ours, served from our origin (the CSP allows no inline script).
+fn script(body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], body)
+}
+
+/// The live sale page's script.
 async fn sale_live_js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
-        include_str!("../../static/sale-live.js"),
-    )
+    script(include_str!("../../static/sale-live.js"))
 }
 
 /// The opening hall's script on the notice page.
 async fn opening_hall_js() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")],
-        include_str!("../../static/opening-hall.js"),
-    )
+    script(include_str!("../../static/opening-hall.js"))
+}
+
+/// htmx 2, vendored (`static/htmx.min.js`): the notice list's filters update the list in place.
+async fn htmx_js() -> impl IntoResponse {
+    script(include_str!("../../static/htmx.min.js"))
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {

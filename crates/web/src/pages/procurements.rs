@@ -15,15 +15,15 @@ use crate::WebState;
 
 /// A procurement as a row of the list.
 pub(crate) struct ProcurementRow {
-    procurement_id: String,
-    title: String,
-    method_label: &'static str,
-    category_label: &'static str,
-    state: &'static str,
-    state_label: &'static str,
-    budget: String,
-    planned: String,
-    planned_machine: String,
+    pub(crate) procurement_id: String,
+    pub(crate) title: String,
+    pub(crate) method_label: &'static str,
+    pub(crate) category_label: &'static str,
+    pub(crate) state: &'static str,
+    pub(crate) state_label: &'static str,
+    pub(crate) budget: String,
+    pub(crate) planned: String,
+    pub(crate) planned_machine: String,
 }
 
 impl From<&ProcurementView> for ProcurementRow {

@@ -17,14 +17,14 @@ use crate::extract::MaybeActor;
 
 /// A sale as a row of the list.
 pub(crate) struct SaleRow {
-    sale_id: String,
-    title: String,
-    kind_label: &'static str,
-    phase: &'static str,
-    phase_label: &'static str,
-    starts: String,
-    starts_machine: String,
-    start_price: String,
+    pub(crate) sale_id: String,
+    pub(crate) title: String,
+    pub(crate) kind_label: &'static str,
+    pub(crate) phase: &'static str,
+    pub(crate) phase_label: &'static str,
+    pub(crate) starts: String,
+    pub(crate) starts_machine: String,
+    pub(crate) start_price: String,
 }
 
 impl From<&SaleView> for SaleRow {
