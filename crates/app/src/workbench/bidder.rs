@@ -174,9 +174,10 @@ impl App {
     /// every public step since (clarifications and amendments included). Only for a user whose
     /// entity registered for one of its lots.
     pub async fn tender_documents(&self, actor: &Actor, tender_id: &str) -> AppResult<TenderDocuments> {
+        let lots = self.store.tender_lots(tender_id).await?;
         let mut registered = false;
         for code in &actor.entities {
-            for lot in self.store.tender_lots(tender_id).await? {
+            for lot in &lots {
                 registered |= self.store.is_registered(tender_id, &lot.lot_id, code).await?;
             }
         }

@@ -19,7 +19,7 @@ use ggzy_app::workbench::{BidderDesk, DeskRegistration, OpenLot};
 use ggzy_domain::Role;
 use serde::Deserialize;
 
-use super::{Desk, FormErrors, PageForm, no_store};
+use super::{Desk, FailedForm, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::api::bids::{ReceiptDto, bid_too_large, parse_start};
 use crate::api::rfc3339;
@@ -135,21 +135,8 @@ struct BidderPage {
     server_now: String,
     done: Option<&'static str>,
     receipt: Option<ReceiptShown>,
-    /// The form that failed (its row key) and its errors.
-    failed_key: String,
-    errors: FormErrors,
-}
-
-impl BidderPage {
-    /// The error of a field of the row's form, if that form is the one that failed.
-    fn err(&self, key: &str, field: &str) -> Option<&str> {
-        if self.failed_key == key { self.errors.get(field) } else { None }
-    }
-
-    /// Errors of the row's form that belong to no field shown.
-    fn other_errs(&self, key: &str, known: &[&str]) -> Vec<&str> {
-        if self.failed_key == key { self.errors.others(known) } else { Vec::new() }
-    }
+    /// The refused form, if any.
+    failed: FailedForm,
 }
 
 fn render(desk: &Desk, data: &BidderDesk) -> BidderPage {
@@ -162,8 +149,7 @@ fn render(desk: &Desk, data: &BidderDesk) -> BidderPage {
         server_now: datetime(data.server_now_ms),
         done: None,
         receipt: None,
-        failed_key: String::new(),
-        errors: FormErrors::default(),
+        failed: FailedForm::default(),
     }
 }
 
@@ -188,8 +174,7 @@ async fn page(State(state): State<WebState>, desk: Desk, Query(query): Query<Don
 async fn with_errors(state: &WebState, desk: &Desk, key: String, errors: FormErrors) -> Result<Response, PageError> {
     let data = state.app.bidder_desk(&desk.actor).await?;
     let mut page = render(desk, &data);
-    page.failed_key = key;
-    page.errors = errors;
+    page.failed = FailedForm::new(key, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, no_store(page.into_response())).into_response())
 }
 

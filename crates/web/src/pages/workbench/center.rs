@@ -21,7 +21,7 @@ use ggzy_app::workbench::{CenterDesk, MonitoredSale, OpeningSession, SessionStag
 use ggzy_domain::Role;
 use serde::Deserialize;
 
-use super::{Desk, FormErrors, PageForm, no_store};
+use super::{Desk, FailedForm, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::pages::PageError;
 use crate::pages::format::{datetime, local_datetime_ms, machine_datetime};
@@ -173,21 +173,8 @@ struct CenterPage {
     sessions: Vec<SessionRow>,
     sales: Vec<SaleRow>,
     venues: Vec<VenueRow>,
-    /// The form that failed (`venue:new` or `booking:{venue_id}`) and its errors.
-    failed_key: String,
-    errors: FormErrors,
-}
-
-impl CenterPage {
-    /// The error of a field of the keyed form, if that form is the one that failed.
-    fn err(&self, key: &str, field: &str) -> Option<&str> {
-        if self.failed_key == key { self.errors.get(field) } else { None }
-    }
-
-    /// Errors of the keyed form that belong to no field shown.
-    fn other_errs(&self, key: &str, known: &[&str]) -> Vec<&str> {
-        if self.failed_key == key { self.errors.others(known) } else { Vec::new() }
-    }
+    /// The refused form, if any.
+    failed: FailedForm,
 }
 
 fn render(desk: &Desk, data: &CenterDesk, venues: &[VenueView]) -> CenterPage {
@@ -200,8 +187,7 @@ fn render(desk: &Desk, data: &CenterDesk, venues: &[VenueView]) -> CenterPage {
         sessions: data.sessions.iter().map(SessionRow::from).collect(),
         sales: data.sales.iter().map(SaleRow::from).collect(),
         venues: venues.iter().map(VenueRow::from).collect(),
-        failed_key: String::new(),
-        errors: FormErrors::default(),
+        failed: FailedForm::default(),
     }
 }
 
@@ -218,8 +204,7 @@ async fn with_errors(state: &WebState, desk: &Desk, key: &str, errors: FormError
     let data = state.app.center_desk(&desk.actor).await?;
     let venues = state.app.venues(&desk.actor).await?;
     let mut page = render(desk, &data, &venues);
-    page.failed_key = key.to_owned();
-    page.errors = errors;
+    page.failed = FailedForm::new(key, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, no_store(page.into_response())).into_response())
 }
 

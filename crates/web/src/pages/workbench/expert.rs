@@ -19,7 +19,7 @@ use ggzy_domain::Role;
 use ggzy_domain::lot_award::LotStage;
 use serde::Deserialize;
 
-use super::{Desk, FormErrors, PageForm, no_store};
+use super::{Desk, FailedForm, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::pages::PageError;
 use crate::pages::format::{datetime, machine_datetime, yuan};
@@ -163,32 +163,21 @@ struct ExpertPage {
     draws: Vec<DrawRow>,
     server_now: String,
     done: Option<&'static str>,
-    /// The form that failed (its row key), its errors and the text typed into it.
-    failed_key: String,
-    errors: FormErrors,
+    /// The refused form, if any.
+    failed: FailedForm,
     posted_text: String,
     posted_certificate: String,
 }
 
 impl ExpertPage {
-    /// The error of a field of the row's form, if that form is the one that failed.
-    fn err(&self, key: &str, field: &str) -> Option<&str> {
-        if self.failed_key == key { self.errors.get(field) } else { None }
-    }
-
-    /// Errors of the row's form that belong to no field shown.
-    fn other_errs(&self, key: &str, known: &[&str]) -> Vec<&str> {
-        if self.failed_key == key { self.errors.others(known) } else { Vec::new() }
-    }
-
     /// The reason or declaration as typed, when the row's form was refused.
     fn posted_or<'a>(&'a self, key: &str, default: &'a str) -> &'a str {
-        if self.failed_key == key { &self.posted_text } else { default }
+        if self.failed.is(key) { &self.posted_text } else { default }
     }
 
     /// The certificate as pasted, when the row's form was refused.
     fn posted_certificate(&self, key: &str) -> &str {
-        if self.failed_key == key { &self.posted_certificate } else { "" }
+        if self.failed.is(key) { &self.posted_certificate } else { "" }
     }
 
     /// The declaration the sign-in form starts with.
@@ -205,8 +194,7 @@ fn render(desk: &Desk, data: &ExpertDesk) -> ExpertPage {
         draws: data.draws.iter().map(DrawRow::from).collect(),
         server_now: datetime(data.server_now_ms),
         done: None,
-        failed_key: String::new(),
-        errors: FormErrors::default(),
+        failed: FailedForm::default(),
         posted_text: String::new(),
         posted_certificate: String::new(),
     }
@@ -250,8 +238,7 @@ struct Refused {
 async fn with_errors(state: &WebState, desk: &Desk, refused: Refused) -> Result<Response, PageError> {
     let data = state.app.expert_desk(&desk.actor).await?;
     let mut page = render(desk, &data);
-    page.failed_key = refused.key;
-    page.errors = refused.errors;
+    page.failed = FailedForm::new(refused.key, refused.errors);
     page.posted_text = refused.text;
     page.posted_certificate = refused.certificate;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, no_store(page.into_response())).into_response())

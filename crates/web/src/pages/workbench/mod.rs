@@ -162,6 +162,36 @@ impl FormErrors {
     }
 }
 
+/// The one form of a page that was refused: which form (its key: the form's kind and its row) and
+/// the errors; every other form of the page renders clean.
+#[derive(Debug, Default)]
+pub(crate) struct FailedForm {
+    key: String,
+    errors: FormErrors,
+}
+
+impl FailedForm {
+    /// The form `key` refused with `errors`.
+    pub(crate) fn new(key: impl Into<String>, errors: FormErrors) -> FailedForm {
+        FailedForm { key: key.into(), errors }
+    }
+
+    /// Whether `key` is the refused form.
+    pub(crate) fn is(&self, key: &str) -> bool {
+        !self.key.is_empty() && self.key == key
+    }
+
+    /// The error of a field of form `key`, if that form is the refused one.
+    pub(crate) fn err(&self, key: &str, field: &str) -> Option<&str> {
+        if self.is(key) { self.errors.get(field) } else { None }
+    }
+
+    /// Errors of form `key` that belong to no field it shows.
+    pub(crate) fn others(&self, key: &str, known: &[&str]) -> Vec<&str> {
+        if self.is(key) { self.errors.others(known) } else { Vec::new() }
+    }
+}
+
 /// Where each role works.
 const WORKBENCHES: [(Role, &str, &str); 5] = [
     (Role::Bidder, "/workbench/bidder", "投标人工作台：报名、递交加密投标文件、回执、不见面开标"),

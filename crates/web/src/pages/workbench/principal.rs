@@ -17,7 +17,7 @@ use ggzy_domain::Role;
 use ggzy_domain::tender::TenderState;
 use serde::Deserialize;
 
-use super::{Desk, FormErrors, PageForm, no_store};
+use super::{Desk, FailedForm, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::pages::PageError;
 use crate::pages::format::{datetime, machine_datetime, yuan};
@@ -197,26 +197,15 @@ struct PrincipalPage {
     procurements: Vec<ProcurementRowView>,
     server_now: String,
     done: Option<&'static str>,
-    /// The form that failed (its row key), its errors and what was typed into it.
-    failed_key: String,
-    errors: FormErrors,
+    /// The refused form, if any.
+    failed: FailedForm,
     posted_reply: String,
 }
 
 impl PrincipalPage {
-    /// The error of a field of the row's form, if that form is the one that failed.
-    fn err(&self, key: &str, field: &str) -> Option<&str> {
-        if self.failed_key == key { self.errors.get(field) } else { None }
-    }
-
-    /// Errors of the row's form that belong to no field shown.
-    fn other_errs(&self, key: &str, known: &[&str]) -> Vec<&str> {
-        if self.failed_key == key { self.errors.others(known) } else { Vec::new() }
-    }
-
     /// What the row's form held when it was refused (empty otherwise).
     fn posted(&self, key: &str) -> &str {
-        if self.failed_key == key { &self.posted_reply } else { "" }
+        if self.failed.is(key) { &self.posted_reply } else { "" }
     }
 }
 
@@ -234,8 +223,7 @@ fn render(desk: &Desk, data: &PrincipalDesk) -> PrincipalPage {
         procurements: data.procurements.iter().map(ProcurementRowView::from).collect(),
         server_now: datetime(data.server_now_ms),
         done: None,
-        failed_key: String::new(),
-        errors: FormErrors::default(),
+        failed: FailedForm::default(),
         posted_reply: String::new(),
     }
 }
@@ -283,8 +271,10 @@ async fn reply(
         Err(error) => {
             let data = state.app.principal_desk(&desk.actor).await?;
             let mut page = render(&desk, &data);
-            page.failed_key = objection_key(&form.tender_id, &form.objection_id);
-            page.errors = FormErrors::from_api(error, "reply");
+            page.failed = FailedForm::new(
+                objection_key(&form.tender_id, &form.objection_id),
+                FormErrors::from_api(error, "reply"),
+            );
             page.posted_reply = form.reply;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, no_store(page.into_response())).into_response())
         }

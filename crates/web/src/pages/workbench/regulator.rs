@@ -22,7 +22,7 @@ use ggzy_domain::alert::{AlertCommand, AlertState};
 use ggzy_domain::complaint::ComplaintState;
 use serde::Deserialize;
 
-use super::{Desk, FormErrors, PageForm, no_store};
+use super::{Desk, FailedForm, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::pages::PageError;
 use crate::pages::format::{datetime, machine_datetime};
@@ -275,21 +275,8 @@ struct RegulatorPage {
     complaints: Vec<ComplaintRow>,
     procurement_complaints: Vec<ProcurementComplaintRow>,
     done: Option<&'static str>,
-    /// The form that failed (its key) and its errors.
-    failed_key: String,
-    errors: FormErrors,
-}
-
-impl RegulatorPage {
-    /// The error of a field of the form with this key, if that form is the one that failed.
-    fn err(&self, key: &str, field: &str) -> Option<&str> {
-        if self.failed_key == key { self.errors.get(field) } else { None }
-    }
-
-    /// Errors of the form that belong to no field shown.
-    fn other_errs(&self, key: &str, known: &[&str]) -> Vec<&str> {
-        if self.failed_key == key { self.errors.others(known) } else { Vec::new() }
-    }
+    /// The refused form, if any.
+    failed: FailedForm,
 }
 
 fn render(desk: &Desk, data: &RegulatorDesk) -> RegulatorPage {
@@ -305,8 +292,7 @@ fn render(desk: &Desk, data: &RegulatorDesk) -> RegulatorPage {
         complaints: data.complaints.iter().map(ComplaintRow::from).collect(),
         procurement_complaints: data.procurement_complaints.iter().map(ProcurementComplaintRow::from).collect(),
         done: None,
-        failed_key: String::new(),
-        errors: FormErrors::default(),
+        failed: FailedForm::default(),
     }
 }
 
@@ -338,8 +324,7 @@ async fn page(State(state): State<WebState>, desk: Desk, Query(query): Query<Don
 async fn with_errors(state: &WebState, desk: &Desk, key: String, errors: FormErrors) -> Result<Response, PageError> {
     let data = state.app.regulator_desk(&desk.actor).await?;
     let mut page = render(desk, &data);
-    page.failed_key = key;
-    page.errors = errors;
+    page.failed = FailedForm::new(key, errors);
     Ok((StatusCode::UNPROCESSABLE_ENTITY, no_store(page.into_response())).into_response())
 }
 
