@@ -16,6 +16,7 @@ use ggzy_domain::credit::RestrictionScope;
 use ggzy_domain::tender::{BidRefusal, TenderState, accept_bid};
 use ggzy_domain::{CreditCode, china_time};
 use ggzy_store::blob::{BlobStore, Incoming};
+use ggzy_store::inline_blob::{INLINE_MAX_BYTES, InlineBlob};
 use ggzy_store::tender_projection::{TenderOp, TenderRow};
 use ggzy_store::tender_read::UploadRow;
 use ggzy_store::{Appended, ProjectionOp};
@@ -265,13 +266,7 @@ impl App {
     }
 
     pub(crate) async fn check_registered(&self, tender_id: &str, lot_id: &str, bidder: &str) -> AppResult<()> {
-        if self.store.is_registered(tender_id, lot_id, bidder).await? {
-            return Ok(());
-        }
-        Err(AppError::refused(
-            "bidder_not_registered",
-            "该投标人未在本标段报名（获取招标文件），不能提交投标文件；请先报名".to_owned(),
-        ))
+        if self.store.is_registered(tender_id, lot_id, bidder).await? { Ok(()) } else { Err(not_registered()) }
     }
 
     async fn own_upload(&self, actor: &Actor, upload_id: &str) -> AppResult<UploadRow> {
@@ -388,16 +383,26 @@ impl App {
         client_ip: &str,
     ) -> AppResult<BidReceipt> {
         let services = self.bid_services()?;
-        let row = self.tender_row(upload.tender_id).await?;
+        // One read for the tender, the registration and whether any credit record names the bidder.
+        let admission = self
+            .store
+            .bid_admission(upload.tender_id, upload.lot_id, upload.bidder_credit_code)
+            .await?
+            .ok_or(AppError::NotFound { what: "招标项目" })?;
+        let row = admission.tender;
         // 1-2. Open for bids, and the one comparison with server time at ingest.
         let received_at_ms = self.now_ms();
         check_accepting(&row, received_at_ms)?;
         // 3. Registered (and still a member acting for the bidder).
         let region = stored_region(&row.region_code)?;
         actor.authorize_on_entity(Action::SubmitBid, &region, upload.bidder_credit_code)?;
-        self.check_registered(upload.tender_id, upload.lot_id, upload.bidder_credit_code).await?;
+        if !admission.registered {
+            return Err(not_registered());
+        }
         // A restriction decided after the registration bars the bid too (一处失信、处处受限).
-        self.check_not_restricted(upload.bidder_credit_code, RestrictionScope::Tendering).await?;
+        if admission.credit_records > 0 {
+            self.check_not_restricted(upload.bidder_credit_code, RestrictionScope::Tendering).await?;
+        }
         let envelope = Envelope::parse(bytes).map_err(envelope_invalid)?;
         let digests = envelope_digests(bytes).map_err(envelope_invalid)?;
         let header = &envelope.header;
@@ -448,6 +453,13 @@ impl App {
             Blob::Upload(upload_id) => {
                 services.blobs.commit_incoming(upload_id, &blob_sm3).await.map_err(io_error)?;
                 extra.push(ProjectionOp::Tender(TenderOp::DeleteUpload { upload_id: upload_id.to_owned() }));
+            }
+            // A small file rides in the event's own transaction (no file, no sync of its own).
+            Blob::Whole if bytes.len() <= INLINE_MAX_BYTES => {
+                extra.push(ProjectionOp::PutInlineBlob(InlineBlob {
+                    address: blob_sm3,
+                    bytes: std::sync::Arc::new(bytes.to_vec()),
+                }));
             }
             Blob::Whole => {
                 services.blobs.put(std::sync::Arc::new(bytes.to_vec()), blob_sm3).await.map_err(io_error)?;
@@ -538,6 +550,10 @@ impl App {
         let signature = fields.sign(key);
         Ok(BidReceipt { fields, signature })
     }
+}
+
+fn not_registered() -> AppError {
+    AppError::refused("bidder_not_registered", "该投标人未在本标段报名（获取招标文件），不能提交投标文件；请先报名")
 }
 
 fn first_hash(appended: &Appended) -> Vec<u8> {

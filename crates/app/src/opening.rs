@@ -217,8 +217,10 @@ impl App {
             .as_slice()
             .try_into()
             .map_err(|_| AppError::Internal("stored blob address is not an SM3 digest".to_owned()))?;
-        let bytes =
-            self.bid_services()?.blobs.read(&address).await.map_err(|e| AppError::Internal(format!("blob: {e}")))?;
+        let files = Some(&self.bid_services()?.blobs);
+        let bytes = ggzy_store::inline_blob::read_stored(&self.store, files, &address)
+            .await
+            .map_err(|e| AppError::Internal(format!("blob: {e}")))?;
         let envelope = Envelope::parse(&bytes).ok().filter(|_| sm3(&bytes) == address);
         match envelope {
             Some(envelope) if envelope.digest().as_slice() == bid.envelope_digest.as_slice() => Ok(envelope),

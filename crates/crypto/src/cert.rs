@@ -10,7 +10,7 @@ use x509_cert::Certificate as X509;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::BasicConstraints;
 
-use crate::sm2::PublicKey;
+use crate::sm2::{PreparedPublicKey, PublicKey, Sm2Error};
 
 /// OID of SM2-with-SM3 signatures (GM/T 0006).
 const SM2_WITH_SM3: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.156.10197.1.501");
@@ -156,14 +156,15 @@ impl Certificate {
 
     /// Checks this certificate's signature under `issuer`'s key.
     fn check_signed_by(&self, issuer: &Certificate) -> Result<(), CertError> {
+        self.check_signature(&IssuerKey::Parsed(issuer.public_key()?))
+    }
+
+    /// Checks this certificate's signature under an issuer's key.
+    fn check_signature(&self, key: &IssuerKey<'_>) -> Result<(), CertError> {
         let tbs = self.0.tbs_certificate().to_der().map_err(malformed)?;
-        check_sm2_signature(
-            &self.0.signature_algorithm().oid,
-            &tbs,
-            self.0.signature().raw_bytes(),
-            &issuer.public_key()?,
-            || self.subject(),
-        )
+        check_sm2_signature(&self.0.signature_algorithm().oid, &tbs, self.0.signature().raw_bytes(), key, || {
+            self.subject()
+        })
     }
 
     fn check_time(&self, now_unix: i64) -> Result<(), CertError> {
@@ -182,11 +183,28 @@ fn unix(time: &x509_cert::time::Time) -> i64 {
     i64::try_from(time.to_unix_duration().as_secs()).unwrap_or(i64::MAX)
 }
 
+/// The key that checks a certificate or CRL signature.
+enum IssuerKey<'a> {
+    /// A trusted root's, prepared when the store was built.
+    Root(&'a PreparedPublicKey),
+    /// An intermediate's (or a CRL issuer's outside the store), parsed for this check.
+    Parsed(PublicKey),
+}
+
+impl IssuerKey<'_> {
+    fn verify(&self, signed: &[u8], signature: &[u8]) -> Result<(), Sm2Error> {
+        match self {
+            IssuerKey::Root(key) => key.verify(signed, signature),
+            IssuerKey::Parsed(key) => key.verify(signed, signature),
+        }
+    }
+}
+
 fn check_sm2_signature(
     algorithm: &der::asn1::ObjectIdentifier,
     signed: &[u8],
     signature: &[u8],
-    key: &PublicKey,
+    key: &IssuerKey<'_>,
     subject: impl Fn() -> String,
 ) -> Result<(), CertError> {
     if *algorithm != SM2_WITH_SM3 {
@@ -291,13 +309,27 @@ struct Crl(CertificateList);
 #[derive(Debug, Clone, Default)]
 pub struct TrustStore {
     roots: Vec<Certificate>,
+    /// Each root's key, prepared once because it checks every certificate the root issued (or why
+    /// it has none, reported when it is needed, as for any issuer); same order as `roots`.
+    root_keys: Vec<Result<PreparedPublicKey, CertError>>,
     crls: Vec<Crl>,
 }
 
 impl TrustStore {
     /// A store trusting `roots` (several CAs at once).
     pub fn new(roots: Vec<Certificate>) -> TrustStore {
-        TrustStore { roots, crls: Vec::new() }
+        let root_keys = roots.iter().map(|root| root.public_key().map(PreparedPublicKey::new)).collect();
+        TrustStore { roots, root_keys, crls: Vec::new() }
+    }
+
+    /// The prepared key of the `index`-th trusted root.
+    fn root_key(&self, index: usize) -> Result<&PreparedPublicKey, CertError> {
+        match self.root_keys.get(index) {
+            Some(Ok(key)) => Ok(key),
+            Some(Err(error)) => Err(error.clone()),
+            // `root_keys` is built from `roots`, so this arm only exists to avoid a panic.
+            None => Err(CertError::Malformed(format!("no key for trusted root {index}"))),
+        }
     }
 
     /// The trusted roots.
@@ -314,14 +346,15 @@ impl TrustStore {
         if list.tbs_cert_list.issuer != *issuer.0.tbs_certificate().subject() {
             return Err(CertError::BadSignature { subject: list.tbs_cert_list.issuer.to_string() });
         }
+        // A root's CRL is checked with its prepared key, any other issuer's with its parsed key.
+        let key = match self.roots.iter().position(|root| root == issuer) {
+            Some(index) => IssuerKey::Root(self.root_key(index)?),
+            None => IssuerKey::Parsed(issuer.public_key()?),
+        };
         let tbs = list.tbs_cert_list.to_der().map_err(malformed)?;
-        check_sm2_signature(
-            &list.signature_algorithm.oid,
-            &tbs,
-            list.signature.raw_bytes(),
-            &issuer.public_key()?,
-            || list.tbs_cert_list.issuer.to_string(),
-        )?;
+        check_sm2_signature(&list.signature_algorithm.oid, &tbs, list.signature.raw_bytes(), &key, || {
+            list.tbs_cert_list.issuer.to_string()
+        })?;
         self.crls.push(Crl(list));
         Ok(())
     }
@@ -364,8 +397,8 @@ impl TrustStore {
                 return Ok(chain);
             }
             self.check_revocation(&current, now_unix)?;
-            if let Some(root) = self.roots.iter().find(|root| current.is_issued_by(root)) {
-                current.check_signed_by(root)?;
+            if let Some((index, root)) = self.roots.iter().enumerate().find(|(_, root)| current.is_issued_by(root)) {
+                current.check_signature(&IssuerKey::Root(self.root_key(index)?))?;
                 root.check_time(now_unix)?;
                 if !root.is_ca() {
                     return Err(CertError::NotACa { subject: root.subject() });

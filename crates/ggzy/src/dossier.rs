@@ -406,11 +406,7 @@ pub async fn export_dossier(
     }
     for (address, position) in &wanted {
         let address_hex = hex::encode(address);
-        let blobs = blobs.ok_or_else(|| {
-            anyhow!("event {position} names bid file {address_hex}, but there is no blob directory to read it from")
-        })?;
-        let bytes = blobs
-            .read(address)
+        let bytes = ggzy_store::inline_blob::read_stored(app.store(), blobs, address)
             .await
             .with_context(|| format!("reading bid file {address_hex} named by event {position}"))?;
         if sm3(&bytes) != *address {

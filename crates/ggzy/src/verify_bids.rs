@@ -45,10 +45,16 @@ pub(crate) fn stored_file_address(event_type: &str, payload: &Value) -> Option<O
     Some(payload[*field].as_str().and_then(|text| hex::decode(text).ok()).and_then(|bytes| bytes.try_into().ok()))
 }
 
-/// Checks every file an event of [`FILE_EVENTS`] names in `blob_dir`: present, and its SM3 is the
-/// address. Returns the number of files checked, or the first event whose file is missing or altered.
-pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Result<usize, Finding>> {
-    let blobs = ggzy_store::blob::BlobStore::open(blob_dir).await.context("opening the blob directory")?;
+/// Checks every file an event of [`FILE_EVENTS`] names: present, and its SM3 is the address. A file
+/// is looked for in the database, then in `blob_dir`; with no blob directory (`None`: a PostgreSQL
+/// source, or a database copied alone) the files it would hold are not checked, as before files
+/// could live in the database. Returns the number of files checked, or the first event whose file
+/// is missing or altered.
+pub async fn check_blobs(store: &Store, blob_dir: Option<&Path>) -> anyhow::Result<Result<usize, Finding>> {
+    let blobs = match blob_dir {
+        Some(dir) => Some(ggzy_store::blob::BlobStore::open(dir).await.context("opening the blob directory")?),
+        None => None,
+    };
     let mut after = 0;
     let mut checked = 0;
     loop {
@@ -58,20 +64,20 @@ pub async fn check_blobs(store: &Store, blob_dir: &Path) -> anyhow::Result<Resul
         for event in page.iter() {
             let payload: Value = serde_json::from_str(&event.payload).unwrap_or_default();
             let Some(address) = stored_file_address(&event.event_type, &payload) else { continue };
-            let Some(address) = address else {
-                return Ok(Err(Finding { position: event.position, reason: "event names no blob address".to_owned() }));
+            let at = |reason: String| Ok(Err(Finding { position: event.position, reason }));
+            let Some(address) = address else { return at("event names no blob address".to_owned()) };
+            let bytes = match (store.inline_blob(&address).await?, &blobs) {
+                (Some(bytes), _) => bytes,
+                (None, Some(files)) => match files.read(&address).await {
+                    Ok(bytes) => bytes,
+                    Err(error) => return at(format!("stored file {} is missing: {error}", hex::encode(address))),
+                },
+                (None, None) => continue,
             };
-            match blobs.read(&address).await {
-                Ok(bytes) if sm3(&bytes) == address => checked += 1,
-                Ok(_) => {
-                    let reason = format!("stored file {} was altered (its SM3 differs)", hex::encode(address));
-                    return Ok(Err(Finding { position: event.position, reason }));
-                }
-                Err(error) => {
-                    let reason = format!("stored file {} is missing: {error}", hex::encode(address));
-                    return Ok(Err(Finding { position: event.position, reason }));
-                }
+            if sm3(&bytes) != address {
+                return at(format!("stored file {} was altered (its SM3 differs)", hex::encode(address)));
             }
+            checked += 1;
         }
     }
     Ok(Ok(checked))
@@ -173,11 +179,9 @@ pub async fn verify_bids(
         let url = crate::verify::database_url(source)?;
         let store = Store::connect(&url, ggzy_store::StoreOptions { max_connections: 1, ..Default::default() }).await?;
         let blob_dir = (!source.contains("://")).then(|| Path::new(source).with_file_name("blobs"));
-        if let Some(blob_dir) = blob_dir.filter(|dir| dir.is_dir()) {
-            match check_blobs(&store, &blob_dir).await? {
-                Ok(n) => check.blobs_checked = Some(n),
-                Err(finding) => check.finding = Some((None, finding)),
-            }
+        match check_blobs(&store, blob_dir.as_deref().filter(|dir| dir.is_dir())).await? {
+            Ok(n) => check.blobs_checked = Some(n),
+            Err(finding) => check.finding = Some((None, finding)),
         }
         let events = events_in_store(&store, &positions).await;
         store.close().await;

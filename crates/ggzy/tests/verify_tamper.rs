@@ -269,33 +269,80 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Where a stored file lives: its own file under `blobs/`, or a row of `inline_blob` (small one-shot bids).
+enum StoredFile {
+    File(PathBuf),
+    Row(Vec<u8>),
+}
+
+async fn inline_addresses(db: &Path) -> Vec<Vec<u8>> {
+    let mut conn = SqliteConnection::connect(&sqlite_url(db)).await.expect("open");
+    let rows = sqlx::query("SELECT sm3 FROM inline_blob ORDER BY sm3").fetch_all(&mut conn).await.expect("inline rows");
+    conn.close().await.expect("close");
+    rows.iter().map(|row| row.get(0)).collect()
+}
+
 #[tokio::test]
 async fn one_changed_bit_in_any_stored_bid_file_is_found_at_the_event_that_names_it() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let (db, _) = seed(dir.path()).await;
     let blobs = db.with_file_name("blobs");
-    let stored = files_under(&blobs);
-    assert!(stored.len() >= 5, "the demo stores its bids: {stored:?}");
+    let files = files_under(&blobs);
+    let rows = inline_addresses(&db).await;
+    assert!(files.len() >= 2, "the demo's uploaded bids and technical proposals are files: {files:?}");
+    assert!(rows.len() >= 3, "the demo's bids sent in one request are kept in the database: {rows:?}");
+    let stored: Vec<StoredFile> =
+        files.iter().cloned().map(StoredFile::File).chain(rows.into_iter().map(StoredFile::Row)).collect();
     let output = ggzy(dir.path()).arg("verify").arg(&db).output().expect("verify");
-    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("stored files: {} match", stored.len())));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains(&format!("stored files: {} match", stored.len())),
+        "{}",
+        output_text(&output)
+    );
 
     let mut rng = StdRng::seed_from_u64(0x626c_6f62);
     for case in 0..cases(BLOB_CASES) {
         let copy = dir.path().join(format!("blobcase{case}"));
         std::fs::create_dir_all(&copy).expect("case dir");
-        std::fs::copy(&db, copy.join("platform.db")).expect("copy db");
-        for file in &stored {
+        let copy_db = copy.join("platform.db");
+        std::fs::copy(&db, &copy_db).expect("copy db");
+        for file in &files {
             let target = copy.join("blobs").join(file.strip_prefix(&blobs).expect("under blobs"));
             std::fs::create_dir_all(target.parent().expect("parent")).expect("dirs");
             std::fs::copy(file, &target).expect("copy blob");
         }
-        let victim = &stored[rng.random_range(0..stored.len())];
-        let target = copy.join("blobs").join(victim.strip_prefix(&blobs).expect("under blobs"));
-        let mut bytes = std::fs::read(&target).expect("blob");
-        let at = rng.random_range(0..bytes.len());
-        bytes[at] ^= 1 << rng.random_range(0..8);
-        std::fs::write(&target, bytes).expect("tampered blob");
-        let address = victim.file_name().expect("name").to_string_lossy().into_owned();
+        // Cases alternate between the two places, so each is tested whatever the random draws.
+        let (in_files, in_rows): (Vec<_>, Vec<_>) = stored.iter().partition(|s| matches!(s, StoredFile::File(_)));
+        let pool = if case % 2 == 0 { in_files } else { in_rows };
+        let address = match pool[rng.random_range(0..pool.len())] {
+            StoredFile::File(victim) => {
+                let target = copy.join("blobs").join(victim.strip_prefix(&blobs).expect("under blobs"));
+                let mut bytes = std::fs::read(&target).expect("blob");
+                let at = rng.random_range(0..bytes.len());
+                bytes[at] ^= 1 << rng.random_range(0..8);
+                std::fs::write(&target, bytes).expect("tampered blob");
+                victim.file_name().expect("name").to_string_lossy().into_owned()
+            }
+            StoredFile::Row(address) => {
+                let mut conn = SqliteConnection::connect(&sqlite_url(&copy_db)).await.expect("open copy");
+                let mut bytes: Vec<u8> = sqlx::query("SELECT bytes FROM inline_blob WHERE sm3 = $1")
+                    .bind(address.as_slice())
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("row")
+                    .get(0);
+                let at = rng.random_range(0..bytes.len());
+                bytes[at] ^= 1 << rng.random_range(0..8);
+                sqlx::query("UPDATE inline_blob SET bytes = $1 WHERE sm3 = $2")
+                    .bind(bytes)
+                    .bind(address.as_slice())
+                    .execute(&mut conn)
+                    .await
+                    .expect("tampered row");
+                conn.close().await.expect("close");
+                hex::encode(address)
+            }
+        };
         let mut conn = SqliteConnection::connect(&sqlite_url(&db)).await.expect("open");
         let position: i64 = sqlx::query("SELECT position FROM event WHERE payload LIKE $1")
             .bind(format!("%{address}%"))
@@ -304,7 +351,7 @@ async fn one_changed_bit_in_any_stored_bid_file_is_found_at_the_event_that_names
             .expect("the event naming the file")
             .get(0);
         conn.close().await.expect("close");
-        let output = ggzy(dir.path()).arg("verify").arg(copy.join("platform.db")).output().expect("verify");
+        let output = ggzy(dir.path()).arg("verify").arg(&copy_db).output().expect("verify");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "case {case}: {}", output_text(&output));
         assert!(

@@ -193,7 +193,7 @@ fn sync_filesystem(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn hex_of(digest: &Sm3Digest) -> String {
+pub(crate) fn hex_of(digest: &Sm3Digest) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 

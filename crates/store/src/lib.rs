@@ -18,6 +18,7 @@ pub mod expert;
 pub mod feed;
 pub mod idempotency;
 pub mod identity;
+pub mod inline_blob;
 pub mod ocds_import;
 pub mod procurement;
 pub mod projection;

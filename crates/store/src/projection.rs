@@ -141,6 +141,8 @@ pub enum ProjectionOp {
     PutProcurement(crate::procurement::ProcurementRow),
     /// A credit record (penalty or debarment) recorded.
     PutCreditRecord(crate::credit::CreditRecordRow),
+    /// A small one-shot bid file, kept in the database with the event that names it.
+    PutInlineBlob(crate::inline_blob::InlineBlob),
     /// A credit record revoked.
     RevokeCreditRecord {
         /// The record.
@@ -171,6 +173,7 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreR
         ProjectionOp::PutSale(row) => crate::sale::put(conn, row).await?,
         ProjectionOp::PutProcurement(row) => crate::procurement::put(conn, row).await?,
         ProjectionOp::PutCreditRecord(row) => crate::credit::put(conn, row).await?,
+        ProjectionOp::PutInlineBlob(blob) => crate::inline_blob::put(conn, blob).await?,
         ProjectionOp::RevokeCreditRecord { record_id, reason, at_ms } => {
             crate::credit::revoke(conn, record_id, reason, *at_ms).await?;
         }

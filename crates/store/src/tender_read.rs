@@ -65,6 +65,33 @@ const TENDER_COLUMNS: &str = "tender_id, region_code, title, principal_credit_co
      ruleset_version, state, documents_issued_ms, bid_deadline_ms, opening_public_key, escrow_threshold, \
      opening_record, created_at_ms, updated_at_ms, version, estimate_fen, bid_security_fen, pq_deadline_ms, open_objections, ceiling_price_fen, bid_validity_days, project_id, proposal_deadline_ms";
 
+/// How many columns [`TENDER_COLUMNS`] names (a query appending columns reads them from here on).
+const TENDER_COLUMN_COUNT: usize = column_count(TENDER_COLUMNS);
+
+/// The number of comma-separated names in a column list.
+const fn column_count(columns: &str) -> usize {
+    let bytes = columns.as_bytes();
+    let (mut i, mut count) = (0, 1);
+    while i < bytes.len() {
+        if bytes[i] == b',' {
+            count += 1;
+        }
+        i += 1;
+    }
+    count
+}
+
+/// What a bid's admission checks read (see [`Store::bid_admission`]).
+#[derive(Debug, Clone)]
+pub struct BidAdmission {
+    /// The tender.
+    pub tender: TenderRow,
+    /// The bidder is registered for the lot.
+    pub registered: bool,
+    /// Credit records naming the bidder (revoked ones included).
+    pub credit_records: i64,
+}
+
 fn tender_from_row(row: &AnyRow) -> Result<TenderRow, sqlx::Error> {
     Ok(TenderRow {
         tender_id: row.try_get(0)?,
@@ -215,6 +242,37 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(row.is_some())
+    }
+
+    /// What a bid's admission checks read, in one round trip: the tender, whether the bidder is
+    /// registered for the lot, and how many credit records name the bidder (the records themselves
+    /// are read only when there are any, which is rare).
+    pub async fn bid_admission(
+        &self,
+        tender_id: &str,
+        lot_id: &str,
+        bidder_credit_code: &str,
+    ) -> StoreResult<Option<BidAdmission>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {TENDER_COLUMNS}, \
+             (SELECT COUNT(*) FROM bid_registration WHERE tender_id = $2 AND lot_id = $3 AND bidder_credit_code = $4), \
+             (SELECT COUNT(*) FROM credit_record WHERE credit_code = $5) \
+             FROM tender WHERE tender_id = $1"
+        )))
+        .bind(tender_id)
+        .bind(tender_id)
+        .bind(lot_id)
+        .bind(bidder_credit_code)
+        .bind(bidder_credit_code)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let registrations: i64 = row.try_get(TENDER_COLUMN_COUNT)?;
+        Ok(Some(BidAdmission {
+            tender: tender_from_row(&row)?,
+            registered: registrations > 0,
+            credit_records: row.try_get(TENDER_COLUMN_COUNT + 1)?,
+        }))
     }
 
     /// A bidder's current bid for a lot, with its status.

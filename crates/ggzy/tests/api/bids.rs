@@ -126,8 +126,7 @@ async fn a_sealed_bid_gets_a_signed_receipt_and_bad_ones_get_clear_errors_in_ord
         assert_eq!(events[0].hash, fields.event_hash);
         assert_eq!(events[0].event_type, "BidSubmitted");
         // Nothing of the refused attempts was kept: one blob, no uploads in progress.
-        let blobs = walk(&app.data_dir().join("blobs/sm3"));
-        assert_eq!(blobs, 1, "only the accepted bid is stored");
+        assert_eq!(stored_files(&app).await, (0, 1), "only the accepted bid is stored, in the database (small)");
         assert_eq!(walk(&app.data_dir().join("blobs/incoming")), 0);
 
         // An unregistered lot and a stranger are refused before any byte is stored.
@@ -149,6 +148,12 @@ async fn a_sealed_bid_gets_a_signed_receipt_and_bad_ones_get_clear_errors_in_ord
 fn walk(dir: &std::path::Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     entries.filter_map(Result::ok).map(|entry| if entry.path().is_dir() { walk(&entry.path()) } else { 1 }).sum()
+}
+
+/// Bid files kept: files in the blob directory and rows in the database (small one-shot bids).
+async fn stored_files(app: &crate::helpers::TestApp) -> (usize, i64) {
+    let rows = app.app.store().inline_blob_count().await.expect("inline blobs");
+    (walk(&app.data_dir().join("blobs/sm3")), rows)
 }
 
 #[tokio::test]
@@ -338,10 +343,15 @@ async fn a_truncated_upload_leaves_nothing_behind() {
         // The same bid sent whole afterwards is accepted; it is the only thing stored.
         let (status, body) = fixture.submit(&app, bidder, bytes.clone(), &digest).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        assert_eq!(walk(&app.data_dir().join("blobs/sm3")), 1, "one file: the complete bid");
+        assert_eq!(stored_files(&app).await, (0, 1), "one stored file: the complete bid");
         assert_eq!(walk(&app.data_dir().join("blobs/incoming")), 0, "no partial file is kept");
         let events = app.app.store().scan(0, 10_000).await.expect("events");
         assert_eq!(events.iter().filter(|e| e.event_type == "BidSubmitted").count(), 1);
+        // A one-shot bid above the database's limit (64 KiB) is a file of its own.
+        let (large, large_digest) = fixture.seal(&fixture.bidders[1], 2, 70_000);
+        let (status, body) = fixture.submit(&app, &fixture.bidders[1], large, &large_digest).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(stored_files(&app).await, (1, 1), "the large bid is a file, the small one a row");
         app.finish().await;
     }
 }
