@@ -86,8 +86,8 @@ struct Target<'a> {
 enum Blob<'a> {
     /// In an upload's file, moved into place.
     Upload(&'a str),
-    /// In memory, written once.
-    Whole,
+    /// In memory (the same bytes as checked), written once.
+    Whole(std::sync::Arc<Vec<u8>>),
 }
 
 /// A signed receipt.
@@ -371,7 +371,8 @@ impl App {
             declared_digest: &start.declared_digest,
             size_bytes: i64::try_from(start.size_bytes).unwrap_or(i64::MAX),
         };
-        self.check_and_record(actor, &target, &bytes, Blob::Whole, client_ip).await
+        let bytes = std::sync::Arc::new(bytes);
+        self.check_and_record(actor, &target, &bytes, Blob::Whole(bytes.clone()), client_ip).await
     }
 
     async fn check_and_record(
@@ -455,14 +456,11 @@ impl App {
                 extra.push(ProjectionOp::Tender(TenderOp::DeleteUpload { upload_id: upload_id.to_owned() }));
             }
             // A small file rides in the event's own transaction (no file, no sync of its own).
-            Blob::Whole if bytes.len() <= INLINE_MAX_BYTES => {
-                extra.push(ProjectionOp::PutInlineBlob(InlineBlob {
-                    address: blob_sm3,
-                    bytes: std::sync::Arc::new(bytes.to_vec()),
-                }));
+            Blob::Whole(bytes) if bytes.len() <= INLINE_MAX_BYTES => {
+                extra.push(ProjectionOp::PutInlineBlob(InlineBlob { address: blob_sm3, bytes }));
             }
-            Blob::Whole => {
-                services.blobs.put(std::sync::Arc::new(bytes.to_vec()), blob_sm3).await.map_err(io_error)?;
+            Blob::Whole(bytes) => {
+                services.blobs.put(bytes, blob_sm3).await.map_err(io_error)?;
             }
         }
         let details = BidDetails {

@@ -7,6 +7,7 @@
 use ggzy_crypto::sm3::sm3;
 use ggzy_domain::RegionCode;
 use ggzy_domain::role::{Role, RoleGrant};
+use ggzy_store::actor_lookup::ActorRow;
 use ggzy_store::{ExpectedVersion, ProjectionOp};
 
 use crate::App;
@@ -120,6 +121,30 @@ async fn verify_password(password: String, phc: String) -> AppResult<bool> {
     .map_err(|e| AppError::Internal(format!("verifying task: {e}")))?
 }
 
+fn parse_grants(rows: Vec<(String, String)>) -> AppResult<Vec<RoleGrant>> {
+    rows.into_iter()
+        .map(|(role, region)| {
+            let role = role.parse::<Role>().map_err(|e| AppError::Internal(e.to_string()))?;
+            let region = RegionCode::parse(&region).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(RoleGrant { role, region })
+        })
+        .collect()
+}
+
+/// The actor the one-statement lookup found; the same fields as `App::actor_for` builds.
+fn actor_from_row(row: ActorRow, credential: Credential) -> AppResult<Actor> {
+    let region = RegionCode::parse(&row.user.region_code).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Actor {
+        user_id: row.user.user_id,
+        username: row.user.username,
+        display_name: row.user.display_name,
+        region,
+        grants: parse_grants(row.roles)?,
+        entities: row.entities,
+        credential,
+    })
+}
+
 impl App {
     /// Creates a user with roles; the actor needs `ManageUsers` for the home region and every
     /// region granted.
@@ -216,16 +241,7 @@ impl App {
     }
 
     pub(crate) async fn grants_of(&self, user_id: &str) -> AppResult<Vec<RoleGrant>> {
-        self.store
-            .user_roles(user_id)
-            .await?
-            .into_iter()
-            .map(|(role, region)| {
-                let role = role.parse::<Role>().map_err(|e| AppError::Internal(e.to_string()))?;
-                let region = RegionCode::parse(&region).map_err(|e| AppError::Internal(e.to_string()))?;
-                Ok(RoleGrant { role, region })
-            })
-            .collect()
+        parse_grants(self.store.user_roles(user_id).await?)
     }
 
     async fn actor_for(&self, user_id: &str, credential: Credential) -> AppResult<Actor> {
@@ -275,9 +291,13 @@ impl App {
 
     /// The actor behind a session cookie, if the session is live.
     pub async fn session_actor(&self, token: &str) -> AppResult<Actor> {
-        let session =
-            self.store.session(&sm3(token.as_bytes()), self.now_ms()).await?.ok_or(AppError::Unauthenticated)?;
-        self.actor_for(&session.user_id, Credential::Session { csrf_token: session.csrf_token }).await
+        // One round trip: this runs on every browser request.
+        let found = self
+            .store
+            .actor_by_session(&sm3(token.as_bytes()), self.now_ms())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        actor_from_row(found.actor, Credential::Session { csrf_token: found.csrf_token })
     }
 
     /// Ends a session.
@@ -287,12 +307,13 @@ impl App {
 
     /// The actor behind an API bearer token.
     pub async fn token_actor(&self, secret: &str) -> AppResult<Actor> {
-        let user_id = self
+        // One round trip: this runs on every API request.
+        let found = self
             .store
-            .api_token_user(&sm3(secret.as_bytes()), self.now_ms())
+            .actor_by_api_token(&sm3(secret.as_bytes()), self.now_ms())
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        self.actor_for(&user_id, Credential::ApiToken).await
+        actor_from_row(found, Credential::ApiToken)
     }
 
     /// Issues an API token acting as the actor, valid for `days` (1 to 365).

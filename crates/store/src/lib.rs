@@ -7,6 +7,7 @@
 //! several processes, so positions always commit in order: the change feed's watermark
 //! (`MAX(position)`) therefore never skips a row that commits later.
 
+pub mod actor_lookup;
 pub mod alert;
 pub mod appender;
 pub mod blob;

@@ -259,9 +259,17 @@ pub struct BidderQuery {
 
 /// Reads a one-shot body whole, refusing it with `too_large(limit)` as soon as it passes `limit`; a
 /// broken body stores nothing.
-pub(crate) async fn read_whole(body: Body, limit: u64, too_large: fn(u64) -> ApiError) -> ApiResult<Vec<u8>> {
+pub(crate) async fn read_whole(
+    body: Body,
+    limit: u64,
+    announced: Option<u64>,
+    too_large: fn(u64) -> ApiError,
+) -> ApiResult<Vec<u8>> {
     let mut body = body;
-    let mut bytes = Vec::new();
+    // The announced length sizes the buffer once; past 1 MiB it grows as bytes arrive, so a client
+    // that announces much and sends little reserves little.
+    let reserve = announced.unwrap_or(0).min(limit).min(1 << 20);
+    let mut bytes = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     while let Some(frame) = body.frame().await {
         let frame =
             frame.map_err(|_| ApiError::new("upload_incomplete", "上传在传输中断开，未保存任何内容；请重新提交"))?;
@@ -316,7 +324,7 @@ pub async fn submit_bid(
     if size > limit {
         return Err(bid_too_large(limit));
     }
-    let bytes = read_whole(body, limit, bid_too_large).await?;
+    let bytes = read_whole(body, limit, Some(size), bid_too_large).await?;
     let receipt = state.app.submit_bid(&actor, start, bytes, &peer.ip().to_string()).await?;
     Ok((StatusCode::CREATED, axum::Json(ReceiptDto::from(receipt))))
 }

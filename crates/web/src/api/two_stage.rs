@@ -115,7 +115,7 @@ pub async fn submit_technical_proposal(
     body: Body,
 ) -> ApiResult<impl IntoResponse> {
     let limit = u64::try_from(state.config.max_bid_bytes).unwrap_or(u64::MAX).min(ONE_SHOT_MAX_BYTES);
-    let bytes = read_whole(body, limit, proposal_too_large).await?;
+    let bytes = read_whole(body, limit, None, proposal_too_large).await?;
     let row = state.app.submit_technical_proposal(&actor, &tender_id, &query.proposer, &query.file_name, bytes).await?;
     Ok((StatusCode::CREATED, axum::Json(proposal_dto(row))))
 }
