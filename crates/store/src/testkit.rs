@@ -82,3 +82,18 @@ impl TestDb {
         }
     }
 }
+
+/// Runs `scenario` once per configured backend (see [`TestDb::all`]), each on a fresh, migrated
+/// database that is dropped afterwards.
+pub async fn on_every_backend<F, Fut>(scenario: F)
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for db in TestDb::all().await {
+        let store = db.store().await;
+        scenario(store.clone()).await;
+        store.close().await;
+        db.drop_db().await;
+    }
+}

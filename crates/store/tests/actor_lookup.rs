@@ -4,21 +4,8 @@
 
 use ggzy_store::actor_lookup::ActorRow;
 use ggzy_store::projection::EntityRow;
-use ggzy_store::testkit::TestDb;
+use ggzy_store::testkit::on_every_backend;
 use ggzy_store::{AppendRequest, ExpectedVersion, NewEvent, ProjectionOp, Store};
-
-async fn on_every_backend<F, Fut>(scenario: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    for db in TestDb::all().await {
-        let store = db.store().await;
-        scenario(store.clone()).await;
-        store.close().await;
-        db.drop_db().await;
-    }
-}
 
 fn entity(code: &str) -> ProjectionOp {
     ProjectionOp::InsertEntity(EntityRow {

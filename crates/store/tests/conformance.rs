@@ -2,28 +2,13 @@
 //! PostgreSQL too when `TEST_DATABASE_URL` is set (CI sets it), each on a fresh database.
 
 use std::collections::HashSet;
-use std::future::Future;
 
 use ggzy_store::idempotency::Claim;
 use ggzy_store::projection::{EntityRelationRow, EntityRow};
 use ggzy_store::read::RegionRange;
-use ggzy_store::testkit::TestDb;
+use ggzy_store::testkit::{TestDb, on_every_backend};
 use ggzy_store::verify::verify_store;
-use ggzy_store::{AppendRequest, Backend, ExpectedVersion, NewEvent, ProjectionOp, Store, StoreError};
-
-/// Runs `scenario` once per configured backend.
-async fn on_every_backend<F, Fut>(scenario: F)
-where
-    F: Fn(Store) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    for db in TestDb::all().await {
-        let store = db.store().await;
-        scenario(store.clone()).await;
-        store.close().await;
-        db.drop_db().await;
-    }
-}
+use ggzy_store::{AppendRequest, Backend, ExpectedVersion, NewEvent, ProjectionOp, StoreError};
 
 fn event(stream: &str, event_type: &str, payload: &str) -> NewEvent {
     NewEvent {
