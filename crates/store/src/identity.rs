@@ -20,17 +20,6 @@ pub struct UserRow {
     pub created_at_ms: i64,
 }
 
-/// A live session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRow {
-    /// Whose session.
-    pub user_id: String,
-    /// Token that state-changing browser requests must echo (double-submit CSRF defence).
-    pub csrf_token: String,
-    /// Expiry, UTC ms.
-    pub expires_at_ms: i64,
-}
-
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
         user_id: row.try_get(0)?,
@@ -118,21 +107,6 @@ impl Store {
         Ok(())
     }
 
-    /// A session that has not expired at `now_ms`.
-    pub async fn session(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<SessionRow>> {
-        let row = sqlx::query(
-            "SELECT user_id, csrf_token, expires_at_ms FROM user_session WHERE token_hash = $1 AND expires_at_ms > $2",
-        )
-        .bind(token_hash)
-        .bind(now_ms)
-        .fetch_optional(self.pool())
-        .await?;
-        row.map(|row| {
-            Ok(SessionRow { user_id: row.try_get(0)?, csrf_token: row.try_get(1)?, expires_at_ms: row.try_get(2)? })
-        })
-        .transpose()
-    }
-
     /// Ends a session (logout).
     pub async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
         sqlx::query("DELETE FROM user_session WHERE token_hash = $1").bind(token_hash).execute(self.pool()).await?;
@@ -169,17 +143,6 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(())
-    }
-
-    /// The user an unrevoked, unexpired API token belongs to.
-    pub async fn api_token_user(&self, token_hash: &[u8], now_ms: i64) -> StoreResult<Option<String>> {
-        let row =
-            sqlx::query("SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked = 0 AND expires_at_ms > $2")
-                .bind(token_hash)
-                .bind(now_ms)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map(|row| row.try_get(0)).transpose()?)
     }
 
     /// Revokes one of the user's tokens; false if there is no such token.

@@ -414,14 +414,16 @@ async fn sessions_tokens_and_login_failures() {
         }];
         store.append(append).await.expect("append");
         store.insert_session(b"session-hash", "u1", "csrf", 0, 1000).await.expect("session");
-        assert_eq!(store.session(b"session-hash", 999).await.expect("read").map(|s| s.user_id), Some("u1".to_owned()));
-        assert_eq!(store.session(b"session-hash", 1000).await.expect("read"), None, "expired");
+        let live = store.actor_by_session(b"session-hash", 999).await.expect("read");
+        assert_eq!(live.map(|s| (s.actor.user.user_id, s.csrf_token)), Some(("u1".to_owned(), "csrf".to_owned())));
+        assert_eq!(store.actor_by_session(b"session-hash", 1000).await.expect("read"), None, "expired");
         assert_eq!(store.delete_expired_sessions(1000).await.expect("purge"), 1);
 
         store.insert_api_token(b"token-hash", "t1", "u1", "对接", 0, 5000).await.expect("token");
-        assert_eq!(store.api_token_user(b"token-hash", 10).await.expect("read").as_deref(), Some("u1"));
+        let actor = store.actor_by_api_token(b"token-hash", 10).await.expect("read");
+        assert_eq!(actor.map(|a| a.user.user_id).as_deref(), Some("u1"));
         assert!(store.revoke_api_token("t1", "u1").await.expect("revoke"));
-        assert_eq!(store.api_token_user(b"token-hash", 10).await.expect("read"), None);
+        assert_eq!(store.actor_by_api_token(b"token-hash", 10).await.expect("read"), None);
 
         for at in [10, 20, 30] {
             store.record_login_failure("admin", at).await.expect("failure");
