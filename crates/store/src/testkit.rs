@@ -97,3 +97,21 @@ where
         db.drop_db().await;
     }
 }
+
+/// An entity row with fixed details in 西湖区, for tests that need entities to exist.
+pub fn entity_row(code: &str, name: &str) -> crate::projection::EntityRow {
+    crate::projection::EntityRow {
+        credit_code: code.to_owned(),
+        name: name.to_owned(),
+        region_code: "330106".to_owned(),
+        legal_rep_name: "张三".to_owned(),
+        legal_rep_id_masked: "110105**********2X".to_owned(),
+        legal_rep_person_key: None,
+        contact_name: "李四".to_owned(),
+        contact_phone: "0571-88888888".to_owned(),
+        address: "杭州市西湖区".to_owned(),
+        registered_at_ms: 1,
+        updated_at_ms: 1,
+        version: 1,
+    }
+}

@@ -3,25 +3,11 @@
 //! too when `TEST_DATABASE_URL` is set.
 
 use ggzy_store::actor_lookup::ActorRow;
-use ggzy_store::projection::EntityRow;
-use ggzy_store::testkit::on_every_backend;
+use ggzy_store::testkit::{entity_row, on_every_backend};
 use ggzy_store::{AppendRequest, ExpectedVersion, NewEvent, ProjectionOp, Store};
 
 fn entity(code: &str) -> ProjectionOp {
-    ProjectionOp::InsertEntity(EntityRow {
-        credit_code: code.to_owned(),
-        name: format!("测试单位{code}"),
-        region_code: "330106".to_owned(),
-        legal_rep_name: "张三".to_owned(),
-        legal_rep_id_masked: "110105**********2X".to_owned(),
-        legal_rep_person_key: None,
-        contact_name: "李四".to_owned(),
-        contact_phone: "0571-88888888".to_owned(),
-        address: "杭州市西湖区".to_owned(),
-        registered_at_ms: 1,
-        updated_at_ms: 1,
-        version: 1,
-    })
+    ProjectionOp::InsertEntity(entity_row(code, &format!("测试单位{code}")))
 }
 
 fn user(user_id: &str, username: &str) -> ProjectionOp {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use ggzy_store::idempotency::Claim;
 use ggzy_store::projection::{EntityRelationRow, EntityRow};
 use ggzy_store::read::RegionRange;
-use ggzy_store::testkit::{TestDb, on_every_backend};
+use ggzy_store::testkit::{TestDb, entity_row, on_every_backend};
 use ggzy_store::verify::verify_store;
 use ggzy_store::{AppendRequest, Backend, ExpectedVersion, NewEvent, ProjectionOp, StoreError};
 
@@ -26,23 +26,6 @@ fn request(stream: &str, expected: ExpectedVersion, count: usize) -> AppendReque
         expected: vec![(stream.to_owned(), expected)],
         events: (0..count).map(|i| event(stream, "Noted", &format!(r#"{{"n":{i}}}"#))).collect(),
         projections: Vec::new(),
-    }
-}
-
-fn entity_row(code: &str, name: &str) -> EntityRow {
-    EntityRow {
-        credit_code: code.to_owned(),
-        name: name.to_owned(),
-        region_code: "330106".to_owned(),
-        legal_rep_name: "张三".to_owned(),
-        legal_rep_id_masked: "110105**********2X".to_owned(),
-        legal_rep_person_key: None,
-        contact_name: "李四".to_owned(),
-        contact_phone: "0571-88888888".to_owned(),
-        address: "杭州市西湖区".to_owned(),
-        registered_at_ms: 1,
-        updated_at_ms: 1,
-        version: 1,
     }
 }
 
