@@ -30,9 +30,13 @@ pub struct SessionActorRow {
 
 /// One statement for both credentials: `live` selects the credential's `user_id` (and whatever
 /// `csrf` names) only while it is valid, so an unknown, expired or revoked credential yields no
-/// rows at all. The three row kinds (0 user, 1 grant, 2 membership) share one column list; the
-/// padding is cast so PostgreSQL, which is strict about UNION column types, accepts it. A string
-/// literal (not `format!`) so the statement is built once and stays in sqlx's statement cache.
+/// rows at all. Row kind 0 is the user, with its memberships folded into one comma-separated column
+/// (an agency acting for hundreds of entities would otherwise cost a row, and a message from the
+/// driver's worker, per entity; credit codes never contain commas); kind 1 rows are role grants.
+/// Both kinds share one column list; the padding is cast so PostgreSQL, which is strict about
+/// UNION column types, accepts it. `string_agg(… ORDER BY …)` is spelled the same on PostgreSQL
+/// and SQLite (3.44 and later). A string literal (not `format!`) so the statement is built once
+/// and stays in sqlx's statement cache.
 macro_rules! actor_sql {
     ($live:literal, $csrf:literal) => {
         concat!(
@@ -42,16 +46,14 @@ macro_rules! actor_sql {
              SELECT CAST(0 AS BIGINT) AS kind, u.user_id AS a, u.username AS b, u.display_name AS c, \
                     u.region_code AS d, u.created_at_ms AS e, ",
             $csrf,
-            " AS f \
+            " AS f, \
+                    (SELECT string_agg(m.credit_code, ',' ORDER BY m.credit_code) FROM entity_member m \
+                     WHERE m.user_id = u.user_id) AS g \
              FROM live JOIN app_user u ON u.user_id = live.user_id \
              UNION ALL \
              SELECT CAST(1 AS BIGINT), r.role, r.region_code, CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                    CAST(NULL AS BIGINT), CAST(NULL AS TEXT) \
+                    CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
              FROM live JOIN user_role r ON r.user_id = live.user_id \
-             UNION ALL \
-             SELECT CAST(2 AS BIGINT), m.credit_code, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), \
-                    CAST(NULL AS BIGINT), CAST(NULL AS TEXT) \
-             FROM live JOIN entity_member m ON m.user_id = live.user_id \
              ORDER BY kind, a, b"
         )
     };
@@ -84,9 +86,12 @@ fn fold(rows: &[sqlx::any::AnyRow]) -> Result<Option<(ActorRow, Option<String>)>
                     created_at_ms: row.try_get(5)?,
                 });
                 csrf_token = row.try_get(6)?;
+                // NULL when the user acts for no entity.
+                if let Some(codes) = row.try_get::<Option<String>, _>(7)? {
+                    entities = codes.split(',').map(str::to_owned).collect();
+                }
             }
             1 => roles.push((row.try_get(1)?, row.try_get(2)?)),
-            2 => entities.push(row.try_get(1)?),
             other => return Err(sqlx::Error::Decode(format!("unknown actor row kind {other}").into())),
         }
     }
