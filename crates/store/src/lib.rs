@@ -10,6 +10,7 @@
 pub mod actor_lookup;
 pub mod alert;
 pub mod appender;
+mod bid_batch;
 pub mod blob;
 pub mod connect;
 pub mod credit;

@@ -164,6 +164,22 @@ pub enum ProjectionOp {
     },
 }
 
+impl ProjectionOp {
+    /// A guard on a tender's state (see [`TenderOp::RequireState`]).
+    pub(crate) fn is_tender_state_guard(&self) -> bool {
+        matches!(self, ProjectionOp::Tender(TenderOp::RequireState { .. }))
+    }
+
+    /// Whether this write leaves every tender row as it was (see [`TenderOp::leaves_tenders`]).
+    pub(crate) fn leaves_tenders(&self) -> bool {
+        match self {
+            ProjectionOp::Tender(op) => op.leaves_tenders(),
+            ProjectionOp::PutInlineBlob(_) => true,
+            _ => false,
+        }
+    }
+}
+
 pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreResult<()> {
     match op {
         ProjectionOp::Tender(op) => tender_projection::apply(conn, op).await?,

@@ -391,6 +391,15 @@ fn expect_one(result: sqlx::any::AnyQueryResult, what: &'static str) -> StoreRes
     if result.rows_affected() == 1 { Ok(()) } else { Err(StoreError::Invalid(what)) }
 }
 
+impl TenderOp {
+    /// Whether this write leaves every row of `tender` as it was, so a [`TenderOp::RequireState`]
+    /// guard that held before it still holds after it. The writes of a bid are listed; every other
+    /// write, including any added later, counts as a possible change.
+    pub(crate) fn leaves_tenders(&self) -> bool {
+        matches!(self, TenderOp::PutBid(_) | TenderOp::DeleteUpload { .. } | TenderOp::RequireState { .. })
+    }
+}
+
 pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResult<()> {
     match op {
         TenderOp::InsertTender(row) => {

@@ -115,3 +115,32 @@ pub fn entity_row(code: &str, name: &str) -> crate::projection::EntityRow {
         version: 1,
     }
 }
+
+/// A tender in `state` with only its required details, for tests of guards and reads.
+pub fn tender_row(tender_id: &str, state: &str) -> crate::tender_projection::TenderRow {
+    crate::tender_projection::TenderRow {
+        tender_id: tender_id.to_owned(),
+        region_code: "330106".to_owned(),
+        title: "测试招标项目".to_owned(),
+        principal_credit_code: "91330106MA27XYZ123".to_owned(),
+        agency_credit_code: None,
+        ruleset_version: "test".to_owned(),
+        state: state.to_owned(),
+        documents_issued_ms: None,
+        bid_deadline_ms: None,
+        opening_public_key: None,
+        escrow_threshold: None,
+        opening_record: None,
+        estimate_fen: None,
+        bid_security_fen: None,
+        pq_deadline_ms: None,
+        open_objections: 0,
+        ceiling_price_fen: None,
+        bid_validity_days: None,
+        project_id: None,
+        proposal_deadline_ms: None,
+        created_at_ms: 1,
+        updated_at_ms: 1,
+        version: 1,
+    }
+}
