@@ -253,7 +253,7 @@ async fn write_together(
         if !op.is_tender_state_guard() {
             bids.write(conn, backend).await?;
         }
-        match projection::apply(conn, op).await {
+        match projection::apply(conn, backend, op).await {
             Ok(()) => {}
             Err(error) if is_request_failure(&error) => return Ok(Some(error)),
             Err(other) => return Err(other),
@@ -303,7 +303,7 @@ async fn write_isolated(
         let applied = async {
             insert_rows(conn, backend, &mut rows).await?;
             for op in &request.projections {
-                projection::apply(conn, op).await?;
+                projection::apply(conn, backend, op).await?;
             }
             Ok::<(), StoreError>(())
         }
@@ -621,12 +621,6 @@ mod tests {
                 tender_id: "t1".to_owned(),
                 state: "bidding".to_owned(),
             });
-            let blob = |byte: u8| {
-                ProjectionOp::PutInlineBlob(crate::inline_blob::InlineBlob {
-                    address: [byte; 32],
-                    bytes: Arc::new(vec![byte]),
-                })
-            };
             let opening = ProjectionOp::Tender(TenderOp::SetState {
                 tender_id: "t1".to_owned(),
                 state: "opening".to_owned(),

@@ -69,14 +69,15 @@ impl<'a> BidBatch<'a> {
     }
 }
 
-async fn put_bids(conn: &mut AnyConnection, backend: Backend, rows: &[&BidRow]) -> StoreResult<()> {
+/// Upserts bid rows in one statement; no key may appear twice.
+pub(crate) async fn put_bids(conn: &mut AnyConnection, backend: Backend, rows: &[&BidRow]) -> StoreResult<()> {
     let mut sql = String::from(
         "INSERT INTO bid (tender_id, lot_id, bidder_credit_code, envelope_digest, blob_sm3, size_bytes, \
          cert_serial, sealed_at_ms, tool_version, machine_id_hash, mac_hash, client_ip, received_at_ms, \
          status) VALUES ",
     );
     push_values(&mut sql, backend, rows.len(), 13, ", 'submitted'");
-    // The same upsert as `TenderOp::PutBid` (no key appears twice: see `BidBatch::holds`).
+    // A bidder's new bid replaces its earlier one (`BidBatch::holds` keeps keys unique).
     sql.push_str(
         " ON CONFLICT (tender_id, lot_id, bidder_credit_code) DO UPDATE SET \
          envelope_digest = excluded.envelope_digest, blob_sm3 = excluded.blob_sm3, \
@@ -107,7 +108,8 @@ async fn put_bids(conn: &mut AnyConnection, backend: Backend, rows: &[&BidRow]) 
     Ok(())
 }
 
-async fn put_blobs(conn: &mut AnyConnection, backend: Backend, blobs: &[&InlineBlob]) -> StoreResult<()> {
+/// Writes inline bid files in one statement; the same bytes stored again change nothing.
+pub(crate) async fn put_blobs(conn: &mut AnyConnection, backend: Backend, blobs: &[&InlineBlob]) -> StoreResult<()> {
     let mut sql = String::from("INSERT INTO inline_blob (sm3, bytes) VALUES ");
     push_values(&mut sql, backend, blobs.len(), 2, "");
     // Content addressing: the same bytes twice, in this statement or before, are one row.

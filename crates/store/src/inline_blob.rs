@@ -16,7 +16,7 @@ use std::io;
 use std::sync::Arc;
 
 use ggzy_crypto::sm3::Sm3Digest;
-use sqlx::{AnyConnection, Row as _};
+use sqlx::Row as _;
 
 use crate::Store;
 use crate::blob::BlobStore;
@@ -40,16 +40,6 @@ impl std::fmt::Debug for InlineBlob {
         // The bytes are a sealed bid: a log line needs its address and size, not its contents.
         write!(f, "InlineBlob({}, {} bytes)", crate::blob::hex_of(&self.address), self.bytes.len())
     }
-}
-
-/// Writes the row; the same bytes stored again (content addressing) change nothing.
-pub(crate) async fn put(conn: &mut AnyConnection, blob: &InlineBlob) -> StoreResult<()> {
-    sqlx::query("INSERT INTO inline_blob (sm3, bytes) VALUES ($1, $2) ON CONFLICT (sm3) DO NOTHING")
-        .bind(blob.address.to_vec())
-        .bind(blob.bytes.as_slice())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 impl Store {

@@ -6,6 +6,7 @@
 use sqlx::AnyConnection;
 
 use crate::alert::{self, AlertOp};
+use crate::connect::Backend;
 use crate::error::{StoreError, StoreResult};
 use crate::expert::{self, ExpertOp};
 use crate::tender_projection::{self, TenderOp};
@@ -180,16 +181,16 @@ impl ProjectionOp {
     }
 }
 
-pub(crate) async fn apply(conn: &mut AnyConnection, op: &ProjectionOp) -> StoreResult<()> {
+pub(crate) async fn apply(conn: &mut AnyConnection, backend: Backend, op: &ProjectionOp) -> StoreResult<()> {
     match op {
-        ProjectionOp::Tender(op) => tender_projection::apply(conn, op).await?,
+        ProjectionOp::Tender(op) => tender_projection::apply(conn, backend, op).await?,
         ProjectionOp::Expert(op) => expert::apply(conn, op).await?,
         ProjectionOp::Alert(op) => alert::apply(conn, op).await?,
         ProjectionOp::PutOcdsRelease(row) => crate::ocds_import::put(conn, row).await?,
         ProjectionOp::PutSale(row) => crate::sale::put(conn, row).await?,
         ProjectionOp::PutProcurement(row) => crate::procurement::put(conn, row).await?,
         ProjectionOp::PutCreditRecord(row) => crate::credit::put(conn, row).await?,
-        ProjectionOp::PutInlineBlob(blob) => crate::inline_blob::put(conn, blob).await?,
+        ProjectionOp::PutInlineBlob(blob) => crate::bid_batch::put_blobs(conn, backend, &[blob]).await?,
         ProjectionOp::RevokeCreditRecord { record_id, reason, at_ms } => {
             crate::credit::revoke(conn, record_id, reason, *at_ms).await?;
         }

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::connect::Backend;
 use crate::error::{StoreError, StoreResult};
 
 /// A new tender.
@@ -400,7 +401,7 @@ impl TenderOp {
     }
 }
 
-pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResult<()> {
+pub(crate) async fn apply(conn: &mut AnyConnection, backend: Backend, op: &TenderOp) -> StoreResult<()> {
     match op {
         TenderOp::InsertTender(row) => {
             sqlx::query(
@@ -648,34 +649,8 @@ pub(crate) async fn apply(conn: &mut AnyConnection, op: &TenderOp) -> StoreResul
             .execute(&mut *conn)
             .await?;
         }
-        TenderOp::PutBid(row) => {
-            sqlx::query(
-                "INSERT INTO bid (tender_id, lot_id, bidder_credit_code, envelope_digest, blob_sm3, size_bytes, \
-                 cert_serial, sealed_at_ms, tool_version, machine_id_hash, mac_hash, client_ip, received_at_ms, \
-                 status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'submitted') \
-                 ON CONFLICT (tender_id, lot_id, bidder_credit_code) DO UPDATE SET \
-                 envelope_digest = excluded.envelope_digest, blob_sm3 = excluded.blob_sm3, \
-                 size_bytes = excluded.size_bytes, cert_serial = excluded.cert_serial, \
-                 sealed_at_ms = excluded.sealed_at_ms, tool_version = excluded.tool_version, \
-                 machine_id_hash = excluded.machine_id_hash, mac_hash = excluded.mac_hash, \
-                 client_ip = excluded.client_ip, received_at_ms = excluded.received_at_ms, status = 'submitted'",
-            )
-            .bind(row.tender_id.as_str())
-            .bind(row.lot_id.as_str())
-            .bind(row.bidder_credit_code.as_str())
-            .bind(row.envelope_digest.clone())
-            .bind(row.blob_sm3.clone())
-            .bind(row.size_bytes)
-            .bind(row.cert_serial.as_str())
-            .bind(row.sealed_at_ms)
-            .bind(row.tool_version.as_str())
-            .bind(row.machine_id_hash.clone())
-            .bind(row.mac_hash.clone())
-            .bind(row.client_ip.as_str())
-            .bind(row.received_at_ms)
-            .execute(&mut *conn)
-            .await?;
-        }
+        // One statement for one bid or for a batch's bids (`bid_batch.rs`).
+        TenderOp::PutBid(row) => crate::bid_batch::put_bids(conn, backend, &[row]).await?,
         TenderOp::WithdrawBid { tender_id, lot_id, bidder_credit_code } => {
             let result = sqlx::query(
                 "UPDATE bid SET status = 'withdrawn' WHERE tender_id = $1 AND lot_id = $2 \
