@@ -12,8 +12,12 @@ use sm2::pkcs8::{
     DecodePrivateKey as _, DecodePublicKey as _, EncodePrivateKey as _, EncodePublicKey as _, LineEnding,
 };
 
+mod field;
+mod jacobian;
 mod prepared;
 mod verify;
+
+use jacobian::Jacobian;
 
 pub use prepared::PreparedPublicKey;
 
@@ -187,8 +191,9 @@ impl PublicKey {
     /// Runs in variable time: a verification handles only public values. For a key that verifies
     /// many signatures (a CA root), [`PreparedPublicKey`] takes less than half the time.
     pub fn verify(&self, message: &[u8], signature_der: &[u8]) -> Result<(), Sm2Error> {
-        let point = sm2::ProjectivePoint::from(&self.point);
-        verify::verify(&self.z, message, signature_der, |t| point.mul_vartime(t))
+        // A valid public key is never the identity, the one point without affine coordinates.
+        let point = jacobian::Affine::from_sm2(self.point.as_affine()).ok_or(Sm2Error::PublicKey)?;
+        verify::verify(&self.z, message, signature_der, |t| Jacobian::from(&point).mul_vartime(t))
     }
 }
 

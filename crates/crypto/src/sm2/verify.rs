@@ -1,19 +1,19 @@
 //! SM2 signature verification (GB/T 32918.2 steps B1 to B7) in variable time.
 //!
-//! The `sm2` crate verifies with a constant-time linear combination, which costs twice what a
-//! verification needs: every input of a verification is public, so timing leaks nothing. Here
-//! [s]G comes from the crate's precomputed base-point table and [t]P from the caller (w-NAF for a
-//! one-off key, a fixed-base table for a prepared one).
+//! The `sm2` crate verifies with a constant-time linear combination in complete projective
+//! formulas, which costs about three times what a verification needs: every input of a
+//! verification is public, so timing leaks nothing. Here [s]G comes from a comb table of the
+//! generator and [t]P from the caller (w-NAF for a one-off key, a comb table for a prepared one),
+//! in Jacobian coordinates, and the final comparison needs no inversion (`jacobian.rs`).
 
 use primeorder::PrimeCurveParams as _;
-use sm2::elliptic_curve::Group as _;
 use sm2::elliptic_curve::ff::PrimeField as _;
-use sm2::elliptic_curve::ops::{MulByGeneratorVartime as _, Reduce as _};
-use sm2::elliptic_curve::point::AffineCoordinates as _;
+use sm2::elliptic_curve::ops::Reduce as _;
 use sm2::elliptic_curve::sec1::ToSec1Point as _;
-use sm2::{FieldBytes, ProjectivePoint, Scalar};
+use sm2::{FieldBytes, Scalar};
 use sm3::{Digest as _, Sm3};
 
+use super::jacobian::{Jacobian, generator_table};
 use super::{DEFAULT_DIST_ID, Sm2Error};
 
 /// Z_A = SM3(ENTL_A || ID_A || a || b || x_G || y_G || x_A || y_A) for the default ID.
@@ -39,7 +39,7 @@ pub(super) fn verify(
     z: &[u8; 32],
     message: &[u8],
     signature_der: &[u8],
-    mul_public: impl FnOnce(&Scalar) -> ProjectivePoint,
+    mul_public: impl FnOnce(&Scalar) -> Jacobian,
 ) -> Result<(), Sm2Error> {
     // B1, B2: r and s in [1, n-1]; parsing into `NonZeroScalar`s checks both ranges.
     let signature = sm2::dsa::Signature::from_der(signature_der).map_err(|_| Sm2Error::MalformedSignature)?;
@@ -53,12 +53,9 @@ pub(super) fn verify(
         return Err(Sm2Error::BadSignature);
     }
     // B6: (x1, y1) = [s]G + [t]P; the point at infinity is refused, as the `sm2` crate does.
-    let point = ProjectivePoint::mul_by_generator_vartime(&s) + mul_public(&t);
-    if bool::from(point.is_identity()) {
-        return Err(Sm2Error::BadSignature);
-    }
-    // B7: accept iff R = e + x1 mod n equals r.
-    if e + Scalar::reduce(&point.to_affine().x()) == *r { Ok(()) } else { Err(Sm2Error::BadSignature) }
+    let point = generator_table().mul_vartime(&s).add(&mul_public(&t));
+    // B7: accept iff R = e + x1 mod n equals r, that is x1 = r − e mod n (false for infinity).
+    if point.x_matches_mod_n(&(*r - e)) { Ok(()) } else { Err(Sm2Error::BadSignature) }
 }
 
 #[cfg(test)]
