@@ -35,8 +35,13 @@ pub(super) struct Affine {
 }
 
 impl Affine {
-    /// The point of a public key, or of the generator; `None` for the identity.
-    pub(super) fn from_sm2(point: &sm2::AffinePoint) -> Option<Affine> {
+    /// The point of a public key; the `sm2` crate never makes a key of the identity.
+    pub(super) fn from_public_key(key: &sm2::PublicKey) -> Affine {
+        Affine::from_sm2(key.as_affine()).expect("a public key is never the identity")
+    }
+
+    /// A point's affine coordinates; `None` for the identity.
+    fn from_sm2(point: &sm2::AffinePoint) -> Option<Affine> {
         let encoded = point.to_sec1_point(false);
         // Uncompressed SEC1 is `04 || x || y`; the identity encodes as the single byte 00.
         let bytes = encoded.as_bytes();
@@ -285,7 +290,6 @@ impl CombTable {
 pub(super) fn generator_table() -> &'static CombTable {
     static TABLE: OnceLock<CombTable> = OnceLock::new();
     TABLE.get_or_init(|| {
-        // The generator is a fixed valid point; `from_sm2` fails only for the identity.
         let generator = Affine::from_sm2(&sm2::AffinePoint::GENERATOR).expect("the generator is not the identity");
         CombTable::new(&generator)
     })
@@ -403,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn the_final_check_accepts_x_and_x_minus_n_and_nothing_else() {
+    fn the_final_check_reduces_x_mod_n_without_an_inversion() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed_0006);
         for _ in 0..16 {
             let point = ProjectivePoint::GENERATOR * Scalar::random(&mut rng);

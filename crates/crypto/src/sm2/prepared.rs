@@ -17,9 +17,8 @@ use super::{PublicKey, Sm2Error, verify};
 #[derive(Clone)]
 pub struct PreparedPublicKey {
     key: PublicKey,
-    /// j·16^i·P for the key's point P; `None` only if the point had no affine form, which a valid
-    /// key never lacks (then every verification fails).
-    table: Option<Arc<CombTable>>,
+    /// j·16^i·P for the key's point P.
+    table: Arc<CombTable>,
 }
 
 impl std::fmt::Debug for PreparedPublicKey {
@@ -32,7 +31,7 @@ impl std::fmt::Debug for PreparedPublicKey {
 impl PreparedPublicKey {
     /// Builds the table for `key`.
     pub fn new(key: PublicKey) -> PreparedPublicKey {
-        let table = Affine::from_sm2(key.point.as_affine()).map(|point| Arc::new(CombTable::new(&point)));
+        let table = Arc::new(CombTable::new(&Affine::from_public_key(&key.point)));
         PreparedPublicKey { key, table }
     }
 
@@ -43,8 +42,7 @@ impl PreparedPublicKey {
 
     /// Checks a DER signature of `message` under the default ID, as [`PublicKey::verify`] does.
     pub fn verify(&self, message: &[u8], signature_der: &[u8]) -> Result<(), Sm2Error> {
-        let table = self.table.as_ref().ok_or(Sm2Error::PublicKey)?;
-        verify::verify(&self.key.z, message, signature_der, |t| table.mul_vartime(t))
+        verify::verify(&self.key.z, message, signature_der, |t| self.table.mul_vartime(t))
     }
 }
 
