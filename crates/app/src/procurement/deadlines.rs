@@ -3,27 +3,21 @@
 
 use ggzy_domain::calendar::HolidayCalendar;
 use ggzy_domain::china_time;
-use ggzy_domain::deadline::{Deadline, DeadlineError, deadline};
+use ggzy_domain::deadline::{Deadline, deadline};
 use ggzy_domain::procurement::{ProcurementRules, ProcurementState, response_period};
 use ggzy_domain::ruleset::{Rule, Ruleset};
 
 use super::Loaded;
 use crate::error::{AppError, AppResult};
-use crate::statutory_date::StatutoryDate;
+use crate::statutory_date::{StatutoryDate, unless_uncovered};
 
 fn entry(name: &'static str, bound: &'static str, counted: Deadline, rule: &Rule) -> StatutoryDate {
     StatutoryDate { name, day: counted.day, bound, rule_id: rule.id.clone(), source: counted.source }
 }
 
-/// The date `rule` sets from `start`; `None` when it reaches a year the holiday calendar does not
-/// hold yet (the view leaves that date out rather than guess or fail; a command that needs it
-/// refuses with `calendar_not_covered`).
+/// The date `rule` sets from `start`; `None` past the holiday calendar's years.
 fn counted(calendar: &HolidayCalendar, start: jiff::civil::Date, rule: &Rule) -> AppResult<Option<Deadline>> {
-    match deadline(calendar, start, rule) {
-        Ok(counted) => Ok(Some(counted)),
-        Err(DeadlineError::Calendar(_)) => Ok(None),
-        Err(other) => Err(other.into()),
-    }
+    unless_uncovered(deadline(calendar, start, rule))
 }
 
 /// The dates that apply in the procedure's state and history.

@@ -12,8 +12,8 @@ use ggzy_domain::china_time;
 use ggzy_domain::deadline::{ClockStatus, Deadline, PeriodClock, deadline};
 use ggzy_domain::procurement::{
     ObjectionError, ObjectionSubject, ProcedureFact, ProcurementCommand, ProcurementRules, ProcurementState,
-    StepRequest, check_complaint, check_objection, complaint_clocks, complaint_decision_clock,
-    objection_reply_deadline, question_reply_deadline,
+    StepRequest, check_complaint, check_objection, complaint_copy_deadline, complaint_decision_clock,
+    complaint_review_deadline, objection_reply_deadline, question_reply_deadline,
 };
 use jiff::civil::Date;
 
@@ -26,6 +26,7 @@ use crate::entity::stored_region;
 use crate::entropy::random_hex;
 use crate::error::{AppError, AppResult, required_text};
 use crate::events::{Event, recorded_day};
+use crate::statutory_date::unless_uncovered;
 
 /// A question folded.
 #[derive(Debug, Clone)]
@@ -49,8 +50,9 @@ pub struct QuestionView {
     pub text: String,
     /// Asked on.
     pub asked_on: Date,
-    /// The answer is due (条例 第五十二条), with its rule.
-    pub reply_due: Deadline,
+    /// The answer is due (条例 第五十二条), with its rule; `None` while it falls in a year the
+    /// holiday calendar does not hold yet (so for every clock of these views).
+    pub reply_due: Option<Deadline>,
     /// The answer and its day.
     pub answer: Option<(String, Date)>,
 }
@@ -104,11 +106,11 @@ pub struct ObjectionView {
     /// As filed.
     pub record: ObjectionRecord,
     /// The last day it could be filed, with its rule.
-    pub last_day: Deadline,
+    pub last_day: Option<Deadline>,
     /// The purchaser's reply is due, with its rule.
-    pub reply_due: Deadline,
+    pub reply_due: Option<Deadline>,
     /// The last day to complain, with its rule (counted from the end of the reply period).
-    pub complaint_last_day: Deadline,
+    pub complaint_last_day: Option<Deadline>,
     /// The reply: upheld?, text, day.
     pub answer: Option<(bool, String, Date)>,
 }
@@ -127,11 +129,12 @@ pub struct ComplaintView {
     /// Received (and accepted) on.
     pub received_on: Date,
     /// The review is due (94号令 第二十一条).
-    pub review_due: Deadline,
+    pub review_due: Option<Deadline>,
     /// The copy to the respondents is due.
-    pub copy_due: Deadline,
+    pub copy_due: Option<Deadline>,
     /// The decision is due (政府采购法 第五十六条), after the excluded time (条例 第五十八条); `None` while
-    /// the clock is stopped.
+    /// the clock is stopped (then [`ComplaintView::decision_clock_stopped`] says since when), or
+    /// while the day falls in a year the holiday calendar does not hold yet.
     pub decision_due: Option<Deadline>,
     /// While stopped: since when, and the working days left.
     pub decision_clock_stopped: Option<(Date, u32)>,
@@ -165,7 +168,7 @@ impl Loaded {
                 supplier_credit_code: question.supplier_credit_code.clone(),
                 text: question.text.clone(),
                 asked_on: question.asked_on,
-                reply_due: question_reply_deadline(calendar, rules, question.asked_on)?,
+                reply_due: unless_uncovered(question_reply_deadline(calendar, rules, question.asked_on))?,
                 answer: question.answer.clone(),
             });
         }
@@ -182,9 +185,14 @@ impl Loaded {
         for objection in &self.objections {
             let subject = subject_of(&objection.record)?;
             let received = recorded_day(&objection.record.received_on);
-            let last_day = ggzy_domain::procurement::objection_deadline(calendar, rules, subject)?;
-            let reply_due = objection_reply_deadline(calendar, rules, received)?;
-            let complaint_last_day = ggzy_domain::procurement::complaint_deadline(calendar, rules, reply_due.day)?;
+            let last_day = unless_uncovered(ggzy_domain::procurement::objection_deadline(calendar, rules, subject))?;
+            let reply_due = unless_uncovered(objection_reply_deadline(calendar, rules, received))?;
+            let complaint_last_day = match &reply_due {
+                Some(reply_due) => {
+                    unless_uncovered(ggzy_domain::procurement::complaint_deadline(calendar, rules, reply_due.day))?
+                }
+                None => None,
+            };
             views.push(ObjectionView {
                 record: objection.record.clone(),
                 last_day,
@@ -204,19 +212,23 @@ impl Loaded {
     ) -> AppResult<Vec<ComplaintView>> {
         let mut views = Vec::new();
         for complaint in &self.complaints {
-            let clocks = complaint_clocks(calendar, rules, complaint.received_on)?;
-            let (decision_due, decision_clock_stopped) = match complaint.decision_clock(rules)?.end(calendar)? {
-                ClockStatus::Ends(end) => (Some(Deadline::new(end, &rules.objections.complaint_decision)), None),
-                ClockStatus::Suspended { since, remaining } => (None, Some((since, remaining))),
-            };
+            let received = complaint.received_on;
+            let (decision_due, decision_clock_stopped) =
+                match unless_uncovered(complaint.decision_clock(rules)?.end(calendar))? {
+                    Some(ClockStatus::Ends(end)) => {
+                        (Some(Deadline::new(end, &rules.objections.complaint_decision)), None)
+                    }
+                    Some(ClockStatus::Suspended { since, remaining }) => (None, Some((since, remaining))),
+                    None => (None, None),
+                };
             views.push(ComplaintView {
                 complaint_id: complaint.complaint_id.clone(),
                 objection_id: complaint.objection_id.clone(),
                 supplier_credit_code: complaint.supplier_credit_code.clone(),
                 text: complaint.text.clone(),
                 received_on: complaint.received_on,
-                review_due: clocks.review,
-                copy_due: clocks.copy,
+                review_due: unless_uncovered(complaint_review_deadline(calendar, rules, received))?,
+                copy_due: unless_uncovered(complaint_copy_deadline(calendar, rules, received))?,
                 decision_due,
                 decision_clock_stopped,
                 clock_stops: complaint.clock_stops.clone(),

@@ -10,7 +10,7 @@ use ggzy_domain::sale::{Sale, SaleKind, SaleTerms};
 use jiff::civil::Date;
 
 use crate::error::{AppError, AppResult, FieldError};
-use crate::statutory_date::StatutoryDate;
+use crate::statutory_date::{StatutoryDate, unless_uncovered};
 
 fn rule<'a>(ruleset: &'a Ruleset, id: &str) -> AppResult<&'a Rule> {
     ruleset.get(id).ok_or_else(|| AppError::Internal(format!("{} lacks {id}", ruleset.key())))
@@ -116,15 +116,10 @@ pub(crate) fn refund_due(
     day_of(calendar, china_time::date_of(ended_ms), rule)
 }
 
-/// The day `rule` sets from `start`; `None` when it reaches a year the holiday calendar does not
-/// cover yet (the view leaves that date out rather than guess; the command that needs it refuses
-/// with `calendar_not_covered`).
+/// The day `rule` sets from `start`; `None` past the holiday calendar's years (see
+/// [`unless_uncovered`]).
 fn day_of(calendar: &HolidayCalendar, start: Date, rule: &Rule) -> AppResult<Option<Date>> {
-    match deadline::deadline(calendar, start, rule) {
-        Ok(deadline) => Ok(Some(deadline.day)),
-        Err(DeadlineError::Calendar(_)) => Ok(None),
-        Err(other) => Err(other.into()),
-    }
+    Ok(unless_uncovered(deadline::deadline(calendar, start, rule))?.map(|deadline| deadline.day))
 }
 
 /// The payment period the next payment falls under, once the contract is signed: a property

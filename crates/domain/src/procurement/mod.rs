@@ -58,9 +58,9 @@ pub use committee::{
 pub use grounds::{GROUNDS, Ground, GroundLine};
 pub use method::{ItemCategory, ProcurementMethod};
 pub use objection::{
-    ComplaintClocks, ObjectionError, ObjectionSubject, check_complaint, check_objection, check_suspension,
-    complaint_answer_deadline, complaint_clocks, complaint_deadline, complaint_decision_clock, objection_deadline,
-    objection_reply_deadline, question_reply_deadline,
+    ObjectionError, ObjectionSubject, check_complaint, check_objection, check_suspension, complaint_answer_deadline,
+    complaint_copy_deadline, complaint_deadline, complaint_decision_clock, complaint_review_deadline,
+    objection_deadline, objection_reply_deadline, question_reply_deadline,
 };
 pub use periods::{clarification_period, response_period};
 pub use price_score::{

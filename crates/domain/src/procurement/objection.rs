@@ -179,32 +179,28 @@ pub fn check_complaint(
     Ok(last_day)
 }
 
-/// The finance department's clocks from the receipt of a complaint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ComplaintClocks {
-    /// Review of the complaint (94号令 第二十一条: 5 WD).
-    pub review: Deadline,
-    /// Copy to the respondents if admissible (94号令 第二十一条: 8 WD).
-    pub copy: Deadline,
-    /// The decision (政府采购法 第五十六条: 30 WD), before any exclusion (条例 第五十八条).
-    pub decision: Deadline,
-}
-
-/// The clocks running from the day a complaint was received (it is accepted that day if admissible).
+/// The review of a complaint is due, from the day it was received (94号令 第二十一条: 5 WD).
 ///
 /// # Errors
 /// A day outside the calendar.
-pub fn complaint_clocks(
+pub fn complaint_review_deadline(
     calendar: &HolidayCalendar,
     rules: &ProcurementRules,
     received: Date,
-) -> Result<ComplaintClocks, DeadlineError> {
-    let c = &rules.objections;
-    Ok(ComplaintClocks {
-        review: deadline(calendar, received, &c.complaint_review)?,
-        copy: deadline(calendar, received, &c.complaint_copy)?,
-        decision: deadline(calendar, received, &c.complaint_decision)?,
-    })
+) -> Result<Deadline, DeadlineError> {
+    deadline(calendar, received, &rules.objections.complaint_review)
+}
+
+/// The copy to the respondents is due if the complaint is admissible (94号令 第二十一条: 8 WD).
+///
+/// # Errors
+/// A day outside the calendar.
+pub fn complaint_copy_deadline(
+    calendar: &HolidayCalendar,
+    rules: &ProcurementRules,
+    received: Date,
+) -> Result<Deadline, DeadlineError> {
+    deadline(calendar, received, &rules.objections.complaint_copy)
 }
 
 /// The decision clock as a [`PeriodClock`], to be suspended for testing, expert review and
@@ -298,9 +294,12 @@ mod tests {
     fn the_finance_department_clocks() {
         let (calendar, rules) = (calendar(), fixture::rules());
         // Received Monday 2024-11-04: review 5 WD → 11-11; copy 8 WD → 11-14; decision 30 WD → 12-16.
-        let clocks = complaint_clocks(&calendar, &rules, day("2024-11-04")).expect("covered");
-        assert_eq!((clocks.review.day, clocks.copy.day), (day("2024-11-11"), day("2024-11-14")));
-        assert_eq!(clocks.decision.day, day("2024-12-16"));
+        let received = day("2024-11-04");
+        let review = complaint_review_deadline(&calendar, &rules, received).expect("covered");
+        let copy = complaint_copy_deadline(&calendar, &rules, received).expect("covered");
+        assert_eq!((review.day, copy.day), (day("2024-11-11"), day("2024-11-14")));
+        let decision = deadline(&calendar, received, &rules.objections.complaint_decision).expect("covered");
+        assert_eq!(decision.day, day("2024-12-16"));
         // Expert review from 11-20 to 11-27 stops the clock: 5 working days later (11-21,22,25,26,27).
         let mut clock = complaint_decision_clock(&rules, day("2024-11-04")).expect("a period");
         clock.suspend(day("2024-11-20")).expect("suspend");

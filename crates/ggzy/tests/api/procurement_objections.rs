@@ -239,3 +239,37 @@ async fn an_objection_then_a_complaint_suspend_the_procurement_and_the_decision_
         app.finish().await;
     }
 }
+
+/// Early in December the clocks of an objection begin to reach 2027, whose holidays the State
+/// Council has not published yet (the built-in calendar ends with 2026). The view and the page show
+/// the days that can be counted and say which cannot, instead of failing for everyone.
+#[tokio::test]
+async fn clocks_reaching_a_year_without_published_holidays_are_left_out_and_the_view_still_shows() {
+    for app in spawn_apps().await {
+        let mut people = People::new(&app).await;
+        let id = published(&app, &mut people).await;
+
+        // Monday 2026-12-07: a supplier objects to a step that ended on Friday 12-04.
+        people.at(&app, "2026-12-07T09:00:00+08:00").await;
+        let request = json!({"supplier_credit_code": SUPPLIERS[2], "subject": "process", "known_on": "2026-12-04",
+                             "text": "合同谈判环节未按采购文件约定的时间通知全部供应商"});
+        let (status, _, body) =
+            call(people.suppliers[2].post(&app, &format!("/api/v1/procurements/{id}/objections")).json(&request)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let view = get(&app, &id).await;
+        let filed = &view["objections"][0];
+        // 7 working days from 12-04 to object (12-07..12-11, 12-14, 12-15) and from 12-07 to reply
+        // (12-08..12-11, 12-14..12-16).
+        assert_eq!(clock(filed, "last_day"), "2026-12-15");
+        assert_eq!(clock(filed, "reply_due"), "2026-12-16");
+        // 15 working days after 12-16 end in January 2027: not counted, and not guessed.
+        assert!(filed["complaint_last_day"].is_null(), "{filed}");
+
+        let page = app.client.get(app.url(&format!("/procurements/{id}"))).send().await.expect("page");
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.expect("html");
+        assert!(html.contains("答复期限：2026-12-16"), "{html}");
+        assert!(html.contains("投诉期限：所涉年份的法定节假日安排尚未公布，公布后计算"), "{html}");
+        app.finish().await;
+    }
+}

@@ -206,8 +206,8 @@ pub struct QuestionDto {
     text: String,
     /// Asked on.
     asked_on: String,
-    /// The answer is due.
-    reply_due: ClockDto,
+    /// The answer is due (null while it falls in a year whose official holidays are not published yet).
+    reply_due: Option<ClockDto>,
     /// The answer.
     reply: Option<String>,
     /// Answered on.
@@ -224,7 +224,7 @@ fn question_dto(view: QuestionView) -> QuestionDto {
         supplier_credit_code: view.supplier_credit_code,
         text: view.text,
         asked_on: view.asked_on.to_string(),
-        reply_due: clock(&view.reply_due),
+        reply_due: view.reply_due.as_ref().map(clock),
         reply,
         answered_on,
     }
@@ -245,12 +245,12 @@ pub struct ObjectionDto {
     received_on: String,
     /// What and why.
     text: String,
-    /// The last day it could be filed.
-    last_day: ClockDto,
-    /// The reply is due.
-    reply_due: ClockDto,
-    /// The last day to complain.
-    complaint_last_day: ClockDto,
+    /// The last day it could be filed (null while it falls in a year whose official holidays are not published yet).
+    last_day: Option<ClockDto>,
+    /// The reply is due (likewise).
+    reply_due: Option<ClockDto>,
+    /// The last day to complain (likewise).
+    complaint_last_day: Option<ClockDto>,
     /// Whether found justified, once answered.
     upheld: Option<bool>,
     /// The reply.
@@ -271,9 +271,9 @@ fn objection_dto(view: ObjectionView) -> ObjectionDto {
         known_on: view.record.known_on,
         received_on: view.record.received_on,
         text: view.record.text,
-        last_day: clock(&view.last_day),
-        reply_due: clock(&view.reply_due),
-        complaint_last_day: clock(&view.complaint_last_day),
+        last_day: view.last_day.as_ref().map(clock),
+        reply_due: view.reply_due.as_ref().map(clock),
+        complaint_last_day: view.complaint_last_day.as_ref().map(clock),
         upheld,
         reply,
         answered_on,
@@ -293,11 +293,11 @@ pub struct ComplaintDto {
     text: String,
     /// Received (and accepted) on.
     received_on: String,
-    /// Review due.
-    review_due: ClockDto,
-    /// Copy to the respondents due.
-    copy_due: ClockDto,
-    /// Decision due, after excluded time (absent while the clock is stopped).
+    /// Review due (null while it falls in a year whose official holidays are not published yet).
+    review_due: Option<ClockDto>,
+    /// Copy to the respondents due (likewise).
+    copy_due: Option<ClockDto>,
+    /// Decision due, after excluded time (absent while the clock is stopped, and likewise).
     decision_due: Option<ClockDto>,
     /// While the decision clock is stopped: since (`YYYY-MM-DD`).
     decision_clock_stopped_since: Option<String>,
@@ -326,8 +326,8 @@ fn complaint_dto(view: ComplaintView) -> ComplaintDto {
         supplier_credit_code: view.supplier_credit_code,
         text: view.text,
         received_on: view.received_on.to_string(),
-        review_due: clock(&view.review_due),
-        copy_due: clock(&view.copy_due),
+        review_due: view.review_due.as_ref().map(clock),
+        copy_due: view.copy_due.as_ref().map(clock),
         decision_due: view.decision_due.as_ref().map(clock),
         decision_clock_stopped_since: view.decision_clock_stopped.map(|(since, _)| since.to_string()),
         decision_days_left: view.decision_clock_stopped.map(|(_, left)| left),

@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use ggzy_app::procurement::{ComplaintView, ObjectionView, ProcurementView, QuestionView, SmeClaimKind};
+use ggzy_domain::deadline::Deadline;
 use ggzy_domain::procurement::{ItemCategory, ProcurementMethod};
 
 use super::PageError;
@@ -96,13 +97,22 @@ fn points(centi: Option<i64>) -> String {
     centi.map_or_else(String::new, |value| format!("{}.{:02}", value / 100, value % 100))
 }
 
+/// "答复期限：2026-12-16（source）", or a note that the day falls in a year whose holidays are not
+/// published yet (counting it would be a guess).
+fn clock_line(label: &str, due: Option<&Deadline>) -> String {
+    match due {
+        Some(due) => format!("{label}：{}（{}）", due.day, due.source),
+        None => format!("{label}：所涉年份的法定节假日安排尚未公布，公布后计算"),
+    }
+}
+
 fn question_row(view: &QuestionView) -> ClaimRow {
     ClaimRow {
         kind: "询问",
         supplier: view.supplier_credit_code.clone(),
         received: view.asked_on.to_string(),
         text: view.text.clone(),
-        clocks: vec![format!("答复期限：{}（{}）", view.reply_due.day, view.reply_due.source)],
+        clocks: vec![clock_line("答复期限", view.reply_due.as_ref())],
         outcome: match &view.answer {
             Some((reply, day)) => format!("{day} 答复：{reply}"),
             None => "尚未答复".to_owned(),
@@ -122,9 +132,9 @@ fn objection_row(view: &ObjectionView) -> ClaimRow {
         received: view.record.received_on.clone(),
         text: view.record.text.clone(),
         clocks: vec![
-            format!("质疑期限：{}（{}）", view.last_day.day, view.last_day.source),
-            format!("答复期限：{}（{}）", view.reply_due.day, view.reply_due.source),
-            format!("投诉期限：{}（{}）", view.complaint_last_day.day, view.complaint_last_day.source),
+            clock_line("质疑期限", view.last_day.as_ref()),
+            clock_line("答复期限", view.reply_due.as_ref()),
+            clock_line("投诉期限", view.complaint_last_day.as_ref()),
         ],
         outcome: match &view.answer {
             Some((upheld, reply, day)) => {
@@ -146,14 +156,13 @@ fn complaint_row(view: &ComplaintView) -> ClaimRow {
         received: view.received_on.to_string(),
         text: view.text.clone(),
         clocks: vec![
-            format!("审查期限：{}（{}）", view.review_due.day, view.review_due.source),
-            format!("副本发送期限：{}（{}）", view.copy_due.day, view.copy_due.source),
-            match (&view.decision_due, view.decision_clock_stopped) {
-                (Some(due), _) => format!("处理决定期限：{}（{}）", due.day, due.source),
-                (None, Some((since, left))) => {
+            clock_line("审查期限", view.review_due.as_ref()),
+            clock_line("副本发送期限", view.copy_due.as_ref()),
+            match view.decision_clock_stopped {
+                Some((since, left)) => {
                     format!("处理决定期限：自{since}起暂停计算，剩余{left}个工作日（政府采购法实施条例 第五十八条）")
                 }
-                (None, None) => "处理决定期限：暂停计算".to_owned(),
+                None => clock_line("处理决定期限", view.decision_due.as_ref()),
             },
         ],
         outcome: match &view.decision {
