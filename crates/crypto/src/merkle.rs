@@ -69,7 +69,7 @@ fn split(n: usize) -> usize {
     k
 }
 
-/// MTH(D[n]) from the leaf hashes; the empty tree's root is the hash of the empty string.
+/// MTH(D\[n\]) from the leaf hashes; the empty tree's root is the hash of the empty string.
 pub fn root<D: Digest>(leaf_hashes: &[Hash]) -> Hash {
     match leaf_hashes {
         [] => D::digest([]).to_vec(),
@@ -81,7 +81,7 @@ pub fn root<D: Digest>(leaf_hashes: &[Hash]) -> Hash {
     }
 }
 
-/// PATH(m, D[n]): the inclusion proof of leaf `index`.
+/// PATH(m, D\[n\]): the inclusion proof of leaf `index`.
 pub fn inclusion_proof<D: Digest>(leaf_hashes: &[Hash], index: usize) -> Result<Vec<Hash>, MerkleError> {
     let size = leaf_hashes.len();
     if index >= size {
@@ -104,7 +104,7 @@ fn path<D: Digest>(leaves: &[Hash], m: usize) -> Vec<Hash> {
     proof
 }
 
-/// PROOF(m, D[n]): the consistency proof between the first `size1` leaves and all of them.
+/// PROOF(m, D\[n\]): the consistency proof between the first `size1` leaves and all of them.
 pub fn consistency_proof<D: Digest>(leaf_hashes: &[Hash], size1: usize) -> Result<Vec<Hash>, MerkleError> {
     let size2 = leaf_hashes.len();
     if size1 > size2 {

@@ -248,7 +248,7 @@ fn add_small(limbs: &mut [u64; 5], value: u64) {
 }
 
 /// j·16^i·P for i < 65 and j = 1..=8, affine: [k]P for any k in at most 65 mixed additions and no
-/// doubling. About 33 KiB; building it costs about as much as three verifications.
+/// doubling. About 33 KiB; building it costs about as much as three or four one-off verifications.
 pub(super) struct CombTable {
     rows: Box<[[Affine; COMB_MULTIPLES]]>,
 }

@@ -3,8 +3,8 @@
 //! A trusted CA root checks thousands of certificate signatures with one key. With every multiple
 //! j·16^i·P (j = 1..8, i = 0..64) precomputed, [t]P becomes at most 65 mixed additions of table
 //! entries selected by t's signed radix-16 digits, with no doublings: the w-NAF multiplication of
-//! a one-off key spends about 256 doublings. The table (about 33 KiB) costs two or three
-//! verifications to build and is shared between clones.
+//! a one-off key spends about 256 doublings. The table ([`CombTable`], about 33 KiB) costs three or
+//! four verifications to build and is shared between clones.
 
 use std::sync::Arc;
 
