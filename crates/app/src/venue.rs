@@ -4,6 +4,8 @@
 //! it was decided on, so two bookings of the same room cannot both pass the overlap check
 //! ([`ggzy_domain::venue::check_booking`]). The center of the venue's region keeps it.
 
+use std::collections::BTreeMap;
+
 use ggzy_domain::RegionCode;
 use ggzy_domain::authz::Action;
 use ggzy_domain::venue::{Booking, BookingPurpose, BookingRequest, VenueError, VenueKind, check_booking};
@@ -92,6 +94,9 @@ pub struct VenueView {
     pub kind: VenueKind,
     /// Every booking, cancelled ones included, by start.
     pub bookings: Vec<Booking>,
+    /// Live opening bookings not yet over whose tender's bid deadline an amendment has moved out of
+    /// the slot: booking id → the deadline now (UTC ms). The center cancels and books again.
+    pub moved_openings: BTreeMap<String, i64>,
     /// Stream version (the next booking is appended at it).
     pub version: i64,
 }
@@ -244,7 +249,13 @@ impl App {
                 (Event::VenueRegistered(details), None) => {
                     let kind = VenueKind::parse(&details.kind)
                         .ok_or_else(|| AppError::Internal(format!("stored venue kind {}", details.kind)))?;
-                    view = Some(VenueView { details, kind, bookings: Vec::new(), version: stored.stream_version });
+                    view = Some(VenueView {
+                        details,
+                        kind,
+                        bookings: Vec::new(),
+                        moved_openings: BTreeMap::new(),
+                        version: stored.stream_version,
+                    });
                 }
                 (Event::VenueBooked(booked), Some(venue)) => {
                     let purpose = BookingPurpose::parse(&booked.purpose)
@@ -272,6 +283,14 @@ impl App {
         }
         let mut view = view.ok_or(AppError::NotFound { what: "场地" })?;
         view.bookings.sort_by_key(|booking| booking.starts_ms);
+        // Only bookings still to come: one read per live opening ahead, a handful per room.
+        let now_ms = self.now_ms();
+        for booking in view.bookings.iter().filter(|b| b.ends_ms > now_ms && b.is_live_opening()) {
+            let deadline = self.store.tender(&booking.tender_id).await?.and_then(|tender| tender.bid_deadline_ms);
+            if let Some(deadline) = deadline.filter(|&deadline| booking.misses_opening(Some(deadline))) {
+                view.moved_openings.insert(booking.booking_id.clone(), deadline);
+            }
+        }
         Ok(view)
     }
 

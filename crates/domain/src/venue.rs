@@ -103,6 +103,24 @@ impl Booking {
     pub fn overlaps(&self, starts_ms: i64, ends_ms: i64) -> bool {
         self.starts_ms < ends_ms && starts_ms < self.ends_ms
     }
+
+    /// Whether this is a live opening booking that the tender's bid deadline has left: an amendment
+    /// moved the deadline (招标投标法 第二十三条), and the opening, held at the deadline (第三十四条),
+    /// would no longer take place in the slot booked.
+    pub fn misses_opening(&self, bid_deadline_ms: Option<i64>) -> bool {
+        self.is_live_opening()
+            && bid_deadline_ms.is_some_and(|deadline| !covers(self.starts_ms, self.ends_ms, deadline))
+    }
+
+    /// An opening booking not cancelled.
+    pub fn is_live_opening(&self) -> bool {
+        self.purpose == BookingPurpose::Opening && !self.cancelled
+    }
+}
+
+/// Whether the slot [starts, ends) holds the instant.
+fn covers(starts_ms: i64, ends_ms: i64, instant_ms: i64) -> bool {
+    starts_ms <= instant_ms && instant_ms < ends_ms
 }
 
 /// Longest booking: one working session. Not statutory; it keeps a mistyped end (a year instead of
@@ -176,7 +194,7 @@ pub fn check_booking(kind: VenueKind, existing: &[Booking], request: &BookingReq
         return Err(VenueError::PurposeMismatch { kind, purpose: request.purpose });
     }
     if let (BookingPurpose::Opening, Some(deadline)) = (request.purpose, request.bid_deadline_ms)
-        && !(request.starts_ms <= deadline && deadline < request.ends_ms)
+        && !covers(request.starts_ms, request.ends_ms, deadline)
     {
         return Err(VenueError::MissesDeadline { bid_deadline_ms: deadline });
     }
@@ -250,5 +268,18 @@ mod tests {
         assert_eq!(check_booking(room, &[], &opening(2 * HOUR, HOUR, None)), Err(VenueError::TimeInvalid));
         assert_eq!(check_booking(room, &[], &opening(0, BOOKING_MAX_MS + 1, None)), Err(VenueError::TimeInvalid));
         assert_eq!(check_booking(room, &[], &opening(0, BOOKING_MAX_MS, None)), Ok(()));
+    }
+
+    #[test]
+    fn an_opening_booking_left_by_a_moved_deadline_is_flagged() {
+        let booking = booked("YY1", 10 * HOUR, 12 * HOUR, false);
+        assert!(!booking.misses_opening(Some(11 * HOUR)), "covered");
+        assert!(!booking.misses_opening(Some(10 * HOUR)), "the start is inside");
+        assert!(booking.misses_opening(Some(12 * HOUR)), "the end is not");
+        assert!(booking.misses_opening(Some(36 * HOUR)), "moved a day later");
+        assert!(!booking.misses_opening(None), "no deadline set");
+        assert!(!booked("YY2", 10 * HOUR, 12 * HOUR, true).misses_opening(Some(36 * HOUR)), "cancelled");
+        let evaluation = Booking { purpose: BookingPurpose::Evaluation, ..booked("YY3", 10 * HOUR, 12 * HOUR, false) };
+        assert!(!evaluation.misses_opening(Some(36 * HOUR)), "an evaluation is not held at the deadline");
     }
 }

@@ -2,13 +2,14 @@
 //! must cover its bid deadline (招标投标法 第三十四条); an evaluation goes to an evaluation room; a
 //! room holds one session at a time (the booking in the way is named); a cancelled booking frees the
 //! slot; only the region's center staff keep its venues; the workbench forms show the errors beside
-//! the field and record nothing on an error.
+//! the field and record nothing on an error; an opening booking that an amendment's new deadline has
+//! left is flagged until the center books again.
 
 use ggzy_domain::role::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, browser, call, csrf, sign_in, spawn_apps_with};
+use crate::helpers::{PASSWORD, T0_MS, browser, call, csrf, sign_in, spawn_apps_with};
 use crate::tender_fixture::{self, Ca, Session, session, trust};
 
 /// Registers a venue; returns its id.
@@ -166,6 +167,65 @@ async fn the_center_registers_and_books_its_venues_by_form() {
         assert_eq!(response.url().path(), "/workbench/center");
         let html = response.text().await.expect("page");
         assert!(html.contains("2026-12-19 15:30 至 2026-12-19 18:00：开标"), "{html}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_opening_booking_left_by_an_amended_deadline_is_flagged_until_booked_again() {
+    let dir = tempfile::tempdir().expect("dir");
+    let ca = Ca::new(7, "测试CA");
+    for app in spawn_apps_with(trust(&ca, dir.path())).await {
+        let mut fixture = tender_fixture::tender(&app, &ca, true).await;
+        let tender = fixture.tender_id.clone();
+        let (room, hall, first) = {
+            let staff = &fixture.officials[0].0;
+            let room = venue(&app, staff, "第一开标室", "opening_room").await;
+            let hall = venue(&app, staff, "第一评标室", "evaluation_room").await;
+            // The deadline is 2026-12-19 16:00 (China time).
+            let slot = booking(&tender, "opening", "2026-12-19T15:30:00+08:00", "2026-12-19T17:30:00+08:00");
+            let (status, _, body) =
+                call(staff.post(&app, &format!("/api/v1/venues/{room}/bookings")).json(&slot)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert!(body["bookings"][0]["opening_moved_to"].is_null(), "{body}");
+            let first = body["bookings"][0]["booking_id"].as_str().expect("booking").to_owned();
+            let evaluation = booking(&tender, "evaluation", "2026-12-21T09:00:00+08:00", "2026-12-21T17:00:00+08:00");
+            let (status, _, body) =
+                call(staff.post(&app, &format!("/api/v1/venues/{hall}/bookings")).json(&evaluation)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            (room, hall, first)
+        };
+
+        // Thursday 2026-12-10, an amendment that affects the bids: 15 days from 12-11 end on 12-25, so
+        // the deadline moves to 2026-12-25 16:00 (招标投标法 第二十三条).
+        app.clock.set_ms(T0_MS + 16 * 86_400_000);
+        fixture.relogin(&app).await;
+        let amendment = json!({"summary": "工程量清单第5项数量更正", "affects_bids": true});
+        let (status, _, body) = call(fixture.principal.post(&app, &fixture.path("/amendments")).json(&amendment)).await;
+        assert_eq!((status, body["extended"].as_bool()), (StatusCode::CREATED, Some(true)), "{body}");
+        assert_eq!(body["tender"]["bid_deadline"], "2026-12-25T08:00:00Z", "{body}");
+
+        let staff = &fixture.officials[0].0;
+        let (status, _, body) = call(staff.get(&app, &format!("/api/v1/venues/{room}"))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["bookings"][0]["opening_moved_to"], "2026-12-25T08:00:00Z", "{body}");
+        // The evaluation is not held at the deadline: nothing to say about it.
+        let (_, _, body) = call(staff.get(&app, &format!("/api/v1/venues/{hall}"))).await;
+        assert!(body["bookings"][0]["opening_moved_to"].is_null(), "{body}");
+        let client = browser();
+        let (path, _, html) = sign_in(&app, &client, &staff.username, PASSWORD).await;
+        assert_eq!(path, "/workbench/center", "{html}");
+        assert!(html.contains("投标截止时间已变更为 2026-12-25 16:00"), "{html}");
+
+        // Cancelled and booked again at the new time: nothing is flagged any more.
+        let cancel = format!("/api/v1/venues/{room}/bookings/{first}/cancel");
+        let (status, _, _) = call(staff.post(&app, &cancel).json(&json!({"reason": "开标时间因补遗顺延"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        let slot = booking(&tender, "opening", "2026-12-25T15:30:00+08:00", "2026-12-25T17:30:00+08:00");
+        let (status, _, body) = call(staff.post(&app, &format!("/api/v1/venues/{room}/bookings")).json(&slot)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let bookings = body["bookings"].as_array().expect("bookings");
+        assert!(bookings.iter().all(|b| b["opening_moved_to"].is_null()), "{body}");
         app.finish().await;
     }
 }

@@ -45,6 +45,9 @@ pub struct BookingDto {
     ends_at: String,
     /// Cancelled bookings stay listed and hold the room no longer.
     cancelled: bool,
+    /// For an opening still to come: the tender's bid deadline now (RFC 3339), when an amendment has
+    /// moved it out of the booked slot (招标投标法 第二十三条, 第三十四条); cancel and book again.
+    opening_moved_to: Option<String>,
 }
 
 /// A venue with its bookings.
@@ -82,6 +85,7 @@ pub fn venue_dto(view: VenueView) -> VenueDto {
             .bookings
             .into_iter()
             .map(|booking| BookingDto {
+                opening_moved_to: view.moved_openings.get(&booking.booking_id).map(|&deadline| rfc3339(deadline)),
                 booking_id: booking.booking_id,
                 tender_id: booking.tender_id,
                 purpose: booking.purpose.as_str().to_owned(),

@@ -40,6 +40,8 @@ struct BookingRow {
     starts: String,
     ends: String,
     cancelled: bool,
+    /// The opening's new time, when an amendment moved the deadline out of this slot.
+    opening_moved_to: Option<String>,
 }
 
 /// A venue with its bookings and its booking form.
@@ -71,6 +73,7 @@ impl From<&VenueView> for VenueRow {
                     starts: datetime(b.starts_ms),
                     ends: datetime(b.ends_ms),
                     cancelled: b.cancelled,
+                    opening_moved_to: v.moved_openings.get(&b.booking_id).map(|&deadline| datetime(deadline)),
                 })
                 .collect(),
         }
