@@ -171,7 +171,7 @@ impl App {
 
     /// The center books a venue for a tender's opening or evaluation.
     pub async fn book_venue(&self, actor: &Actor, venue_id: &str, new: NewBooking) -> AppResult<VenueView> {
-        let view = self.venue(venue_id).await?;
+        let view = self.venue_record(venue_id).await?;
         actor.authorize(Action::ManageVenues, &stored_region(&view.details.region_code)?)?;
         let purpose = BookingPurpose::parse(&new.purpose).ok_or_else(|| {
             AppError::Invalid(vec![FieldError::new(
@@ -214,7 +214,7 @@ impl App {
         booking_id: &str,
         reason: &str,
     ) -> AppResult<VenueView> {
-        let view = self.venue(venue_id).await?;
+        let view = self.venue_record(venue_id).await?;
         actor.authorize(Action::ManageVenues, &stored_region(&view.details.region_code)?)?;
         let booking = view
             .bookings
@@ -239,8 +239,23 @@ impl App {
         self.venue(venue_id).await
     }
 
-    /// One venue with its bookings, folded from its stream.
+    /// One venue with its bookings, folded from its stream, and the openings moved away from theirs.
     pub async fn venue(&self, venue_id: &str) -> AppResult<VenueView> {
+        let mut view = self.venue_record(venue_id).await?;
+        // Only bookings still to come: one read per live opening ahead, a handful per room.
+        let now_ms = self.now_ms();
+        for booking in view.bookings.iter().filter(|b| b.ends_ms > now_ms && b.is_live_opening()) {
+            let deadline = self.store.tender(&booking.tender_id).await?.and_then(|tender| tender.bid_deadline_ms);
+            if let Some(deadline) = deadline.filter(|&deadline| booking.misses_opening(Some(deadline))) {
+                view.moved_openings.insert(booking.booking_id.clone(), deadline);
+            }
+        }
+        Ok(view)
+    }
+
+    /// The fold of a venue's stream alone, without [`VenueView::moved_openings`] (what a command
+    /// decides on).
+    async fn venue_record(&self, venue_id: &str) -> AppResult<VenueView> {
         let mut view: Option<VenueView> = None;
         for stored in self.store.stream(&stream::venue(venue_id)).await? {
             let event: Event = serde_json::from_str(&stored.payload)
@@ -283,14 +298,6 @@ impl App {
         }
         let mut view = view.ok_or(AppError::NotFound { what: "场地" })?;
         view.bookings.sort_by_key(|booking| booking.starts_ms);
-        // Only bookings still to come: one read per live opening ahead, a handful per room.
-        let now_ms = self.now_ms();
-        for booking in view.bookings.iter().filter(|b| b.ends_ms > now_ms && b.is_live_opening()) {
-            let deadline = self.store.tender(&booking.tender_id).await?.and_then(|tender| tender.bid_deadline_ms);
-            if let Some(deadline) = deadline.filter(|&deadline| booking.misses_opening(Some(deadline))) {
-                view.moved_openings.insert(booking.booking_id.clone(), deadline);
-            }
-        }
         Ok(view)
     }
 

@@ -3,6 +3,10 @@
 
 use ggzy_domain::{Fen, china_time};
 
+/// Shown for a statutory day that falls in a year whose official holidays are not published yet (the
+/// calendar cannot count it, and a guess would mislead).
+pub(crate) const UNCOUNTED_DAY: &str = "所涉年份的法定节假日安排尚未公布，公布后计算";
+
 /// `2026-11-24 16:00` (China time, the time every statute and notice speaks of).
 pub(crate) fn datetime(ms: i64) -> String {
     let dt = china_time::datetime_of(ms);

@@ -11,7 +11,7 @@ use ggzy_domain::deadline::Deadline;
 use ggzy_domain::procurement::{ItemCategory, ProcurementMethod};
 
 use super::PageError;
-use super::format::{DeadlineRow, datetime, machine_datetime, yuan};
+use super::format::{DeadlineRow, UNCOUNTED_DAY, datetime, machine_datetime, yuan};
 use crate::WebState;
 
 /// A procurement as a row of the list.
@@ -102,7 +102,7 @@ fn points(centi: Option<i64>) -> String {
 fn clock_line(label: &str, due: Option<&Deadline>) -> String {
     match due {
         Some(due) => format!("{label}：{}（{}）", due.day, due.source),
-        None => format!("{label}：所涉年份的法定节假日安排尚未公布，公布后计算"),
+        None => format!("{label}：{UNCOUNTED_DAY}"),
     }
 }
 

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use super::{Desk, FailedForm, FormErrors, PageForm, no_store};
 use crate::WebState;
 use crate::pages::PageError;
-use crate::pages::format::{datetime, machine_datetime};
+use crate::pages::format::{UNCOUNTED_DAY, datetime, machine_datetime};
 
 pub(super) fn routes() -> Router<WebState> {
     Router::new()
@@ -223,9 +223,6 @@ impl From<&DeskComplaint> for ComplaintRow {
     }
 }
 
-/// A clock whose day falls in a year the holiday calendar does not hold yet.
-const UNCOUNTED: &str = "所涉年份的法定节假日安排尚未公布，公布后计算";
-
 /// A government-procurement complaint (read only here: the finance department's forms are the API's).
 struct ProcurementComplaintRow {
     procurement_id: String,
@@ -244,7 +241,7 @@ impl From<&DeskProcurementComplaint> for ProcurementComplaintRow {
         let decision_due = match (&c.decision_due, &c.decision_clock_stopped) {
             (_, Some((since, left))) => format!("自 {since} 起暂停计算（剩余 {left} 个工作日）"),
             (Some(due), None) => due.day.to_string(),
-            (None, None) => UNCOUNTED.to_owned(),
+            (None, None) => UNCOUNTED_DAY.to_owned(),
         };
         let decision = c.decision.as_ref().map_or_else(String::new, |(upheld, affects, text, day)| {
             let outcome = if *upheld { "投诉成立" } else { "投诉不成立" };
@@ -257,7 +254,7 @@ impl From<&DeskProcurementComplaint> for ProcurementComplaintRow {
             supplier: c.supplier_credit_code.clone(),
             text: c.text.clone(),
             received_on: c.received_on.to_string(),
-            review_due: c.review_due.as_ref().map_or_else(|| UNCOUNTED.to_owned(), |due| due.day.to_string()),
+            review_due: c.review_due.as_ref().map_or_else(|| UNCOUNTED_DAY.to_owned(), |due| due.day.to_string()),
             decision_due,
             decision,
         }
